@@ -1,0 +1,193 @@
+"""PubTator: the format of BC5CDR, NCBI disease and PubTator3 exports.
+
+A document is a block of lines: `ID|t|title`, `ID|a|abstract`, then one tab-separated line per
+mention (`ID start end text label identifier [composite parts]`) or relation (`ID type arg arg`),
+and a blank line. Offsets count into `title + " " + abstract`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from ..document import Document, Mention, Relation
+from ..errors import InputError, InputProblem
+from ._io import Source, iter_lines, source_name
+
+_TEXT_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$", re.DOTALL)
+_NO_IDENTIFIER = "-1"
+
+
+def read_pubtator(
+    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+) -> list[Document]:
+    return list(iter_pubtator(source, lenient=lenient, problems=problems))
+
+
+def iter_pubtator(
+    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+) -> Iterator[Document]:
+    """Stream documents from a PubTator file.
+
+    With `lenient`, a bad mention line is skipped and recorded in `problems` instead of raising;
+    problems with the file's structure (missing title or abstract, repeated id, bad encoding)
+    always raise.
+    """
+    name = source_name(source)
+    seen: set[str] = set()
+    block: list[tuple[int, str]] = []
+    for number, line in iter_lines(source):
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            yield _parse_block(block, name, seen, lenient, problems)
+            block = []
+    if block:
+        yield _parse_block(block, name, seen, lenient, problems)
+
+
+def _parse_block(
+    block: list[tuple[int, str]],
+    name: str,
+    seen: set[str],
+    lenient: bool,
+    problems: list[InputProblem] | None,
+) -> Document:
+    title: str | None = None
+    abstract: str | None = None
+    doc_id: str | None = None
+    first_line = block[0][0]
+    annotation_lines: list[tuple[int, list[str]]] = []
+    for number, line in block:
+        match = _TEXT_LINE.match(line)
+        if match:
+            line_id, kind, text = match.groups()
+            if annotation_lines:
+                raise InputError(name, number, f"a '|{kind}|' line after annotation lines; "
+                                 "title and abstract must come first in a document")
+            if doc_id is not None and line_id != doc_id:
+                raise InputError(name, number, f"document id {line_id!r} in the middle of document "
+                                 f"{doc_id!r}; separate documents with a blank line")
+            doc_id = line_id
+            if kind == "t":
+                if title is not None:
+                    raise InputError(name, number, f"second title line for document {doc_id!r}")
+                title = text
+            else:
+                if title is None:
+                    raise InputError(name, number, f"abstract line before the title line of document {doc_id!r}")
+                if abstract is not None:
+                    raise InputError(name, number, f"second abstract line for document {doc_id!r}")
+                abstract = text
+        elif "\t" in line:
+            annotation_lines.append((number, line.split("\t")))
+        else:
+            raise InputError(name, number, "expected 'ID|t|title', 'ID|a|abstract' or a tab-separated "
+                             f"annotation line, found {_shorten(line)!r}")
+    if title is None:
+        raise InputError(name, first_line, "document has no title line ('ID|t|title')")
+    if abstract is None:
+        raise InputError(name, first_line, f"document {doc_id!r} has no abstract line ('ID|a|abstract')")
+    assert doc_id is not None
+    if doc_id in seen:
+        raise InputError(name, first_line, f"document id {doc_id!r} appears more than once in the file")
+    seen.add(doc_id)
+
+    document = Document.from_title_abstract(doc_id, title, abstract)
+    text = document.text
+    for number, columns in annotation_lines:
+        try:
+            item = _parse_annotation(columns, text, doc_id, name, number)
+        except InputError as error:
+            if not lenient or _is_structural(columns, doc_id):
+                raise
+            if problems is not None:
+                problems.append(InputProblem(name, number, doc_id, error.message))
+            continue
+        if isinstance(item, Relation):
+            document.relations.append(item)
+        else:
+            document.mentions.append(item)
+    return document
+
+
+def _is_structural(columns: list[str], doc_id: str) -> bool:
+    """An annotation line that belongs to another document breaks the file, not one mention."""
+    return columns[0] != doc_id
+
+
+def _parse_annotation(columns: list[str], text: str, doc_id: str, name: str, number: int) -> Mention | Relation:
+    if columns[0] != doc_id:
+        raise InputError(name, number, f"annotation for document {columns[0]!r} inside document {doc_id!r}; "
+                         "separate documents with a blank line")
+    if len(columns) == 4 and not columns[1].strip().lstrip("-").isdigit():
+        return Relation(columns[1], columns[2:])
+    if len(columns) not in (5, 6, 7):
+        raise InputError(name, number, f"expected 6 or 7 tab-separated columns for a mention "
+                         f"(or 4 for a relation), found {len(columns)}")
+    try:
+        start, end = int(columns[1]), int(columns[2])
+    except ValueError:
+        raise InputError(name, number, f"offsets must be whole numbers, found start {columns[1]!r} "
+                         f"and end {columns[2]!r}") from None
+    mention_text, label = columns[3], columns[4]
+    if not (0 <= start < end <= len(text)):
+        raise InputError(name, number, f"offsets {start}-{end} fall outside the text of document "
+                         f"{doc_id!r} ({len(text)} characters)")
+    if text[start:end] != mention_text:
+        raise InputError(name, number, f"mention text {mention_text!r} does not equal the text at offsets "
+                         f"{start}-{end}: {text[start:end]!r}")
+    identifier = columns[5] if len(columns) > 5 else ""
+    parts = [p for p in columns[6].split("|") if p] if len(columns) > 6 else []
+    return Mention(start, end, mention_text, label, identifier, parts, line=number)
+
+
+def _shorten(line: str, limit: int = 60) -> str:
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
+def format_pubtator(document: Document) -> str:
+    """One document as a PubTator block (without the blank line after it)."""
+    title, abstract = _title_and_abstract(document)
+    lines = [f"{document.id}|t|{title}", f"{document.id}|a|{abstract}"]
+    for mention in document.mentions:
+        columns = [document.id, str(mention.start), str(mention.end), mention.text, mention.label,
+                   mention.identifier or _NO_IDENTIFIER]
+        if mention.parts:
+            columns.append("|".join(mention.parts))
+        lines.append("\t".join(columns))
+    for relation in document.relations:
+        lines.append("\t".join([document.id, relation.type, *relation.arguments]))
+    return "\n".join(lines)
+
+
+def _title_and_abstract(document: Document) -> tuple[str, str]:
+    """Title and abstract such that `title + " " + abstract` is the document's text.
+
+    A document that is not a title and an abstract (plain text, BioC with other passages) is
+    written as one title line with an empty abstract, which keeps every offset valid.
+    """
+    title, abstract = document.title, document.abstract
+    if title + " " + abstract == document.text:
+        return title, abstract
+    return document.text, ""
+
+
+def write_pubtator(documents: Iterable[Document], destination: str | Path | TextIO) -> int:
+    """Write documents as PubTator; returns how many were written. `-` writes to stdout."""
+    if isinstance(destination, (str, Path)) and str(destination) != "-":
+        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
+            return _write(documents, handle)
+    return _write(documents, sys.stdout if isinstance(destination, (str, Path)) else destination)
+
+
+def _write(documents: Iterable[Document], handle: TextIO) -> int:
+    count = 0
+    for document in documents:
+        handle.write(format_pubtator(document))
+        handle.write("\n\n")
+        count += 1
+    return count
