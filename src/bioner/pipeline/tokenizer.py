@@ -28,6 +28,8 @@ EXTRA_INFIXES = [
     r"(?<=[a-z]{2})(?=[A-Z]$)",  # "acidA"
 ]
 EXTRA_PREFIXES = [r"[\-+]"]
+# Kept whole besides scispaCy's list: dosing routes and schedules are common in abstracts.
+EXTRA_ABBREVIATIONS = ["i.v.", "i.p.", "i.m.", "s.c.", "p.o.", "b.i.d.", "t.i.d.", "q.d.", "vs.", "approx.", "ca.", "cf.", "resp."]
 EXTRA_SUFFIXES = [r"(?<=[A-Za-z])\."]
 
 
@@ -53,7 +55,7 @@ def create_biomedical_tokenizer() -> Callable[[Language], Tokenizer]:
         exceptions = {
             text: tokens for text, tokens in defaults.tokenizer_exceptions.items() if _keep_exception(text)
         }
-        for abbreviation in _abbreviations():
+        for abbreviation in _abbreviations() + EXTRA_ABBREVIATIONS:
             exceptions[abbreviation] = [{ORTH: abbreviation}]
         return Tokenizer(
             nlp.vocab,

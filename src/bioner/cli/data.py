@@ -1,0 +1,55 @@
+"""`bioner data`: download (or copy) and verify the training corpora — the `make data` step."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from ..corpora import CorpusInfo, fetch_bc5cdr, fetch_ncbi_disease
+from . import app
+
+
+class CorpusChoice(str, Enum):
+    bc5cdr = "bc5cdr"
+    ncbi_disease = "ncbi-disease"
+    all = "all"
+
+
+@app.command("data")
+def data_command(
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease or all."),
+    output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
+) -> None:
+    """Download the corpora, verify them and put them under --output.
+
+    BC5CDR comes from CDR_Data.zip (the corpus's GitHub repository, then BioCreative's store); NCBI disease from NCBI's DISEASE pages. Each file is checked against the corpus's known document and mention counts before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
+
+    To use a copy you already have, set BC5CDR_DIR (or NCBI_DISEASE_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
+    """
+    chosen = [CorpusChoice.bc5cdr, CorpusChoice.ncbi_disease] if corpus is CorpusChoice.all else [corpus]
+    infos: list[CorpusInfo] = []
+    for choice in chosen:
+        if choice is CorpusChoice.bc5cdr:
+            infos.append(fetch_bc5cdr(output / "bc5cdr"))
+        else:
+            infos.append(fetch_ncbi_disease(output / "ncbi-disease"))
+    typer.echo(format_corpus_table(infos))
+    for info in infos:
+        for note in info.notes:
+            typer.secho(f"note: {info.name} {note}", fg=typer.colors.YELLOW, err=True)
+
+
+def format_corpus_table(infos: list[CorpusInfo]) -> str:
+    header = f"{'corpus':<14}{'split':<13}{'documents':>10}{'mentions':>10}  {'file':<48} source"
+    rows = [header]
+    for info in infos:
+        for split, path in info.paths.items():
+            source = info.sources.get(split, "")
+            source = "downloaded" if source.startswith("downloaded") else source.split(" from ")[0]
+            rows.append(f"{info.name:<14}{split:<13}{info.documents[split]:>10,}{info.mentions[split]:>10,}  "
+                        f"{str(path):<48} {source}")
+        for split in info.missing:
+            rows.append(f"{info.name:<14}{split:<13}{'-':>10}{'-':>10}  {'(not in place)':<48}")
+    return "\n".join(rows)

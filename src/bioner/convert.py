@@ -1,0 +1,255 @@
+"""Annotated documents to spaCy training docs, accounting for every mention.
+
+Each mention ends up in exactly one bucket: `aligned` (on token boundaries), `expanded` (snapped
+out to the enclosing tokens), `dropped` (overlaps a mention already placed) or `filtered` (its
+label is not among those kept). Mentions a lenient reader had to skip are listed as `invalid`
+problems. So `aligned + expanded + dropped + filtered == mentions`, per label and in total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .document import Document, Mention
+from .errors import BionerError, InputProblem
+from .spacy_docs import ID_KEY
+
+TOKENIZER = "bioner.BiomedicalTokenizer.v1"
+OUTCOMES = ("aligned", "expanded", "dropped", "filtered")
+
+
+def make_tokenizer_pipeline() -> Language:
+    """A blank English pipeline with the project's tokenizer: what training configs use too."""
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+
+
+@dataclass
+class LabelCounts:
+    mentions: int = 0
+    aligned: int = 0
+    expanded: int = 0
+    dropped: int = 0
+    filtered: int = 0
+
+    def add(self, other: "LabelCounts") -> None:
+        for name in ("mentions", *OUTCOMES):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def aligned_fraction(self) -> float:
+        placed = self.mentions - self.filtered
+        return self.aligned / placed if placed else 1.0
+
+    def is_balanced(self) -> bool:
+        return self.aligned + self.expanded + self.dropped + self.filtered == self.mentions
+
+
+@dataclass
+class MentionRecord:
+    """A mention that did not go in as annotated, and why."""
+
+    document_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    outcome: str
+    reason: str
+    placed_start: int | None = None
+    placed_end: int | None = None
+
+
+@dataclass
+class ConversionReport:
+    split: str
+    documents: int = 0
+    labels: dict[str, LabelCounts] = field(default_factory=dict)
+    records: list[MentionRecord] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+
+    @property
+    def total(self) -> LabelCounts:
+        total = LabelCounts()
+        for counts in self.labels.values():
+            total.add(counts)
+        return total
+
+    def count(self, label: str, outcome: str) -> None:
+        counts = self.labels.setdefault(label, LabelCounts())
+        counts.mentions += 1
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+
+    def to_json(self) -> dict:
+        return {
+            "split": self.split,
+            "documents": self.documents,
+            "labels": {label: asdict(counts) for label, counts in sorted(self.labels.items())},
+            "total": asdict(self.total),
+            "invalid": len(self.problems),
+            "mentions_not_aligned": [asdict(record) for record in self.records],
+            "problems": [problem.to_dict() for problem in self.problems],
+        }
+
+
+def parse_label_map(items: Sequence[str]) -> dict[str, str]:
+    """`["SpecificDisease=Disease", ...]` to a dict, with a clear error for a malformed item."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        source, sep, target = item.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise BionerError(f"--map expects SOURCE=TARGET (such as SpecificDisease=Disease), got {item!r}")
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+def document_to_doc(
+    nlp: Language,
+    document: Document,
+    report: ConversionReport,
+    *,
+    label_map: Mapping[str, str] | None = None,
+    labels: Iterable[str] | None = None,
+) -> Doc:
+    """Tokenise a document and set its mentions as entities, recording each mention's outcome."""
+    label_map = label_map or {}
+    keep = set(labels) if labels else None
+    doc = nlp.make_doc(document.text)
+    doc.user_data[ID_KEY] = document.id
+    occupied = [False] * len(doc)
+    spans: list[Span] = []
+    # Longer mentions first at the same start, so a nested shorter one is the one dropped.
+    for mention in sorted(document.mentions, key=lambda m: (m.start, -m.end, m.label)):
+        label = label_map.get(mention.label, mention.label)
+        if keep is not None and label not in keep:
+            report.count(label, "filtered")
+            report.records.append(_record(document, mention, label, "filtered", f"label {label!r} not kept by --labels"))
+            continue
+        span = doc.char_span(mention.start, mention.end, label=label)
+        outcome = "aligned"
+        if span is None:
+            span = doc.char_span(mention.start, mention.end, label=label, alignment_mode="expand")
+            outcome = "expanded"
+            if span is None or len(span) == 0:
+                report.count(label, "dropped")
+                report.records.append(_record(document, mention, label, "dropped", "covers no token (whitespace only)"))
+                continue
+        if any(occupied[span.start:span.end]):
+            report.count(label, "dropped")
+            report.records.append(
+                _record(document, mention, label, "dropped", "overlaps a mention already placed", span)
+            )
+            continue
+        for i in range(span.start, span.end):
+            occupied[i] = True
+        spans.append(span)
+        report.count(label, outcome)
+        if outcome == "expanded":
+            report.records.append(
+                _record(document, mention, label, "expanded", "not on token boundaries; snapped to the enclosing tokens", span)
+            )
+    doc.set_ents(sorted(spans, key=lambda s: s.start))
+    report.documents += 1
+    return doc
+
+
+def _record(document: Document, mention: Mention, label: str, outcome: str, reason: str, span: Span | None = None) -> MentionRecord:
+    return MentionRecord(
+        document.id, mention.start, mention.end, mention.text, label, outcome, reason,
+        span.start_char if span is not None else None, span.end_char if span is not None else None,
+    )
+
+
+def convert_documents(
+    nlp: Language,
+    documents: Iterable[Document],
+    report: ConversionReport,
+    *,
+    label_map: Mapping[str, str] | None = None,
+    labels: Iterable[str] | None = None,
+) -> Iterator[Doc]:
+    labels = list(labels) if labels else None
+    for document in documents:
+        yield document_to_doc(nlp, document, report, label_map=label_map, labels=labels)
+
+
+def split_documents(
+    documents: Sequence[Document], dev_fraction: float, seed: int
+) -> tuple[list[Document], list[Document]]:
+    """A seeded document-level train/development split, for corpora that ship without one."""
+    from sklearn.model_selection import train_test_split
+
+    if not 0 < dev_fraction < 1:
+        raise BionerError(f"--dev-fraction must be between 0 and 1, got {dev_fraction}")
+    if len(documents) < 2:
+        raise BionerError(f"cannot split {len(documents)} document(s) into train and development sets")
+    train, dev = train_test_split(list(documents), test_size=dev_fraction, random_state=seed, shuffle=True)
+    return list(train), list(dev)
+
+
+def format_report_table(report: ConversionReport) -> str:
+    header = f"{'label':<18}{'mentions':>9}{'aligned':>9}{'expanded':>9}{'dropped':>9}{'filtered':>9}{'aligned %':>10}"
+    rows = [f"{report.split}: {report.documents} documents", header]
+    for label, counts in [*sorted(report.labels.items()), ("total", report.total)]:
+        rows.append(
+            f"{label:<18}{counts.mentions:>9}{counts.aligned:>9}{counts.expanded:>9}{counts.dropped:>9}"
+            f"{counts.filtered:>9}{100 * counts.aligned_fraction:>9.2f}%"
+        )
+    if report.problems:
+        rows.append(f"{len(report.problems)} invalid mention(s) skipped by --lenient (listed in the report)")
+    return "\n".join(rows)
+
+
+def convert_files(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    format: str | None = None,
+    label_map: Mapping[str, str] | None = None,
+    labels: Sequence[str] | None = None,
+    lenient: bool = False,
+    dev_output: str | None = None,
+    dev_fraction: float = 0.1,
+    seed: int = 0,
+    progress: bool = False,
+) -> list[ConversionReport]:
+    """Convert annotated files to DocBin(s); returns one report per split written.
+
+    With `dev_output`, a seeded fraction of the documents goes to a development DocBin instead.
+    """
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from .formats import read_documents
+    from .spacy_docs import write_docbin
+
+    problems: list[InputProblem] = []
+    documents: Iterable[Document] = (
+        document
+        for source in inputs
+        for document in read_documents(source, format, lenient=lenient, problems=problems)
+    )
+    splits: list[tuple[str, Iterable[Document]]]
+    if dev_output:
+        train, dev = split_documents(list(documents), dev_fraction, seed)
+        splits = [(output, train), (dev_output, dev)]
+    else:
+        splits = [(output, documents)]
+    nlp = make_tokenizer_pipeline()
+    reports = []
+    for path, split_documents_ in splits:
+        report = ConversionReport(Path(path).stem)
+        docs = convert_documents(nlp, split_documents_, report, label_map=label_map, labels=labels)
+        docs = tqdm(docs, desc=f"converting {report.split}", unit="doc", disable=not progress, leave=False)
+        write_docbin(docs, path)
+        reports.append(report)
+    # Problems are found while reading, before any split: they belong to the whole input.
+    reports[0].problems.extend(problems)
+    for report in reports:
+        assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
+    return reports

@@ -1,0 +1,129 @@
+"""Static word vectors from unlabelled biomedical text, trained with floret.
+
+No pretrained vectors can be downloaded here, so the tagger's static vectors are trained on raw
+text (the training abstracts, plus any PubMed-like text a user adds). floret hashes subwords into
+a fixed table, so rare chemical names still get a vector from their pieces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BionerError, InputError
+from .formats._io import iter_lines
+
+
+@dataclass(frozen=True)
+class FloretSettings:
+    dim: int = 200
+    minn: int = 3
+    maxn: int = 6
+    bucket: int = 50_000
+    hash_count: int = 2
+    epoch: int = 10
+    min_count: int = 3
+    mode: str = "floret"
+    model: str = "skipgram"
+
+
+def iter_jsonl_texts(path: str | Path) -> Iterator[str]:
+    """Texts of a JSONL file, one `{"text": ...}` a line."""
+    for number, line in iter_lines(path):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+        except (json.JSONDecodeError, TypeError, KeyError):
+            raise InputError(path, number, 'expected a JSON object with a "text" key') from None
+        if not isinstance(text, str):
+            raise InputError(path, number, '"text" must be a string')
+        yield text
+
+
+def write_training_text(texts: Iterable[str], destination: Path, tokenize) -> int:
+    """One lower-cased, tokenised text a line, the input floret reads. Returns the token count."""
+    tokens = 0
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with destination.open("w", encoding="utf-8") as handle:
+        for text in texts:
+            words = [t.lower() for t in tokenize(text) if not t.isspace()]
+            if words:
+                handle.write(" ".join(words) + "\n")
+                tokens += len(words)
+    return tokens
+
+
+def train_floret(text_path: Path, output_prefix: Path, settings: FloretSettings = FloretSettings(), threads: int = 2) -> Path:
+    """Train floret vectors; returns the `.floret` table that `spacy init vectors --mode floret` reads."""
+    try:
+        import floret
+    except ImportError:
+        raise BionerError("training vectors needs floret: pip install floret (or pip install 'bioner[vectors]')") from None
+    model = floret.train_unsupervised(
+        str(text_path),
+        model=settings.model,
+        mode=settings.mode,
+        dim=settings.dim,
+        minn=settings.minn,
+        maxn=settings.maxn,
+        bucket=settings.bucket,
+        hashCount=settings.hash_count,
+        epoch=settings.epoch,
+        minCount=settings.min_count,
+        thread=threads,
+        verbose=0,
+    )
+    output_prefix.parent.mkdir(parents=True, exist_ok=True)
+    table = output_prefix.with_suffix(".floret")
+    model.save_floret_vectors(str(table))
+    return table
+
+
+def build_vectors(
+    inputs: Iterable[str | Path],
+    output: Path,
+    *,
+    settings: FloretSettings = FloretSettings(),
+    threads: int = 2,
+    work_dir: Path | None = None,
+) -> dict:
+    """Train floret vectors on the texts of `inputs` and save them as a spaCy pipeline folder.
+
+    Inputs are any format `read_documents` knows (their annotations are ignored) or JSONL with a
+    `"text"` a line. The text is tokenised with the project tokenizer, as the tagger will see it.
+    """
+    import spacy
+    from spacy.training.initialize import convert_vectors
+
+    from .convert import make_tokenizer_pipeline
+    from .formats import read_documents
+
+    nlp = make_tokenizer_pipeline()
+    inputs = [Path(p) for p in inputs]
+
+    def texts() -> Iterator[str]:
+        for path in inputs:
+            if path.suffix == ".jsonl":
+                yield from iter_jsonl_texts(path)
+            else:
+                for document in read_documents(path):
+                    yield document.text
+
+    work_dir = work_dir or output.parent / f"{output.name}-work"
+    text_path = work_dir / "text.txt"
+    tokens = write_training_text(texts(), text_path, lambda text: [t.text for t in nlp.make_doc(text)])
+    if tokens == 0:
+        raise BionerError("no text to train vectors on: the inputs are empty")
+    table = train_floret(text_path, work_dir / "vectors", settings, threads=threads)
+    blank = spacy.blank("en")
+    # Trained on lower-cased text, so looked up by LOWER: "Naloxone" and "naloxone" share a vector.
+    convert_vectors(blank, table, truncate=0, prune=-1, name="bioner_floret", mode="floret", attr="LOWER")
+    output.mkdir(parents=True, exist_ok=True)
+    blank.to_disk(output)
+    info = {"tokens": tokens, "inputs": [str(p) for p in inputs], **settings.__dict__}
+    (output / "vectors-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info

@@ -1,0 +1,92 @@
+"""Post-processing components: abbreviation propagation and document-level consistency."""
+
+import spacy
+from spacy.tokens import Span
+
+from bioner.convert import make_tokenizer_pipeline
+
+
+def tagged(nlp, text: str, entities: list[tuple[str, str]]):
+    """A doc whose entities are the first occurrence of each (text, label)."""
+    doc = nlp.make_doc(text)
+    spans = []
+    for surface, label in entities:
+        start = text.index(surface)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = spans
+    return doc
+
+
+def ents(doc) -> list[tuple[str, str]]:
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_short_form_takes_the_label_of_its_long_form_everywhere():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "Patients with treatment-resistant depression (TRD) got ketamine. TRD improved."
+    doc = component(tagged(nlp, text, [("treatment-resistant depression", "Disease")]))
+    assert ents(doc) == [("treatment-resistant depression", "Disease"), ("TRD", "Disease"), ("TRD", "Disease")]
+
+
+def test_short_form_label_follows_long_form_over_the_models_label():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "Doxorubicin (DOX) was given. DOX caused damage."
+    doc = nlp.make_doc(text)
+    second_dox = [i for i, t in enumerate(doc) if t.text == "DOX"][1]
+    doc.ents = [Span(doc, 0, 1, label="Chemical"), Span(doc, second_dox, second_dox + 1, label="Disease")]
+    doc = component(doc)
+    assert ents(doc) == [("Doxorubicin", "Chemical"), ("DOX", "Chemical"), ("DOX", "Chemical")]
+
+
+def test_short_form_whose_long_form_is_no_entity_is_dropped():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "The randomized controlled trial (RCT) used aspirin. The RCT ended."
+    doc = nlp.make_doc(text)
+    rct = [i for i, t in enumerate(doc) if t.text == "RCT"]
+    doc.ents = [Span(doc, rct[0], rct[0] + 1, label="Disease"), Span(doc, rct[1], rct[1] + 1, label="Disease")]
+    assert ents(component(doc)) == []
+
+
+def test_orphans_are_kept_when_drop_orphans_is_off():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False})
+    text = "The randomized controlled trial (RCT) used aspirin."
+    doc = nlp.make_doc(text)
+    rct = [i for i, t in enumerate(doc) if t.text == "RCT"][0]
+    doc.ents = [Span(doc, rct, rct + 1, label="Disease")]
+    assert ents(component(doc)) == [("RCT", "Disease")]
+
+
+def test_consistency_tags_other_occurrences_with_the_majority_label():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_consistency")
+    text = "Cisplatin causes nephrotoxicity. Magnesium prevents nephrotoxicity from cisplatin and Cisplatin."
+    doc = component(tagged(nlp, text, [("Cisplatin", "Chemical"), ("nephrotoxicity", "Disease")]))
+    assert ents(doc) == [
+        ("Cisplatin", "Chemical"), ("nephrotoxicity", "Disease"), ("nephrotoxicity", "Disease"), ("Cisplatin", "Chemical"),
+    ]  # case-sensitive: "cisplatin" stays untagged
+
+
+def test_consistency_leaves_short_strings_and_overlaps_alone():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_consistency", config={"min_length": 3})
+    text = "Na and renal failure. Na again; acute renal failure here."
+    doc = tagged(nlp, text, [("Na", "Chemical"), ("renal failure", "Disease")])
+    acute = doc.char_span(text.index("acute renal failure"), text.index("acute renal failure") + 19, label="Disease")
+    doc.ents = list(doc.ents) + [acute]
+    doc = component(doc)
+    assert ents(doc) == [("Na", "Chemical"), ("renal failure", "Disease"), ("acute renal failure", "Disease")]
+
+
+def test_components_survive_a_save_and_load(tmp_path):
+    nlp = make_tokenizer_pipeline()
+    nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False})
+    nlp.add_pipe("bioner_consistency", config={"min_length": 4})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names == ["bioner_abbreviations", "bioner_consistency"]
+    assert loaded.get_pipe("bioner_consistency").min_length == 4
+    assert loaded.get_pipe("bioner_abbreviations").drop_orphans is False
