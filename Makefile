@@ -58,7 +58,7 @@ package: setup  ## build the pip-installable model package en_bioner_bc5cdr into
 	$(BIONER) package $(MODEL) --output dist
 
 bench: setup  ## tagging speed (words/s, one core) and peak memory of MODEL on BC5CDR test
-	$(BIN)/python scripts/benchmark.py --model $(MODEL) --input $(TEST_FILE)
+	$(BIN)/python scripts/benchmark.py --model $(MODEL) --input $(TEST_FILE) --json $(TRAINING)/benchmark.json
 
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -1,1 +1,162 @@
+"""Reading and writing documents in every format the project knows, by name.
 
+Names: `pubtator`; `bioc` (XML or JSON, told apart by extension or first character; written as
+XML) and `bioc-json` (JSON both ways); `iob` (token TAB tag); `jsonl`; `text` (one document per
+file, or per line with `lines=True`); `docbin` (spaCy's binary `.spacy`, read only). The format
+modules are imported when used, so that reading text does not import spaCy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from ..document import Document
+from ..errors import BionerError, InputProblem
+from ._io import Source
+
+FORMATS = ("pubtator", "bioc", "bioc-json", "iob", "jsonl", "text", "docbin")
+WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl")
+
+_EXTENSIONS = {
+    ".pubtator": "pubtator",
+    ".xml": "bioc",
+    ".bioc": "bioc",
+    ".json": "bioc-json",
+    ".jsonl": "jsonl",
+    ".tsv": "iob",
+    ".conll": "iob",
+    ".iob": "iob",
+    ".bio": "iob",
+    ".spacy": "docbin",
+}
+_PUBTATOR_LINE = re.compile(r"^[^|\t]+\|[ta]\|")
+_IOB_LINE = re.compile(r"^\S+\t(O|[BIESUL]-\S+)$")
+_SNIFF_LINES = 5
+SNIFF_BYTES = 65536
+
+
+def check_format(format: str, known: tuple[str, ...] = FORMATS) -> str:
+    """The format's canonical name, or a BionerError listing the known ones."""
+    name = format.strip().lower()
+    if name not in known:
+        raise BionerError(f"unknown format {format!r}; known formats: {', '.join(known)}")
+    return name
+
+
+def detect_format(path: str | Path) -> str:
+    """A format name from the file's extension, or from its first lines when that says nothing.
+
+    `.txt` is what PubTator files (BC5CDR, NCBI disease) and plain text both use, so it is
+    sniffed: PubTator if it starts with an `ID|t|` line, IOB if with `token<TAB>tag`, else text.
+    """
+    path = Path(path)
+    if str(path) == "-":
+        raise BionerError("cannot tell the format of standard input; name it with --format "
+                          f"({', '.join(FORMATS)})")
+    if not path.exists():
+        raise BionerError(f"{path}: no such file")
+    if path.is_dir():
+        raise BionerError(f"{path}: is a folder, expected a file")
+    suffix = path.suffix.lower()
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    with path.open("rb") as handle:
+        return sniff_format(handle.read(SNIFF_BYTES))
+
+
+def sniff_format(head: bytes) -> str:
+    """A format name from the first bytes of a file or stream (for `.txt`, no extension, stdin)."""
+    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        return "bioc"
+    lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_LINES]
+    if not lines:
+        return "text"
+    if _PUBTATOR_LINE.match(lines[0]):
+        return "pubtator"
+    if stripped.startswith(("{", "[")):
+        try:
+            record = json.loads(lines[0])
+        except json.JSONDecodeError:
+            return "bioc-json"  # a pretty-printed JSON document, not one object a line
+        return "jsonl" if isinstance(record, dict) and "passages" not in record and "documents" not in record \
+            else "bioc-json"
+    if all(_IOB_LINE.match(line) or line.split("\t")[0] == "-DOCSTART-" for line in lines):
+        return "iob"
+    return "text"
+
+
+def read_documents(
+    source: Source,
+    format: str | None = None,
+    *,
+    lenient: bool = False,
+    problems: list[InputProblem] | None = None,
+    lines: bool = False,
+) -> Iterator[Document]:
+    """Documents from `source` in `format` (detected from the path when None).
+
+    `lenient` and `problems` apply to the annotated formats: bad mentions are skipped and noted
+    instead of raising. `lines` applies to text: one document per non-empty line.
+    """
+    if format is None:
+        if not isinstance(source, (str, Path)):
+            raise BionerError(f"cannot tell the format of a stream; name it ({', '.join(FORMATS)})")
+        format = detect_format(source)
+    format = check_format(format)
+    if format == "pubtator":
+        from .pubtator import iter_pubtator
+
+        return iter_pubtator(source, lenient=lenient, problems=problems)
+    if format in ("bioc", "bioc-json"):
+        from .bioc import iter_bioc
+
+        bioc_format: str | None = None  # a file: detected from its extension or first character
+        if format == "bioc-json":
+            bioc_format = "json"
+        elif not isinstance(source, (str, Path)) or str(source) == "-":
+            bioc_format = "xml"
+        return iter_bioc(source, format=bioc_format, lenient=lenient, problems=problems)
+    if format == "iob":
+        from .iob import iter_iob
+
+        return iter_iob(source, lenient=lenient, problems=problems)
+    if format == "jsonl":
+        from .jsonl import iter_jsonl
+
+        return iter_jsonl(source, lenient=lenient, problems=problems)
+    if format == "text":
+        from .text import iter_text_documents
+
+        return iter_text_documents(source, lines=lines)
+    assert format == "docbin"
+    if not isinstance(source, (str, Path)) or str(source) == "-":
+        raise BionerError("docbin is read from a file path, not a stream")
+    from ..spacy_docs import read_docbin_documents
+
+    return iter(read_docbin_documents(source))
+
+
+def write_documents(documents: Iterable[Document], destination: str | Path | TextIO, format: str) -> int:
+    """Write documents in `format` (one of WRITE_FORMATS); `-` is stdout. Returns how many."""
+    format = check_format(format, WRITE_FORMATS)
+    if format == "pubtator":
+        from .pubtator import write_pubtator
+
+        return write_pubtator(documents, destination)
+    if format in ("bioc", "bioc-json"):
+        from .bioc import write_bioc
+
+        return write_bioc(documents, destination, format="json" if format == "bioc-json" else "xml")
+    from .jsonl import write_jsonl
+
+    return write_jsonl(documents, destination)
+
+
+__all__ = ["FORMATS", "WRITE_FORMATS", "check_format", "detect_format", "read_documents", "sniff_format",
+           "write_documents"]

@@ -1,0 +1,60 @@
+"""`bioner evaluate`: score predictions or a model against gold annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import app
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold: Path = typer.Option(..., "--gold", "-g", help="Gold annotations: PubTator, BioC (XML/JSON) or DocBin (.spacy).", show_default=False),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Trained pipeline directory or installed model package, run over the gold documents' text.", show_default=False),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", help="Predicted annotations on the same documents: PubTator, BioC or DocBin.", show_default=False),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the scores as JSON here.", show_default=False),
+    html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).", show_default=False),
+    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
+    bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling and of the HTML error sample."),
+) -> None:
+    """Score predicted Chemical/Disease mentions against gold annotations.
+
+    Give exactly one of --model (tags the gold documents' text with its own tokenizer) or
+    --predictions (a file of predictions for the same document ids and texts; a gold document
+    missing from it predicts nothing).
+
+    Strict matching is the BioCreative V CDR rule: a mention counts when (document, start, end,
+    label) equal a gold mention's, character offsets, each distinct tuple once. Lenient matching
+    counts a prediction overlapping a gold mention of the same label, each mention matched at most
+    once. Precision, recall and F1 with a zero denominator are 0; macro is the mean over labels.
+    """
+    from ..evaluation import evaluate_files, format_table, write_errors_tsv, write_html, write_json
+
+    if (model is None) == (predictions is None):
+        raise typer.BadParameter("give exactly one of --model and --predictions", param_hint="'--model' / '--predictions'")
+    evaluation = evaluate_files(
+        gold,
+        predictions_path=predictions,
+        model=model,
+        bootstrap=bootstrap,
+        seed=seed,
+        progress=model is not None,
+    )
+    typer.echo(format_table(evaluation))
+    written = []
+    if json_path:
+        write_json(evaluation, json_path)
+        written.append(str(json_path))
+    if html_path:
+        source = f"{model}" if model is not None else f"{predictions}"
+        write_html(evaluation, html_path, title=f"bioner evaluation: {source} against {gold}", seed=seed)
+        written.append(str(html_path))
+    if errors_path:
+        write_errors_tsv(evaluation.errors or [], errors_path)
+        written.append(str(errors_path))
+    if written:
+        typer.echo(f"wrote {', '.join(written)}", err=True)

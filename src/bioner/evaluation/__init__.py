@@ -1,0 +1,123 @@
+"""The evaluator: every accuracy figure the project states comes from here.
+
+`evaluate_files` reads gold and predictions (PubTator, BioC or DocBin), or runs a model over the
+gold documents' text, and returns an `Evaluation` with strict (BioCreative V CDR) and lenient
+scores, every error with its kind, and, if asked, bootstrap confidence intervals. See
+`scoring` for the exact counting rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..document import Document
+from ..errors import BionerError
+from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
+from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
+from .report import format_table, render_html, write_html
+from .scoring import PRF, Counts, Evaluation, Scores, score
+
+__all__ = [
+    "Counts", "PRF", "Scores", "Evaluation", "ErrorRecord", "BootstrapResult",
+    "score", "evaluate_documents", "evaluate_files", "read_input", "predict_documents",
+    "find_errors", "errors_by_kind", "write_errors_tsv", "format_table", "render_html", "write_html",
+    "write_json",
+]
+
+
+def evaluate_documents(
+    gold: Sequence[Document],
+    predicted: Sequence[Document],
+    *,
+    labels: Sequence[str] | None = None,
+    bootstrap: int = 0,
+    seed: int = DEFAULT_SEED,
+    window: int = DEFAULT_WINDOW,
+) -> Evaluation:
+    """`score` plus the error list and, with `bootstrap` > 0, confidence intervals."""
+    if bootstrap < 0:
+        raise BionerError(f"--bootstrap must be 0 (off) or a number of samples, not {bootstrap}")
+    evaluation = score(gold, predicted, labels=labels)
+    evaluation.errors = find_errors(evaluation.gold, evaluation.predicted, window=window, labels=evaluation.labels)
+    if bootstrap:
+        evaluation.bootstrap = bootstrap_evaluation(evaluation, samples=bootstrap, seed=seed)
+    return evaluation
+
+
+def read_input(path: str | Path, format: str | None = None) -> list[Document]:
+    """Documents from a PubTator, BioC or DocBin file (format detected when not given)."""
+    try:
+        from ..formats import detect_format, read_documents
+    except ImportError:  # the shared reader is not there yet: PubTator and DocBin only
+        read_documents = None
+    if read_documents is not None:
+        format = format or detect_format(path)
+        if format == "text":
+            raise BionerError(
+                f"{path}: not an annotated file (it reads as plain text); give PubTator, BioC or "
+                "DocBin annotations"
+            )
+        return list(read_documents(path, format))
+    suffix = Path(path).suffix.lower()
+    if format == "docbin" or (format is None and suffix == ".spacy"):
+        from ..spacy_docs import read_docbin_documents
+
+        return read_docbin_documents(path)
+    if format not in (None, "pubtator"):
+        raise BionerError(f"{path}: format {format!r} is not readable here yet; use PubTator or DocBin")
+    from ..formats.pubtator import read_pubtator
+
+    return read_pubtator(path)
+
+
+def predict_documents(model: str | Path, gold: Sequence[Document], *, progress: bool = False,
+                      batch_size: int | None = None) -> list[Document]:
+    """Run a pipeline over the gold documents' text (its own tokenisation, never the gold's)."""
+    from ..tagging import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
+
+    nlp = load_pipeline(model)
+    tagged = tag_documents(nlp, gold, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+    if progress:
+        import sys
+
+        from tqdm import tqdm
+
+        tagged = tqdm(tagged, total=len(gold), desc="tagging", unit="doc", file=sys.stderr)
+    return list(tagged)
+
+
+def evaluate_files(
+    gold_path: str | Path,
+    *,
+    predictions_path: str | Path | None = None,
+    model: str | Path | None = None,
+    gold_format: str | None = None,
+    predictions_format: str | None = None,
+    labels: Sequence[str] | None = None,
+    bootstrap: int = 0,
+    seed: int = DEFAULT_SEED,
+    window: int = DEFAULT_WINDOW,
+    progress: bool = False,
+    batch_size: int | None = None,
+) -> Evaluation:
+    """Score predictions from a file, or from `model` run over the gold text, against gold.
+
+    Exactly one of `predictions_path` and `model` (a pipeline directory or installed package).
+    """
+    if (predictions_path is None) == (model is None):
+        raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
+    gold = read_input(gold_path, gold_format)
+    if model is not None:
+        predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
+    else:
+        predicted = read_input(predictions_path, predictions_format)  # type: ignore[arg-type]
+    return evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
+
+
+def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(evaluation.to_json(include_errors=include_errors), indent=2) + "\n",
+                    encoding="utf-8")

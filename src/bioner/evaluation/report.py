@@ -1,0 +1,235 @@
+"""Reports of an `Evaluation`: a table for the terminal and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..document import Document
+from .analysis import FN, FP, KINDS, ErrorRecord, errors_by_kind, find_errors, format_related
+from .scoring import MACRO, MICRO, PRF, Evaluation, Scores, mention_spans
+
+MODES = (
+    ("strict", "Strict: exact offsets and label (BioCreative V CDR)"),
+    ("lenient", "Lenient: overlapping span, same label, each mention matched once"),
+)
+DEFAULT_SAMPLE = 60
+HTML_CONTEXT = 120
+ERROR_COLOR = "#ff8a80"
+LABEL_COLORS = {"CHEMICAL": "#8fd3ff", "DISEASE": "#ffd166"}
+
+
+def _rows(scores: Scores) -> list[tuple[str, PRF]]:
+    return [*scores.labels.items(), (MICRO, scores.micro), (MACRO, scores.macro)]
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:6.2f}"
+
+
+def format_table(evaluation: Evaluation) -> str:
+    """The per-label table, strict and lenient, as plain text (P, R and F1 in percent)."""
+    lines: list[str] = []
+    width = max([len(label) for label in evaluation.labels] + [len(MACRO)])
+    for mode, title in MODES:
+        scores: Scores = getattr(evaluation, mode)
+        intervals = getattr(evaluation.bootstrap, mode) if evaluation.bootstrap else None
+        header = f"{'label':<{width}}  {'TP':>7} {'FP':>7} {'FN':>7}  {'P%':>6}  {'R%':>6}  {'F1%':>6}"
+        if intervals is not None:
+            header += f"  {f'F1 {round(100 * evaluation.bootstrap.confidence)}% CI':>17}"
+        lines += [title, header, "-" * len(header)]
+        for name, prf in _rows(scores):
+            if name == MICRO:
+                lines.append("-" * len(header))
+            row = (f"{name:<{width}}  {prf.tp:>7} {prf.fp:>7} {prf.fn:>7}  {_percent(prf.precision)}  "
+                   f"{_percent(prf.recall)}  {_percent(prf.f1)}")
+            if intervals is not None and name in intervals:
+                i = intervals[name]
+                row += f"  [{_percent(i.low)}, {_percent(i.high)}]"
+            lines.append(row)
+        lines.append("")
+    if evaluation.errors is not None:
+        kinds = errors_by_kind(evaluation.errors)
+        lines.append("Errors (strict): "
+                     + "; ".join(f"{side.upper()} " + ", ".join(f"{kind} {n}" for kind, n in counts.items())
+                                 for side, counts in kinds.items()))
+    lines.append(
+        f"{evaluation.documents} documents; {sum(evaluation.gold_mentions.values())} gold and "
+        f"{sum(evaluation.predicted_mentions.values())} predicted mentions (distinct; "
+        f"{evaluation.duplicates.get('gold', 0)} gold and {evaluation.duplicates.get('predictions', 0)} "
+        "predicted duplicates counted once). Precision, recall or F1 with a zero denominator is 0."
+    )
+    if evaluation.bootstrap:
+        b = evaluation.bootstrap
+        lines.append(f"Confidence intervals: {b.samples} bootstrap samples of documents, seed {b.seed}.")
+    return "\n".join(lines)
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: system-ui, -apple-system, Segoe UI, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr.average td { font-weight: bold; background: #f5f5f5; }
+.sample { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 1em; margin: 1em 0; }
+.sample h3 { font-size: 1em; margin: 0 0 0.4em; }
+.sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
+.sides h4 { margin: 0.2em 0; font-size: 0.9em; color: #555; }
+.note { color: #666; font-size: 0.9em; }
+code { background: #f3f3f3; padding: 0 0.2em; }
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _scores_table(scores: Scores, intervals: dict | None) -> str:
+    head = "<tr><th>label</th><th>TP</th><th>FP</th><th>FN</th><th>precision</th><th>recall</th><th>F1</th>"
+    head += "<th>F1 95% CI</th></tr>" if intervals else "</tr>"
+    body = []
+    for name, prf in _rows(scores):
+        css = ' class="average"' if name in (MICRO, MACRO) else ""
+        cells = [name, prf.tp, prf.fp, prf.fn, f"{100 * prf.precision:.2f}%", f"{100 * prf.recall:.2f}%",
+                 f"{100 * prf.f1:.2f}%"]
+        if intervals:
+            i = intervals.get(name)
+            cells.append(f"{100 * i.low:.2f}–{100 * i.high:.2f}%" if i else "")
+        body.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _kinds_table(errors: Sequence[ErrorRecord]) -> str:
+    kinds = errors_by_kind(errors)
+    rows = []
+    for side, counts in kinds.items():
+        for kind, n in counts.items():
+            rows.append(f"<tr><td>{_e(side.upper())}</td><td>{_e(kind)}</td><td>{n}</td></tr>")
+    return "<table><tr><th>type</th><th>kind</th><th>errors</th></tr>" + "".join(rows) + "</table>"
+
+
+def sample_errors(errors: Sequence[ErrorRecord], size: int, seed: int = 0) -> list[ErrorRecord]:
+    """Up to `size` errors, spread evenly over (type, kind) groups, chosen with a seeded RNG."""
+    groups: dict[tuple[str, str], list[ErrorRecord]] = defaultdict(list)
+    for error in errors:
+        groups[(error.type, error.kind)].append(error)
+    order = [(t, k) for t in (FP, FN) for k in KINDS[t] if groups.get((t, k))]
+    rng = random.Random(seed)
+    chosen: dict[tuple[str, str], list[ErrorRecord]] = {key: [] for key in order}
+    remaining = {key: list(groups[key]) for key in order}
+    budget = size
+    while budget > 0 and any(remaining.values()):  # round-robin so rare kinds are shown too
+        for key in order:
+            if budget and remaining[key]:
+                chosen[key].append(remaining[key].pop(rng.randrange(len(remaining[key]))))
+                budget -= 1
+    position = {id(e): i for i, e in enumerate(errors)}
+    return [e for key in order for e in sorted(chosen[key], key=lambda e: position[id(e)])]
+
+
+def _window(document_text: str, spans: Sequence[tuple[int, int, str]], start: int, end: int) -> tuple[int, int]:
+    """The context around [start, end), widened so no mention is cut at its edges."""
+    left, right = max(0, start - HTML_CONTEXT), min(len(document_text), end + HTML_CONTEXT)
+    while left > 0 and not document_text[left - 1].isspace():  # whole words at the edges
+        left -= 1
+    while right < len(document_text) and not document_text[right].isspace():
+        right += 1
+    for s, e, _ in spans:
+        if s < left < e:
+            left = s
+        if s < right < e:
+            right = e
+    return left, right
+
+
+def _displacy_side(text: str, spans: Sequence[tuple[int, int, str]], left: int, right: int,
+                   wrong: tuple[int, int, str] | None) -> str:
+    from spacy import displacy
+
+    inside = [s for s in spans if s[0] >= left and s[1] <= right]
+    # displaCy cannot draw overlapping spans: keep the wrong one, then longest-first without overlap
+    inside.sort(key=lambda s: (s != wrong, s[0], -(s[1] - s[0]), s[2]))
+    shown: list[tuple[int, int, str]] = []
+    hidden: list[tuple[int, int, str]] = []
+    for span in inside:
+        if any(span[0] < o[1] and o[0] < span[1] for o in shown):
+            hidden.append(span)
+        else:
+            shown.append(span)
+    ents = []
+    for s, e, label in sorted(shown):
+        ent = {"start": s - left, "end": e - left, "label": _e(label)}
+        if (s, e, label) == wrong:
+            ent["params"] = {"bg": ERROR_COLOR}
+        ents.append(ent)
+    colors = {_e(label).upper(): color for label, color in LABEL_COLORS.items()}
+    markup = displacy.render(
+        {"text": text[left:right], "ents": ents, "title": None},
+        style="ent", manual=True, page=False, jupyter=False, options={"colors": colors},
+    )
+    if hidden:
+        markup += f'<p class="note">overlapping, not drawn: {_e(format_related(sorted(hidden)))}</p>'
+    return markup
+
+
+def _render_sample(error: ErrorRecord, gold: Document, predicted: Document) -> str:
+    text = gold.text
+    g = sorted(mention_spans(gold, "gold"))
+    p = sorted(mention_spans(predicted))
+    left, right = _window(text, g + p, error.start, error.end)
+    span = (error.start, error.end, error.label)
+    gold_html = _displacy_side(text, g, left, right, span if error.type == FN else None)
+    pred_html = _displacy_side(text, p, left, right, span if error.type == FP else None)
+    related = f" — related: {_e(format_related(error.related))}" if error.related else ""
+    heading = (f"{_e(error.type)} · {_e(error.kind)} · {_e(error.label)} · document {_e(error.document)} "
+               f"· {error.start}–{error.end} <code>{_e(error.text)}</code>{related}")
+    return (f'<div class="sample"><h3>{heading}</h3><div class="sides">'
+            f"<div><h4>gold</h4>{gold_html}</div><div><h4>predicted</h4>{pred_html}</div></div></div>")
+
+
+def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sample: int = DEFAULT_SAMPLE,
+                seed: int = 0) -> str:
+    """A self-contained page (no external resources): tables, error kinds, sample errors."""
+    parts = [f"<h1>{_e(title)}</h1>"]
+    parts.append(
+        f"<p>{evaluation.documents} documents; {sum(evaluation.gold_mentions.values())} gold and "
+        f"{sum(evaluation.predicted_mentions.values())} predicted mentions (distinct (document, start, end, "
+        "label) tuples; a mention listed twice counts once). Precision, recall or F1 whose denominator is 0 "
+        "is reported as 0. Macro scores are unweighted means over labels.</p>"
+    )
+    for mode, heading in MODES:
+        intervals = getattr(evaluation.bootstrap, mode) if evaluation.bootstrap else None
+        parts.append(f"<h2>{_e(heading)}</h2>")
+        parts.append(_scores_table(getattr(evaluation, mode), intervals))
+    if evaluation.bootstrap:
+        b = evaluation.bootstrap
+        parts.append(f'<p class="note">Intervals: {b.samples} bootstrap samples of documents '
+                     f"(with replacement), seed {b.seed}, percentile method.</p>")
+    parts.append("<h2>Errors by kind (strict)</h2>")
+    parts.append('<p class="note">boundary: overlaps a mention of the same label on the other side; '
+                 "label: same span, other label; spurious: predicted, nothing there in gold; "
+                 "missed: gold, nothing predicted there.</p>")
+    errors = evaluation.errors if evaluation.errors is not None else find_errors(evaluation.gold, evaluation.predicted)
+    parts.append(_kinds_table(errors))
+    chosen = sample_errors(errors, sample, seed)
+    parts.append(f"<h2>Sample of errors ({len(chosen)} of {len(errors)})</h2>")
+    parts.append('<p class="note">The error itself is drawn in red: in gold for a false negative, in the '
+                 "predictions for a false positive.</p>")
+    by_id = {g.id: (g, p) for g, p in zip(evaluation.gold, evaluation.predicted)}
+    for error in chosen:
+        gold, predicted = by_id[error.document]
+        parts.append(_render_sample(error, gold, predicted))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
+            + "\n".join(parts) + "</body></html>\n")
+
+
+def write_html(evaluation: Evaluation, path: str | Path, **kwargs) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(evaluation, **kwargs), encoding="utf-8")

@@ -1,0 +1,139 @@
+"""JSON lines: one document a line, the shape other tools read our predictions in.
+
+    {"id": "123", "text": "...", "entities": [{"start": 0, "end": 9, "label": "Chemical", "text": "Ketamine"}]}
+
+On input `entities` is optional (unannotated text to tag), `id` defaults to `stem:line`, an entity's
+`text` is checked against the text at its offsets when present, and `"title"`/`"abstract"` keys
+in place of `"text"` make a title-and-abstract document (offsets into `title + " " + abstract`,
+as in PubTator). The writer writes exactly `id`, `text` and `entities` (`start`, `end`, `label`,
+`text`); downstream tools depend on those key names.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..document import Document, Mention
+from ..errors import InputError, InputProblem
+from ._io import Source, iter_lines, source_name
+
+
+def read_jsonl(
+    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+) -> list[Document]:
+    return list(iter_jsonl(source, lenient=lenient, problems=problems))
+
+
+def iter_jsonl(
+    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+) -> Iterator[Document]:
+    """Stream documents from JSON lines; blank lines are skipped.
+
+    With `lenient`, a bad entity is skipped and recorded in `problems`; a line that is not a JSON
+    object or has no text always raises.
+    """
+    name = source_name(source)
+    stem = Path(name).stem if not name.startswith("<") else name.strip("<>")
+    for number, line in iter_lines(source):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(name, number, f"not valid JSON: {error.msg} at column {error.colno}") from None
+        if not isinstance(record, dict):
+            raise InputError(name, number, f"expected a JSON object, found {type(record).__name__}")
+        document = _document(record, f"{stem}:{number}", name, number)
+        for index, entity in enumerate(record.get("entities") or []):
+            try:
+                document.mentions.append(_mention(entity, index, document.text, name, number))
+            except InputError as error:
+                if not lenient:
+                    raise
+                if problems is not None:
+                    problems.append(InputProblem(name, number, document.id, error.message))
+        yield document
+
+
+def _document(record: dict[str, Any], default_id: str, name: str, number: int) -> Document:
+    doc_id = record.get("id", default_id)
+    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
+        raise InputError(name, number, f'"id" must be a string or a number, found {doc_id!r}')
+    doc_id = str(doc_id)
+    entities = record.get("entities")
+    if entities is not None and not isinstance(entities, list):
+        raise InputError(name, number, f'"entities" must be a list, found {type(entities).__name__}')
+    if "text" in record:
+        if not isinstance(record["text"], str):
+            raise InputError(name, number, f'"text" must be a string, found {type(record["text"]).__name__}')
+        return Document.from_text(doc_id, record["text"])
+    if "title" in record or "abstract" in record:
+        title, abstract = record.get("title", ""), record.get("abstract", "")
+        if not isinstance(title, str) or not isinstance(abstract, str):
+            raise InputError(name, number, '"title" and "abstract" must be strings')
+        return Document.from_title_abstract(doc_id, title, abstract)
+    raise InputError(name, number, 'no "text" (or "title"/"abstract") in the object')
+
+
+def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Mention:
+    where = f"entity {index + 1}"
+    if not isinstance(entity, dict):
+        raise InputError(name, number, f"{where}: expected an object, found {type(entity).__name__}")
+    missing = [key for key in ("start", "end", "label") if key not in entity]
+    if missing:
+        raise InputError(name, number, f"{where}: missing {', '.join(repr(k) for k in missing)}")
+    start, end, label = entity["start"], entity["end"], entity["label"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise InputError(name, number, f"{where}: offsets must be whole numbers, found {start!r} and {end!r}")
+    if not isinstance(label, str) or not label:
+        raise InputError(name, number, f"{where}: label must be a non-empty string, found {label!r}")
+    if not (0 <= start < end <= len(text)):
+        raise InputError(name, number, f"{where}: offsets {start}-{end} fall outside the text "
+                         f"({len(text)} characters)")
+    if "text" in entity and entity["text"] != text[start:end]:
+        raise InputError(name, number, f"{where}: text {entity['text']!r} does not equal the text at "
+                         f"offsets {start}-{end}: {text[start:end]!r}")
+    identifier = entity.get("identifier", "")
+    return Mention(start, end, text[start:end], label, str(identifier or ""), line=number)
+
+
+def format_jsonl(document: Document) -> str:
+    """One document as one JSON line (without the newline)."""
+    text = document.text
+    record = {
+        "id": document.id,
+        "text": text,
+        "entities": [
+            {"start": m.start, "end": m.end, "label": m.label, "text": text[m.start:m.end]}
+            for m in document.sorted_mentions()
+        ],
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
+def write_jsonl(documents: Iterable[Document], destination: str | Path | TextIO) -> int:
+    """Write documents as JSON lines; returns how many were written. `-` writes to stdout."""
+    count = 0
+    with _open_destination(destination) as handle:
+        for document in documents:
+            handle.write(format_jsonl(document))
+            handle.write("\n")
+            count += 1
+    return count
+
+
+@contextmanager
+def _open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
+    if isinstance(destination, (str, Path)):
+        if str(destination) == "-":
+            yield sys.stdout
+            return
+        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        return
+    yield destination

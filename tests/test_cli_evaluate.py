@@ -1,0 +1,199 @@
+"""`bioner evaluate` end to end, with PubTator/DocBin files and a tiny rule-based pipeline."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+from spacy.tokens import DocBin
+from typer.testing import CliRunner
+
+import bioner.cli.evaluate  # noqa: F401  (registers the command)
+from bioner.cli import _register, app
+from bioner.document import Document, Mention
+from bioner.errors import BionerError
+from bioner.formats.pubtator import write_pubtator
+
+_register()  # all subcommands, so `app` is a group and `evaluate` is named as users type it
+runner = CliRunner()
+
+TITLE_1, ABSTRACT_1 = "Aspirin and headache.", "Cisplatin caused nausea in rats."
+TITLE_2, ABSTRACT_2 = "Nausea after aspirin.", "No headache was seen."
+# d1 text "Aspirin and headache. Cisplatin caused nausea in rats."
+#   Aspirin 0-7, headache 12-20, Cisplatin 22-31, nausea 39-45
+# d2 text "Nausea after aspirin. No headache was seen."
+#   Nausea 0-6, aspirin 13-20, headache 25-33
+
+
+def pubtator_doc(doc_id, title, abstract, spans):
+    document = Document.from_title_abstract(doc_id, title, abstract)
+    text = document.text
+    document.mentions = [Mention(s, e, text[s:e], label) for s, e, label in spans]
+    return document
+
+
+GOLD = [
+    pubtator_doc("d1", TITLE_1, ABSTRACT_1, [(0, 7, "Chemical"), (12, 20, "Disease"), (22, 31, "Chemical"), (39, 45, "Disease")]),
+    pubtator_doc("d2", TITLE_2, ABSTRACT_2, [(0, 6, "Disease"), (13, 20, "Chemical"), (25, 33, "Disease")]),
+]
+
+
+@pytest.fixture
+def gold_file(tmp_path):
+    path = tmp_path / "gold.txt"
+    write_pubtator(GOLD, path)
+    return path
+
+
+@pytest.fixture
+def ruler_model(tmp_path):
+    """A pipeline that tags lower-case "aspirin" and "headache" only (case-sensitive ORTH)."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "Chemical", "pattern": "aspirin"},
+        {"label": "Disease", "pattern": "headache"},
+        {"label": "Disease", "pattern": "rats"},
+    ])
+    path = tmp_path / "model"
+    nlp.to_disk(path)
+    return path
+
+
+# What the ruler predicts: d1 headache 12-20 (TP), rats 49-53 Disease (FP, spurious);
+# d2 aspirin 13-20 (TP), headache 25-33 (TP).
+# Chemical: TP 1, FP 0, FN 2 (Aspirin, Cisplatin)  -> P 1, R 1/3, F1 1/2
+# Disease:  TP 2, FP 1, FN 2 (nausea, Nausea)      -> P 2/3, R 1/2, F1 4/7
+# micro:    TP 3, FP 1, FN 4                        -> P 3/4, R 3/7, F1 6/11
+RULER_PREDICTIONS = [
+    pubtator_doc("d1", TITLE_1, ABSTRACT_1, [(12, 20, "Disease"), (49, 53, "Disease")]),
+    pubtator_doc("d2", TITLE_2, ABSTRACT_2, [(13, 20, "Chemical"), (25, 33, "Disease")]),
+]
+
+
+def invoke(*args):
+    return runner.invoke(app, ["evaluate", *map(str, args)])
+
+
+def test_model_run_over_gold_text_gives_the_worked_out_counts(gold_file, ruler_model, tmp_path):
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--model", ruler_model, "--json", out)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    strict = payload["strict"]
+    assert {k: strict["Chemical"][k] for k in ("tp", "fp", "fn")} == {"tp": 1, "fp": 0, "fn": 2}
+    assert {k: strict["Disease"][k] for k in ("tp", "fp", "fn")} == {"tp": 2, "fp": 1, "fn": 2}
+    assert strict["Disease"]["f1"] == pytest.approx(4 / 7)
+    assert strict["micro"]["f1"] == pytest.approx(6 / 11)
+    assert payload["documents"] == 2
+
+
+def test_model_and_predictions_file_give_identical_scores(gold_file, ruler_model, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+    by_model, by_file = tmp_path / "model.json", tmp_path / "file.json"
+    assert invoke("--gold", gold_file, "--model", ruler_model, "--json", by_model).exit_code == 0
+    assert invoke("--gold", gold_file, "--predictions", predictions, "--json", by_file).exit_code == 0
+    model_json, file_json = json.loads(by_model.read_text()), json.loads(by_file.read_text())
+    assert model_json["strict"]["micro"]["tp"] == 3
+    assert model_json == file_json
+
+
+def test_docbin_predictions_are_read_and_joined_by_document_id(gold_file, tmp_path):
+    nlp = spacy.blank("en")
+    docbin = DocBin(store_user_data=True)
+    for document in reversed(RULER_PREDICTIONS):  # order does not matter, ids do
+        doc = nlp(document.text)
+        doc.ents = [doc.char_span(m.start, m.end, label=m.label) for m in document.mentions]
+        doc.user_data["id"] = document.id
+        docbin.add(doc)
+    path = tmp_path / "pred.spacy"
+    docbin.to_disk(path)
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--predictions", path, "--json", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["strict"]["micro"]["tp"] == 3
+
+
+def test_table_is_printed_and_errors_and_html_written(gold_file, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+    errors, page = tmp_path / "errors.tsv", tmp_path / "report.html"
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--errors", errors, "--html", page)
+    assert result.exit_code == 0, result.output
+    assert any(line.split()[:4] == ["micro", "3", "1", "4"] for line in result.stdout.splitlines())
+    rows = errors.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(rows) == 5  # FP 1 + FN 4
+    assert sorted(row.split("\t")[2] for row in rows) == ["missed"] * 4 + ["spurious"]
+    assert "class=\"entities\"" in page.read_text(encoding="utf-8")
+
+
+def test_bootstrap_adds_intervals_to_json(gold_file, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", out, "--bootstrap", 30)
+    assert result.exit_code == 0, result.output
+    boot = json.loads(out.read_text())["bootstrap"]
+    assert boot["samples"] == 30
+    assert set(boot["strict"]) == {"Chemical", "Disease", "micro", "macro"}
+
+
+@pytest.mark.parametrize("extra", [[], ["--model", "x", "--predictions", "y"]])
+def test_exactly_one_of_model_and_predictions_is_required(gold_file, extra):
+    result = invoke("--gold", gold_file, *extra)
+    assert result.exit_code == 2
+    words = " ".join(result.output.replace("│", " ").split())  # unwrap Rich's error box
+    assert "give exactly one of --model and --predictions" in words
+
+
+def test_a_predicted_document_the_gold_lacks_is_a_clear_error(gold_file, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    write_pubtator([pubtator_doc("d3", TITLE_1, ABSTRACT_1, [])], predictions)
+    result = invoke("--gold", gold_file, "--predictions", predictions)
+    assert isinstance(result.exception, BionerError)
+    assert "'d3' is not in the gold" in str(result.exception)
+
+
+def test_the_same_id_with_different_text_is_a_clear_error(gold_file, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    write_pubtator([pubtator_doc("d1", TITLE_1, ABSTRACT_1.upper(), [])], predictions)
+    result = invoke("--gold", gold_file, "--predictions", predictions)
+    assert isinstance(result.exception, BionerError)
+    assert "document 'd1': the predicted text differs" in str(result.exception)
+
+
+def test_a_model_that_cannot_be_loaded_is_a_clear_error(gold_file, tmp_path):
+    result = invoke("--gold", gold_file, "--model", tmp_path / "no-such-model")
+    assert isinstance(result.exception, BionerError)
+    assert "cannot load model" in str(result.exception)
+
+
+def test_help_names_every_flag():
+    result = runner.invoke(app, ["evaluate", "--help"])
+    assert result.exit_code == 0
+    for flag in ("--gold", "--model", "--predictions", "--json", "--html", "--errors", "--bootstrap"):
+        assert flag in result.output
+
+
+def test_bioc_gold_and_pubtator_predictions_score_like_pubtator_gold(gold_file, tmp_path):
+    formats = pytest.importorskip("bioner.formats")
+    if not hasattr(formats, "write_documents"):
+        pytest.skip("the shared format writers are not there yet")
+    bioc_gold = tmp_path / "gold.xml"
+    formats.write_documents(GOLD, bioc_gold, "bioc")
+    predictions = tmp_path / "pred.txt"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+    from_bioc, from_pubtator = tmp_path / "bioc.json", tmp_path / "pubtator.json"
+    assert invoke("--gold", bioc_gold, "--predictions", predictions, "--json", from_bioc).exit_code == 0
+    assert invoke("--gold", gold_file, "--predictions", predictions, "--json", from_pubtator).exit_code == 0
+    assert json.loads(from_bioc.read_text())["strict"] == json.loads(from_pubtator.read_text())["strict"]
+
+
+def test_a_plain_text_file_is_refused_as_gold(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("Aspirin and headache.\n", encoding="utf-8")
+    result = invoke("--gold", text, "--predictions", text)
+    assert isinstance(result.exception, BionerError)
+    assert "not an annotated file" in str(result.exception)

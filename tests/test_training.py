@@ -1,0 +1,121 @@
+"""End to end: train a tiny pipeline from configs/cnn.cfg, load it in a fresh process, tag text."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bioner.convert import ConversionReport, convert_documents, make_tokenizer_pipeline
+from bioner.errors import BionerError
+from bioner.formats.pubtator import read_pubtator
+from bioner.spacy_docs import write_docbin
+from bioner.training import LOG_NAME, SUMMARY_NAME, merge_docbins, read_best_step, train
+from bioner.vectors import FloretSettings, build_vectors
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = Path(__file__).parent / "fixtures" / "tiny.pubtator"
+TINY_STEPS = 60
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    documents = read_pubtator(FIXTURE)
+    nlp = make_tokenizer_pipeline()
+    write_docbin(convert_documents(nlp, documents, ConversionReport("train")), folder / "train.spacy")
+    write_docbin(convert_documents(nlp, documents[:2], ConversionReport("dev")), folder / "dev.spacy")
+    build_vectors([FIXTURE], folder / "vectors", settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1), threads=1)
+    return folder
+
+
+def tiny_overrides(corpus: Path) -> dict:
+    return {
+        "paths.train": str(corpus / "train.spacy"),
+        "paths.dev": str(corpus / "dev.spacy"),
+        "paths.vectors": str(corpus / "vectors"),
+        "training.max_steps": TINY_STEPS,
+        "training.eval_frequency": 20,
+        "training.batcher.size.start": 2000,
+        "training.optimizer.learn_rate": 0.005,
+    }
+
+
+@pytest.fixture(scope="module")
+def trained(corpus, tmp_path_factory):
+    output = tmp_path_factory.mktemp("run")
+    train(ROOT / "configs" / "cnn.cfg", output / "dev", overrides=tiny_overrides(corpus))
+    train(ROOT / "configs" / "cnn.cfg", output, overrides=tiny_overrides(corpus), final=True)
+    return output
+
+
+TAG_SCRIPT = """
+import json, sys, spacy
+nlp = spacy.load(sys.argv[1])
+doc = nlp(sys.argv[2])
+print(json.dumps({"pipes": nlp.pipe_names, "ents": [[e.start_char, e.end_char, e.label_] for e in doc.ents]}))
+"""
+
+
+def tag_in_fresh_process(model: Path, text: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", TAG_SCRIPT, str(model), text], capture_output=True, text=True, check=True, cwd="/"
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_development_run_records_its_best_step(trained):
+    log = [json.loads(line) for line in (trained / "dev" / LOG_NAME).read_text().splitlines()]
+    assert [record["step"] for record in log] == [0, 20, 40, 60]
+    summary = json.loads((trained / "dev" / SUMMARY_NAME).read_text())
+    assert summary["best_step"] == read_best_step(trained / "dev").step
+    assert summary["best_step"] in {20, 40, 60}  # the model learned something
+
+
+@pytest.mark.slow
+def test_final_run_trains_the_dev_runs_step_count_and_keeps_the_last_model(trained):
+    summary = json.loads((trained / SUMMARY_NAME).read_text())
+    assert summary["final"] is True
+    assert summary["steps"] == read_best_step(trained / "dev").step > 0
+    assert (trained / "model-best" / "meta.json").read_bytes() == (trained / "model-last" / "meta.json").read_bytes()
+
+
+@pytest.mark.slow
+def test_trained_pipeline_loads_in_a_fresh_process_and_tags_with_post_processing(trained, corpus):
+    import spacy
+
+    model = trained / "dev" / "model-best"
+    text = "Patients with treatment-resistant depression (TRD) received ketamine. Ketamine relieved TRD."
+    result = tag_in_fresh_process(model, text)
+    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations", "bioner_consistency"]
+    in_process = spacy.load(model)(text)
+    assert result["ents"] == [[e.start_char, e.end_char, e.label_] for e in in_process.ents]
+    # Overfitted on the fixture, the model finds its drugs.
+    found = {text[s:e].lower() for s, e, label in result["ents"] if label == "Chemical"}
+    assert "ketamine" in found
+
+
+def test_best_step_needs_a_development_log(tmp_path):
+    with pytest.raises(BionerError, match="development run"):
+        read_best_step(tmp_path)
+
+
+def test_best_step_is_the_highest_scoring_evaluation(tmp_path):
+    lines = [{"step": 0, "score": 0.1}, {"step": 200, "score": 0.8}, {"step": 400, "score": 0.8}, {"step": 600, "score": 0.5}]
+    (tmp_path / LOG_NAME).write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert read_best_step(tmp_path).step == 200  # ties go to the earlier step
+
+
+def test_merge_docbins_concatenates_documents(tmp_path):
+    documents = read_pubtator(FIXTURE)
+    nlp = make_tokenizer_pipeline()
+    write_docbin(convert_documents(nlp, documents[:2], ConversionReport("a")), tmp_path / "a.spacy")
+    write_docbin(convert_documents(nlp, documents[2:], ConversionReport("b")), tmp_path / "b.spacy")
+    merged = merge_docbins([tmp_path / "a.spacy", tmp_path / "b.spacy"], tmp_path / "ab.spacy")
+    from bioner.spacy_docs import doc_id, read_docbin
+
+    assert [doc_id(doc) for doc in read_docbin(merged)] == [d.id for d in documents]
+    with pytest.raises(BionerError, match="make corpus"):
+        merge_docbins([tmp_path / "missing.spacy"], tmp_path / "x.spacy")
