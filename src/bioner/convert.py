@@ -200,7 +200,7 @@ def format_report_table(report: ConversionReport) -> str:
             f"{counts.filtered:>9}{100 * counts.aligned_fraction:>9.2f}%"
         )
     if report.problems:
-        rows.append(f"{len(report.problems)} invalid mention(s) skipped by --lenient (listed in the report)")
+        rows.append(f"{len(report.problems)} input problem(s) skipped: listed below and in the report")
     return "\n".join(rows)
 
 

@@ -48,28 +48,15 @@ def evaluate_documents(
 
 def read_input(path: str | Path, format: str | None = None) -> list[Document]:
     """Documents from a PubTator, BioC or DocBin file (format detected when not given)."""
-    try:
-        from ..formats import detect_format, read_documents
-    except ImportError:  # the shared reader is not there yet: PubTator and DocBin only
-        read_documents = None
-    if read_documents is not None:
-        format = format or detect_format(path)
-        if format == "text":
-            raise BionerError(
-                f"{path}: not an annotated file (it reads as plain text); give PubTator, BioC or "
-                "DocBin annotations"
-            )
-        return list(read_documents(path, format))
-    suffix = Path(path).suffix.lower()
-    if format == "docbin" or (format is None and suffix == ".spacy"):
-        from ..spacy_docs import read_docbin_documents
+    from ..formats import detect_format, read_documents
 
-        return read_docbin_documents(path)
-    if format not in (None, "pubtator"):
-        raise BionerError(f"{path}: format {format!r} is not readable here yet; use PubTator or DocBin")
-    from ..formats.pubtator import read_pubtator
-
-    return read_pubtator(path)
+    format = format or detect_format(path)
+    if format == "text":
+        raise BionerError(
+            f"{path}: not an annotated file (it reads as plain text); give PubTator, BioC or "
+            "DocBin annotations"
+        )
+    return list(read_documents(path, format))
 
 
 def predict_documents(model: str | Path, gold: Sequence[Document], *, progress: bool = False,

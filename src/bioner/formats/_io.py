@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO, Union
 
@@ -58,3 +59,16 @@ def _decode(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
 def read_text(source: Source) -> str:
     """The whole of a text source, decoded strictly as UTF-8."""
     return "\n".join(line for _, line in iter_lines(source))
+
+
+@contextmanager
+def open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
+    """A text handle for a path (UTF-8, `\\n` newlines), `-` for stdout, or a stream as it is."""
+    if isinstance(destination, (str, Path)):
+        if str(destination) == "-":
+            yield sys.stdout
+            return
+        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        return
+    yield destination

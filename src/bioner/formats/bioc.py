@@ -13,7 +13,6 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -24,7 +23,7 @@ from lxml import etree
 
 from ..document import Document, Mention, Passage, Relation
 from ..errors import BionerError, InputError, InputProblem
-from ._io import Source, read_text, source_name
+from ._io import Source, open_destination, read_text, source_name
 
 BIOC_FORMATS = ("xml", "json")
 _LABEL_KEYS = ("type", "label", "Type")
@@ -354,22 +353,10 @@ def write_bioc(documents: Iterable[Document], destination: str | Path | TextIO, 
     collection.source = "bioner"
     for document in documents:
         collection.add_document(to_bioc_document(document))
-    with _open_destination(destination) as handle:
+    with open_destination(destination) as handle:
         if format == "xml":
             handle.write(biocxml.dumps(collection))
         else:
             biocjson.dump(collection, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
     return len(collection.documents)
-
-
-@contextmanager
-def _open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
-    if isinstance(destination, (str, Path)):
-        if str(destination) == "-":
-            yield sys.stdout
-            return
-        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        return
-    yield destination

@@ -13,16 +13,14 @@ starts a new one. That is valid IOB1, so it is never an error; lenient reading n
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from ..document import Document, Mention
 from ..errors import BionerError, InputError, InputProblem
-from ._io import Source, iter_lines, source_name
+from ._io import Source, iter_lines, open_destination, source_name
 
 DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"^([BIESUL])-(\S+)$")
@@ -177,7 +175,7 @@ def write_iob(
     the returned stats). Whitespace-only tokens are left out.
     """
     stats = IobWriteStats()
-    with _open_destination(destination) as handle:
+    with open_destination(destination) as handle:
         for document in documents:
             lines = _document_lines(document, tokenize, snap, stats)
             if docstart:
@@ -229,15 +227,3 @@ def _document_lines(
                               "whitespace, which the IOB format cannot hold")
         lines.append((token, tag))
     return lines
-
-
-@contextmanager
-def _open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
-    if isinstance(destination, (str, Path)):
-        if str(destination) == "-":
-            yield sys.stdout
-            return
-        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        return
-    yield destination

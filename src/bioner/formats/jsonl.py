@@ -12,15 +12,13 @@ as in PubTator). The writer writes exactly `id`, `text` and `entities` (`start`,
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..document import Document, Mention
 from ..errors import InputError, InputProblem
-from ._io import Source, iter_lines, source_name
+from ._io import Source, iter_lines, open_destination, source_name
 
 
 def read_jsonl(
@@ -119,21 +117,9 @@ def format_jsonl(document: Document) -> str:
 def write_jsonl(documents: Iterable[Document], destination: str | Path | TextIO) -> int:
     """Write documents as JSON lines; returns how many were written. `-` writes to stdout."""
     count = 0
-    with _open_destination(destination) as handle:
+    with open_destination(destination) as handle:
         for document in documents:
             handle.write(format_jsonl(document))
             handle.write("\n")
             count += 1
     return count
-
-
-@contextmanager
-def _open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
-    if isinstance(destination, (str, Path)):
-        if str(destination) == "-":
-            yield sys.stdout
-            return
-        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        return
-    yield destination

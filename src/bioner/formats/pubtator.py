@@ -8,14 +8,13 @@ and a blank line. Offsets count into `title + " " + abstract`.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from ..document import Document, Mention, Relation
 from ..errors import InputError, InputProblem
-from ._io import Source, iter_lines, source_name
+from ._io import Source, iter_lines, open_destination, source_name
 
 _TEXT_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$", re.DOTALL)
 _NO_IDENTIFIER = "-1"
@@ -196,16 +195,10 @@ def _title_and_abstract(document: Document) -> tuple[str, str]:
 
 def write_pubtator(documents: Iterable[Document], destination: str | Path | TextIO) -> int:
     """Write documents as PubTator; returns how many were written. `-` writes to stdout."""
-    if isinstance(destination, (str, Path)) and str(destination) != "-":
-        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
-            return _write(documents, handle)
-    return _write(documents, sys.stdout if isinstance(destination, (str, Path)) else destination)
-
-
-def _write(documents: Iterable[Document], handle: TextIO) -> int:
     count = 0
-    for document in documents:
-        handle.write(format_pubtator(document))
-        handle.write("\n\n")
-        count += 1
+    with open_destination(destination) as handle:
+        for document in documents:
+            handle.write(format_pubtator(document))
+            handle.write("\n\n")
+            count += 1
     return count

@@ -6,6 +6,7 @@ spaCy and scispaCy: it is copied into packaged models as is.
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter, defaultdict
 
 from spacy.language import Language
@@ -45,7 +46,13 @@ class AbbreviationPropagator:
 
         matches = self.detector.matcher(doc)
         inside_brackets = [(match_id, start + 1, end - 1) for match_id, start, end in matches]
-        return self.detector.find_matches_for(filter_matches(inside_brackets, doc), doc)
+        candidates = filter_matches(inside_brackets, doc)
+        if not candidates:
+            return []
+        with warnings.catch_warnings():
+            # W036: scispaCy runs its matcher even when no candidate was a definition.
+            warnings.filterwarnings("ignore", message=r"\[W036\]")
+            return self.detector.find_matches_for(candidates, doc)
 
     def __call__(self, doc: Doc) -> Doc:
         definitions = self.definitions(doc)
