@@ -3,6 +3,7 @@ every kind of malformed input."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,15 @@ def test_real_bc5cdr_and_ncbi_files_read_without_error():
     train = read_pubtator(SHARED / "ncbi-disease" / "NCBItrainset_corpus.txt", problems=problems)
     assert len(train) == 592 and len(problems) == 1  # one abstract is in the file twice
     assert read_pubtator(SHARED / "ncbi-disease" / "NCBIdevelopset_corpus.txt")
+
+
+def test_writer_turns_line_breaks_into_spaces_keeping_offsets():
+    from bioner.formats.pubtator import format_pubtator
+
+    text = "Line one\nhas aspirin.\r\nEnd"
+    start = text.index("aspirin")
+    document = Document.from_text("d1", text, mentions=[Mention(start, start + 7, "aspirin", "Chemical")])
+    block = format_pubtator(document)
+    assert block.splitlines()[0] == "d1|t|Line one has aspirin.  End"
+    [back] = read_pubtator(io.StringIO(block + "\n"))
+    assert [(m.start, m.end, m.text) for m in back.mentions] == [(start, start + 7, "aspirin")]

@@ -42,7 +42,7 @@ def tag_documents(
     """Yield each document with its mentions replaced by the pipeline's, streaming in batches.
 
     Offsets are into `document.text`, the text the evaluator scores in. Input annotations are
-    replaced, not merged.
+    replaced, not merged, and input relations dropped: they belonged to the input's mentions.
     """
 
     def texts(items: Iterable[Document]) -> Iterator[tuple[str, Document]]:
@@ -56,5 +56,4 @@ def tag_documents(
             document.id,
             list(document.passages),
             [Mention(ent.start_char, ent.end_char, ent.text, ent.label_) for ent in doc.ents],
-            list(document.relations),
         )

@@ -168,10 +168,10 @@ def _shorten(line: str, limit: int = 60) -> str:
 
 def format_pubtator(document: Document) -> str:
     """One document as a PubTator block (without the blank line after it)."""
-    title, abstract = _title_and_abstract(document)
+    title, abstract = (_one_line(text) for text in _title_and_abstract(document))
     lines = [f"{document.id}|t|{title}", f"{document.id}|a|{abstract}"]
     for mention in document.mentions:
-        columns = [document.id, str(mention.start), str(mention.end), mention.text, mention.label,
+        columns = [document.id, str(mention.start), str(mention.end), _one_line(mention.text), mention.label,
                    mention.identifier or _NO_IDENTIFIER]
         if mention.parts:
             columns.append("|".join(mention.parts))
@@ -179,6 +179,12 @@ def format_pubtator(document: Document) -> str:
     for relation in document.relations:
         lines.append("\t".join([document.id, relation.type, *relation.arguments]))
     return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """Line breaks as spaces: a PubTator title or abstract is one line, and one character for
+    one keeps every offset (a plain-text document of several lines stays valid PubTator)."""
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def _title_and_abstract(document: Document) -> tuple[str, str]:

@@ -1,0 +1,148 @@
+"""`ner-predict`: tag Chemical and Disease mentions in text files, PubTator, BioC or JSONL.
+
+A console script of its own (`ner-predict = "bioner.cli.predict:main"`), a thin layer over
+`bioner.predict`. Output goes to stdout or -o; messages, the progress bar and the summary go to
+stderr, so stdout stays clean output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import run_app
+
+HELP = """Tag Chemical and Disease mentions with a trained pipeline.
+
+\b
+Examples:
+  ner-predict abstract.txt                                # one text file, JSONL to stdout
+  ner-predict abstracts/ -o tagged.pubtator               # every .txt file in a folder
+  cat abstract.txt | ner-predict -                        # stdin
+  ner-predict CDR_TestSet.PubTator.txt --output-format pubtator -o pred.pubtator
+  ner-predict docs.jsonl --output-format jsonl            # {"id": ..., "text": ...} a line
+  ner-predict paper.xml --input-format bioc --output-format bioc
+  ner-predict abstract.txt --output-format html -o view.html   # a page to look at
+
+\b
+Input: a file, a folder (each .txt file in it is one document, id = file name
+without .txt), or - for stdin. The format (text, pubtator, bioc, bioc-json, jsonl, iob) is
+detected from the extension and content; --input-format overrides. A text file is one
+document, or one per non-empty line with --lines. PubTator title and abstract are
+tagged as one text, title + " " + abstract, the offsets the BioCreative scorer and
+`bioner evaluate` count in. Annotations already in the input (mentions, relations)
+are replaced by the model's, not merged.
+
+\b
+Output: pubtator (the default for PubTator input; the BioCreative V CDR scorer
+reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"start",
+"end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, or html (a
+self-contained displaCy page, one section per document). With -o and no
+--output-format, the extension chooses (.pubtator .jsonl .xml .json .html).
+A file given with -o appears only when the run succeeds.
+
+\b
+Model: --model is a pipeline folder or an installed model package. Without it:
+training/model-best under the current folder (or the newest training/*/model-best),
+else the installed package en_bioner_bc5cdr.
+
+\b
+Empty input (no document with any text) is not an error: a note goes to stderr,
+the output is empty and the exit status is 0. Bad input (not UTF-8, malformed
+PubTator, BioC or JSONL) stops with one line naming the file and line, and exit
+status 1. Documents of any length are tagged.
+"""
+
+app = typer.Typer(
+    name="ner-predict",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: keeps the example lines as written
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+@app.command(help=HELP, no_args_is_help=True)
+def predict_command(
+    input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
+    input_format: Optional[str] = typer.Option(None, "--input-format", "-i", help="text, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
+    output_format: Optional[str] = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json or html (default: pubtator for PubTator input, else jsonl, or from the -o extension).", show_default=False),
+    lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
+    batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
+    n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
+    lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed annotation in the input with a warning instead of failing (input annotations are replaced by the model's anyway)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr; errors only."),
+) -> None:
+    from ..errors import InputProblem
+    from ..predict import predict
+
+    if input_format is not None:
+        input_format = _check_choice(input_format, _input_formats(), "--input-format")
+    if output_format is not None:
+        output_format = _check_choice(output_format, _output_formats(), "--output-format")
+
+    def announce(name: str) -> None:
+        if not quiet:
+            typer.echo(f"model: {name}", err=True)
+
+    if input == "-" and sys.stdin.isatty() and not quiet:
+        typer.echo("reading text from stdin; end it with Ctrl-D (or give a file)", err=True)
+    problems: list[InputProblem] = []
+    summary = predict(
+        input,
+        output,
+        model=model,
+        input_format=input_format,
+        output_format=output_format,
+        lines=lines,
+        lenient=lenient,
+        problems=problems,
+        batch_size=batch_size,
+        n_process=n_process,
+        progress=not quiet and sys.stderr.isatty(),
+        on_model=announce,
+    )
+    for problem in problems:
+        typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)
+    if summary.empty_input:
+        name = "stdin" if input == "-" else input
+        typer.secho(f"note: {name}: empty input, no document with text; nothing was tagged and the output is empty",
+                    fg=typer.colors.YELLOW, err=True)
+        return
+    if not quiet:
+        typer.echo(summary.format(), err=True)
+        if output is not None and str(output) != "-":
+            typer.echo(f"wrote {output} ({summary.output_format})", err=True)
+
+
+def _input_formats() -> tuple[str, ...]:
+    from ..formats import FORMATS
+
+    return tuple(FORMATS)
+
+
+def _output_formats() -> tuple[str, ...]:
+    from ..predict import OUTPUT_FORMATS
+
+    return OUTPUT_FORMATS
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    normal = value.strip().lower()
+    if normal not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=option)
+    return normal
+
+
+def main() -> None:
+    # `ner-predict big.txt | head` stops quietly with status 1: click handles the broken pipe.
+    run_app(app, "ner-predict")
+
+
+if __name__ == "__main__":
+    main()

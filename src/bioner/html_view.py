@@ -1,0 +1,109 @@
+"""A self-contained HTML page of tagged documents: displaCy's entity view, one section each.
+
+The page is written as the documents come (header, one `<section>` per document, footer), so a
+large input does not have to be held in memory. Text, ids and labels are escaped; the page
+needs no script, stylesheet or font from the network.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from .document import Document
+
+LABEL_COLORS = {
+    "CHEMICAL": "#8ef",
+    "DISEASE": "#fc7",
+}
+"""Colours of the BC5CDR labels; other labels get displaCy's own (or its default grey)."""
+
+_HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-size: 16px; font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Arial, sans-serif; padding: 2rem; max-width: 60rem; margin: auto; }}
+section.document {{ margin-bottom: 4rem; }}
+section.document h2 {{ font-size: 1.1rem; margin: 0 0 0.5rem 0; }}
+section.document p.counts {{ color: #555; font-size: 0.9rem; margin: 0.5rem 0; }}
+footer {{ color: #555; border-top: 1px solid #ccc; padding-top: 1rem; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+"""
+
+_FOOT = """<footer>{summary}</footer>
+</body>
+</html>
+"""
+
+
+def render_document(document: Document, *, colors: dict[str, str] | None = None) -> str:
+    """One document as an HTML `<section>`: its id, the entity counts and displaCy's entity view."""
+    from spacy import displacy
+
+    text = document.text
+    spans = []
+    end_so_far = 0
+    for mention in document.sorted_mentions():
+        if mention.start < end_so_far or not (0 <= mention.start < mention.end <= len(text)):
+            continue  # displaCy cannot show overlapping spans; predictions never overlap
+        spans.append({"start": mention.start, "end": mention.end, "label": html.escape(mention.label)})
+        end_so_far = mention.end
+    markup = displacy.render(
+        {"text": text, "ents": spans},
+        style="ent",
+        manual=True,
+        page=False,
+        jupyter=False,
+        options={"colors": {**LABEL_COLORS, **(colors or {})}},
+    )
+    identifier = html.escape(document.id)
+    return (
+        f'<section class="document" id="doc-{html.escape(document.id, quote=True)}">\n'
+        f"<h2>{identifier}</h2>\n"
+        f'<p class="counts">entities: {html.escape(_count_phrase(Counter(m.label for m in document.mentions)))}</p>\n'
+        f"{markup}\n</section>\n"
+    )
+
+
+def _count_phrase(counts: Counter[str]) -> str:
+    if not counts:
+        return "none"
+    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+
+
+def write_html(
+    documents: Iterable[Document],
+    destination: str | Path | TextIO,
+    *,
+    title: str = "Tagged documents",
+) -> int:
+    """Write the documents as one HTML page; returns how many were written. `-` is stdout."""
+    if isinstance(destination, (str, Path)) and str(destination) != "-":
+        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
+            return _write(documents, handle, title)
+    return _write(documents, sys.stdout if isinstance(destination, (str, Path)) else destination, title)
+
+
+def _write(documents: Iterable[Document], handle: TextIO, title: str) -> int:
+    handle.write(_HEAD.format(title=html.escape(title)))
+    count = 0
+    entities: Counter[str] = Counter()
+    for document in documents:
+        handle.write(render_document(document))
+        entities.update(m.label for m in document.mentions)
+        count += 1
+    if count == 0:
+        handle.write('<p class="empty">No documents: the input was empty.</p>\n')
+    noun = "document" if count == 1 else "documents"
+    summary = f"{count} {noun}; entities: {_count_phrase(entities)}"
+    handle.write(_FOOT.format(summary=html.escape(summary)))
+    return count

@@ -1,0 +1,382 @@
+"""Tagging files with a trained pipeline: what `ner-predict` does, as a library.
+
+Input is a file, a folder of `.txt` files, or `-` for stdin; its format is detected (extension,
+then content) unless given. Documents are read one at a time, tagged with `nlp.pipe` in batches
+(`bioner.tagging.tag_documents`) and written as they come, so memory stays flat however large the
+input. Annotations in the input (PubTator mentions and relations, BioC annotations, JSONL
+entities) are replaced by the model's, never merged.
+
+Output to a file is written to a temporary file beside it and renamed at the end, so a run that
+fails half-way (a malformed document at line 90,000) leaves no half-written predictions behind.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from .document import Document
+from .errors import BionerError, InputProblem
+from .tagging import DEFAULT_BATCH_SIZE
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+DEFAULT_MODEL_PACKAGE = "en_bioner_bc5cdr"
+"""The installed project model, made by `make package`, used when there is no trained pipeline."""
+
+TRAINING_DIR = "training"
+
+HTML = "html"
+OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML)
+"""Output formats; all but `html` are written by `bioner.formats.write_documents`."""
+
+_OUTPUT_EXTENSIONS = {
+    ".pubtator": "pubtator",
+    ".jsonl": "jsonl",
+    ".xml": "bioc",
+    ".json": "bioc-json",
+    ".html": HTML,
+    ".htm": HTML,
+}
+
+STDIN = "-"
+_SNIFF_BYTES = 64 * 1024
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+def resolve_model(model: str | None, cwd: str | Path | None = None) -> str | Path:
+    """The pipeline to load: a folder (as a Path) or an installed package name (as a str).
+
+    Given `model`, it must be a pipeline folder or an installed model package. Without it: the
+    trained `training/model-best` under `cwd` (or, when only a development run exists, the newest
+    `training/*/model-best`), else the installed project model `en_bioner_bc5cdr`, else an error
+    that says how to get one.
+    """
+    from spacy.util import is_package
+
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    if model:
+        path = Path(model).expanduser()
+        if not path.is_absolute():
+            path = base / path
+        if path.is_dir():
+            if not (path / "config.cfg").is_file():
+                raise BionerError(
+                    f"model {model!r}: the folder is not a spaCy pipeline (it has no config.cfg); "
+                    "give a trained pipeline folder such as training/model-best"
+                )
+            return path
+        if path.exists():
+            raise BionerError(f"model {model!r}: is a file; give a pipeline folder or an installed package name")
+        if is_package(model):
+            return model
+        looks_like_path = os.sep in model or "/" in model or model.startswith(".")
+        what = "no such folder" if looks_like_path else "not a pipeline folder nor an installed model package"
+        raise BionerError(
+            f"unknown model {model!r}: {what}. Give a trained pipeline folder (such as "
+            f"training/model-best, made by `make train`) or the name of an installed model package "
+            f"(such as {DEFAULT_MODEL_PACKAGE}, made by `make package` and installed with pip)"
+        )
+    trained = find_trained_model(base)
+    if trained is not None:
+        return trained
+    if is_package(DEFAULT_MODEL_PACKAGE):
+        return DEFAULT_MODEL_PACKAGE
+    raise BionerError(
+        f"no model to tag with: there is no {TRAINING_DIR}/model-best under {base} and the project "
+        f"model {DEFAULT_MODEL_PACKAGE} is not installed. Train one with `make train` (in the project "
+        f"folder), install the packaged model (`make package`, then `pip install dist/{DEFAULT_MODEL_PACKAGE}-*.tar.gz`), "
+        "or pass --model with a pipeline folder or an installed model package name"
+    )
+
+
+def find_trained_model(cwd: str | Path) -> Path | None:
+    """`training/model-best` under `cwd`, or else the most recently written `training/*/model-best`."""
+    training = Path(cwd) / TRAINING_DIR
+    main = training / "model-best"
+    if (main / "config.cfg").is_file():
+        return main
+    candidates = [p for p in training.glob("*/model-best") if (p / "config.cfg").is_file()]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (p / "config.cfg").stat().st_mtime)
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+@dataclass
+class InputPlan:
+    """What will be read: the files (or stdin) and the format of each."""
+
+    name: str
+    sources: list[tuple[str | Path | BinaryIO, str]]
+    """(source, format) pairs in reading order; a source is a path or the peeked stdin stream."""
+
+    @property
+    def formats(self) -> set[str]:
+        return {fmt for _, fmt in self.sources}
+
+
+def plan_input(
+    input: str | Path,
+    *,
+    input_format: str | None = None,
+    stdin: BinaryIO | None = None,
+) -> InputPlan:
+    """Resolve INPUT (a file, a folder of `.txt` files, or `-`) into sources and their formats."""
+    from .formats import detect_format, sniff_format
+
+    if str(input) == STDIN:
+        stream = _PeekedStream(stdin if stdin is not None else sys.stdin.buffer, "<stdin>")
+        fmt = input_format or sniff_format(stream.head)
+        return InputPlan("<stdin>", [(stream, fmt)])
+    path = Path(input)
+    if not path.exists():
+        raise BionerError(f"{path}: no such file or folder")
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.txt") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise BionerError(f"{path}: the folder holds no .txt files to tag (a folder is read as one "
+                              "document per .txt file; give other files by name)")
+        return InputPlan(str(path), [(f, input_format or detect_format(f)) for f in files])
+    return InputPlan(str(path), [(path, input_format or detect_format(path))])
+
+
+def iter_input_documents(
+    plan: InputPlan,
+    *,
+    lines: bool = False,
+    lenient: bool = False,
+    problems: list[InputProblem] | None = None,
+) -> Iterator[Document]:
+    """Stream the documents of every source in the plan, in order."""
+    from .formats import read_documents
+
+    for source, fmt in plan.sources:
+        yield from read_documents(source, fmt, lenient=lenient, problems=problems, lines=lines)
+
+
+def default_output_format(plan: InputPlan, output: str | Path | None) -> str:
+    """The output format when none is given: from the output file's extension, else PubTator for
+    PubTator input and JSONL for everything else."""
+    if output is not None and str(output) != "-":
+        by_extension = _OUTPUT_EXTENSIONS.get(Path(output).suffix.lower())
+        if by_extension:
+            return by_extension
+    return "pubtator" if plan.formats == {"pubtator"} else "jsonl"
+
+
+class _PeekedStream(io.RawIOBase):
+    """A binary stream whose first bytes were read ahead (to detect the format), then the rest."""
+
+    def __init__(self, stream: BinaryIO, name: str) -> None:
+        super().__init__()
+        self._stream = stream
+        self.name = name
+        head = b""
+        while len(head) < _SNIFF_BYTES:
+            chunk = stream.read(_SNIFF_BYTES - len(head))
+            if not chunk:
+                break
+            head += chunk
+        self.head = head
+        self._pending = head
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self._pending:
+            size = min(len(buffer), len(self._pending))
+            buffer[:size] = self._pending[:size]
+            self._pending = self._pending[size:]
+            return size
+        chunk = self._stream.read(len(buffer))
+        if not chunk:
+            return 0
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PredictionSummary:
+    """What a run tagged: documents, words (whitespace-separated), entities per label and time."""
+
+    documents: int = 0
+    words: int = 0
+    characters: int = 0
+    entities: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+    """Wall time of reading, tagging and writing (not of loading the model)."""
+    model: str = ""
+    input_format: str = ""
+    output_format: str = ""
+    empty_input: bool = False
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else 0.0
+
+    def format(self) -> str:
+        """A few lines for stderr."""
+        if self.empty_input:
+            return "empty input: no documents with text; nothing was tagged (output is empty)"
+        labels = ", ".join(f"{label} {n:,}" for label, n in sorted(self.entities.items())) or "none"
+        return (
+            f"tagged {self.documents:,} document{'s' if self.documents != 1 else ''}, "
+            f"{self.words:,} words in {self.seconds:.1f}s ({self.words_per_second:,.0f} words/s)\n"
+            f"entities: {sum(self.entities.values()):,} ({labels})"
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "words": self.words,
+            "characters": self.characters,
+            "entities": dict(sorted(self.entities.items())),
+            "seconds": round(self.seconds, 3),
+            "words_per_second": round(self.words_per_second, 1),
+            "model": self.model,
+            "input_format": self.input_format,
+            "output_format": self.output_format,
+            "empty_input": self.empty_input,
+        }
+
+
+def predict(
+    input: str | Path,
+    output: str | Path | None = None,
+    *,
+    model: str | Path | None = None,
+    nlp: Language | None = None,
+    input_format: str | None = None,
+    output_format: str | None = None,
+    lines: bool = False,
+    lenient: bool = False,
+    problems: list[InputProblem] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    n_process: int = 1,
+    progress: bool = False,
+    cwd: str | Path | None = None,
+    stdin: BinaryIO | None = None,
+    on_model: Callable[[str], None] | None = None,
+) -> PredictionSummary:
+    """Tag INPUT and write the predictions to `output` (a path, or `-`/None for stdout).
+
+    `model` is resolved with `resolve_model` unless a loaded `nlp` is given. Empty input (no
+    document with any text) is not an error: nothing is tagged, the model is not loaded, and the
+    output is empty (no lines; an empty BioC collection; an HTML page saying so).
+    `on_model(name)` is called with the model's name before it is loaded, for messages.
+    """
+    from .tagging import load_pipeline, tag_documents
+
+    if output_format is not None and output_format not in OUTPUT_FORMATS:
+        raise BionerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    if batch_size < 1:
+        raise BionerError(f"--batch-size must be at least 1, found {batch_size}")
+    if n_process < 1 and n_process != -1:
+        raise BionerError(f"--n-process must be at least 1 (or -1 for every core), found {n_process}")
+    resolved = None if nlp is not None else resolve_model(str(model) if model else None, cwd)
+    plan = plan_input(input, input_format=input_format, stdin=stdin)
+    fmt = output_format or default_output_format(plan, output)
+    summary = PredictionSummary(
+        model=str(resolved) if resolved is not None else str(nlp.meta.get("name", "")),
+        input_format=",".join(sorted(plan.formats)),
+        output_format=fmt,
+    )
+
+    documents = iter_input_documents(plan, lines=lines, lenient=lenient, problems=problems)
+    empty, documents = _peek_empty(documents)
+    if empty:
+        summary.empty_input = True
+        _write(iter(()), output, fmt, title=plan.name)
+        return summary
+
+    if nlp is None:
+        if on_model is not None:
+            on_model(str(resolved))
+        nlp = load_pipeline(resolved)
+    started = time.perf_counter()
+    tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process)
+    counted = _count(tagged, summary)
+    if progress:
+        counted = _progress(counted)
+    _write(counted, output, fmt, title=plan.name)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _peek_empty(documents: Iterator[Document]) -> tuple[bool, Iterator[Document]]:
+    """Whether no document has any text; else the documents, none lost to the peeking."""
+    head: list[Document] = []
+    for document in documents:
+        head.append(document)
+        if document.text.strip():
+            return False, chain(head, documents)
+    return True, iter(())
+
+
+def _count(documents: Iterable[Document], summary: PredictionSummary) -> Iterator[Document]:
+    for document in documents:
+        text = document.text
+        summary.documents += 1
+        summary.words += len(text.split())
+        summary.characters += len(text)
+        summary.entities.update(m.label for m in document.mentions)
+        yield document
+
+
+def _progress(documents: Iterable[Document]) -> Iterator[Document]:
+    from tqdm import tqdm
+
+    with tqdm(documents, unit=" docs", file=sys.stderr, dynamic_ncols=True, mininterval=0.5) as bar:
+        yield from bar
+
+
+def _write(documents: Iterable[Document], output: str | Path | None, fmt: str, *, title: str) -> int:
+    """Write to stdout, or to a temporary file renamed to `output` once everything is written."""
+    if output is None or str(output) == "-":
+        return _write_to(documents, "-", fmt, title=title)
+    destination = Path(output)
+    if destination.is_dir():
+        raise BionerError(f"{destination}: is a folder; give -o a file name (such as tagged.jsonl)")
+    if not destination.parent.is_dir():
+        raise BionerError(f"{destination}: the folder {destination.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
+    os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
+    try:
+        count = _write_to(documents, temporary, fmt, title=title)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _write_to(documents: Iterable[Document], destination: str, fmt: str, *, title: str) -> int:
+    if fmt == HTML:
+        from .html_view import write_html
+
+        return write_html(documents, destination, title=f"Tagged: {title}")
+    from .formats import write_documents
+
+    return write_documents(documents, destination, fmt)
