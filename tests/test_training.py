@@ -11,7 +11,7 @@ from bioner.convert import ConversionReport, convert_documents, make_tokenizer_p
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
 from bioner.spacy_docs import write_docbin
-from bioner.training import LOG_NAME, SUMMARY_NAME, merge_docbins, read_best_step, train
+from bioner.training import LOG_NAME, SUMMARY_NAME, count_tokens, merge_docbins, read_best_step, train
 from bioner.vectors import FloretSettings, build_vectors
 
 ROOT = Path(__file__).parent.parent
@@ -75,10 +75,14 @@ def test_development_run_records_its_best_step(trained):
 
 
 @pytest.mark.slow
-def test_final_run_trains_the_dev_runs_step_count_and_keeps_the_last_model(trained):
+def test_final_run_trains_the_dev_runs_step_count_scaled_to_the_data_and_keeps_the_last_model(trained, corpus):
     summary = json.loads((trained / SUMMARY_NAME).read_text())
     assert summary["final"] is True
-    assert summary["steps"] == read_best_step(trained / "dev").step > 0
+    best = read_best_step(trained / "dev").step
+    scale = count_tokens(trained / "train+dev.spacy") / count_tokens(corpus / "train.spacy")
+    assert scale > 1.2  # the dev fixture adds two documents to six
+    assert summary["dev_best_step"] == best
+    assert summary["steps"] == round(best * scale)
     assert (trained / "model-best" / "meta.json").read_bytes() == (trained / "model-last" / "meta.json").read_bytes()
 
 

@@ -23,7 +23,7 @@ class FloretSettings:
     maxn: int = 6
     bucket: int = 50_000
     hash_count: int = 2
-    epoch: int = 10
+    epoch: int = 5
     min_count: int = 3
     mode: str = "floret"
     model: str = "skipgram"
