@@ -109,3 +109,39 @@ def test_split_is_reproducible_from_the_seed_and_loses_no_document():
     assert sorted(d.id for d in train + dev) == sorted(d.id for d in documents)
     _, other_dev = split_documents(documents, 0.25, seed=4)
     assert [d.id for d in other_dev] != [d.id for d in dev]
+
+
+def _pubtator_docbin_pubtator(documents, tmp_path):
+    """PubTator documents to a DocBin and back out as PubTator text, read again."""
+    import io
+
+    from bioner.formats.pubtator import write_pubtator
+    from bioner.spacy_docs import read_docbin_documents
+
+    report = ConversionReport("rt")
+    write_docbin(convert_documents(make_tokenizer_pipeline(), documents, report), tmp_path / "rt.spacy")
+    buffer = io.StringIO()
+    write_pubtator(read_docbin_documents(tmp_path / "rt.spacy"), buffer)
+    return report, read_pubtator(io.StringIO(buffer.getvalue()))
+
+
+def test_pubtator_to_docbin_to_pubtator_reproduces_every_aligned_mention(tmp_path):
+    documents = read_pubtator(FIXTURES / "pubtator3-37424412.pubtator") + read_pubtator(FIXTURES / "tiny.pubtator")
+    report, back = _pubtator_docbin_pubtator(documents, tmp_path)
+    original = {(d.id, m.start, m.end, m.text, m.label) for d in documents for m in d.mentions}
+    assert report.total.aligned == len(original)
+    assert {(d.id, m.start, m.end, m.text, m.label) for d in back for m in d.mentions} == original
+    assert [d.text for d in back] == [d.text for d in documents]
+
+
+def test_bc5cdr_test_round_trips_exactly(tmp_path):
+    import os
+
+    folder = Path(os.environ.get("BC5CDR_DIR", Path(__file__).parents[2] / "shared" / "data" / "bc5cdr"))
+    if not (folder / "CDR_TestSet.PubTator.txt").exists():
+        pytest.skip("BC5CDR not available (set BC5CDR_DIR)")
+    documents = read_pubtator(folder / "CDR_TestSet.PubTator.txt")
+    report, back = _pubtator_docbin_pubtator(documents, tmp_path)
+    original = {(d.id, m.start, m.end, m.text, m.label) for d in documents for m in d.mentions}
+    assert len(original) == report.total.aligned == 9809
+    assert {(d.id, m.start, m.end, m.text, m.label) for d in back for m in d.mentions} == original

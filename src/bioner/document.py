@@ -57,7 +57,10 @@ class Document:
     @classmethod
     def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> "Document":
         passages = [Passage(title, 0, "title")]
-        passages.append(Passage(abstract, len(title) + 1, "abstract"))
+        if abstract:
+            # An empty abstract adds nothing, not even the separating space: a text written as a
+            # title alone reads back as the same text.
+            passages.append(Passage(abstract, len(title) + 1, "abstract"))
         return cls(doc_id, passages, **kwargs)
 
     @classmethod
