@@ -51,6 +51,10 @@ train: corpus vectors  ## the main job: train CONFIG on train (dev run), then on
 	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --dev-run $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
 
+pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg
+	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }
+	$(BIONER) pretrain $(CONFIG) $(PRETRAIN_TEXT) --output $(TRAINING)/pretrain --paths.vectors $(VECTORS)
+
 evaluate: setup  ## score MODEL on BC5CDR test: training/evaluation.json and .html
 	$(BIONER) evaluate --gold $(TEST_FILE) --model $(MODEL) --json $(TRAINING)/evaluation.json --html $(TRAINING)/evaluation.html --errors $(TRAINING)/errors.tsv
 
