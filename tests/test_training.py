@@ -123,3 +123,16 @@ def test_merge_docbins_concatenates_documents(tmp_path):
     assert [doc_id(doc) for doc in read_docbin(merged)] == [d.id for d in documents]
     with pytest.raises(BionerError, match="make corpus"):
         merge_docbins([tmp_path / "missing.spacy"], tmp_path / "x.spacy")
+
+
+@pytest.mark.parametrize("name", ["cnn.cfg", "accurate.cfg"])
+def test_every_shipped_config_initialises_with_the_project_tokenizer_and_components(name, corpus):
+    from spacy.training.initialize import init_nlp
+    from spacy.util import load_config
+
+    config = load_config(ROOT / "configs" / name, overrides=tiny_overrides(corpus), interpolate=False)
+    nlp = init_nlp(config)
+    assert nlp.pipe_names[-1] == "bioner_abbreviations"
+    assert {"tok2vec", "bioner_abbreviations"} <= set(nlp.pipe_names)
+    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "bioner.BiomedicalTokenizer.v1"
+    assert [t.text for t in nlp.make_doc("DOX-induced")] == ["DOX", "-", "induced"]
