@@ -378,3 +378,11 @@ def test_installed_wheel_loads_by_name_without_bioner_and_tags_like_the_training
         assert "TRD" not in {e.text for e in source(TEXT).ents}
     assert ("TRD", "Disease") in tagged
     print(f"\npackaging: {build_seconds:.1f}s; fresh venv, install and load: {time.perf_counter() - started:.1f}s")
+
+
+def test_card_says_how_the_final_step_count_was_chosen():
+    meta = build_meta(MODEL_META, config_for(["ner"]), evaluation=None, evaluation_source=None,
+                      benchmark=None, size_mb=1.0, scispacy_version="0.6.2")
+    summary = {"final": True, "steps": 8763, "dev_best_step": 4400, "step_scale": 1.992}
+    card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None, training_summary=summary)
+    assert "for 8763 steps (the development run's best step, 4400, scaled by 1.992" in card

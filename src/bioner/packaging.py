@@ -379,8 +379,13 @@ def render_model_card(
             "(training, development and test sets of 500 each) annotated with Chemical and Disease mentions.", "",
             f"> {BC5CDR_CITATION}", ""]
     if training_summary and training_summary.get("final"):
+        if "dev_best_step" in training_summary:
+            how = (f"the development run's best step, {training_summary['dev_best_step']}, scaled by "
+                   f"{training_summary.get('step_scale')} for the larger data")
+        else:
+            how = "a step count given with --steps"
         out += [f"This model was trained on the training and development sets together, for "
-                f"{training_summary.get('steps')} steps (the best step of a development run): `bioner train --final`.", ""]
+                f"{training_summary.get('steps')} steps ({how}): `bioner train --final`.", ""]
     elif training_summary and "best_step" in training_summary:
         out += [f"This model was trained on the training set; it is the checkpoint of step "
                 f"{training_summary['best_step']}, best on the development set.", ""]
