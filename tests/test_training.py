@@ -136,3 +136,16 @@ def test_every_shipped_config_initialises_with_the_project_tokenizer_and_compone
     assert {"tok2vec", "bioner_abbreviations"} <= set(nlp.pipe_names)
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "bioner.BiomedicalTokenizer.v1"
     assert [t.text for t in nlp.make_doc("DOX-induced")] == ["DOX", "-", "induced"]
+
+
+def test_vectors_learn_from_jsonl_text_and_annotated_files(tmp_path):
+    texts = tmp_path / "raw.jsonl"
+    texts.write_text('{"text": "Zolpidem caused amnesia."}\n{"text": "Zolpidem again."}\n')
+    info = build_vectors([FIXTURE, texts], tmp_path / "vectors",
+                         settings=FloretSettings(dim=8, bucket=500, epoch=1, min_count=1), threads=1)
+    words_in_fixture = sum(len(make_tokenizer_pipeline().make_doc(d.text)) for d in read_pubtator(FIXTURE))
+    assert info["tokens"] == words_in_fixture + 7  # "zolpidem caused amnesia ." and "zolpidem again ."
+    import spacy
+
+    vectors = spacy.load(tmp_path / "vectors").vocab.vectors
+    assert vectors.mode == "floret" and vectors.shape == (500, 8)

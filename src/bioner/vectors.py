@@ -12,8 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BionerError, InputError
-from .formats._io import iter_lines
+from .errors import BionerError
 
 
 @dataclass(frozen=True)
@@ -27,21 +26,6 @@ class FloretSettings:
     min_count: int = 3
     mode: str = "floret"
     model: str = "skipgram"
-
-
-def iter_jsonl_texts(path: str | Path) -> Iterator[str]:
-    """Texts of a JSONL file, one `{"text": ...}` a line."""
-    for number, line in iter_lines(path):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            text = record["text"]
-        except (json.JSONDecodeError, TypeError, KeyError):
-            raise InputError(path, number, 'expected a JSON object with a "text" key') from None
-        if not isinstance(text, str):
-            raise InputError(path, number, '"text" must be a string')
-        yield text
 
 
 def write_training_text(texts: Iterable[str], destination: Path, tokenize) -> int:
@@ -93,8 +77,8 @@ def build_vectors(
 ) -> dict:
     """Train floret vectors on the texts of `inputs` and save them as a spaCy pipeline folder.
 
-    Inputs are any format `read_documents` knows (their annotations are ignored) or JSONL with a
-    `"text"` a line. The text is tokenised with the project tokenizer, as the tagger will see it.
+    Inputs are any format `read_documents` knows, JSONL with a `"text"` a line among them; their
+    annotations are ignored. The text is tokenised with the project tokenizer, as the tagger will see it.
     """
     import spacy
     from spacy.training.initialize import convert_vectors
@@ -107,11 +91,8 @@ def build_vectors(
 
     def texts() -> Iterator[str]:
         for path in inputs:
-            if path.suffix == ".jsonl":
-                yield from iter_jsonl_texts(path)
-            else:
-                for document in read_documents(path):
-                    yield document.text
+            for document in read_documents(path):
+                yield document.text
 
     work_dir = work_dir or output.parent / f"{output.name}-work"
     text_path = work_dir / "text.txt"
