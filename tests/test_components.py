@@ -90,3 +90,19 @@ def test_components_survive_a_save_and_load(tmp_path):
     assert loaded.pipe_names == ["bioner_abbreviations", "bioner_consistency"]
     assert loaded.get_pipe("bioner_consistency").min_length == 4
     assert loaded.get_pipe("bioner_abbreviations").drop_orphans is False
+
+
+def test_label_filter_drops_labels_not_kept_and_leaves_the_rest():
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels", config={"keep": ["Chemical", "Disease"]})
+    doc = tagged(nlp, "BRCA1 binds naloxone in breast cancer.",
+                 [("BRCA1", "Gene"), ("naloxone", "Chemical"), ("breast cancer", "Disease")])
+    assert ents(label_filter(doc)) == [("naloxone", "Chemical"), ("breast cancer", "Disease")]
+
+
+def test_label_filter_survives_a_save_and_load(tmp_path):
+    nlp = make_tokenizer_pipeline()
+    nlp.add_pipe("bioner_labels", config={"keep": ["Chemical"]})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("bioner_labels").keep == {"Chemical"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bioner import corpora
-from bioner.corpora import Expected, fetch_bc5cdr, fetch_ncbi_disease
+from bioner.corpora import Expected, fetch_bc5cdr, fetch_ncbi_disease, fetch_partial_corpus
 from bioner.errors import BionerError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +100,8 @@ def server():
 @pytest.fixture(autouse=True)
 def no_local_copy_from_environment(monkeypatch):
     monkeypatch.delenv("BC5CDR_DIR", raising=False)
-    monkeypatch.delenv("NCBI_DISEASE_DIR", raising=False)
+    for env in ("NCBI_DISEASE_DIR", "GNORMPLUS_DIR", "NLM_GENE_DIR", "NLM_CHEM_DIR"):
+        monkeypatch.delenv(env, raising=False)
 
 
 def fetch(destination: Path, urls: list[str], **kwargs):
@@ -415,3 +416,45 @@ def test_real_ncbi_disease_copy_has_593_train_and_100_development_documents(tmp_
     assert info.documents["train"] == 593
     assert info.documents["development"] == 100
     assert ("test" in info.missing) == (not (local / "NCBItestset_corpus.txt").exists())
+
+
+# --- corpora that annotate some types (AIONER's PubTator copies) ----------------------------
+
+GENE_TEXT = "10|t|BRCA1 binds.\n10|a|TP53 too.\n10\t0\t5\tBRCA1\tGene\t672\n10\t13\t17\tTP53\tGene\t7157\n\n"
+
+
+def test_gene_corpus_is_taken_from_the_aioner_zip_by_file_name(server, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("AIONER/data/pubtator/GNormPlus_Train.PubTator", GENE_TEXT)
+        archive.writestr("AIONER/data/pubtator/GNormPlus_Test.PubTator", GENE_TEXT.replace("10", "11"))
+        archive.writestr("AIONER/data/pubtator/Other.PubTator", "")
+    server.routes["/AIONER.zip"] = buffer.getvalue()
+
+    info = fetch_partial_corpus("gnormplus", tmp_path / "gnormplus", urls=[server.url("/AIONER.zip")], progress=False)
+
+    assert info.documents == {"train": 1, "test": 1} and info.mentions == {"train": 2, "test": 2}
+    assert contents(tmp_path / "gnormplus") == ["GNormPlus_Test.PubTator", "GNormPlus_Train.PubTator"]
+
+
+def test_partial_corpus_local_copy_from_its_environment_variable(server, tmp_path, monkeypatch):
+    local = tmp_path / "copy"
+    local.mkdir()
+    (local / "NLMchem_Test.passages.PubTator").write_text(GENE_TEXT.replace("Gene", "Chemical"), encoding="utf-8")
+    monkeypatch.setenv("NLM_CHEM_DIR", str(local))
+
+    info = fetch_partial_corpus("nlm-chem", tmp_path / "nlm-chem", urls=[server.url("/never")], progress=False)
+
+    assert server.requests == []
+    assert info.sources["passages"].startswith("copied from")
+    assert info.mentions == {"passages": 2}
+
+
+def test_partial_corpus_that_does_not_parse_is_refused(server, tmp_path, monkeypatch):
+    local = tmp_path / "copy"
+    local.mkdir()
+    (local / "NLMgene_Train.PubTator").write_text("10|t|BRCA1\n10|a|\n10\t0\t9\tBRCA1\tGene\t1\n", encoding="utf-8")
+    (local / "NLMgene_Test.PubTator").write_text(GENE_TEXT, encoding="utf-8")
+    with pytest.raises(BionerError, match="does not parse"):
+        fetch_partial_corpus("nlm-gene", tmp_path / "nlm-gene", local_dir=local, progress=False)
+    assert contents(tmp_path / "nlm-gene") == []

@@ -116,6 +116,25 @@ NCBI_DISEASE = _Corpus(
 )
 
 
+# Corpora that annotate some types only (`bioner.multicorpus` masks the others), in the PubTator
+# form AIONER redistributes them (Luo et al. 2023): one zip holding every file. Counts are not
+# checked: copies differ in which documents overlapping other corpora's test sets they keep.
+AIONER_URLS: tuple[str, ...] = ("https://ftp.ncbi.nlm.nih.gov/pub/lu/AIONER/AIONER.zip",)
+_AIONER_ARCHIVE = "AIONER.zip"
+
+
+def _aioner_corpus(name: str, env: str, files: Sequence[tuple[str, str]]) -> _Corpus:
+    return _Corpus(name, env, tuple(_Split(split, filename, _AIONER_ARCHIVE, filename) for split, filename in files))
+
+
+GNORMPLUS = _aioner_corpus("gnormplus", "GNORMPLUS_DIR",
+                           [("train", "GNormPlus_Train.PubTator"), ("test", "GNormPlus_Test.PubTator")])
+NLM_GENE = _aioner_corpus("nlm-gene", "NLM_GENE_DIR",
+                          [("train", "NLMgene_Train.PubTator"), ("test", "NLMgene_Test.PubTator")])
+NLM_CHEM = _aioner_corpus("nlm-chem", "NLM_CHEM_DIR", [("passages", "NLMchem_Test.passages.PubTator")])
+PARTIAL_CORPORA: Mapping[str, _Corpus] = {c.name: c for c in (GNORMPLUS, NLM_GENE, NLM_CHEM)}
+
+
 @dataclass
 class CorpusInfo:
     """What is in place for one corpus after a fetch."""
@@ -203,6 +222,33 @@ def fetch_ncbi_disease(
         local_dir=_local_dir(local_dir, NCBI_DISEASE_ENV),
         urls_for=lambda archive: [_join_url(base, archive) for base in base_urls],
         expected=NCBI_DISEASE_EXPECTED if expected is None else expected,
+        progress=sys.stderr.isatty() if progress is None else progress,
+        timeout=timeout,
+    )
+
+
+def fetch_partial_corpus(
+    name: str,
+    destination: Path,
+    *,
+    local_dir: Path | None = None,
+    urls: Sequence[str] = AIONER_URLS,
+    progress: bool | None = None,
+    timeout: float = 300.0,
+) -> CorpusInfo:
+    """Put a gene or chemical corpus (`gnormplus`, `nlm-gene`, `nlm-chem`) in `destination`.
+
+    With `local_dir` (default: the corpus's environment variable, such as `GNORMPLUS_DIR`) the
+    PubTator files are copied from there; otherwise they are taken from AIONER's zip at `urls`.
+    Each file must parse as PubTator before it is put in place.
+    """
+    corpus = PARTIAL_CORPORA[name]
+    return _fetch(
+        corpus,
+        Path(destination),
+        local_dir=_local_dir(local_dir, corpus.env),
+        urls_for=lambda archive: list(urls),
+        expected={},
         progress=sys.stderr.isatty() if progress is None else progress,
         timeout=timeout,
     )

@@ -20,6 +20,7 @@ def evaluate_command(
     errors_path: Optional[Path] = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
     bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling and of the HTML error sample."),
+    cross_corpus: Optional[Path] = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.
 
@@ -44,7 +45,18 @@ def evaluate_command(
         seed=seed,
         progress=model is not None,
     )
+    if cross_corpus is not None:
+        if model is None:
+            raise typer.BadParameter("needs --model: the other corpora are tagged by the model", param_hint="'--cross-corpus'")
+        from ..evaluation.cross_corpus import evaluate_parts, heldout_parts
+        from ..tagging import load_pipeline
+
+        evaluation.cross_corpus = evaluate_parts(load_pipeline(model), heldout_parts(cross_corpus))
     typer.echo(format_table(evaluation))
+    if evaluation.cross_corpus:
+        from ..evaluation.cross_corpus import format_cross_corpus
+
+        typer.echo("\n" + format_cross_corpus(evaluation.cross_corpus))
     written = []
     if json_path:
         write_json(evaluation, json_path)

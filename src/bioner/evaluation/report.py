@@ -210,6 +210,8 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
         b = evaluation.bootstrap
         parts.append(f'<p class="note">Intervals: {b.samples} bootstrap samples of documents '
                      f"(with replacement), seed {b.seed}, percentile method.</p>")
+    if evaluation.cross_corpus:
+        parts.append(_cross_corpus_table(evaluation.cross_corpus))
     parts.append("<h2>Errors by kind (strict)</h2>")
     parts.append('<p class="note">boundary: overlaps a mention of the same label on the other side; '
                  "label: same span, other label; spurious: predicted, nothing there in gold; "
@@ -227,6 +229,24 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
             + "\n".join(parts) + "</body></html>\n")
+
+
+def _cross_corpus_table(results: Sequence) -> str:
+    rows = []
+    for result in results:
+        if result.gene_mentions:
+            rows.append(f"<tr><td>{_e(result.name)}</td><td>Gene</td><td colspan=\"4\">"
+                        f"{100 * result.gene_rate:.1f}% of {result.gene_mentions} gene mentions overlapped by a "
+                        f"Chemical or Disease prediction; most often: {_e(', '.join(result.examples[:5]))}</td></tr>")
+            continue
+        for label in result.labels:
+            s, lenient = result.strict[label], result.lenient[label]
+            rows.append(f"<tr><td>{_e(result.name)}</td><td>{_e(label)}</td><td>{_percent(s.precision)}</td>"
+                        f"<td>{_percent(s.recall)}</td><td>{_percent(s.f1)}</td><td>{_percent(lenient.f1)}</td></tr>")
+    return ("<h2>Other corpora (held-out parts)</h2><p class=\"note\">Each corpus is scored only on the types it "
+            "annotates; for gene corpora, the share of gene mentions tagged Chemical or Disease.</p>"
+            "<table><tr><th>corpus</th><th>label</th><th>P</th><th>R</th><th>F1 (strict)</th><th>F1 (lenient)</th></tr>"
+            + "".join(rows) + "</table>")
 
 
 def write_html(evaluation: Evaluation, path: str | Path, **kwargs) -> None:

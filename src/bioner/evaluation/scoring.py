@@ -154,6 +154,8 @@ class Evaluation:
     errors: list["ErrorRecord"] | None = field(default=None, repr=False)
     """Every strict FP and FN (see `analysis`); None until analysed."""
     bootstrap: "BootstrapResult | None" = None
+    cross_corpus: list[Any] | None = None
+    """`cross_corpus.CorpusScore`s of other corpora's held-out parts, when asked for."""
 
     def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -175,6 +177,8 @@ class Evaluation:
             payload["errors"] = [error.to_json() for error in self.errors]
         if self.bootstrap is not None:
             payload["bootstrap"] = self.bootstrap.to_json()
+        if self.cross_corpus is not None:
+            payload["cross_corpus"] = {result.name: result.to_json() for result in self.cross_corpus}
         return payload
 
 

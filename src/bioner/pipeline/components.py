@@ -135,3 +135,30 @@ class DocumentConsistency:
             doc.ents = sorted(ents + added, key=lambda span: span.start)
         return doc
 
+
+
+@Language.factory(
+    "bioner_labels",
+    default_config={"keep": ["Chemical", "Disease"]},
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+)
+def make_label_filter(nlp: Language, name: str, keep: list[str]) -> "LabelFilter":
+    return LabelFilter(name, keep=keep)
+
+
+class LabelFilter:
+    """Drop entities whose label is not in `keep`.
+
+    A model trained with gene corpora learns a `Gene` label so that a gene symbol has somewhere
+    to go other than Chemical; users asked for chemicals and diseases, so genes stop here.
+    """
+
+    def __init__(self, name: str = "bioner_labels", *, keep: list[str]) -> None:
+        self.name = name
+        self.keep = set(keep)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if any(ent.label_ not in self.keep for ent in doc.ents):
+            doc.ents = [ent for ent in doc.ents if ent.label_ in self.keep]
+        return doc

@@ -1,0 +1,46 @@
+"""`bioner multi-corpus`: one training DocBin from corpora that annotate different types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import app
+
+
+@app.command("multi-corpus")
+def multi_corpus_command(
+    raw: Path = typer.Option(Path("data/raw"), "--raw", help="Folder `bioner data` filled: bc5cdr/, ncbi-disease/, gnormplus/, nlm-gene/, nlm-chem/."),
+    output: Path = typer.Option(Path("data/corpus/multi/train.spacy"), "--output", "-o", help="Training DocBin to write."),
+    report: Path = typer.Option(Path("data/corpus/multi/train.report.json"), "--report", help="Counts per corpus and label: every mention's outcome and the spans masked."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the document shuffle."),
+) -> None:
+    """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
+
+    BC5CDR train (Chemical, Disease), NCBI disease train (Disease), GNormPlus and NLM-Gene train (Gene) and four fifths of the NLM-Chem articles (Chemical). Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; BC5CDR is required.
+
+    Held out for `bioner evaluate --cross-corpus`: NCBI disease development, a fifth of the NLM-Chem articles, GNormPlus and NLM-Gene test.
+    """
+    from ..errors import BionerError
+    from ..multicorpus import convert_parts, default_parts, write_reports
+
+    parts = default_parts(raw)["train"]
+    present = [part for part in parts if part.path.exists()]
+    if not present or present[0].name != "bc5cdr-train":
+        raise BionerError(f"{parts[0].path}: BC5CDR training set not found; run `bioner data` (make data) first")
+    for part in parts:
+        if part not in present:
+            typer.secho(f"note: {part.name} left out: {part.path} is not there (bioner data --corpus all)",
+                        fg=typer.colors.YELLOW, err=True)
+    reports = convert_parts(present, output, seed=seed)
+    header = f"{'part':<20}{'docs':>6}  {'label':<20}{'mentions':>9}{'aligned':>9}{'expanded':>9}{'dropped':>9}{'filtered':>9}   masked"
+    typer.echo(header, err=True)
+    for part_report in reports:
+        masked = ", ".join(f"{label} {count}" for label, count in sorted(part_report.masked.items())) or "-"
+        for i, (label, counts) in enumerate(sorted(part_report.conversion.labels.items())):
+            name, docs = (part_report.part, str(part_report.documents)) if i == 0 else ("", "")
+            typer.echo(f"{name:<20}{docs:>6}  {label:<20}{counts.mentions:>9}{counts.aligned:>9}{counts.expanded:>9}"
+                       f"{counts.dropped:>9}{counts.filtered:>9}   {masked if i == 0 else ''}", err=True)
+    write_reports(reports, report)
+    typer.echo(f"wrote {output} and {report}", err=True)

@@ -1,0 +1,216 @@
+"""One training set from corpora that each annotate only some entity types.
+
+A corpus is silent about the types it does not annotate: an unannotated drug name in a gene
+corpus is not evidence of "no entity", and training on it as if it were teaches the model to miss
+drugs (AIONER's "naive merging" loss). spaCy's NER can learn from partial annotation: a token
+whose entity tag is *missing* gives no gradient. So, for every type the model learns that a
+corpus does not annotate, the spans that name a known entity of that type (a lexicon built from
+the corpora that do annotate it) are set missing, and every other token stays "outside". Ordinary
+words keep their negative evidence, which is what stops a BC5CDR-only model from calling
+"someone" a chemical, while a drug name in a gene abstract is left alone.
+
+Gene corpora (GNormPlus, NLM-Gene) add a `Gene` label that the model learns and the
+`bioner_labels` component drops at output: a gene symbol then has a better answer than
+Chemical. Every mention of every corpus is accounted for by the converter's report
+(`aligned + expanded + dropped + filtered == mentions`), and masked spans are counted per label.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .convert import ConversionReport, document_to_doc, make_tokenizer_pipeline
+from .document import Document
+from .errors import BionerError
+
+MODEL_LABELS: tuple[str, ...] = ("Chemical", "Disease", "Gene")
+OUTPUT_LABELS: tuple[str, ...] = ("Chemical", "Disease")
+"""What the pipeline reports; other labels are learned as 'somewhere else to go' and dropped."""
+
+GENE_LABEL_MAP: Mapping[str, str] = {"Gene": "Gene", "FamilyName": "Gene", "DomainMotif": "Gene"}
+NCBI_LABEL_MAP: Mapping[str, str] = {
+    "SpecificDisease": "Disease", "DiseaseClass": "Disease", "Modifier": "Disease", "CompositeMention": "Disease",
+}
+
+
+@dataclass(frozen=True)
+class CorpusPart:
+    """One annotated file (or a share of one) and what its annotation covers."""
+
+    name: str
+    path: Path
+    annotates: tuple[str, ...]
+    """Model labels this corpus annotates exhaustively; the others are masked by lexicon."""
+    label_map: Mapping[str, str] = field(default_factory=dict)
+    """Source label to model label; a source label not in the map (and not a model label) is
+    filtered (counted, not learned): NLM-Gene's Cell, NLM-Chem's OTHER."""
+    documents: str = "all"
+    """`all`, or `train` / `heldout` for corpora split by article here (NLM-Chem)."""
+
+    def model_label(self, label: str) -> str | None:
+        mapped = self.label_map.get(label, label if label in MODEL_LABELS else None)
+        return mapped if mapped in self.annotates else None
+
+
+def nlm_chem_split(ids: Iterable[str], heldout_every: int = 5) -> tuple[set[str], set[str]]:
+    """NLM-Chem's passages (`PMID-N`) split by article: every `heldout_every`-th article, in
+    sorted PMID order, is held out, so no article has passages on both sides."""
+    articles = sorted({doc_id.split("-")[0] for doc_id in ids})
+    heldout = {pmid for i, pmid in enumerate(articles) if i % heldout_every == heldout_every - 1}
+    return set(articles) - heldout, heldout
+
+
+def read_part(part: CorpusPart) -> list[Document]:
+    from .formats import read_documents
+
+    if not part.path.exists():
+        raise BionerError(f"{part.path}: no such file (corpus {part.name}); run `make data` first")
+    documents = list(read_documents(part.path, "pubtator"))
+    if part.documents == "all":
+        return documents
+    train, heldout = nlm_chem_split(d.id for d in documents)
+    keep = train if part.documents == "train" else heldout
+    return [d for d in documents if d.id.split("-")[0] in keep]
+
+
+def mapped_documents(part: CorpusPart, documents: Iterable[Document]) -> list[Document]:
+    """Documents whose mentions carry model labels; unlearned labels keep their name, to be filtered."""
+    out = []
+    for document in documents:
+        mentions = []
+        for mention in document.mentions:
+            label = part.model_label(mention.label) or mention.label
+            mentions.append(type(mention)(mention.start, mention.end, mention.text, label, mention.identifier,
+                                          list(mention.parts), mention.line))
+        out.append(Document(document.id, list(document.passages), mentions, list(document.relations)))
+    return out
+
+
+@dataclass
+class Lexicon:
+    """Lower-cased names of each model label, as the training corpora annotate them."""
+
+    names: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, label: str, text: str) -> None:
+        text = " ".join(text.split()).lower()
+        if len(text) >= 2 and not text.replace(".", "").isdigit():
+            self.names.setdefault(label, set()).add(text)
+
+    def matcher(self, nlp: Language) -> PhraseMatcher:
+        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label, names in sorted(self.names.items()):
+            matcher.add(label, list(nlp.tokenizer.pipe(sorted(names))))
+        return matcher
+
+    def to_json(self) -> dict:
+        return {label: len(names) for label, names in sorted(self.names.items())}
+
+
+def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Document]]]) -> Lexicon:
+    lexicon = Lexicon()
+    for part, documents in parts_and_documents:
+        for document in documents:
+            for mention in document.mentions:
+                if mention.label in part.annotates:
+                    lexicon.add(mention.label, mention.text)
+    return lexicon
+
+
+def mask_unannotated(doc: Doc, part: CorpusPart, matcher: PhraseMatcher, masked: dict[str, int]) -> Doc:
+    """Set missing every lexicon match of a type `part` does not annotate, off its own entities."""
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    candidates = []
+    for match_id, start, end in matcher(doc):
+        label = doc.vocab.strings[match_id]
+        if label in part.annotates or any(i in taken for i in range(start, end)):
+            continue
+        candidates.append(Span(doc, start, end, label=label))
+    spans = filter_spans(candidates)
+    for span in spans:
+        masked[span.label_] = masked.get(span.label_, 0) + 1
+    if spans:
+        doc.set_ents(list(doc.ents), missing=spans, default="outside")
+    return doc
+
+
+@dataclass
+class PartReport:
+    part: str
+    documents: int
+    conversion: ConversionReport
+    masked: dict[str, int]
+
+    def to_json(self) -> dict:
+        return {"part": self.part, "documents": self.documents, "masked": dict(sorted(self.masked.items())),
+                "conversion": self.conversion.to_json()}
+
+
+def convert_parts(
+    parts: Sequence[CorpusPart], output: Path, *, lexicon_parts: Sequence[CorpusPart] | None = None,
+    nlp: Language | None = None, seed: int = 0,
+) -> list[PartReport]:
+    """Convert `parts` into one shuffled DocBin at `output`, masking unannotated types.
+
+    The lexicon comes from `lexicon_parts` (default: `parts`): give the training parts only, so
+    that held-out text never shapes the training data.
+    """
+    from .spacy_docs import write_docbin
+
+    nlp = nlp or make_tokenizer_pipeline()
+    loaded = [(part, mapped_documents(part, read_part(part))) for part in parts]
+    lexicon_source = loaded if lexicon_parts is None else [
+        (part, mapped_documents(part, read_part(part))) for part in lexicon_parts
+    ]
+    matcher = build_lexicon(lexicon_source).matcher(nlp)
+    docs: list[Doc] = []
+    reports = []
+    for part, documents in loaded:
+        report = ConversionReport(part.name)
+        masked: dict[str, int] = {}
+        for document in documents:
+            doc = document_to_doc(nlp, document, report, labels=part.annotates)
+            docs.append(mask_unannotated(doc, part, matcher, masked))
+        assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
+        reports.append(PartReport(part.name, len(documents), report, masked))
+    random.Random(seed).shuffle(docs)
+    write_docbin(docs, output)
+    return reports
+
+
+def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
+    """The corpora `make data` fetches, by role: `train` parts, `dev` (model selection:
+    BC5CDR development) and the held-out `heldout` parts of the cross-corpus report."""
+    bc5cdr = raw / "bc5cdr"
+    gene = ("Gene",)
+    return {
+        "train": [
+            CorpusPart("bc5cdr-train", bc5cdr / "CDR_TrainingSet.PubTator.txt", ("Chemical", "Disease")),
+            CorpusPart("ncbi-disease-train", raw / "ncbi-disease" / "NCBItrainset_corpus.txt", ("Disease",),
+                       NCBI_LABEL_MAP),
+            CorpusPart("gnormplus-train", raw / "gnormplus" / "GNormPlus_Train.PubTator", gene, GENE_LABEL_MAP),
+            CorpusPart("nlm-gene-train", raw / "nlm-gene" / "NLMgene_Train.PubTator", gene, GENE_LABEL_MAP),
+            CorpusPart("nlm-chem-train", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",),
+                       documents="train"),
+        ],
+        "dev": [
+            CorpusPart("bc5cdr-dev", bc5cdr / "CDR_DevelopmentSet.PubTator.txt", ("Chemical", "Disease")),
+        ],
+    }
+
+
+def write_reports(reports: Sequence[PartReport], path: Path, lexicon_sizes: Mapping[str, int] | None = None) -> None:
+    payload = {"parts": [report.to_json() for report in reports]}
+    if lexicon_sizes is not None:
+        payload["lexicon"] = dict(lexicon_sizes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

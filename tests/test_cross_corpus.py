@@ -1,0 +1,84 @@
+"""Cross-corpus scores: only the types a corpus annotates are scored; gene corpora give a confusion rate."""
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from bioner.evaluation.cross_corpus import evaluate_parts, format_cross_corpus, gene_overlaps, score_part
+from bioner.multicorpus import GENE_LABEL_MAP, NCBI_LABEL_MAP, CorpusPart
+from bioner.document import Document, Mention
+
+DISEASE_CORPUS = """\
+5|t|Naloxone and cancer.
+5|a|Breast cancer patients got morphine.
+5\t13\t19\tcancer\tSpecificDisease\t-
+5\t21\t34\tBreast cancer\tSpecificDisease\t-
+
+"""
+
+GENE_CORPUS = """\
+8|t|BRCA1 and insulin were measured.
+8|a|TP53 too.
+8\t0\t5\tBRCA1\tGene\t672
+8\t10\t17\tinsulin\tGene\t3630
+8\t33\t37\tTP53\tGene\t7157
+
+"""
+
+
+@pytest.fixture
+def nlp():
+    pipeline = spacy.blank("en")
+    ruler = pipeline.add_pipe("entity_ruler")
+    ruler.add_patterns([
+        {"label": "Chemical", "pattern": "naloxone"}, {"label": "Chemical", "pattern": "Naloxone"},
+        {"label": "Chemical", "pattern": "insulin"}, {"label": "Disease", "pattern": "cancer"},
+        {"label": "Gene", "pattern": "TP53"},
+    ])
+    return pipeline
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_only_the_annotated_type_is_scored(tmp_path, nlp):
+    part = CorpusPart("ncbi", write(tmp_path, "ncbi.txt", DISEASE_CORPUS), ("Disease",), NCBI_LABEL_MAP)
+    result = score_part(nlp, part)
+    disease = result.strict["Disease"]
+    # "cancer" found twice: once exactly (title), once inside "Breast cancer" (a boundary error).
+    assert (disease.tp, disease.fp, disease.fn) == (1, 1, 1)
+    assert result.lenient["Disease"].tp == 2
+    # The Chemical predictions (naloxone) are neither right nor wrong here: the corpus has no chemicals.
+    assert list(result.strict) == ["Disease"]
+
+
+def test_gene_rate_counts_gene_mentions_overlapped_by_chemical_or_disease(tmp_path, nlp):
+    part = CorpusPart("genes", write(tmp_path, "genes.pubtator", GENE_CORPUS), ("Gene",), GENE_LABEL_MAP)
+    result = score_part(nlp, part)
+    # insulin tagged Chemical; TP53 tagged Gene, which is not a confusion; BRCA1 untouched.
+    assert (result.gene_mentions, result.genes_tagged) == (3, 1)
+    assert result.genes_tagged_as == {"Chemical": 1}
+    assert result.examples == ["insulin (1)"]
+    assert result.to_json()["gene_rate"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_gene_overlap_is_by_characters_not_exact_span():
+    text = "anti-BRCA1 antibody"
+    gold = [Document.from_text("1", text, mentions=[Mention(5, 10, "BRCA1", "Gene")])]
+    predicted = [Document.from_text("1", text, mentions=[Mention(0, 10, "anti-BRCA1", "Disease")])]
+    tagged, as_label, names = gene_overlaps(gold, predicted)
+    assert tagged == 1 and as_label == {"Disease": 1}
+
+
+def test_missing_corpora_are_skipped_and_the_table_names_each_part(tmp_path, nlp):
+    present = CorpusPart("ncbi", write(tmp_path, "ncbi.txt", DISEASE_CORPUS), ("Disease",), NCBI_LABEL_MAP)
+    genes = CorpusPart("genes", write(tmp_path, "genes.pubtator", GENE_CORPUS), ("Gene",), GENE_LABEL_MAP)
+    absent = CorpusPart("absent", tmp_path / "nope.txt", ("Chemical",))
+    results = evaluate_parts(nlp, [present, absent, genes])
+    assert [r.name for r in results] == ["ncbi", "genes"]
+    table = format_cross_corpus(results)
+    assert "ncbi" in table and "33.3% of 3" in table

@@ -1,0 +1,127 @@
+"""Partial annotation across corpora: a corpus never teaches "no entity" for a type it does not annotate."""
+
+from pathlib import Path
+
+import pytest
+from spacy.tokens import DocBin
+from spacy.vocab import Vocab
+
+from bioner.multicorpus import (
+    GENE_LABEL_MAP,
+    CorpusPart,
+    build_lexicon,
+    convert_parts,
+    mapped_documents,
+    nlm_chem_split,
+    read_part,
+)
+
+CHEMICAL_CORPUS = """\
+1|t|Naloxone reverses morphine toxicity.
+1|a|Morphine overdose was treated with naloxone.
+1\t0\t8\tNaloxone\tChemical\tD009270
+1\t18\t26\tmorphine\tChemical\tD009020
+1\t27\t35\ttoxicity\tDisease\tD064420
+1\t37\t45\tMorphine\tChemical\tD009020
+1\t46\t54\toverdose\tDisease\tD062787
+1\t72\t80\tnaloxone\tChemical\tD009270
+
+"""
+
+GENE_CORPUS = """\
+7|t|BRCA1 binds naloxone in cells.
+7|a|The BRCA1 protein and HeLa cells were studied with morphine.
+7\t0\t5\tBRCA1\tGene\t672
+7\t35\t40\tBRCA1\tGene\t672
+7\t53\t57\tHeLa\tCell\t-
+
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def parts(tmp_path):
+    chemical = CorpusPart("chem", write(tmp_path, "chem.pubtator", CHEMICAL_CORPUS), ("Chemical", "Disease"))
+    gene = CorpusPart("gene", write(tmp_path, "gene.pubtator", GENE_CORPUS), ("Gene",), GENE_LABEL_MAP)
+    return chemical, gene
+
+
+def read_docs(path: Path):
+    return list(DocBin(store_user_data=True).from_disk(path).get_docs(Vocab()))
+
+
+def token_tags(doc) -> dict[str, str]:
+    return {token.text: token.ent_iob_ + ("-" + token.ent_type_ if token.ent_type_ else "") for token in doc}
+
+
+def test_known_chemical_in_a_gene_corpus_is_missing_not_outside(parts, tmp_path):
+    reports = convert_parts(parts, tmp_path / "train.spacy")
+    gene_doc = next(doc for doc in read_docs(tmp_path / "train.spacy") if doc.user_data["id"] == "7")
+    tags = token_tags(gene_doc)
+    # naloxone and morphine are Chemical names the chemical corpus annotates: no evidence either way here.
+    assert tags["naloxone"] == "" and tags["morphine"] == ""
+    # Ordinary words keep their negative evidence, and genes are learned as Gene.
+    assert tags["binds"] == "O" and tags["studied"] == "O"
+    assert (tags["BRCA"], tags["1"]) == ("B-Gene", "I-Gene")  # the tokenizer splits BRCA|1
+    assert reports[1].masked == {"Chemical": 2}
+
+
+def test_a_gene_name_in_a_chemical_corpus_is_masked_when_a_gene_corpus_names_it(tmp_path, parts):
+    chemical, gene = parts
+    extra = CorpusPart("chem2", write(tmp_path, "chem2.pubtator",
+                                      "2|t|BRCA1 and naloxone.\n2|a|\n2\t10\t18\tnaloxone\tChemical\t-\n\n"),
+                       ("Chemical", "Disease"))
+    convert_parts([chemical, gene, extra], tmp_path / "train.spacy")
+    doc = next(doc for doc in read_docs(tmp_path / "train.spacy") if doc.user_data["id"] == "2")
+    tags = token_tags(doc)
+    assert tags["BRCA"] == tags["1"] == "" and tags["naloxone"] == "B-Chemical" and tags["and"] == "O"
+
+
+def test_labels_a_part_does_not_learn_are_counted_as_filtered(parts, tmp_path):
+    reports = convert_parts(parts, tmp_path / "train.spacy")
+    gene_report = reports[1].conversion
+    assert gene_report.labels["Cell"].filtered == 1
+    assert gene_report.labels["Gene"].aligned == 2
+    assert all(counts.is_balanced() for counts in gene_report.labels.values())
+    doc = next(doc for doc in read_docs(tmp_path / "train.spacy") if doc.user_data["id"] == "7")
+    assert token_tags(doc)["HeLa"] == "O"
+
+
+def test_lexicon_comes_only_from_the_given_parts(parts, tmp_path):
+    chemical, gene = parts
+    convert_parts([gene], tmp_path / "gene-only.spacy", lexicon_parts=[gene])
+    doc = read_docs(tmp_path / "gene-only.spacy")[0]
+    # Without the chemical corpus in the lexicon, nothing is known about naloxone: it stays outside.
+    assert token_tags(doc)["naloxone"] == "O"
+
+
+def test_lexicon_skips_single_characters_and_numbers(parts):
+    chemical, _ = parts
+    documents = mapped_documents(chemical, read_part(chemical))
+    documents[0].mentions[0].text = "5"
+    lexicon = build_lexicon([(chemical, documents)])
+    assert "5" not in lexicon.names["Chemical"]
+    assert "morphine" in lexicon.names["Chemical"]
+
+
+def test_nlm_chem_split_keeps_each_article_on_one_side():
+    ids = [f"{pmid}-{n}" for pmid in range(100, 120) for n in range(1, 4)]
+    train, heldout = nlm_chem_split(ids)
+    assert len(heldout) == 4 and len(train) == 16
+    assert not train & heldout
+
+
+def test_nlm_chem_part_reads_only_its_side(tmp_path):
+    lines = []
+    for pmid in range(10, 20):
+        lines += [f"{pmid}-1|t|Passage of article {pmid} about glucose", f"{pmid}-1|a|", ""]
+    path = write(tmp_path, "nlmchem.pubtator", "\n".join(lines) + "\n")
+    train = read_part(CorpusPart("t", path, ("Chemical",), documents="train"))
+    heldout = read_part(CorpusPart("h", path, ("Chemical",), documents="heldout"))
+    assert {d.id for d in train}.isdisjoint({d.id for d in heldout})
+    assert len(train) + len(heldout) == 10
