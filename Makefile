@@ -1,5 +1,7 @@
 # Thin layer over the `bioner` CLI. `make train` does the whole job; `make test` runs the tests.
-# Corpora: downloaded by `make data`, or copied from BC5CDR_DIR (and NCBI_DISEASE_DIR) when set.
+# Corpora: downloaded by `make data`, or copied from local copies when BC5CDR_DIR, NCBI_DISEASE_DIR,
+# GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR and PRETRAIN_DIR are set. Targets that make files are
+# those files, so a second `make train` does not fetch or convert again.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -7,11 +9,15 @@ BIN := $(VENV)/bin
 BIONER := $(BIN)/bioner
 CONFIG ?= configs/cnn.cfg
 TRAINING ?= training
-RAW := data/raw/bc5cdr
+DATA := data/raw
+RAW := $(DATA)/bc5cdr
 CORPUS := data/corpus
+FETCHED := $(DATA)/.fetched
+MULTI := $(CORPUS)/multi/train.spacy
 VECTORS := $(TRAINING)/vectors
 MODEL ?= $(TRAINING)/model-best
-# Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), e.g. PubMed abstracts.
+# Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
+# `make data` puts in data/raw/pretrain/.
 PRETRAIN_TEXT ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
@@ -33,20 +39,31 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,vectors]'
 	touch $@
 
-data: setup  ## download (or copy from $$BC5CDR_DIR) and verify BC5CDR into data/raw
-	$(BIONER) data --corpus bc5cdr --output data/raw
+data: $(FETCHED)  ## download (or copy from the *_DIR local copies) and verify every corpus into data/raw
 
-corpus: data  ## convert BC5CDR train/dev/test into data/corpus/*.spacy with reports
-	$(BIONER) convert $(TRAIN_FILE) --output $(CORPUS)/train.spacy --report $(CORPUS)/train.report.json
-	$(BIONER) convert $(DEV_FILE) --output $(CORPUS)/dev.spacy --report $(CORPUS)/dev.report.json
-	$(BIONER) convert $(TEST_FILE) --output $(CORPUS)/test.spacy --report $(CORPUS)/test.report.json
+$(FETCHED): $(VENV)/.installed
+	$(BIONER) data --corpus all --output $(DATA)
+	touch $@
 
-$(VECTORS)/vectors-info.json: $(TRAIN_FILE) $(DEV_FILE) $(PRETRAIN_TEXT)
-	$(BIONER) vectors $(TRAIN_FILE) $(DEV_FILE) $(PRETRAIN_TEXT) --output $(VECTORS)
+corpus: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(CORPUS)/test.spacy $(MULTI)  ## convert the corpora into data/corpus/*.spacy with reports
 
-vectors: data $(VECTORS)/vectors-info.json  ## train floret static vectors on train+dev text (+ PRETRAIN_TEXT)
+$(CORPUS)/%.spacy: $(FETCHED)
+	$(BIONER) convert $(RAW)/$(SPLIT_FILE_$*) --output $@ --report $(CORPUS)/$*.report.json
 
-train: corpus vectors  ## the main job: train CONFIG on train (dev run), then on train+dev, then evaluate on test
+SPLIT_FILE_train := CDR_TrainingSet.PubTator.txt
+SPLIT_FILE_dev := CDR_DevelopmentSet.PubTator.txt
+SPLIT_FILE_test := CDR_TestSet.PubTator.txt
+
+$(MULTI): $(FETCHED)
+	$(BIONER) multi-corpus --raw $(DATA) --output $@ --report $(CORPUS)/multi/train.report.json
+
+# The vectors read the training text of every corpus (never a held-out part) and data/raw/pretrain.
+$(VECTORS)/vectors-info.json: $(MULTI) $(CORPUS)/dev.spacy $(PRETRAIN_TEXT)
+	$(BIONER) vectors $(MULTI) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl $(PRETRAIN_TEXT) --output $(VECTORS)
+
+vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text and data/raw/pretrain (+ PRETRAIN_TEXT)
+
+train: corpus vectors  ## the main job: train CONFIG on train (dev run), then on train+dev, then evaluate
 	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
 	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --dev-run $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
@@ -55,8 +72,8 @@ pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner t
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }
 	$(BIONER) pretrain $(CONFIG) $(PRETRAIN_TEXT) --output $(TRAINING)/pretrain --paths.vectors $(VECTORS)
 
-evaluate: setup  ## score MODEL on BC5CDR test: training/evaluation.json and .html
-	$(BIONER) evaluate --gold $(TEST_FILE) --model $(MODEL) --json $(TRAINING)/evaluation.json --html $(TRAINING)/evaluation.html --errors $(TRAINING)/errors.tsv
+evaluate: setup  ## score MODEL on BC5CDR test and the other corpora's held-out parts: training/evaluation.json and .html
+	$(BIONER) evaluate --gold $(TEST_FILE) --model $(MODEL) --cross-corpus $(DATA) --json $(TRAINING)/evaluation.json --html $(TRAINING)/evaluation.html --errors $(TRAINING)/errors.tsv
 
 package: setup  ## build the pip-installable model package en_bioner_bc5cdr into dist/
 	$(BIONER) package $(MODEL) --output dist

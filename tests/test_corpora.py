@@ -458,3 +458,29 @@ def test_partial_corpus_that_does_not_parse_is_refused(server, tmp_path, monkeyp
     with pytest.raises(BionerError, match="does not parse"):
         fetch_partial_corpus("nlm-gene", tmp_path / "nlm-gene", local_dir=local, progress=False)
     assert contents(tmp_path / "nlm-gene") == []
+
+
+def test_pretrain_text_is_copied_from_its_folder_and_counted(tmp_path, monkeypatch):
+    local = tmp_path / "copy"
+    local.mkdir()
+    (local / "a.jsonl").write_text('{"text": "one two three"}\n\n{"text": "four"}\n', encoding="utf-8")
+    monkeypatch.setenv("PRETRAIN_DIR", str(local))
+    info = corpora.fetch_pretrain_text(tmp_path / "pretrain")
+    assert (info.documents, info.mentions) == ({"a": 2}, {"a": 4})
+    assert (tmp_path / "pretrain" / "a.jsonl").read_text(encoding="utf-8") == (local / "a.jsonl").read_text(encoding="utf-8")
+    assert any("few million" in note for note in info.notes)
+
+
+def test_pretrain_text_with_a_bad_line_names_it_and_leaves_nothing(tmp_path):
+    local = tmp_path / "copy"
+    local.mkdir()
+    (local / "a.jsonl").write_text('{"text": "fine"}\n{"title": "no text"}\n', encoding="utf-8")
+    with pytest.raises(BionerError, match=r"a.jsonl:2: expected an object with a string \"text\""):
+        corpora.fetch_pretrain_text(tmp_path / "pretrain", local_dir=local)
+    assert contents(tmp_path / "pretrain") == []
+
+
+def test_pretrain_text_without_a_source_says_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.delenv("PRETRAIN_DIR", raising=False)
+    with pytest.raises(BionerError, match="PRETRAIN_DIR"):
+        corpora.fetch_pretrain_text(tmp_path / "pretrain")

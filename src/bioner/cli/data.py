@@ -7,34 +7,43 @@ from pathlib import Path
 
 import typer
 
-from ..corpora import CorpusInfo, fetch_bc5cdr, fetch_ncbi_disease
+from ..corpora import PARTIAL_CORPORA, CorpusInfo, fetch_bc5cdr, fetch_ncbi_disease, fetch_partial_corpus, fetch_pretrain_text
 from . import app
 
 
 class CorpusChoice(str, Enum):
     bc5cdr = "bc5cdr"
     ncbi_disease = "ncbi-disease"
+    gnormplus = "gnormplus"
+    nlm_gene = "nlm-gene"
+    nlm_chem = "nlm-chem"
+    pretrain = "pretrain"
     all = "all"
 
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease or all."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), or all of them (what `make train` uses)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
 
-    BC5CDR comes from CDR_Data.zip (the corpus's GitHub repository, then BioCreative's store); NCBI disease from NCBI's DISEASE pages. Each file is checked against the corpus's known document and mention counts before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
+    BC5CDR comes from CDR_Data.zip (the corpus's GitHub repository, then BioCreative's store); NCBI disease from NCBI's DISEASE pages; GNormPlus, NLM-Gene and NLM-Chem (genes; chemicals in full text) in the PubTator form AIONER redistributes. Each file is checked against the corpus's known document and mention counts before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
 
-    To use a copy you already have, set BC5CDR_DIR (or NCBI_DISEASE_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
+    To use a copy you already have, set BC5CDR_DIR (NCBI_DISEASE_DIR, GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
     """
-    chosen = [CorpusChoice.bc5cdr, CorpusChoice.ncbi_disease] if corpus is CorpusChoice.all else [corpus]
+    chosen = [c for c in CorpusChoice if c is not CorpusChoice.all] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
         if choice is CorpusChoice.bc5cdr:
             infos.append(fetch_bc5cdr(output / "bc5cdr"))
-        else:
+        elif choice is CorpusChoice.ncbi_disease:
             infos.append(fetch_ncbi_disease(output / "ncbi-disease"))
+        elif choice is CorpusChoice.pretrain:
+            infos.append(fetch_pretrain_text(output / "pretrain"))
+        else:
+            assert choice.value in PARTIAL_CORPORA
+            infos.append(fetch_partial_corpus(choice.value, output / choice.value))
     typer.echo(format_corpus_table(infos))
     for info in infos:
         for note in info.notes:
