@@ -125,3 +125,19 @@ def test_nlm_chem_part_reads_only_its_side(tmp_path):
     heldout = read_part(CorpusPart("h", path, ("Chemical",), documents="heldout"))
     assert {d.id for d in train}.isdisjoint({d.id for d in heldout})
     assert len(train) + len(heldout) == 10
+
+
+def test_a_teachers_guess_of_an_unannotated_type_is_masked_too(parts, tmp_path):
+    import spacy
+
+    chemical, gene = parts
+    teacher = spacy.blank("en")
+    teacher.add_pipe("entity_ruler").add_patterns([{"label": "Chemical", "pattern": "cells"},
+                                                   {"label": "Gene", "pattern": "protein"}])
+    reports = convert_parts([gene], tmp_path / "train.spacy", lexicon_parts=[gene], teacher=teacher)
+    tags = token_tags(read_docs(tmp_path / "train.spacy")[0])
+    # "cells" guessed Chemical, a type the gene corpus does not annotate: no evidence either way.
+    assert tags["cells"] == ""
+    # A guess of the type the corpus does annotate changes nothing: its silence there means "no gene".
+    assert tags["protein"] == "O"
+    assert reports[0].masked == {"Chemical": 2}

@@ -126,13 +126,17 @@ def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Docum
     return lexicon
 
 
-def mask_unannotated(doc: Doc, part: CorpusPart, matcher: PhraseMatcher, masked: dict[str, int]) -> Doc:
-    """Set missing every lexicon match of a type `part` does not annotate, off its own entities."""
+def mask_unannotated(
+    doc: Doc, part: CorpusPart, matcher: PhraseMatcher, masked: dict[str, int],
+    guesses: Sequence[tuple[int, int, str]] = (),
+) -> Doc:
+    """Set missing every lexicon match of a type `part` does not annotate, off its own entities,
+    and every `guesses` span (a teacher model's (start, end, label) token spans) of such a type."""
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    found = [(start, end, doc.vocab.strings[match_id]) for match_id, start, end in matcher(doc)]
     candidates = []
-    for match_id, start, end in matcher(doc):
-        label = doc.vocab.strings[match_id]
-        if label in part.annotates or any(i in taken for i in range(start, end)):
+    for start, end, label in [*found, *guesses]:
+        if label in part.annotates or label not in MODEL_LABELS or any(i in taken for i in range(start, end)):
             continue
         candidates.append(Span(doc, start, end, label=label))
     spans = filter_spans(candidates)
@@ -155,14 +159,26 @@ class PartReport:
                 "conversion": self.conversion.to_json()}
 
 
+def teacher_guesses(teacher: Language, docs: Sequence[Doc], batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
+    """A first model's entities on each doc, as token spans of `docs`' own tokenisation."""
+    guesses = []
+    for doc, tagged in zip(docs, teacher.pipe((doc.text for doc in docs), batch_size=batch_size)):
+        spans = [doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
+                 for ent in tagged.ents]
+        guesses.append([(span.start, span.end, span.label_) for span in spans if span is not None and len(span)])
+    return guesses
+
+
 def convert_parts(
     parts: Sequence[CorpusPart], output: Path, *, lexicon_parts: Sequence[CorpusPart] | None = None,
-    nlp: Language | None = None, seed: int = 0,
+    nlp: Language | None = None, seed: int = 0, teacher: Language | None = None,
 ) -> list[PartReport]:
     """Convert `parts` into one shuffled DocBin at `output`, masking unannotated types.
 
     The lexicon comes from `lexicon_parts` (default: `parts`): give the training parts only, so
-    that held-out text never shapes the training data.
+    that held-out text never shapes the training data. With a `teacher` (a model trained on a
+    corpus that annotates the types, such as BC5CDR), what it tags of a type a part does not
+    annotate is masked too: names the lexicon has never seen are then not taught as "outside".
     """
     from .spacy_docs import write_docbin
 
@@ -177,9 +193,11 @@ def convert_parts(
     for part, documents in loaded:
         report = ConversionReport(part.name)
         masked: dict[str, int] = {}
-        for document in documents:
-            doc = document_to_doc(nlp, document, report, labels=part.annotates)
-            docs.append(mask_unannotated(doc, part, matcher, masked))
+        part_docs = [document_to_doc(nlp, document, report, labels=part.annotates) for document in documents]
+        unannotated = set(MODEL_LABELS) - set(part.annotates)
+        guesses = teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
+        for doc, doc_guesses in zip(part_docs, guesses):
+            docs.append(mask_unannotated(doc, part, matcher, masked, doc_guesses))
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
         reports.append(PartReport(part.name, len(documents), report, masked))
     random.Random(seed).shuffle(docs)

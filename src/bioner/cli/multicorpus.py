@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -15,6 +16,8 @@ def multi_corpus_command(
     output: Path = typer.Option(Path("data/corpus/multi/train.spacy"), "--output", "-o", help="Training DocBin to write."),
     report: Path = typer.Option(Path("data/corpus/multi/train.report.json"), "--report", help="Counts per corpus and label: every mention's outcome and the spans masked."),
     seed: int = typer.Option(0, "--seed", help="Seed of the document shuffle."),
+    only: Optional[str] = typer.Option(None, "--parts", help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.", show_default=False),
+    teacher: Optional[str] = typer.Option(None, "--teacher", help="A pipeline trained on BC5CDR alone: what it tags of a type a corpus does not annotate is masked too, so names no lexicon knows are not taught as 'no entity'.", show_default=False),
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
 
@@ -26,6 +29,12 @@ def multi_corpus_command(
     from ..multicorpus import convert_parts, default_parts, write_reports
 
     parts = default_parts(raw)["train"]
+    if only:
+        wanted = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = sorted(set(wanted) - {part.name for part in parts})
+        if unknown:
+            raise BionerError(f"--parts: unknown part(s) {', '.join(unknown)}; known: {', '.join(p.name for p in parts)}")
+        parts = [part for part in parts if part.name in wanted]
     present = [part for part in parts if part.path.exists()]
     if not present or present[0].name != "bc5cdr-train":
         raise BionerError(f"{parts[0].path}: BC5CDR training set not found; run `bioner data` (make data) first")
@@ -33,7 +42,9 @@ def multi_corpus_command(
         if part not in present:
             typer.secho(f"note: {part.name} left out: {part.path} is not there (bioner data --corpus all)",
                         fg=typer.colors.YELLOW, err=True)
-    reports = convert_parts(present, output, seed=seed)
+    from ..tagging import load_pipeline
+
+    reports = convert_parts(present, output, seed=seed, teacher=load_pipeline(teacher) if teacher else None)
     header = f"{'part':<20}{'docs':>6}  {'label':<20}{'mentions':>9}{'aligned':>9}{'expanded':>9}{'dropped':>9}{'filtered':>9}   masked"
     typer.echo(header, err=True)
     for part_report in reports:
