@@ -141,3 +141,36 @@ def test_a_teachers_guess_of_an_unannotated_type_is_masked_too(parts, tmp_path):
     # A guess of the type the corpus does annotate changes nothing: its silence there means "no gene".
     assert tags["protein"] == "O"
     assert reports[0].masked == {"Chemical": 2}
+
+
+@pytest.mark.slow
+def test_tiny_multi_corpus_training_learns_gene_and_reports_only_chemical_and_disease(parts, tmp_path):
+    import spacy
+
+    from bioner.convert import ConversionReport, convert_documents, make_tokenizer_pipeline
+    from bioner.formats.pubtator import read_pubtator
+    from bioner.spacy_docs import write_docbin
+    from bioner.training import train
+    from bioner.vectors import FloretSettings, build_vectors
+
+    root = Path(__file__).parent.parent
+    tiny = Path(__file__).parent / "fixtures" / "tiny.pubtator"
+    chemical, gene = parts
+    bc5cdr_like = CorpusPart("tiny", tiny, ("Chemical", "Disease"))
+    convert_parts([bc5cdr_like, gene, chemical], tmp_path / "train.spacy")
+    write_docbin(convert_documents(make_tokenizer_pipeline(), read_pubtator(tiny)[:2], ConversionReport("dev")),
+                 tmp_path / "dev.spacy")
+    build_vectors([tiny, gene.path], tmp_path / "vectors",
+                  settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1), threads=1)
+    overrides = {
+        "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"),
+        "paths.vectors": str(tmp_path / "vectors"), "training.max_steps": 40, "training.eval_frequency": 20,
+        "training.batcher.size.start": 2000, "training.optimizer.learn_rate": 0.005,
+    }
+    model = train(root / "configs" / "multi.cfg", tmp_path / "run", overrides=overrides)
+
+    nlp = spacy.load(model)
+    assert set(nlp.get_pipe("ner").labels) == {"Chemical", "Disease", "Gene"}
+    assert nlp.pipe_names[-1] == "bioner_labels"
+    doc = nlp("BRCA1 and ketamine in treatment-resistant depression. The BRCA1 protein binds naloxone.")
+    assert {ent.label_ for ent in doc.ents} <= {"Chemical", "Disease"}

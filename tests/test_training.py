@@ -125,15 +125,18 @@ def test_merge_docbins_concatenates_documents(tmp_path):
         merge_docbins([tmp_path / "missing.spacy"], tmp_path / "x.spacy")
 
 
-@pytest.mark.parametrize("name", ["cnn.cfg", "accurate.cfg"])
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "configs").glob("*.cfg")))
 def test_every_shipped_config_initialises_with_the_project_tokenizer_and_components(name, corpus):
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config
 
     config = load_config(ROOT / "configs" / name, overrides=tiny_overrides(corpus), interpolate=False)
     nlp = init_nlp(config)
-    assert nlp.pipe_names[-1] == "bioner_abbreviations"
-    assert {"tok2vec", "bioner_abbreviations"} <= set(nlp.pipe_names)
+    assert {"tok2vec", "ner", "bioner_abbreviations"} <= set(nlp.pipe_names)
+    # Post-processing follows the model: abbreviations see every label, the label filter comes last.
+    assert nlp.pipe_names.index("bioner_abbreviations") > nlp.pipe_names.index("ner")
+    if "bioner_labels" in nlp.pipe_names:
+        assert nlp.pipe_names[-1] == "bioner_labels"
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "bioner.BiomedicalTokenizer.v1"
     assert [t.text for t in nlp.make_doc("DOX-induced")] == ["DOX", "-", "induced"]
 
