@@ -174,3 +174,14 @@ def test_tiny_multi_corpus_training_learns_gene_and_reports_only_chemical_and_di
     assert nlp.pipe_names[-1] == "bioner_labels"
     doc = nlp("BRCA1 and ketamine in treatment-resistant depression. The BRCA1 protein binds naloxone.")
     assert {ent.label_ for ent in doc.ents} <= {"Chemical", "Disease"}
+
+
+def test_repeat_puts_each_document_of_a_part_that_many_times(parts, tmp_path):
+    from dataclasses import replace
+
+    chemical, gene = parts
+    reports = convert_parts([replace(chemical, repeat=3), gene], tmp_path / "train.spacy")
+    ids = sorted(doc.user_data["id"] for doc in read_docs(tmp_path / "train.spacy"))
+    assert ids == ["1", "1", "1", "7"]
+    # The accounting counts each source mention once, however often its document is repeated.
+    assert reports[0].conversion.labels["Chemical"].mentions == 4

@@ -55,6 +55,8 @@ class CorpusPart:
     filtered (counted, not learned): NLM-Gene's Cell, NLM-Chem's OTHER."""
     documents: str = "all"
     """`all`, or `train` / `heldout` for corpora split by article here (NLM-Chem)."""
+    repeat: int = 1
+    """Copies of each document in the training set: weight for a corpus among larger ones."""
 
     def model_label(self, label: str) -> str | None:
         mapped = self.label_map.get(label, label if label in MODEL_LABELS else None)
@@ -197,7 +199,7 @@ def convert_parts(
         unannotated = set(MODEL_LABELS) - set(part.annotates)
         guesses = teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
         for doc, doc_guesses in zip(part_docs, guesses):
-            docs.append(mask_unannotated(doc, part, matcher, masked, doc_guesses))
+            docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses)] * part.repeat)
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
         reports.append(PartReport(part.name, len(documents), report, masked))
     random.Random(seed).shuffle(docs)

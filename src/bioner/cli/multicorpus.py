@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -17,6 +18,7 @@ def multi_corpus_command(
     report: Path = typer.Option(Path("data/corpus/multi/train.report.json"), "--report", help="Counts per corpus and label: every mention's outcome and the spans masked."),
     seed: int = typer.Option(0, "--seed", help="Seed of the document shuffle."),
     only: Optional[str] = typer.Option(None, "--parts", help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.", show_default=False),
+    repeat: list[str] = typer.Option([], "--repeat", help="PART=K: put each document of a part K times in the training set, to weigh it among larger corpora (e.g. --repeat bc5cdr-train=2).", show_default=False),
     teacher: Optional[str] = typer.Option(None, "--teacher", help="A pipeline trained on BC5CDR alone: what it tags of a type a corpus does not annotate is masked too, so names no lexicon knows are not taught as 'no entity'.", show_default=False),
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
@@ -44,6 +46,11 @@ def multi_corpus_command(
                         fg=typer.colors.YELLOW, err=True)
     from ..tagging import load_pipeline
 
+    for item in repeat:
+        name, _, count = item.partition("=")
+        if name not in {part.name for part in parts} or not count.isdigit() or int(count) < 1:
+            raise BionerError(f"--repeat expects PART=K with a known part and K >= 1, got {item!r}")
+        parts = [replace(part, repeat=int(count)) if part.name == name else part for part in parts]
     reports = convert_parts(present, output, seed=seed, teacher=load_pipeline(teacher) if teacher else None)
     header = f"{'part':<20}{'docs':>6}  {'label':<20}{'mentions':>9}{'aligned':>9}{'expanded':>9}{'dropped':>9}{'filtered':>9}   masked"
     typer.echo(header, err=True)
