@@ -7,13 +7,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 BIONER := $(BIN)/bioner
-CONFIG ?= configs/cnn.cfg
+CONFIG ?= configs/multi.cfg
+# The final run's length, chosen by development runs (`make dev-run`, README "Results").
+FINAL_STEPS ?= 10000
+# The teacher: a BC5CDR-only model whose guesses mask chemicals and diseases that the other
+# corpora leave unannotated (bioner.multicorpus).
+TEACHER_CONFIG ?= configs/cnn.cfg
+TEACHER_STEPS ?= 2000
+MULTI_ARGS ?=
 TRAINING ?= training
 DATA := data/raw
 RAW := $(DATA)/bc5cdr
 CORPUS := data/corpus
 FETCHED := $(DATA)/.fetched
+MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
+TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
@@ -26,7 +35,7 @@ TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
 DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
 TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
 
-.PHONY: setup data corpus vectors train evaluate pretrain package bench test clean help
+.PHONY: setup data corpus vectors teacher train dev-run evaluate pretrain package bench test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,7 +54,7 @@ $(FETCHED): $(VENV)/.installed
 	$(BIONER) data --corpus all --output $(DATA)
 	touch $@
 
-corpus: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(CORPUS)/test.spacy $(MULTI)  ## convert the corpora into data/corpus/*.spacy with reports
+corpus: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(CORPUS)/test.spacy $(MULTI)  ## convert the corpora into data/corpus/*.spacy with reports (needs the teacher)
 
 $(CORPUS)/%.spacy: $(FETCHED)
 	$(BIONER) convert $(RAW)/$(SPLIT_FILE_$*) --output $@ --report $(CORPUS)/$*.report.json
@@ -54,19 +63,30 @@ SPLIT_FILE_train := CDR_TrainingSet.PubTator.txt
 SPLIT_FILE_dev := CDR_DevelopmentSet.PubTator.txt
 SPLIT_FILE_test := CDR_TestSet.PubTator.txt
 
-$(MULTI): $(FETCHED)
-	$(BIONER) multi-corpus --raw $(DATA) --output $@ --report $(CORPUS)/multi/train.report.json
+# The training text of every corpus (never a held-out part), masked by lexicon only: the vectors' text.
+$(MULTI_TEXT): $(FETCHED)
+	$(BIONER) multi-corpus --raw $(DATA) --output $@ --report $(CORPUS)/multi/text.report.json
 
-# The vectors read the training text of every corpus (never a held-out part) and data/raw/pretrain.
-$(VECTORS)/vectors-info.json: $(MULTI) $(CORPUS)/dev.spacy $(PRETRAIN_TEXT)
-	$(BIONER) vectors $(MULTI) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl $(PRETRAIN_TEXT) --output $(VECTORS)
+$(MULTI): $(TEACHER)/meta.json
+	$(BIONER) multi-corpus --raw $(DATA) --teacher $(TEACHER) $(MULTI_ARGS) --output $@ --report $(CORPUS)/multi/train.report.json
+
+# The vectors read the training text of every corpus and data/raw/pretrain.
+$(VECTORS)/vectors-info.json: $(MULTI_TEXT) $(CORPUS)/dev.spacy $(PRETRAIN_TEXT)
+	$(BIONER) vectors $(MULTI_TEXT) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl $(PRETRAIN_TEXT) --output $(VECTORS)
 
 vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text and data/raw/pretrain (+ PRETRAIN_TEXT)
 
-train: corpus vectors  ## the main job: train CONFIG on train (dev run), then on train+dev, then evaluate
-	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
-	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --dev-run $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
+$(TEACHER)/meta.json: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(VECTORS)/vectors-info.json
+	$(BIONER) train $(TEACHER_CONFIG) --output $(TRAINING)/teacher --final --steps $(TEACHER_STEPS) --paths.vectors $(VECTORS)
+
+teacher: $(TEACHER)/meta.json  ## a short BC5CDR-only run whose guesses mask what other corpora leave unannotated
+
+train: corpus vectors  ## the main job: data, vectors, teacher, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
+	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
+
+dev-run: corpus vectors  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
+	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
 
 pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }
