@@ -185,3 +185,17 @@ def test_repeat_puts_each_document_of_a_part_that_many_times(parts, tmp_path):
     assert ids == ["1", "1", "1", "7"]
     # The accounting counts each source mention once, however often its document is repeated.
     assert reports[0].conversion.labels["Chemical"].mentions == 4
+
+
+def test_select_parts_narrows_and_weighs_by_name(parts):
+    from bioner.errors import BionerError
+    from bioner.multicorpus import select_parts
+
+    chemical, gene = parts
+    chosen = select_parts([chemical, gene], only=["gene"], repeat=["gene=3"])
+    assert [(p.name, p.repeat) for p in chosen] == [("gene", 3)]
+    assert [p.repeat for p in select_parts([chemical, gene], repeat=["chem=2"])] == [2, 1]
+    with pytest.raises(BionerError, match="unknown corpus part"):
+        select_parts([chemical, gene], only=["nope"])
+    with pytest.raises(BionerError, match="PART=K"):
+        select_parts([chemical, gene], repeat=["chem=0"])

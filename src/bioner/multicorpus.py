@@ -228,6 +228,27 @@ def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
     }
 
 
+def select_parts(parts: Sequence[CorpusPart], *, only: Sequence[str] | None = None,
+                 repeat: Sequence[str] = ()) -> list[CorpusPart]:
+    """`parts` narrowed to the names in `only` and weighted by `repeat` items (`NAME=K`)."""
+    from dataclasses import replace
+
+    known = {part.name for part in parts}
+    chosen = list(parts)
+    if only is not None:
+        wanted = [name.strip() for name in only if name.strip()]
+        unknown = sorted(set(wanted) - known)
+        if unknown:
+            raise BionerError(f"unknown corpus part(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        chosen = [part for part in chosen if part.name in wanted]
+    for item in repeat:
+        name, _, count = item.partition("=")
+        if name.strip() not in known or not count.strip().isdigit() or int(count) < 1:
+            raise BionerError(f"a repeat is PART=K with a known part and K >= 1 (such as bc5cdr-train=2), got {item!r}")
+        chosen = [replace(part, repeat=int(count)) if part.name == name.strip() else part for part in chosen]
+    return chosen
+
+
 def write_reports(reports: Sequence[PartReport], path: Path, lexicon_sizes: Mapping[str, int] | None = None) -> None:
     payload = {"parts": [report.to_json() for report in reports]}
     if lexicon_sizes is not None:

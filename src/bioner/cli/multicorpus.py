@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -28,15 +27,11 @@ def multi_corpus_command(
     Held out for `bioner evaluate --cross-corpus`: NCBI disease development, a fifth of the NLM-Chem articles, GNormPlus and NLM-Gene test.
     """
     from ..errors import BionerError
-    from ..multicorpus import convert_parts, default_parts, write_reports
+    from ..multicorpus import convert_parts, default_parts, select_parts, write_reports
 
-    parts = default_parts(raw)["train"]
-    if only:
-        wanted = [name.strip() for name in only.split(",") if name.strip()]
-        unknown = sorted(set(wanted) - {part.name for part in parts})
-        if unknown:
-            raise BionerError(f"--parts: unknown part(s) {', '.join(unknown)}; known: {', '.join(p.name for p in parts)}")
-        parts = [part for part in parts if part.name in wanted]
+    from ..tagging import load_pipeline
+
+    parts = select_parts(default_parts(raw)["train"], only=only.split(",") if only else None, repeat=repeat)
     present = [part for part in parts if part.path.exists()]
     if not present or present[0].name != "bc5cdr-train":
         raise BionerError(f"{parts[0].path}: BC5CDR training set not found; run `bioner data` (make data) first")
@@ -44,13 +39,6 @@ def multi_corpus_command(
         if part not in present:
             typer.secho(f"note: {part.name} left out: {part.path} is not there (bioner data --corpus all)",
                         fg=typer.colors.YELLOW, err=True)
-    from ..tagging import load_pipeline
-
-    for item in repeat:
-        name, _, count = item.partition("=")
-        if name not in {part.name for part in parts} or not count.isdigit() or int(count) < 1:
-            raise BionerError(f"--repeat expects PART=K with a known part and K >= 1, got {item!r}")
-        parts = [replace(part, repeat=int(count)) if part.name == name else part for part in parts]
     reports = convert_parts(present, output, seed=seed, teacher=load_pipeline(teacher) if teacher else None)
     header = f"{'part':<20}{'docs':>6}  {'label':<20}{'mentions':>9}{'aligned':>9}{'expanded':>9}{'dropped':>9}{'filtered':>9}   masked"
     typer.echo(header, err=True)
