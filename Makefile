@@ -10,6 +10,9 @@ TRAINING ?= training
 RAW := data/raw/bc5cdr
 CORPUS := data/corpus
 VECTORS := $(TRAINING)/vectors
+# Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set).
+KB := $(TRAINING)/kb.json.gz
+KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE)
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), e.g. PubMed abstracts.
 PRETRAIN_TEXT ?=
@@ -20,7 +23,7 @@ TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
 DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
 TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
 
-.PHONY: setup data corpus vectors train evaluate pretrain package bench test clean help
+.PHONY: setup data corpus vectors kb train evaluate pretrain package bench test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,9 +49,12 @@ $(VECTORS)/vectors-info.json: $(TRAIN_FILE) $(DEV_FILE) $(PRETRAIN_TEXT)
 
 vectors: data $(VECTORS)/vectors-info.json  ## train floret static vectors on train+dev text (+ PRETRAIN_TEXT)
 
-train: corpus vectors  ## the main job: train CONFIG on train (dev run), then on train+dev, then evaluate on test
-	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
-	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --dev-run $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
+kb: data  ## build the linker's knowledge base (KB_CORPORA, and MeSH XML from MESH_DIR when set) into $(KB)
+	$(BIONER) kb $(KB_CORPORA) --output $(KB)
+
+train: corpus vectors kb  ## the main job: train CONFIG on train (dev run), then on train+dev, then evaluate on test
+	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
+	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --dev-run $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
 
 pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg

@@ -93,7 +93,7 @@ def test_trained_pipeline_loads_in_a_fresh_process_and_tags_with_post_processing
     model = trained / "dev" / "model-best"
     text = "Patients with treatment-resistant depression (TRD) received ketamine. Ketamine relieved TRD."
     result = tag_in_fresh_process(model, text)
-    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations"]
+    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations", "bioner_linker"]
     in_process = spacy.load(model)(text)
     assert result["ents"] == [[e.start_char, e.end_char, e.label_] for e in in_process.ents]
     # Overfitted on the fixture, the model finds its drugs.
@@ -126,13 +126,18 @@ def test_merge_docbins_concatenates_documents(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["cnn.cfg", "accurate.cfg"])
-def test_every_shipped_config_initialises_with_the_project_tokenizer_and_components(name, corpus):
+def test_every_shipped_config_initialises_with_the_project_tokenizer_and_components(name, corpus, tmp_path):
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config
 
-    config = load_config(ROOT / "configs" / name, overrides=tiny_overrides(corpus), interpolate=False)
+    from bioner.linking.linker import write_kb
+
+    write_kb([("Chemical", "ketamine", "D007649", 1)], tmp_path / "kb.json.gz")
+    overrides = {**tiny_overrides(corpus), "paths.kb": str(tmp_path / "kb.json.gz")}
+    config = load_config(ROOT / "configs" / name, overrides=overrides, interpolate=False)
     nlp = init_nlp(config)
-    assert nlp.pipe_names[-1] == "bioner_abbreviations"
+    assert nlp.get_pipe("bioner_linker").linker.entries == [("Chemical", "ketamine", "D007649", 1)]
+    assert nlp.pipe_names[-2:] == ["bioner_abbreviations", "bioner_linker"]  # linking after propagation
     assert {"tok2vec", "bioner_abbreviations"} <= set(nlp.pipe_names)
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "bioner.BiomedicalTokenizer.v1"
     assert [t.text for t in nlp.make_doc("DOX-induced")] == ["DOX", "-", "induced"]
