@@ -14,12 +14,13 @@ from . import app
 class CorpusChoice(str, Enum):
     bc5cdr = "bc5cdr"
     ncbi_disease = "ncbi-disease"
+    mesh = "mesh"
     all = "all"
 
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease or all."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, all (those two), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
@@ -28,6 +29,9 @@ def data_command(
 
     To use a copy you already have, set BC5CDR_DIR (or NCBI_DISEASE_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
     """
+    if corpus is CorpusChoice.mesh:
+        _fetch_mesh(output / "mesh")
+        return
     chosen = [CorpusChoice.bc5cdr, CorpusChoice.ncbi_disease] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
@@ -39,6 +43,17 @@ def data_command(
     for info in infos:
         for note in info.notes:
             typer.secho(f"note: {info.name} {note}", fg=typer.colors.YELLOW, err=True)
+
+
+def _fetch_mesh(destination: Path) -> None:
+    import sys
+
+    from ..linking.mesh import fetch_mesh
+
+    info = fetch_mesh(destination, progress=sys.stderr.isatty())
+    for name, entries in info.entries.items():
+        typer.echo(f"mesh  {name:<14}{entries:>10,} Chemical/Disease names  {destination / name}  {info.sources[name]}")
+    typer.echo(f"next: bioner kb CORPORA... --mesh {destination}", err=True)
 
 
 def format_corpus_table(infos: list[CorpusInfo]) -> str:
