@@ -258,7 +258,8 @@ def build_meta(
         "code": [f"{module}.py" for module in CODE_MODULES],
         "evaluation": (
             {"source": evaluation_source, "documents": evaluation.get("documents"),
-             "strict": evaluation["strict"], "lenient": evaluation.get("lenient")}
+             "strict": evaluation["strict"], "lenient": evaluation.get("lenient"),
+             **({"concepts": evaluation["concepts"]} if evaluation.get("concepts") else {})}
             if evaluation is not None else NOT_EVALUATED
         ),
         "benchmark": dict(benchmark) if benchmark is not None else None,
@@ -420,6 +421,10 @@ def render_model_card(
         if evaluation.get("lenient"):
             out += ["", "**Lenient** (a prediction overlapping a gold mention of the same label):", ""]
             out += _scores_table(evaluation["lenient"], bootstrap.get("lenient"))
+        if evaluation.get("concepts"):
+            out += ["", "**Concepts** (the linker's MeSH ids: per document, distinct (label, id) pairs, as the "
+                    "BioCreative V CDR normalisation task scored them):", ""]
+            out += _scores_table(evaluation["concepts"], None)
         out += [""]
 
     out += ["## Speed and size", ""]
