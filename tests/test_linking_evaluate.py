@@ -8,6 +8,7 @@ import spacy
 from typer.testing import CliRunner
 
 from bioner.cli import _register, app
+from bioner.errors import BionerError
 from bioner.linking.linker import write_kb
 
 TITLE = "Doxorubicin nephrotoxicity."
@@ -80,3 +81,16 @@ def test_model_card_carries_the_concept_table_when_the_evaluation_has_one():
     cells = [cell.strip() for cell in table_row(card_for(evaluation), "**Concepts**", "Disease").strip("|").split("|")]
     assert cells[1:4] == ["90.00", "81.82", "85.70"]
     assert "**Concepts**" not in card_for(evaluation_json())
+
+
+def test_gold_mentions_with_a_model_without_linker_says_how_to_get_one(tmp_path):
+    _register()
+    gold = tmp_path / "gold.txt"
+    gold.write_text(GOLD, encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler")
+    nlp.to_disk(tmp_path / "plain")
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "plain"), "--gold-mentions"])
+    assert isinstance(result.exception, BionerError)  # printed as one line by the CLI's main
+    assert "has no bioner_linker component" in str(result.exception)
+    assert "tagging" not in result.output  # failed before the tagging run

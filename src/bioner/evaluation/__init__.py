@@ -101,13 +101,14 @@ def evaluate_files(
     if (predictions_path is None) == (model is None):
         raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
     gold = read_input(gold_path, gold_format)
+    # First, so that a pipeline without a linker fails before the tagging run.
+    linking = gold_mention_accuracy(model, gold) if gold_mentions else None  # type: ignore[arg-type]
     if model is not None:
         predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
     else:
         predicted = read_input(predictions_path, predictions_format)  # type: ignore[arg-type]
     evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
-    if gold_mentions:
-        evaluation.linking = gold_mention_accuracy(model, gold)  # type: ignore[arg-type]
+    evaluation.linking = linking
     return evaluation
 
 
