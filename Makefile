@@ -24,6 +24,9 @@ MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
+# Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set).
+KB := $(TRAINING)/kb.json.gz
+KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
 # `make data` puts in data/raw/pretrain/.
@@ -35,7 +38,7 @@ TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
 DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
 TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
 
-.PHONY: setup data corpus vectors teacher train dev-run evaluate pretrain package bench test clean help
+.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -79,14 +82,19 @@ vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the tra
 $(TEACHER)/meta.json: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(VECTORS)/vectors-info.json
 	$(BIONER) train $(TEACHER_CONFIG) --output $(TRAINING)/teacher --final --steps $(TEACHER_STEPS) --paths.vectors $(VECTORS)
 
+$(KB): $(FETCHED)
+	$(BIONER) kb $(KB_CORPORA) --output $(KB)
+
+kb: $(KB)  ## build the linker's knowledge base (KB_CORPORA, and MeSH XML from MESH_DIR when set) into $(KB)
+
 teacher: $(TEACHER)/meta.json  ## a short BC5CDR-only run whose guesses mask what other corpora leave unannotated
 
-train: corpus vectors  ## the main job: data, vectors, teacher, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
-	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) $(TRAIN_ARGS)
+train: corpus vectors $(KB)  ## the main job: data, vectors, teacher, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
+	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
 
-dev-run: corpus vectors  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
-	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) $(TRAIN_ARGS)
+dev-run: corpus vectors $(KB)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
+	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
 
 pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }

@@ -85,8 +85,8 @@ def test_writer_writes_exactly_id_text_and_entities_with_their_keys():
         "id": "p1",
         "text": "Aspirin. Ulcers.",
         "entities": [
-            {"start": 0, "end": 7, "label": "Chemical", "text": "Aspirin"},
-            {"start": 9, "end": 15, "label": "Disease", "text": "Ulcers"},
+            {"start": 0, "end": 7, "label": "Chemical", "text": "Aspirin", "id": "D2"},
+            {"start": 9, "end": 15, "label": "Disease", "text": "Ulcers", "id": "D1"},
         ],
     }
 

@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import tempfile
 import sys
 import time
 import zipfile
@@ -15,6 +16,7 @@ from spacy.training import Example
 import bioner.pipeline
 from bioner import __version__
 from bioner.errors import BionerError
+from bioner.linking.linker import write_kb
 from bioner.packaging import (
     NOT_EVALUATED,
     build_meta,
@@ -175,8 +177,12 @@ def test_evaluation_json_with_percentages_or_without_strict_scores_is_refused(tm
 # --- staging (spaCy's package layout, not built) -------------------------------------------
 
 
+LINKER_KB = [("Chemical", "ketamine", "D007649", 2), ("Disease", "treatment-resistant depression", "D061218", 1)]
+
+
 def project_pipeline(ner_examples=None, steps=80):
-    """A pipeline with the project's tokenizer, an `ner` and both post-processing components."""
+    """A pipeline with the project's tokenizer, an `ner`, both post-processing components and the
+    linker with a two-name knowledge base."""
     spacy.util.fix_random_seed(0)
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
     ner = nlp.add_pipe("ner")
@@ -191,6 +197,9 @@ def project_pipeline(ner_examples=None, steps=80):
             nlp.update(examples, sgd=optimizer, drop=0.0)
     nlp.add_pipe("bioner_abbreviations")
     nlp.add_pipe("bioner_consistency")
+    with tempfile.TemporaryDirectory() as folder:  # the pipeline keeps its own copy of the KB
+        write_kb(LINKER_KB, Path(folder) / "kb.json.gz")
+        nlp.add_pipe("bioner_linker").initialize(kb_path=str(Path(folder) / "kb.json.gz"))
     return nlp
 
 
@@ -209,12 +218,12 @@ def test_staged_package_reads_the_evaluation_beside_the_model_and_drops_bioner(u
     finally:
         (untrained_model.parent / "evaluation.json").unlink()
     meta = json.loads((source / "meta.json").read_text())
-    assert [r.split(">")[0] for r in meta["requirements"]] == ["spacy", "scispacy"]
+    assert [r.split(">")[0] for r in meta["requirements"]] == ["spacy", "scispacy", "scikit-learn"]
     assert meta["performance"]["ents_f"] == evaluation["strict"]["micro"]["f1"]
     card = (source / "README.md").read_text()
     assert f"| {100 * evaluation['strict']['Disease']['f1']:.2f} |" in table_row(card, "**Strict**", "Disease")
     assert (source / NAME / f"{NAME}-{__version__}" / "README.md").read_text() == card  # spaCy's copy in the data
-    for module in ("tokenizer", "components"):
+    for module in ("tokenizer", "components", "linker"):
         ours = (source / NAME / f"{module}.py").read_text()
         assert ours == Path(getattr(bioner.pipeline, module).__file__).read_text()
 
@@ -318,7 +327,7 @@ import json, sys, spacy
 nlp = spacy.load(sys.argv[1])
 doc = nlp(sys.argv[2])
 print(json.dumps({"pipes": nlp.pipe_names, "tokens": [t.text for t in doc],
-                  "ents": [[e.start_char, e.end_char, e.label_] for e in doc.ents]}))
+                  "ents": [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents]}))
 """
 
 
@@ -342,7 +351,7 @@ def test_package_builds_a_wheel_and_an_sdist_carrying_code_card_and_requirements
         metadata = wheel.read(f"{NAME}-{__version__}.dist-info/METADATA").decode()
     assert {f"{NAME}/tokenizer.py", f"{NAME}/components.py", f"{NAME}/{NAME}-{__version__}/ner/model"} <= names
     requires = sorted(line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist:"))
-    assert [r.split("<")[0].split(">")[0] for r in requires] == ["scispacy", "spacy"]
+    assert [r.split("<")[0].split(">")[0] for r in requires] == ["scikit-learn", "scispacy", "spacy"]
     assert "bioner" not in " ".join(requires)
     micro_f1 = f"{100 * evaluation_json()['strict']['micro']['f1']:.2f}"
     assert micro_f1 in metadata  # the card is the package's long description
@@ -367,11 +376,14 @@ def test_installed_wheel_loads_by_name_without_bioner_and_tags_like_the_training
 
     source = spacy.load(model)
     doc = source(TEXT)
-    assert packaged_output["pipes"] == ["ner", "bioner_abbreviations", "bioner_consistency"] == source.pipe_names
+    assert packaged_output["pipes"] == ["ner", "bioner_abbreviations", "bioner_consistency", "bioner_linker"] == source.pipe_names
     assert packaged_output["tokens"] == [t.text for t in doc]
     assert "Ca" in packaged_output["tokens"] and "+" in packaged_output["tokens"]  # the project tokenizer's split
-    assert packaged_output["ents"] == [[e.start_char, e.end_char, e.label_] for e in doc.ents]
-    tagged = {(TEXT[s:e], label) for s, e, label in packaged_output["ents"]}
+    assert packaged_output["ents"] == [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents]
+    tagged = {(TEXT[s:e], label) for s, e, label, _ in packaged_output["ents"]}
+    # The package links without bioner or network: ketamine by name, TRD through its long form.
+    linked = {(TEXT[s:e], kb_id) for s, e, _, kb_id in packaged_output["ents"]}
+    assert ("Ketamine", "D007649") in linked and ("TRD", "D061218") in linked
     assert ("Ketamine", "Chemical") in tagged
     # "TRD" was never a training mention: its label comes from the abbreviation component.
     with source.select_pipes(disable=["bioner_abbreviations", "bioner_consistency"]):

@@ -93,7 +93,7 @@ def test_trained_pipeline_loads_in_a_fresh_process_and_tags_with_post_processing
     model = trained / "dev" / "model-best"
     text = "Patients with treatment-resistant depression (TRD) received ketamine. Ketamine relieved TRD."
     result = tag_in_fresh_process(model, text)
-    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations"]
+    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations", "bioner_linker"]
     in_process = spacy.load(model)(text)
     assert result["ents"] == [[e.start_char, e.end_char, e.label_] for e in in_process.ents]
     # Overfitted on the fixture, the model finds its drugs.
@@ -126,17 +126,24 @@ def test_merge_docbins_concatenates_documents(tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "configs").glob("*.cfg")))
-def test_every_shipped_config_initialises_with_the_project_tokenizer_and_components(name, corpus):
+def test_every_shipped_config_initialises_with_the_project_tokenizer_and_components(name, corpus, tmp_path):
     from spacy.training.initialize import init_nlp
     from spacy.util import load_config
 
-    config = load_config(ROOT / "configs" / name, overrides=tiny_overrides(corpus), interpolate=False)
+    from bioner.linking.linker import write_kb
+
+    write_kb([("Chemical", "ketamine", "D007649", 1)], tmp_path / "kb.json.gz")
+    overrides = {**tiny_overrides(corpus), "paths.kb": str(tmp_path / "kb.json.gz")}
+    config = load_config(ROOT / "configs" / name, overrides=overrides, interpolate=False)
     nlp = init_nlp(config)
+    assert nlp.get_pipe("bioner_linker").linker.entries == [("Chemical", "ketamine", "D007649", 1)]
     assert {"tok2vec", "ner", "bioner_abbreviations"} <= set(nlp.pipe_names)
-    # Post-processing follows the model: abbreviations see every label, the label filter comes last.
+    # Post-processing follows the model: abbreviations see every label, the label filter drops
+    # what users did not ask for, and the linker comes last, after propagation.
     assert nlp.pipe_names.index("bioner_abbreviations") > nlp.pipe_names.index("ner")
+    assert nlp.pipe_names[-1] == "bioner_linker"
     if "bioner_labels" in nlp.pipe_names:
-        assert nlp.pipe_names[-1] == "bioner_labels"
+        assert nlp.pipe_names[-2] == "bioner_labels"
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "bioner.BiomedicalTokenizer.v1"
     assert [t.text for t in nlp.make_doc("DOX-induced")] == ["DOX", "-", "induced"]
 

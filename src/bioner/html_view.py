@@ -51,11 +51,13 @@ def render_document(document: Document, *, colors: dict[str, str] | None = None)
 
     text = document.text
     spans = []
+    identifiers: list[str] = []
     end_so_far = 0
     for mention in document.sorted_mentions():
         if mention.start < end_so_far or not (0 <= mention.start < mention.end <= len(text)):
             continue  # displaCy cannot show overlapping spans; predictions never overlap
         spans.append({"start": mention.start, "end": mention.end, "label": html.escape(mention.label)})
+        identifiers.append(mention.identifier)
         end_so_far = mention.end
     markup = displacy.render(
         {"text": text, "ents": spans},
@@ -65,6 +67,7 @@ def render_document(document: Document, *, colors: dict[str, str] | None = None)
         jupyter=False,
         options={"colors": {**LABEL_COLORS, **(colors or {})}},
     )
+    markup = _with_titles(markup, identifiers)
     identifier = html.escape(document.id)
     return (
         f'<section class="document" id="doc-{html.escape(document.id, quote=True)}">\n'
@@ -72,6 +75,15 @@ def render_document(document: Document, *, colors: dict[str, str] | None = None)
         f'<p class="counts">entities: {html.escape(_count_phrase(Counter(m.label for m in document.mentions)))}</p>\n'
         f"{markup}\n</section>\n"
     )
+
+
+def _with_titles(markup: str, identifiers: list[str]) -> str:
+    """Each entity's identifier as its hover text (displaCy draws the marks in span order)."""
+    pieces = markup.split('<mark class="entity"')
+    for i, identifier in enumerate(identifiers, start=1):
+        if i < len(pieces) and identifier:
+            pieces[i] = f' title="{html.escape(identifier, quote=True)}"' + pieces[i]
+    return '<mark class="entity"'.join(pieces)
 
 
 def _count_phrase(counts: Counter[str]) -> str:

@@ -36,11 +36,14 @@ DEFAULT_NAME = "en_bioner_bc5cdr"
 DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts, trained on BC5CDR"
 AUTHOR = "bioner"
 LICENSE = "Research use only (trained on the BC5CDR corpus); the packaged code is MIT"
-CODE_MODULES = ("tokenizer", "components")
-"""Modules of `bioner.pipeline` copied into the package, in import order."""
+CODE_MODULES = ("tokenizer", "components", "linker")
+"""Modules of `bioner.pipeline` copied into the package, in import order (`linker` is
+`bioner.linking.linker`, which `bioner.pipeline` exposes)."""
 SCISPACY_USERS = {"bioner_abbreviations"}
 """Factories whose code imports scispaCy at run time."""
 BIONER_TOKENIZER = "bioner.BiomedicalTokenizer.v1"
+LINKER = "bioner_linker"
+"""Factory whose code needs scikit-learn (TF-IDF nearest neighbours)."""
 
 BC5CDR_SOURCE = {
     "name": "BioCreative V CDR corpus (BC5CDR)",
@@ -187,6 +190,9 @@ def package_requirements(
             except PackageNotFoundError:
                 raise BionerError("the pipeline uses scispaCy, which is not installed here: pip install scispacy") from None
         requirements.append(f"scispacy{get_minor_version_range(scispacy_version)}")
+    factories = {component.get("factory") for component in config.get("components", {}).values()}
+    if LINKER in factories:
+        requirements.append("scikit-learn>=1.3")
     # Anything else the pipeline's meta already asks for, except bioner itself.
     taken = {_requirement_name(r) for r in requirements} | {"bioner"}
     for requirement in model_meta.get("requirements", []):
@@ -252,7 +258,8 @@ def build_meta(
         "code": [f"{module}.py" for module in CODE_MODULES],
         "evaluation": (
             {"source": evaluation_source, "documents": evaluation.get("documents"),
-             "strict": evaluation["strict"], "lenient": evaluation.get("lenient")}
+             "strict": evaluation["strict"], "lenient": evaluation.get("lenient"),
+             **({"concepts": evaluation["concepts"]} if evaluation.get("concepts") else {})}
             if evaluation is not None else NOT_EVALUATED
         ),
         "benchmark": dict(benchmark) if benchmark is not None else None,
@@ -414,6 +421,10 @@ def render_model_card(
         if evaluation.get("lenient"):
             out += ["", "**Lenient** (a prediction overlapping a gold mention of the same label):", ""]
             out += _scores_table(evaluation["lenient"], bootstrap.get("lenient"))
+        if evaluation.get("concepts"):
+            out += ["", "**Concepts** (the linker's MeSH ids: per document, distinct (label, id) pairs, as the "
+                    "BioCreative V CDR normalisation task scored them):", ""]
+            out += _scores_table(evaluation["concepts"], None)
         out += [""]
 
     out += ["## Speed and size", ""]
@@ -438,8 +449,7 @@ def render_model_card(
 def _code_files() -> list[Path]:
     from . import pipeline
 
-    folder = Path(pipeline.__file__).parent
-    return [folder / f"{module}.py" for module in CODE_MODULES]
+    return [Path(getattr(pipeline, module).__file__) for module in CODE_MODULES]
 
 
 def write_init(package_dir: Path, *, name: str, version: str) -> None:

@@ -276,6 +276,7 @@ def predict(
     cwd: str | Path | None = None,
     stdin: BinaryIO | None = None,
     on_model: Callable[[str], None] | None = None,
+    id_prefix: str = "",
 ) -> PredictionSummary:
     """Tag INPUT and write the predictions to `output` (a path, or `-`/None for stdout).
 
@@ -283,6 +284,7 @@ def predict(
     document with any text) is not an error: nothing is tagged, the model is not loaded, and the
     output is empty (no lines; an empty BioC collection; an HTML page saying so).
     `on_model(name)` is called with the model's name before it is loaded, for messages.
+    `id_prefix` (e.g. `MESH:`) is put before each identifier the pipeline's linker gives.
     """
     from .tagging import load_pipeline, tag_documents
 
@@ -313,7 +315,7 @@ def predict(
             on_model(str(resolved))
         nlp = load_pipeline(resolved)
     started = time.perf_counter()
-    tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process)
+    tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix)
     counted = _count(tagged, summary)
     if progress:
         counted = _progress(counted)

@@ -38,11 +38,14 @@ def tag_documents(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_process: int = 1,
+    id_prefix: str = "",
 ) -> Iterator[Document]:
     """Yield each document with its mentions replaced by the pipeline's, streaming in batches.
 
     Offsets are into `document.text`, the text the evaluator scores in. Input annotations are
     replaced, not merged, and input relations dropped: they belonged to the input's mentions.
+    A mention's identifier is the linker's `ent.kb_id_` (empty without a linker), each id of a
+    composite prefixed with `id_prefix` (`MESH:` as PubTator3 writes them); `-1` is kept bare.
     """
 
     def texts(items: Iterable[Document]) -> Iterator[tuple[str, Document]]:
@@ -55,5 +58,13 @@ def tag_documents(
         yield Document(
             document.id,
             list(document.passages),
-            [Mention(ent.start_char, ent.end_char, ent.text, ent.label_) for ent in doc.ents],
+            [Mention(ent.start_char, ent.end_char, ent.text, ent.label_, prefix_identifier(ent.kb_id_, id_prefix))
+             for ent in doc.ents],
         )
+
+
+def prefix_identifier(identifier: str, prefix: str) -> str:
+    """`D1|D2` -> `MESH:D1|MESH:D2`; `-1`, empty and already prefixed ids unchanged."""
+    if not prefix or not identifier:
+        return identifier
+    return "|".join(i if i in {"-1", "-"} or i.startswith(prefix) else prefix + i for i in identifier.split("|"))

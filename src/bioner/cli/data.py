@@ -18,12 +18,13 @@ class CorpusChoice(str, Enum):
     nlm_gene = "nlm-gene"
     nlm_chem = "nlm-chem"
     pretrain = "pretrain"
+    mesh = "mesh"
     all = "all"
 
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), or all of them (what `make train` uses)."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
@@ -32,7 +33,10 @@ def data_command(
 
     To use a copy you already have, set BC5CDR_DIR (NCBI_DISEASE_DIR, GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
     """
-    chosen = [c for c in CorpusChoice if c is not CorpusChoice.all] if corpus is CorpusChoice.all else [corpus]
+    if corpus is CorpusChoice.mesh:
+        _fetch_mesh(output / "mesh")
+        return
+    chosen = [c for c in CorpusChoice if c not in (CorpusChoice.all, CorpusChoice.mesh)] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
         if choice is CorpusChoice.bc5cdr:
@@ -48,6 +52,17 @@ def data_command(
     for info in infos:
         for note in info.notes:
             typer.secho(f"note: {info.name} {note}", fg=typer.colors.YELLOW, err=True)
+
+
+def _fetch_mesh(destination: Path) -> None:
+    import sys
+
+    from ..linking.mesh import fetch_mesh
+
+    info = fetch_mesh(destination, progress=sys.stderr.isatty())
+    for name, entries in info.entries.items():
+        typer.echo(f"mesh  {name:<14}{entries:>10,} Chemical/Disease names  {destination / name}  {info.sources[name]}")
+    typer.echo(f"next: bioner kb CORPORA... --mesh {destination}", err=True)
 
 
 def format_corpus_table(infos: list[CorpusInfo]) -> str:

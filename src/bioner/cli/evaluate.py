@@ -21,6 +21,7 @@ def evaluate_command(
     bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling and of the HTML error sample."),
     cross_corpus: Optional[Path] = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
+    gold_mentions: bool = typer.Option(False, "--gold-mentions", help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model)."),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.
 
@@ -32,6 +33,10 @@ def evaluate_command(
     label) equal a gold mention's, character offsets, each distinct tuple once. Lenient matching
     counts a prediction overlapping a gold mention of the same label, each mention matched at most
     once. Precision, recall and F1 with a zero denominator are 0; macro is the mean over labels.
+
+    When the gold carries identifiers, concept-level scores follow (BioCreative V CDR
+    normalisation): per document, the set of (label, id) pairs, composite ids split on |, -1
+    ignored; MESH: prefixes are dropped on both sides.
     """
     from ..evaluation import evaluate_files, format_table, write_errors_tsv, write_html, write_json
 
@@ -44,6 +49,7 @@ def evaluate_command(
         bootstrap=bootstrap,
         seed=seed,
         progress=model is not None,
+        gold_mentions=gold_mentions,
     )
     if cross_corpus is not None:
         if model is None:

@@ -77,6 +77,7 @@ def predict_command(
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
     lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed annotation in the input with a warning instead of failing (input annotations are replaced by the model's anyway)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr; errors only."),
+    id_prefix: str = typer.Option("", "--id-prefix", help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).", show_default=False),
 ) -> None:
     from ..errors import InputProblem
     from ..predict import predict
@@ -106,6 +107,7 @@ def predict_command(
         n_process=n_process,
         progress=not quiet and sys.stderr.isatty(),
         on_model=announce,
+        id_prefix=id_prefix,
     )
     for problem in problems:
         typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)

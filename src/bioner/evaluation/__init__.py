@@ -88,19 +88,38 @@ def evaluate_files(
     window: int = DEFAULT_WINDOW,
     progress: bool = False,
     batch_size: int | None = None,
+    gold_mentions: bool = False,
 ) -> Evaluation:
     """Score predictions from a file, or from `model` run over the gold text, against gold.
 
     Exactly one of `predictions_path` and `model` (a pipeline directory or installed package).
+    With `gold_mentions`, the model's linker also links the gold mentions themselves, and the
+    evaluation carries that linking accuracy (the linker scored apart from NER).
     """
+    if gold_mentions and model is None:
+        raise BionerError("linking accuracy on gold mentions needs a model (--model) whose pipeline has a linker")
     if (predictions_path is None) == (model is None):
         raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
     gold = read_input(gold_path, gold_format)
+    # First, so that a pipeline without a linker fails before the tagging run.
+    linking = gold_mention_accuracy(model, gold) if gold_mentions else None  # type: ignore[arg-type]
     if model is not None:
         predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
     else:
         predicted = read_input(predictions_path, predictions_format)  # type: ignore[arg-type]
-    return evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
+    evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
+    evaluation.linking = linking
+    return evaluation
+
+
+def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
+    """Linking accuracy of the model's `bioner_linker` on the gold mentions (see `concepts`)."""
+    from ..linking.gold import link_gold_mentions
+    from ..tagging import load_pipeline
+    from .concepts import linking_accuracy
+
+    nlp = load_pipeline(model)
+    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)))
 
 
 def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:

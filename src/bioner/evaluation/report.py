@@ -16,6 +16,7 @@ MODES = (
     ("strict", "Strict: exact offsets and label (BioCreative V CDR)"),
     ("lenient", "Lenient: overlapping span, same label, each mention matched once"),
 )
+CONCEPTS = ("concepts", "Concepts: distinct (label, identifier) pairs per document (BioCreative V CDR normalisation)")
 DEFAULT_SAMPLE = 60
 HTML_CONTEXT = 120
 ERROR_COLOR = "#ff8a80"
@@ -26,6 +27,15 @@ def _rows(scores: Scores) -> list[tuple[str, PRF]]:
     return [*scores.labels.items(), (MICRO, scores.micro), (MACRO, scores.macro)]
 
 
+def _modes(evaluation: Evaluation) -> list[tuple[str, str]]:
+    """Strict and lenient, then concepts when the evaluation has them."""
+    return [*MODES, CONCEPTS] if evaluation.concepts is not None else list(MODES)
+
+
+def _intervals(evaluation: Evaluation, mode: str):
+    return getattr(evaluation.bootstrap, mode, None) if evaluation.bootstrap else None
+
+
 def _percent(value: float) -> str:
     return f"{100 * value:6.2f}"
 
@@ -34,9 +44,9 @@ def format_table(evaluation: Evaluation) -> str:
     """The per-label table, strict and lenient, as plain text (P, R and F1 in percent)."""
     lines: list[str] = []
     width = max([len(label) for label in evaluation.labels] + [len(MACRO)])
-    for mode, title in MODES:
+    for mode, title in _modes(evaluation):
         scores: Scores = getattr(evaluation, mode)
-        intervals = getattr(evaluation.bootstrap, mode) if evaluation.bootstrap else None
+        intervals = _intervals(evaluation, mode)
         header = f"{'label':<{width}}  {'TP':>7} {'FP':>7} {'FN':>7}  {'P%':>6}  {'R%':>6}  {'F1%':>6}"
         if intervals is not None:
             header += f"  {f'F1 {round(100 * evaluation.bootstrap.confidence)}% CI':>17}"
@@ -51,6 +61,8 @@ def format_table(evaluation: Evaluation) -> str:
                 row += f"  [{_percent(i.low)}, {_percent(i.high)}]"
             lines.append(row)
         lines.append("")
+    if evaluation.linking is not None:
+        lines.append(_linking_line(evaluation))
     if evaluation.errors is not None:
         kinds = errors_by_kind(evaluation.errors)
         lines.append("Errors (strict): "
@@ -66,6 +78,15 @@ def format_table(evaluation: Evaluation) -> str:
         b = evaluation.bootstrap
         lines.append(f"Confidence intervals: {b.samples} bootstrap samples of documents, seed {b.seed}.")
     return "\n".join(lines)
+
+
+def _linking_line(evaluation: Evaluation) -> str:
+    linking = evaluation.linking
+    assert linking is not None
+    per_label = ", ".join(f"{label} {_percent(linking.accuracy(label)).strip()}% of {n}"
+                          for label, n in linking.total.items())
+    return (f"Linking accuracy on gold mentions (identifier set equal to gold's; -1 gold left out): "
+            f"{per_label}; all {_percent(linking.accuracy()).strip()}%")
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -202,10 +223,12 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
         "label) tuples; a mention listed twice counts once). Precision, recall or F1 whose denominator is 0 "
         "is reported as 0. Macro scores are unweighted means over labels.</p>"
     )
-    for mode, heading in MODES:
-        intervals = getattr(evaluation.bootstrap, mode) if evaluation.bootstrap else None
+    for mode, heading in _modes(evaluation):
+        intervals = _intervals(evaluation, mode)
         parts.append(f"<h2>{_e(heading)}</h2>")
         parts.append(_scores_table(getattr(evaluation, mode), intervals))
+    if evaluation.linking is not None:
+        parts.append(f"<p>{_e(_linking_line(evaluation))}</p>")
     if evaluation.bootstrap:
         b = evaluation.bootstrap
         parts.append(f'<p class="note">Intervals: {b.samples} bootstrap samples of documents '

@@ -32,6 +32,7 @@ from ..errors import BionerError
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import ErrorRecord
     from .bootstrap import BootstrapResult
+    from .concepts import LinkingAccuracy
 
 MICRO = "micro"
 MACRO = "macro"
@@ -154,6 +155,11 @@ class Evaluation:
     errors: list["ErrorRecord"] | None = field(default=None, repr=False)
     """Every strict FP and FN (see `analysis`); None until analysed."""
     bootstrap: "BootstrapResult | None" = None
+    concepts: Scores | None = None
+    """Concept-level scores (see `concepts`): per document, distinct (label, identifier) pairs;
+    None when no gold mention carries an identifier."""
+    linking: "LinkingAccuracy | None" = None
+    """Linking accuracy on gold mentions, when asked for (`bioner evaluate --gold-mentions`)."""
     cross_corpus: list[Any] | None = None
     """`cross_corpus.CorpusScore`s of other corpora's held-out parts, when asked for."""
 
@@ -161,6 +167,7 @@ class Evaluation:
         payload: dict[str, Any] = {
             "strict": self.strict.to_json(),
             "lenient": self.lenient.to_json(),
+            **({"concepts": self.concepts.to_json()} if self.concepts is not None else {}),
             "documents": self.documents,
             "labels": list(self.labels),
             "gold": {"mentions": sum(self.gold_mentions.values()), "by_label": dict(self.gold_mentions),
@@ -179,6 +186,8 @@ class Evaluation:
             payload["bootstrap"] = self.bootstrap.to_json()
         if self.cross_corpus is not None:
             payload["cross_corpus"] = {result.name: result.to_json() for result in self.cross_corpus}
+        if self.linking is not None:
+            payload["linking"] = self.linking.to_json()
         return payload
 
 
@@ -366,6 +375,11 @@ def score(
     per_document = document_counts(gold, aligned, labels)
     strict = Scores.from_counts(sum_counts((d.strict for d in per_document), labels))
     lenient = Scores.from_counts(sum_counts((d.lenient for d in per_document), labels))
+    from .concepts import concept_scores
+
+    # Concept scores only mean something when the gold names concepts (BC5CDR does).
+    has_ids = any(m.identifiers for d in gold for m in d.mentions)
+    concepts = concept_scores(gold, aligned, labels) if has_ids else None
 
     gold_mentions: dict[str, int] = defaultdict(int)
     predicted_mentions: dict[str, int] = defaultdict(int)
@@ -387,4 +401,5 @@ def score(
         duplicates=duplicates,
         gold=gold,
         predicted=aligned,
+        concepts=concepts,
     )

@@ -6,7 +6,8 @@ On input `entities` is optional (unannotated text to tag), `id` defaults to `ste
 `text` is checked against the text at its offsets when present, and `"title"`/`"abstract"` keys
 in place of `"text"` make a title-and-abstract document (offsets into `title + " " + abstract`,
 as in PubTator). The writer writes exactly `id`, `text` and `entities` (`start`, `end`, `label`,
-`text`); downstream tools depend on those key names.
+`text`, and `id`, the concept identifier such as `D008094` or `-1`, when the mention has one);
+downstream tools depend on those key names. An entity's `id` (or `identifier`) is read back.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Ment
     if "text" in entity and entity["text"] != text[start:end]:
         raise InputError(name, number, f"{where}: text {entity['text']!r} does not equal the text at "
                          f"offsets {start}-{end}: {text[start:end]!r}")
-    identifier = entity.get("identifier", "")
+    identifier = entity.get("id", entity.get("identifier", ""))
     return Mention(start, end, text[start:end], label, str(identifier or ""), line=number)
 
 
@@ -107,7 +108,8 @@ def format_jsonl(document: Document) -> str:
         "id": document.id,
         "text": text,
         "entities": [
-            {"start": m.start, "end": m.end, "label": m.label, "text": text[m.start:m.end]}
+            {"start": m.start, "end": m.end, "label": m.label, "text": text[m.start:m.end],
+             **({"id": m.identifier} if m.identifier else {})}
             for m in document.sorted_mentions()
         ],
     }

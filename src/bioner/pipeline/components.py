@@ -13,6 +13,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+LONG_FORMS = "bioner_long_forms"
+"""Doc extension: short form text -> long form text, for the linker (`bioner_linker`)."""
+
 
 @Language.factory(
     "bioner_abbreviations",
@@ -39,6 +42,8 @@ class AbbreviationPropagator:
         self.name = name
         self.drop_orphans = drop_orphans
         self.detector = AbbreviationDetector(nlp)
+        if not Doc.has_extension(LONG_FORMS):
+            Doc.set_extension(LONG_FORMS, default=None)
 
     def definitions(self, doc: Doc) -> list[tuple[Span, set[Span]]]:
         """(long form, occurrences of its short form) pairs, as scispaCy finds them."""
@@ -56,6 +61,7 @@ class AbbreviationPropagator:
 
     def __call__(self, doc: Doc) -> Doc:
         definitions = self.definitions(doc)
+        doc._.set(LONG_FORMS, {short.text: long_form.text for long_form, shorts in definitions for short in shorts})
         if not definitions:
             return doc
         ents = list(doc.ents)

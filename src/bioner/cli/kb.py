@@ -1,0 +1,33 @@
+"""`bioner kb`: build the linker's knowledge base from annotated corpora and MeSH XML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import app
+
+
+@app.command("kb")
+def kb_command(
+    corpora: list[Path] = typer.Argument(None, help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): BC5CDR train and dev, NCBI disease. Never the test split.", show_default=False),
+    output: Path = typer.Option(Path("training/kb.json.gz"), "--output", "-o", help="Knowledge base file, loaded by the bioner_linker component at initialisation."),
+    mesh_dir: Optional[Path] = typer.Option(None, "--mesh", envvar="MESH_DIR", help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.", show_default=False),
+) -> None:
+    """Build the name -> MeSH id knowledge base the linker uses.
+
+    Names come from the corpora's mentions (counted: the id annotators chose most often for a
+    name wins) and, with --mesh, from every entry term of MeSH descriptors in the Diseases and
+    Chemicals trees and of chemical and disease supplementary concepts. NCBI disease labels
+    (SpecificDisease, DiseaseClass, Modifier, CompositeMention) count as Disease.
+    """
+    from ..errors import BionerError
+    from ..linking.kb import build_kb
+
+    if not corpora and mesh_dir is None:
+        raise BionerError("give annotated corpora, --mesh, or both")
+    summary = build_kb(corpora or [], output, mesh_dir=mesh_dir)
+    concepts = ", ".join(f"{label} {n:,}" for label, n in summary.concepts.items())
+    typer.echo(f"{summary.names:,} names, concepts: {concepts}; wrote {summary.path}", err=True)

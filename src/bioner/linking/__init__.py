@@ -1,0 +1,1 @@
+"""Linking mentions to MeSH: the knowledge base (`kb`) and the spaCy component (`linker`)."""

@@ -1,0 +1,48 @@
+"""Linking the gold mentions of annotated documents: the linker scored apart from NER."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+
+from ..document import Document, Mention
+from ..errors import BionerError
+from .linker import EntityLinker, Linker
+
+ABBREVIATIONS = "bioner_abbreviations"
+LINKER = "bioner_linker"
+
+
+def pipeline_linker(nlp: Language) -> Linker:
+    """The `bioner_linker` of a pipeline, or an error saying how to get one."""
+    for name, pipe in nlp.pipeline:
+        if isinstance(pipe, EntityLinker):
+            return pipe.linker
+    raise BionerError(f"the pipeline has no {LINKER} component (its pipes: {', '.join(nlp.pipe_names)}); "
+                      "train with a config that adds it (configs/cnn.cfg) or add it to the pipeline")
+
+
+def abbreviation_detector(nlp: Language):
+    """The pipeline's abbreviation component, or a new one on the pipeline's tokenizer."""
+    if ABBREVIATIONS in nlp.pipe_names:
+        return nlp.get_pipe(ABBREVIATIONS)
+    from ..pipeline.components import AbbreviationPropagator
+
+    return AbbreviationPropagator(nlp)
+
+
+def link_gold_mentions(nlp: Language, documents: Iterable[Document], linker: Linker | None = None) -> Iterator[Document]:
+    """Each document with its own mentions (same spans and labels) and the linker's identifiers.
+
+    Long forms of abbreviations come from the pipeline's tokenizer and abbreviation detector, as
+    when the pipeline runs; NER is not run.
+    """
+    linker = linker or pipeline_linker(nlp)
+    detector = abbreviation_detector(nlp)
+    for document in documents:
+        doc = nlp.make_doc(document.text)
+        long_forms = {short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts}
+        ids = linker.link_document([(m.text, m.label) for m in document.mentions], long_forms)
+        mentions = [Mention(m.start, m.end, m.text, m.label, identifier) for m, identifier in zip(document.mentions, ids)]
+        yield Document(document.id, list(document.passages), mentions)

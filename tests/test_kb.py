@@ -1,0 +1,132 @@
+"""Building the linker's knowledge base from corpora and MeSH XML (fixtures made here)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from bioner.cli import _register, app
+from bioner.errors import BionerError
+from bioner.formats.pubtator import read_pubtator
+from bioner.linking.kb import build_kb, corpus_entries, mesh_files, read_mesh_xml
+from bioner.linking.linker import read_kb
+
+PUBTATOR = (
+    "1|t|Renal and hepatic failure after cisplatin.\n"
+    "1|a|Cisplatin caused renal failure.\n"
+    "1\t0\t25\tRenal and hepatic failure\tDisease\tD051437|D017093\tRenal failure|hepatic failure\n"
+    "1\t32\t41\tcisplatin\tChemical\tMESH:D002945\n"
+    "1\t43\t52\tCisplatin\tChemical\tD002945\n"
+    "1\t60\t73\trenal failure\tDisease\t-1\n"
+    "\n"
+    "2|t|Breast cancer.\n"
+    "2|a|\n"
+    "2\t0\t13\tBreast cancer\tSpecificDisease\tOMIM:114480\n"
+)
+
+DESCRIPTORS = """<?xml version="1.0"?>
+<DescriptorRecordSet LanguageCode="eng">
+ <DescriptorRecord DescriptorClass="1">
+  <DescriptorUI>D051437</DescriptorUI>
+  <DescriptorName><String>Renal Insufficiency</String></DescriptorName>
+  <TreeNumberList><TreeNumber>C12.777.419.780</TreeNumber></TreeNumberList>
+  <ConceptList><Concept PreferredConceptYN="Y"><TermList>
+   <Term><String>Renal Insufficiency</String></Term>
+   <Term><String>Kidney Failure</String></Term>
+  </TermList></Concept></ConceptList>
+ </DescriptorRecord>
+ <DescriptorRecord DescriptorClass="1">
+  <DescriptorUI>D002945</DescriptorUI>
+  <TreeNumberList><TreeNumber>D01.210.375</TreeNumber></TreeNumberList>
+  <ConceptList><Concept><TermList><Term><String>Cisplatin</String></Term>
+   <Term><String>cis-Diamminedichloroplatinum(II)</String></Term></TermList></Concept></ConceptList>
+ </DescriptorRecord>
+ <DescriptorRecord DescriptorClass="1">
+  <DescriptorUI>D001829</DescriptorUI>
+  <TreeNumberList><TreeNumber>A01.236</TreeNumber></TreeNumberList>
+  <ConceptList><Concept><TermList><Term><String>Body Regions</String></Term></TermList></Concept></ConceptList>
+ </DescriptorRecord>
+</DescriptorRecordSet>
+"""
+
+SUPPLEMENTARY = """<?xml version="1.0"?>
+<SupplementalRecordSet LanguageCode="eng">
+ <SupplementalRecord SCRClass="1">
+  <SupplementalRecordUI>C009166</SupplementalRecordUI>
+  <ConceptList><Concept><TermList><Term><String>retinyl acetate</String></Term>
+   <Term><String>vitamin A acetate</String></Term></TermList></Concept></ConceptList>
+ </SupplementalRecord>
+ <SupplementalRecord SCRClass="3">
+  <SupplementalRecordUI>C535338</SupplementalRecordUI>
+  <ConceptList><Concept><TermList><Term><String>Rare Syndrome X</String></Term></TermList></Concept></ConceptList>
+ </SupplementalRecord>
+ <SupplementalRecord SCRClass="2">
+  <SupplementalRecordUI>C000001</SupplementalRecordUI>
+  <ConceptList><Concept><TermList><Term><String>Some Protocol</String></Term></TermList></Concept></ConceptList>
+ </SupplementalRecord>
+</SupplementalRecordSet>
+"""
+
+
+@pytest.fixture()
+def mesh_dir(tmp_path):
+    folder = tmp_path / "mesh"
+    folder.mkdir()
+    (folder / "desc2019.xml").write_text("<DescriptorRecordSet/>", encoding="utf-8")  # older year: ignored
+    (folder / "desc2020.xml").write_text(DESCRIPTORS, encoding="utf-8")
+    (folder / "supp2020.xml").write_text(SUPPLEMENTARY, encoding="utf-8")
+    return folder
+
+
+def test_corpus_entries_count_names_split_composites_and_skip_minus_one(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text(PUBTATOR, encoding="utf-8")
+    counts = corpus_entries(read_pubtator(path))
+    assert counts == {
+        ("Disease", "Renal and hepatic failure", "D051437|D017093"): 1,
+        ("Disease", "Renal failure", "D051437"): 1,
+        ("Disease", "hepatic failure", "D017093"): 1,
+        ("Chemical", "cisplatin", "D002945"): 1,  # MESH: prefix dropped
+        ("Chemical", "Cisplatin", "D002945"): 1,
+        ("Disease", "Breast cancer", "OMIM:114480"): 1,  # NCBI label counts as Disease
+    }
+
+
+def test_mesh_reader_labels_descriptors_by_tree_and_records_by_class(mesh_dir):
+    entries = set(read_mesh_xml(mesh_dir / "desc2020.xml")) | set(read_mesh_xml(mesh_dir / "supp2020.xml"))
+    assert entries == {
+        ("Disease", "Renal Insufficiency", "D051437"), ("Disease", "Kidney Failure", "D051437"),
+        ("Chemical", "Cisplatin", "D002945"), ("Chemical", "cis-Diamminedichloroplatinum(II)", "D002945"),
+        ("Chemical", "retinyl acetate", "C009166"), ("Chemical", "vitamin A acetate", "C009166"),
+        ("Disease", "Rare Syndrome X", "C535338"),
+    }
+
+
+def test_mesh_files_takes_the_newest_year_and_broken_xml_is_an_error(mesh_dir, tmp_path):
+    assert [p.name for p in mesh_files(mesh_dir)] == ["desc2020.xml", "supp2020.xml"]
+    (mesh_dir / "desc2021.xml").write_text("<DescriptorRecordSet><DescriptorRecord>", encoding="utf-8")
+    with pytest.raises(BionerError, match="desc2021.xml: not well-formed"):
+        list(read_mesh_xml(mesh_dir / "desc2021.xml"))
+    with pytest.raises(BionerError, match="no desc20XX.xml"):
+        mesh_files(tmp_path / "mesh" / ".." )
+
+
+def test_build_kb_merges_corpus_and_mesh_into_a_loadable_file(tmp_path, mesh_dir):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(PUBTATOR, encoding="utf-8")
+    summary = build_kb([corpus], tmp_path / "kb.json.gz", mesh_dir=mesh_dir)
+    entries = {(label, name, identifier): n for label, name, identifier, n in read_kb(summary.path)}
+    assert entries[("Chemical", "Cisplatin", "D002945")] == 2  # once in the corpus, once in MeSH
+    assert entries[("Disease", "Kidney Failure", "D051437")] == 1
+    assert summary.concepts == {"Chemical": 2, "Disease": 5}
+    assert not (tmp_path / "kb.json.gz.partial").exists()
+
+
+def test_kb_command_reads_mesh_dir_from_the_environment(tmp_path, mesh_dir):
+    _register()
+    output = tmp_path / "out" / "kb.json.gz"
+    result = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": str(mesh_dir)})
+    assert result.exit_code == 0, result.output
+    assert ("Disease", "Rare Syndrome X", "C535338", 1) in read_kb(output)
+    empty = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": ""})
+    assert empty.exit_code != 0
