@@ -9,12 +9,12 @@ BIN := $(VENV)/bin
 BIONER := $(BIN)/bioner
 CONFIG ?= configs/multi.cfg
 # The final run's length, chosen by development runs (`make dev-run`, README "Results").
-FINAL_STEPS ?= 10000
+FINAL_STEPS ?= 6000
 # The teacher: a BC5CDR-only model whose guesses mask chemicals and diseases that the other
 # corpora leave unannotated (bioner.multicorpus).
 TEACHER_CONFIG ?= configs/cnn.cfg
 TEACHER_STEPS ?= 2000
-MULTI_ARGS ?=
+MULTI_ARGS ?= --repeat bc5cdr-train=2
 TRAINING ?= training
 DATA := data/raw
 RAW := $(DATA)/bc5cdr
