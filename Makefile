@@ -26,7 +26,11 @@ TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
 # Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set).
 KB := $(TRAINING)/kb.json.gz
-KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt
+# NLM-Chem's and NCBI disease's ids add 2.2 (Chemical) and 2.6 (Disease) points of linking accuracy on
+# BC5CDR dev gold mentions (README "MeSH identifiers"); their held-out parts serve NER scores only.
+KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt \
+	$(DATA)/ncbi-disease/NCBIdevelopset_corpus.txt \
+	$(DATA)/nlm-chem/NLMchem_Test.passages.PubTator
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
 # `make data` puts in data/raw/pretrain/.
