@@ -11,7 +11,8 @@ import pytest
 
 from bioner.document import Document, Mention
 from bioner.errors import BionerError
-from bioner.evaluation.scoring import max_overlap_matching, overlaps, score
+from bioner.evaluation.result import score
+from bioner.evaluation.scoring import max_overlap_matching, overlaps
 
 TEXT = "Aspirin caused severe headache and nausea after cisplatin therapy."
 #       0         1         2         3         4         5         6

@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .scoring import MACRO, MICRO, DocumentCounts, Evaluation, Scores
+from ..document import Document
+from ..errors import BionerError
+from .scoring import MACRO, MICRO, DocumentCounts, Scores, document_counts
 
 DEFAULT_SEED = 0
 DEFAULT_CONFIDENCE = 0.95
@@ -31,6 +33,13 @@ class Interval:
 
     def to_json(self) -> dict[str, float]:
         return {"f1": self.f1, "low": self.low, "high": self.high}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Interval:
+        values = [data.get(key) if isinstance(data, dict) else None for key in ("f1", "low", "high")]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= 1.0 for v in values):
+            raise BionerError(f"{where} must hold f1, low and high as fractions in [0, 1]")
+        return cls(*values)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,15 @@ class BootstrapResult:
             "strict": {key: interval.to_json() for key, interval in self.strict.items()},
             "lenient": {key: interval.to_json() for key, interval in self.lenient.items()},
         }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> BootstrapResult:
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("strict", "lenient")):
+            raise BionerError(f"{where} must hold strict and lenient intervals")
+        intervals = {mode: {key: Interval.from_json(value, f"{where}.{mode}.{key}") for key, value in data[mode].items()}
+                     for mode in ("strict", "lenient")}
+        return cls(data.get("samples", 0), data.get("seed", DEFAULT_SEED), data.get("confidence", DEFAULT_CONFIDENCE),
+                   intervals["strict"], intervals["lenient"])
 
 
 def counts_array(per_document: Sequence[DocumentCounts], labels: Sequence[str], mode: str) -> np.ndarray:
@@ -126,17 +144,15 @@ def bootstrap(
 
 
 def bootstrap_evaluation(
-    evaluation: Evaluation, *, samples: int, seed: int = DEFAULT_SEED, confidence: float = DEFAULT_CONFIDENCE
+    gold: Sequence[Document],
+    predicted: Sequence[Document],
+    labels: Sequence[str],
+    scores: dict[str, Scores],
+    *,
+    samples: int,
+    seed: int = DEFAULT_SEED,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> BootstrapResult:
-    """Bootstrap intervals for an `Evaluation` made by `score` (which keeps the aligned documents)."""
-    from .scoring import document_counts
-
-    per_document = document_counts(evaluation.gold, evaluation.predicted, evaluation.labels)
-    return bootstrap(
-        per_document,
-        evaluation.labels,
-        {"strict": evaluation.strict, "lenient": evaluation.lenient},
-        samples=samples,
-        seed=seed,
-        confidence=confidence,
-    )
+    """Bootstrap intervals around `scores` ({"strict": ..., "lenient": ...}) of aligned documents."""
+    per_document = document_counts(gold, predicted, labels)
+    return bootstrap(per_document, labels, scores, samples=samples, seed=seed, confidence=confidence)

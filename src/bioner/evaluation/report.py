@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..document import Document
 from .analysis import FN, FP, KINDS, ErrorRecord, errors_by_kind, find_errors, format_related
-from .scoring import MACRO, MICRO, PRF, Evaluation, Scores, mention_spans
+from .result import Evaluation
+from .scoring import MACRO, MICRO, PRF, Scores, mention_spans
 
 MODES = (
     ("strict", "Strict: exact offsets and label (BioCreative V CDR)"),
