@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from ..corpora import PARTIAL_CORPORA, CorpusInfo, fetch_bc5cdr, fetch_ncbi_disease, fetch_partial_corpus, fetch_pretrain_text
+from .. import corpora
+from ..corpora import CorpusInfo, fetch_corpus, fetch_pretrain_text
 from . import app
 
 
@@ -39,15 +40,10 @@ def data_command(
     chosen = [c for c in CorpusChoice if c not in (CorpusChoice.all, CorpusChoice.mesh)] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
-        if choice is CorpusChoice.bc5cdr:
-            infos.append(fetch_bc5cdr(output / "bc5cdr"))
-        elif choice is CorpusChoice.ncbi_disease:
-            infos.append(fetch_ncbi_disease(output / "ncbi-disease"))
-        elif choice is CorpusChoice.pretrain:
-            infos.append(fetch_pretrain_text(output / "pretrain"))
+        if choice.value in corpora.CORPORA:
+            infos.append(fetch_corpus(choice.value, output / choice.value))
         else:
-            assert choice.value in PARTIAL_CORPORA
-            infos.append(fetch_partial_corpus(choice.value, output / choice.value))
+            infos.append(fetch_pretrain_text(output / choice.value))
     typer.echo(format_corpus_table(infos))
     for info in infos:
         for note in info.notes:
