@@ -8,8 +8,8 @@ in place that verify are left alone, so running the step twice costs one parse o
 
 Each annotated corpus is one row of `CORPORA` (its splits, addresses, environment variable and
 known counts) fetched by `fetch_corpus`. A local copy (`local_dir`, or the corpus's environment
-variable such as `BC5CDR_DIR`) is *copied*, not symlinked: the destination then holds exactly the bytes that were verified, and
-it keeps working if the shared copy moves, is remounted or is edited later.
+variable such as `BC5CDR_DIR`) is *copied*, not symlinked: the destination then holds exactly
+the bytes that were verified, and it keeps working if the shared copy moves or is edited later.
 """
 
 from __future__ import annotations
