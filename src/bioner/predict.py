@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .document import Document
 from .errors import BionerError, InputProblem
+from .model_card import PACKAGE_NAME
 from .tagging import DEFAULT_BATCH_SIZE
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-DEFAULT_MODEL_PACKAGE = "en_bioner_bc5cdr"
+DEFAULT_MODEL_PACKAGE = PACKAGE_NAME
 """The installed project model, made by `make package`, used when there is no trained pipeline."""
 
 TRAINING_DIR = "training"

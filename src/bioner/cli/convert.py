@@ -10,7 +10,8 @@ from typing import Optional
 import typer
 
 from ..convert import convert_files, format_report_table, parse_label_map
-from . import app
+from ..formats import FORMATS
+from . import app, format_choice
 
 
 @app.command("convert")
@@ -36,7 +37,7 @@ def convert_command(
     reports = convert_files(
         [str(p) for p in inputs],
         str(output),
-        format=format,
+        format=format_choice(format, FORMATS, "--format"),
         label_map=parse_label_map(label_map),
         labels=[label.strip() for label in labels.split(",") if label.strip()] if labels else None,
         lenient=lenient,

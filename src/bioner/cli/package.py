@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from .. import __version__
-from ..packaging import DEFAULT_NAME
+from ..packaging import PACKAGE_NAME
 from . import app
 
 
@@ -16,7 +16,7 @@ from . import app
 def package_command(
     model_dir: Path = typer.Argument(..., help="Trained pipeline directory, such as training/model-best.", show_default=False),
     output: Path = typer.Option(Path("dist"), "--output", "-o", help="Folder for the wheel and the sdist."),
-    name: str = typer.Option(DEFAULT_NAME, "--name", help="Package name: the name spacy.load() takes; starts with the language (en_)."),
+    name: str = typer.Option(PACKAGE_NAME, "--name", help="Package name: the name spacy.load() takes; starts with the language (en_)."),
     version: str = typer.Option(__version__, "--version", help="Package version (default: bioner's)."),
     evaluation: Optional[Path] = typer.Option(None, "--evaluation", help="Evaluation JSON of `bioner evaluate --json` on BC5CDR test, copied into the model card and meta.json. Default: MODEL_DIR/../evaluation.json, if it exists.", show_default=False),
     require_evaluation: bool = typer.Option(False, "--require-evaluation", help="Fail when there is no evaluation JSON, instead of packaging a model card that says \"not evaluated\"."),

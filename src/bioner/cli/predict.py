@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from . import run_app
+from . import format_choice, run_app
 
 HELP = """Tag Chemical and Disease mentions with a trained pipeline.
 
@@ -82,10 +82,11 @@ def predict_command(
     from ..errors import InputProblem
     from ..predict import predict
 
-    if input_format is not None:
-        input_format = _check_choice(input_format, _input_formats(), "--input-format")
-    if output_format is not None:
-        output_format = _check_choice(output_format, _output_formats(), "--output-format")
+    from ..formats import FORMATS
+    from ..predict import OUTPUT_FORMATS
+
+    input_format = format_choice(input_format, FORMATS, "--input-format")
+    output_format = format_choice(output_format, OUTPUT_FORMATS, "--output-format")
 
     def announce(name: str) -> None:
         if not quiet:
@@ -120,25 +121,6 @@ def predict_command(
         typer.echo(summary.format(), err=True)
         if output is not None and str(output) != "-":
             typer.echo(f"wrote {output} ({summary.output_format})", err=True)
-
-
-def _input_formats() -> tuple[str, ...]:
-    from ..formats import FORMATS
-
-    return tuple(FORMATS)
-
-
-def _output_formats() -> tuple[str, ...]:
-    from ..predict import OUTPUT_FORMATS
-
-    return OUTPUT_FORMATS
-
-
-def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    normal = value.strip().lower()
-    if normal not in choices:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=option)
-    return normal
 
 
 def main() -> None:
