@@ -38,7 +38,7 @@ DEFAULT_MODEL_PACKAGE = PACKAGE_NAME
 TRAINING_DIR = "training"
 
 HTML = "html"
-OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML)
+OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML, "iob")
 """Output formats; all but `html` are written by `bioner.formats.write_documents`."""
 
 _OUTPUT_EXTENSIONS = {
@@ -46,6 +46,8 @@ _OUTPUT_EXTENSIONS = {
     ".jsonl": "jsonl",
     ".xml": "bioc",
     ".json": "bioc-json",
+    ".iob": "iob",
+    ".conll": "iob",
     ".html": HTML,
     ".htm": HTML,
 }

@@ -39,9 +39,10 @@ are replaced by the model's, not merged.
 \b
 Output: pubtator (the default for PubTator input; the BioCreative V CDR scorer
 reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"start",
-"end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, or html (a
-self-contained displaCy page, one section per document). With -o and no
---output-format, the extension chooses (.pubtator .jsonl .xml .json .html).
+"end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, html (a
+self-contained displaCy page, one section per document) or iob (token TAB BIO tag,
+a -DOCSTART- line before each document, to train other taggers on). With -o and
+no --output-format, the extension chooses (.pubtator .jsonl .xml .json .html .iob).
 A file given with -o appears only when the run succeeds.
 
 \b
@@ -71,7 +72,7 @@ def predict_command(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
     input_format: Optional[str] = typer.Option(None, "--input-format", "-i", help="text, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
-    output_format: Optional[str] = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json or html (default: pubtator for PubTator input, else jsonl, or from the -o extension).", show_default=False),
+    output_format: Optional[str] = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
     lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
