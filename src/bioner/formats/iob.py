@@ -151,9 +151,11 @@ def whitespace_tokenize(text: str) -> list[tuple[int, int]]:
 
 def project_tokenize() -> Tokenize:
     """Token spans of the project tokenizer (`bioner convert` and the training configs use it)."""
-    from ..convert import make_tokenizer_pipeline
+    import spacy
 
-    nlp = make_tokenizer_pipeline()
+    from ..pipeline.tokenizer import TOKENIZER_NAME
+
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
     return lambda text: [(token.idx, token.idx + len(token)) for token in nlp.make_doc(text)]
 
 
