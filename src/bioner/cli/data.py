@@ -25,7 +25,7 @@ class CorpusChoice(str, Enum):
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", metavar="CORPUS", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
 ) -> None:
     """Download the corpora, verify them and put them under --output.

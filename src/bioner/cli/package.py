@@ -24,7 +24,7 @@ def package_command(
 ) -> None:
     """Build a wheel and an sdist of a trained pipeline with spaCy's packaging.
 
-    The package (default en_bioner_bc5cdr) carries the project's tokenizer and components and requires spaCy (the range the pipeline was trained with) and scispaCy, not bioner: after `pip install dist/en_bioner_bc5cdr-VERSION-py3-none-any.whl`, spacy.load("en_bioner_bc5cdr") works anywhere.
+    The package (default en_bioner_bc5cdr) carries the project's tokenizer and components and requires spaCy (the range the pipeline was trained with), scispaCy and scikit-learn, not bioner: after `pip install dist/en_bioner_bc5cdr-VERSION-py3-none-any.whl`, spacy.load("en_bioner_bc5cdr") works anywhere.
 
     Its README.md and meta.json are the model card: labels, training data (BC5CDR, research use only), config, test figures read from the evaluation JSON, speed and size.
 

@@ -19,15 +19,15 @@ HELP = """Tag Chemical and Disease mentions with a trained pipeline.
 
 \b
 Examples:
-  ner-predict abstract.txt                                # one text file, JSONL to stdout
-  ner-predict abstracts/ -o tagged.pubtator               # every .txt file in a folder
-  cat abstract.txt | ner-predict -                        # stdin
-  ner-predict CDR_TestSet.PubTator.txt --output-format pubtator -o pred.pubtator
-  ner-predict docs.jsonl --output-format jsonl            # {"id": ..., "text": ...} a line
+  ner-predict abstract.txt                   # one text file, JSONL to stdout
+  ner-predict abstracts/ -o tagged.pubtator  # every .txt file in a folder
+  cat abstract.txt | ner-predict -           # stdin
+  ner-predict CDR_TestSet.PubTator.txt -f pubtator -o pred.pubtator
+  ner-predict docs.jsonl -f jsonl            # {"id": ..., "text": ...} a line
   ner-predict paper.xml --input-format bioc --output-format bioc
-  ner-predict abstract.txt --output-format html -o view.html   # a page to look at
+  ner-predict abstract.txt --output-format html -o view.html  # to look at
+  ner-predict abstracts/ -o train.iob        # IOB to train another tagger on
 
-\b
 Input: a file, a folder (each .txt file in it is one document, id = file name
 without .txt), or - for stdin. The format (text, pubtator, bioc, bioc-json, jsonl, iob) is
 detected from the extension and content; --input-format overrides. A text file is one
@@ -36,7 +36,6 @@ tagged as one text, title + " " + abstract, the offsets the BioCreative scorer a
 `bioner evaluate` count in. Annotations already in the input (mentions, relations)
 are replaced by the model's, not merged.
 
-\b
 Output: pubtator (the default for PubTator input; the BioCreative V CDR scorer
 reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"start",
 "end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, html (a
@@ -45,12 +44,10 @@ a -DOCSTART- line before each document, to train other taggers on). With -o and
 no --output-format, the extension chooses (.pubtator .jsonl .xml .json .html .iob).
 A file given with -o appears only when the run succeeds.
 
-\b
 Model: --model is a pipeline folder or an installed model package. Without it:
 training/model-best under the current folder (or the newest training/*/model-best),
 else the installed package en_bioner_bc5cdr.
 
-\b
 Empty input (no document with any text) is not an error: a note goes to stderr,
 the output is empty and the exit status is 0. Bad input (not UTF-8, malformed
 PubTator, BioC or JSONL) stops with one line naming the file and line, and exit
