@@ -3,8 +3,8 @@
 import json
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path

@@ -185,7 +185,7 @@ def test_folder_without_txt_files_is_an_error_naming_it(model_dir, tmp_path):
 
 def test_stdin_text_is_one_document_named_stdin(model_dir, tmp_path):
     out = tmp_path / "out.jsonl"
-    predict("-", out, model=str(model_dir), stdin=io.BytesIO("Riluzole and duloxetine.".encode()))
+    predict("-", out, model=str(model_dir), stdin=io.BytesIO(b"Riluzole and duloxetine."))
     [record] = read_jsonl(out)
     assert record["id"] == "stdin"
     assert [e["text"] for e in record["entities"]] == ["Riluzole", "duloxetine"]
@@ -290,8 +290,8 @@ def test_bioc_output_reads_back_with_the_predicted_mentions(model_dir, tmp_path,
 
 @pytest.mark.parametrize("output_format", ["bioc", "bioc-json"])
 def test_bioc_input_is_tagged_and_round_trips_through_bioc(model_dir, tmp_path, output_format):
-    from bioner.formats import read_documents, write_documents
     from bioner.document import Document
+    from bioner.formats import read_documents, write_documents
 
     source = tmp_path / ("paper.xml" if output_format == "bioc" else "paper.json")
     write_documents([Document.from_title_abstract("p1", "Riluzole in TRD", "Fluoxetine failed.")], source, output_format)

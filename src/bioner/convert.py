@@ -36,7 +36,7 @@ class LabelCounts:
     dropped: int = 0
     filtered: int = 0
 
-    def add(self, other: "LabelCounts") -> None:
+    def add(self, other: LabelCounts) -> None:
         for name in ("mentions", *OUTCOMES):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

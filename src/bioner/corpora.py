@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import BionerError, InputError, InputProblem
 from .formats.pubtator import read_pubtator
@@ -328,7 +328,8 @@ def _fetch(
             _record(info, split, final, census, source)
     # keep the corpus's split order in the report
     order = [s.name for s in corpus.splits]
-    for mapping in (info.paths, info.documents, info.mentions, info.sources):
+    mappings: tuple[dict[str, Any], ...] = (info.paths, info.documents, info.mentions, info.sources)
+    for mapping in mappings:
         items = sorted(mapping.items(), key=lambda item: order.index(item[0]))
         mapping.clear()
         mapping.update(items)
@@ -364,7 +365,7 @@ class _Staging:
         """Folders this fetch created, deepest first; removed again if left empty."""
         self.temporaries: list[Path] = []
 
-    def __enter__(self) -> "_Staging":
+    def __enter__(self) -> _Staging:
         if self.destination.exists() and not self.destination.is_dir():
             raise BionerError(f"{self.destination}: exists and is not a folder")
         folder = self.destination
@@ -613,5 +614,5 @@ def _blank_repeats(path: Path) -> tuple[Path | io.StringIO, list[str]]:
                 seen.add(block)
             start = end + 1
     stream = io.StringIO("\n".join(lines) + "\n")
-    stream.name = str(path)  # type: ignore[misc]
+    stream.name = str(path)
     return stream, repeated

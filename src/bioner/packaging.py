@@ -169,6 +169,6 @@ def package_model(model_dir: Path, output_dir: Path, **options: Any) -> list[Pat
                               "see the build's output above")
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         paths = [Path(output_dir) / path.name for path in built if path is not None]
-        for path, target in zip(built, paths):
+        for path, target in zip(built, paths, strict=True):
             shutil.move(str(path), target)
         return paths

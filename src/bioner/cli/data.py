@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -12,7 +12,7 @@ from ..corpora import CorpusInfo, fetch_corpus, fetch_pretrain_text
 from . import app
 
 
-class CorpusChoice(str, Enum):
+class CorpusChoice(StrEnum):
     bc5cdr = "bc5cdr"
     ncbi_disease = "ncbi-disease"
     gnormplus = "gnormplus"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -18,9 +17,9 @@ def package_command(
     output: Path = typer.Option(Path("dist"), "--output", "-o", help="Folder for the wheel and the sdist."),
     name: str = typer.Option(PACKAGE_NAME, "--name", help="Package name: the name spacy.load() takes; starts with the language (en_)."),
     version: str = typer.Option(__version__, "--version", help="Package version (default: bioner's)."),
-    evaluation: Optional[Path] = typer.Option(None, "--evaluation", help="Evaluation JSON of `bioner evaluate --json` on BC5CDR test, copied into the model card and meta.json. Default: MODEL_DIR/../evaluation.json, if it exists.", show_default=False),
+    evaluation: Path | None = typer.Option(None, "--evaluation", help="Evaluation JSON of `bioner evaluate --json` on BC5CDR test, copied into the model card and meta.json. Default: MODEL_DIR/../evaluation.json, if it exists.", show_default=False),
     require_evaluation: bool = typer.Option(False, "--require-evaluation", help="Fail when there is no evaluation JSON, instead of packaging a model card that says \"not evaluated\"."),
-    benchmark: Optional[Path] = typer.Option(None, "--benchmark", help="Benchmark JSON ({\"words_per_second\": ..., \"peak_memory_mb\": ...}) for the card's speed figures. Default: MODEL_DIR/../benchmark.json, if it exists.", show_default=False),
+    benchmark: Path | None = typer.Option(None, "--benchmark", help="Benchmark JSON ({\"words_per_second\": ..., \"peak_memory_mb\": ...}) for the card's speed figures. Default: MODEL_DIR/../benchmark.json, if it exists.", show_default=False),
 ) -> None:
     """Build a wheel and an sdist of a trained pipeline with spaCy's packaging.
 

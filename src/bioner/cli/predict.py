@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -66,10 +65,10 @@ app = typer.Typer(
 @app.command(help=HELP, no_args_is_help=True)
 def predict_command(
     input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    input_format: Optional[str] = typer.Option(None, "--input-format", "-i", help="text, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
-    output_format: Optional[str] = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
+    model: str | None = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
+    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
+    output_format: str | None = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
     lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
@@ -78,10 +77,8 @@ def predict_command(
     id_prefix: str = typer.Option("", "--id-prefix", help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).", show_default=False),
 ) -> None:
     from ..errors import InputProblem
-    from ..predict import predict
-
     from ..formats import FORMATS
-    from ..predict import OUTPUT_FORMATS
+    from ..predict import OUTPUT_FORMATS, predict
 
     input_format = format_choice(input_format, FORMATS, "--input-format")
     output_format = format_choice(output_format, OUTPUT_FORMATS, "--output-format")

@@ -106,11 +106,12 @@ def evaluate_files(
         raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
     gold = read_input(gold_path, gold_format)
     # First, so that a pipeline without a linker fails before the tagging run.
-    linking = gold_mention_accuracy(model, gold) if gold_mentions else None  # type: ignore[arg-type]
+    linking = gold_mention_accuracy(model, gold) if gold_mentions and model is not None else None
     if model is not None:
         predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
     else:
-        predicted = read_input(predictions_path, predictions_format)  # type: ignore[arg-type]
+        assert predictions_path is not None  # exactly one of the two, checked above
+        predicted = read_input(predictions_path, predictions_format)
     evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
     evaluation.linking = linking
     return evaluation

@@ -39,7 +39,7 @@ class Interval:
         values = [data.get(key) if isinstance(data, dict) else None for key in ("f1", "low", "high")]
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= 1.0 for v in values):
             raise BionerError(f"{where} must hold f1, low and high as fractions in [0, 1]")
-        return cls(*values)
+        return cls(data["f1"], data["low"], data["high"])
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def bootstrap(
     labels = list(labels)
     n = len(per_document)
     arrays = {mode: counts_array(per_document, labels, mode) for mode in point}
-    values = {mode: ([], [], []) for mode in point}
+    values: dict[str, tuple[list[np.ndarray], ...]] = {mode: ([], [], []) for mode in point}
     rng = np.random.default_rng(seed)
     done = 0
     while done < samples:
@@ -123,7 +123,7 @@ def bootstrap(
         for row in range(size):
             weights[row] = np.bincount(draws[row], minlength=n)
         for mode, array in arrays.items():
-            for bucket, result in zip(values[mode], replicate_f1(array, weights)):
+            for bucket, result in zip(values[mode], replicate_f1(array, weights), strict=True):
                 bucket.append(result)
         done += size
     tail = (1 - confidence) / 2 * 100
@@ -136,10 +136,10 @@ def bootstrap(
             low, high = np.percentile(sample, [tail, 100 - tail])
             return Interval(f1, float(low), float(high))
 
-        result = {label: interval(per_label_all[:, j], scores.labels[label].f1) for j, label in enumerate(labels)}
-        result[MICRO] = interval(np.concatenate(micro), scores.micro.f1)
-        result[MACRO] = interval(np.concatenate(macro), scores.macro.f1)
-        intervals[mode] = result
+        found = {label: interval(per_label_all[:, j], scores.labels[label].f1) for j, label in enumerate(labels)}
+        found[MICRO] = interval(np.concatenate(micro), scores.micro.f1)
+        found[MACRO] = interval(np.concatenate(macro), scores.macro.f1)
+        intervals[mode] = found
     return BootstrapResult(samples, seed, confidence, intervals["strict"], intervals["lenient"])
 
 

@@ -69,7 +69,7 @@ def scores_table(scores: Scores, intervals: Mapping[str, Interval] | None = None
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     rule = "-" * len(line(header))
     lines = [line(header), rule]
@@ -255,7 +255,7 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
     parts.append(f"<h2>Sample of errors ({len(chosen)} of {len(errors)})</h2>")
     parts.append('<p class="note">The error itself is drawn in red: in gold for a false negative, in the '
                  "predictions for a false positive.</p>")
-    by_id = {g.id: (g, p) for g, p in zip(evaluation.gold, evaluation.predicted)}
+    by_id = {g.id: (g, p) for g, p in zip(evaluation.gold, evaluation.predicted, strict=True)}
     for error in chosen:
         gold, predicted = by_id[error.document]
         parts.append(_render_sample(error, gold, predicted))

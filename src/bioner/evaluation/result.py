@@ -19,7 +19,15 @@ from ..errors import BionerError
 from .analysis import ErrorRecord, errors_by_kind
 from .bootstrap import BootstrapResult
 from .concepts import LinkingAccuracy, concept_scores
-from .scoring import RESERVED_LABELS, Scores, align_documents, collect_labels, document_counts, mention_spans, sum_counts
+from .scoring import (
+    RESERVED_LABELS,
+    Scores,
+    align_documents,
+    collect_labels,
+    document_counts,
+    mention_spans,
+    sum_counts,
+)
 
 
 @dataclass
@@ -87,7 +95,8 @@ class Evaluation:
         strict = Scores.from_json(data["strict"], "strict")
         if "lenient" not in data:
             raise BionerError(f"{where}: no \"lenient\" scores (`bioner evaluate --json` writes both)")
-        sides = {side: data.get(side) if isinstance(data.get(side), dict) else {} for side in ("gold", "predictions")}
+        sides: dict[str, dict[str, Any]] = {side: data[side] if isinstance(data.get(side), dict) else {}
+                                            for side in ("gold", "predictions")}
         documents = data.get("documents", 0)
         if not isinstance(documents, int) or isinstance(documents, bool) or documents < 0:
             raise BionerError(f"{where}: \"documents\" must be a count, not {documents!r}")

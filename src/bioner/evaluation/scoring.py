@@ -190,7 +190,7 @@ def _check_same_text(gold: Document, predicted: Document) -> None:
     gold_text, predicted_text = gold.text, predicted.text
     if gold_text == predicted_text:
         return
-    at = next((i for i, (a, b) in enumerate(zip(gold_text, predicted_text)) if a != b),
+    at = next((i for i, (a, b) in enumerate(zip(gold_text, predicted_text, strict=False)) if a != b),
               min(len(gold_text), len(predicted_text)))
     raise BionerError(
         f"document {gold.id!r}: the predicted text differs from the gold text at character {at} "
@@ -259,12 +259,12 @@ def max_overlap_matching(gold: Sequence[tuple[int, int]], predicted: Sequence[tu
                     found = g
                     break
                 queue.append(partner)
-        g = found
-        while g is not None:  # flip the augmenting path: root ... -> found
-            p = reached_from[g]
+        node = found
+        while node is not None:  # flip the augmenting path: root ... -> found
+            p = reached_from[node]
             previous = pred_partner[p]
-            gold_partner[g], pred_partner[p] = p, g
-            g = previous
+            gold_partner[node], pred_partner[p] = p, node
+            node = previous
     return [(g, p) for g, p in enumerate(gold_partner) if p is not None]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TextIO
 
@@ -164,7 +165,7 @@ def _split_at(spans: Sequence[tuple[int, int]], cuts: set[int]) -> list[tuple[in
     out: list[tuple[int, int]] = []
     for start, end in spans:
         bounds = [start, *sorted(c for c in cuts if start < c < end), end]
-        out += zip(bounds, bounds[1:])
+        out += pairwise(bounds)
     return out
 
 
@@ -243,7 +244,7 @@ def _document_lines(
             tags[i] = f"I-{mention.label}"
         stats.mentions += 1
     lines = []
-    for (start, end), tag in zip(spans, tags):
+    for (start, end), tag in zip(spans, tags, strict=True):
         token = text[start:end]
         if any(c.isspace() for c in token):
             raise BionerError(f"document {document.id}: token {token!r} at {start}-{end} contains "

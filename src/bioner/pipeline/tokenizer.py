@@ -63,9 +63,9 @@ def create_biomedical_tokenizer() -> Callable[[Language], Tokenizer]:
         return Tokenizer(
             nlp.vocab,
             rules=exceptions,
-            prefix_search=compile_prefix_regex(EXTRA_PREFIXES + list(defaults.prefixes or [])).search,
-            suffix_search=compile_suffix_regex(list(defaults.suffixes or []) + EXTRA_SUFFIXES).search,
-            infix_finditer=compile_infix_regex(list(defaults.infixes or []) + EXTRA_INFIXES).finditer,
+            prefix_search=compile_prefix_regex([*EXTRA_PREFIXES, *(defaults.prefixes or [])]).search,
+            suffix_search=compile_suffix_regex([*(defaults.suffixes or []), *EXTRA_SUFFIXES]).search,
+            infix_finditer=compile_infix_regex([*(defaults.infixes or []), *EXTRA_INFIXES]).finditer,
             token_match=None,
             url_match=None,
         )
