@@ -52,3 +52,24 @@ def test_a_changed_or_foreign_json_is_refused_naming_file_and_key(tmp_path, chan
     with pytest.raises(BionerError, match=message) as error:
         read_evaluation(path)
     assert str(error.value).startswith(str(path))
+
+
+def test_evaluation_modules_import_each_other_without_a_circle():
+    """scoring is a leaf; Evaluation lives in result, which the others need not import back."""
+    import ast
+    from pathlib import Path
+
+    import bioner.evaluation
+
+    folder = Path(bioner.evaluation.__file__).parent
+    imports = {}
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports[path.stem] = {node.module for node in ast.walk(tree)
+                              if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+    assert imports["scoring"] == set()
+
+    def reaches(start, target, seen=()):
+        return any(m == target or (m not in seen and reaches(m, target, (*seen, m))) for m in imports.get(start, ()))
+
+    assert not [m for m in imports if m != "__init__" and reaches(m, m)]
