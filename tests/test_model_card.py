@@ -160,3 +160,12 @@ def test_card_says_how_the_final_step_count_was_chosen():
     summary = {"final": True, "steps": 8763, "dev_best_step": 4400, "step_scale": 1.992}
     card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None, training_summary=summary)
     assert "for 8763 steps (the development run's best step, 4400, scaled by 1.992" in card
+
+
+def test_card_lists_only_the_labels_the_label_filter_lets_out():
+    config = config_for(["ner", "bioner_labels"])  # keeps Chemical and Disease by default
+    meta = build_meta(dict(MODEL_META, labels={"ner": ["Chemical", "Disease", "Gene"]}), config, scispacy_version="0.6.2")
+    card = render_model_card(meta, config.to_str(), evaluation=None)
+    assert "- `Chemical`:" in card and "- `Gene`:" not in card
+    card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None)
+    assert "- `Gene`:" in card  # no filter: every label the tagger learned comes out

@@ -133,10 +133,14 @@ def render_model_card(meta: Mapping[str, Any], config_text: str, *, evaluation: 
     from .evaluation.report import scores_table
 
     package, version = f"{meta['lang']}_{meta['name']}", meta["version"]
-    labels = meta.get("labels", {}).get("ner", [])
+    from thinc.api import Config
+
+    config = Config().from_str(config_text, interpolate=False)
+    keep = config.get("components", {}).get("bioner_labels", {}).get("keep")  # the label filter's output
+    labels = [label for label in meta.get("labels", {}).get("ner", []) if keep is None or label in keep]
     summary = training_summary or {}
     out = [f"# {package} {version}", "", f"{meta.get('description', DESCRIPTION)}.", "",
-           f"- Pipeline: {', '.join(f'`{p}`' for p in meta.get('pipeline', []))}", f"- Tokenizer: `{_tokenizer(config_text)}`",
+           f"- Pipeline: {', '.join(f'`{p}`' for p in meta.get('pipeline', []))}", f"- Tokenizer: `{config.get('nlp', {}).get('tokenizer', {}).get('@tokenizers', '')}`",
            f"- Requirements: {', '.join(f'`{r}`' for r in meta.get('requirements', []))}",
            f"- Licence: {meta.get('license', '')}; built with bioner {__version__}", "",
            "## What it tags", "", "Mentions in biomedical text (PubMed titles and abstracts) as `doc.ents`:", ""]
@@ -184,8 +188,3 @@ def render_model_card(meta: Mapping[str, Any], config_text: str, *, evaluation: 
     out += ["", "## Config", "", "```ini", config_text.strip(), "```", ""]
     return "\n".join(out)
 
-
-def _tokenizer(config_text: str) -> str:
-    from thinc.api import Config
-
-    return Config().from_str(config_text, interpolate=False).get("nlp", {}).get("tokenizer", {}).get("@tokenizers", "")
