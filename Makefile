@@ -42,7 +42,7 @@ TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
 DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
 TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
 
-.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench test clean help
+.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench lint test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -112,6 +112,10 @@ package: setup  ## build the pip-installable model package en_bioner_bc5cdr into
 
 bench: setup  ## tagging speed (words/s, one core) and peak memory of MODEL on BC5CDR test
 	$(BIN)/python scripts/benchmark.py --model $(MODEL) --input $(TEST_FILE) --json $(TRAINING)/benchmark.json
+
+lint: setup  ## ruff (lint rules in pyproject.toml) and mypy on src/bioner
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

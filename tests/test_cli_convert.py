@@ -76,3 +76,11 @@ def test_every_command_explains_itself():
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output
+
+
+def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path):
+    result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"),
+                                 "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "'xlsx' is not one of pubtator, bioc" in result.output
+    assert not (tmp_path / "t.spacy").exists()

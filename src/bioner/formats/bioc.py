@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 import bioc
 from bioc import biocjson, biocxml
@@ -106,9 +106,9 @@ def _xml_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
                 raise BionerError(f"{path}: no such file")
             handle = str(path)
     elif hasattr(source, "encoding"):  # a text stream: lxml wants bytes
-        handle = io.BytesIO(source.read().encode("utf-8"))  # type: ignore[union-attr]
+        handle = io.BytesIO(cast(TextIO, source).read().encode("utf-8"))
     else:
-        handle = source  # type: ignore[assignment]
+        handle = source
     try:
         reader = biocxml.BioCXMLDocumentReader(handle)
         yield from reader

@@ -63,7 +63,7 @@ def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | No
                 continue
             counts[(label, mention.text, "|".join(ids))] += 1
             if len(ids) > 1 and len(mention.parts) == len(ids):
-                for part, identifier in zip(mention.parts, ids):
+                for part, identifier in zip(mention.parts, ids, strict=True):
                     counts[(label, part, identifier)] += 1
     return counts
 
