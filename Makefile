@@ -57,7 +57,8 @@ $(VENV)/.installed: pyproject.toml
 
 data: $(FETCHED)  ## download (or copy from the *_DIR local copies) and verify every corpus into data/raw
 
-$(FETCHED): $(VENV)/.installed
+# Order-only on the venv: reinstalling bioner does not fetch and convert the corpora again.
+$(FETCHED): | $(VENV)/.installed
 	$(BIONER) data --corpus all --output $(DATA)
 	touch $@
 
