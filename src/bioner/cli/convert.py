@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Optional
@@ -38,12 +37,13 @@ def convert_command(
         str(output),
         format=format,
         label_map=parse_label_map(label_map),
-        labels=[label.strip() for label in labels.split(",") if label.strip()] if labels else None,
+        labels=[label.strip() for label in labels.split(",") if label.strip()] if labels is not None else None,
         lenient=lenient,
         dev_output=str(dev_output) if dev_output else None,
         progress=sys.stderr.isatty(),
         dev_fraction=dev_fraction,
         seed=seed,
+        report_path=str(report_path) if report_path else None,
     )
     for report in reports:
         typer.echo(format_report_table(report), err=True)
@@ -52,7 +52,4 @@ def convert_command(
     written = [str(output)] + ([str(dev_output)] if dev_output else [])
     typer.echo(f"wrote {', '.join(written)}", err=True)
     if report_path:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"splits": {report.split: report.to_json() for report in reports}}
-        report_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         typer.echo(f"report: {report_path}", err=True)
