@@ -112,9 +112,10 @@ def atomic_path(destination: str | Path, option: str = "--output", *, make_paren
 
 
 @contextmanager
-def atomic_open(destination: str | Path, mode: str = "w", option: str = "--output") -> Iterator[IO]:
+def atomic_open(destination: str | Path, mode: str = "w", option: str = "--output", *,
+                make_parents: bool = True) -> Iterator[IO]:
     """`open(destination, mode)` written atomically; text modes are UTF-8 with `\\n` newlines."""
-    with atomic_path(destination, option) as temporary:
+    with atomic_path(destination, option, make_parents=make_parents) as temporary:
         if "b" in mode:
             with open(temporary, mode) as handle:
                 yield handle

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from .document import Document
 from .errors import BionerError, InputProblem
@@ -365,13 +365,13 @@ def _write(documents: Iterable[Document], output: str | Path | None, fmt: str, *
     """Write to stdout, or to a temporary file renamed to `output` once everything is written."""
     if output is None or str(output) == "-":
         return _write_to(documents, "-", fmt, title=title)
-    from .atomic import atomic_path
+    from .atomic import atomic_open
 
-    with atomic_path(output, make_parents=False) as temporary:
-        return _write_to(documents, str(temporary), fmt, title=title)
+    with atomic_open(output, make_parents=False) as handle:
+        return _write_to(documents, handle, fmt, title=title)
 
 
-def _write_to(documents: Iterable[Document], destination: str, fmt: str, *, title: str) -> int:
+def _write_to(documents: Iterable[Document], destination: str | TextIO, fmt: str, *, title: str) -> int:
     if fmt == HTML:
         from .html_view import write_html
 
