@@ -443,17 +443,32 @@ def to_bioc_document(document: Document) -> bioc.BioCDocument:
 
 
 def write_bioc(documents: Iterable[Document], destination: str | Path | TextIO, *, format: str = "xml") -> int:
-    """Write documents as one BioC collection (source "bioner"); returns how many were written."""
+    """Write documents as one BioC collection (source "bioner"); returns how many were written.
+
+    Written as they come, one document at a time, so memory stays flat however many there are;
+    the text is what `bioc`'s `dumps`/`dump(indent=2)` would write for the whole collection.
+    """
     if format not in BIOC_FORMATS:
         raise BionerError(f"unknown BioC format {format!r}; expected one of {', '.join(BIOC_FORMATS)}")
     collection = bioc.BioCCollection()
     collection.source = "bioner"
-    for document in documents:
-        collection.add_document(to_bioc_document(document))
+    count = 0
     with open_destination(destination) as handle:
         if format == "xml":
-            handle.write(biocxml.dumps(collection))
+            head = biocxml.dumps(collection)
+            handle.write(head[: head.rindex("</collection>")])
+            for document in documents:
+                element = biocxml.encoder.encode_document(to_bioc_document(document))
+                etree.indent(element, space="  ", level=1)
+                handle.write("  " + etree.tostring(element, encoding="unicode") + "\n")
+                count += 1
+            handle.write("</collection>\n")
         else:
-            biocjson.dump(collection, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-    return len(collection.documents)
+            head = biocjson.dumps(collection, indent=2, ensure_ascii=False)
+            handle.write(head[: head.rindex("[]")] + "[")
+            for document in documents:
+                encoded = json.dumps(biocjson.toJSON(to_bioc_document(document)), indent=2, ensure_ascii=False)
+                handle.write(("," if count else "") + "\n    " + encoded.replace("\n", "\n    "))
+                count += 1
+            handle.write(("\n  " if count else "") + "]\n}\n")
+    return count
