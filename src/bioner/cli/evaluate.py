@@ -34,6 +34,10 @@ def evaluate_command(
     counts a prediction overlapping a gold mention of the same label, each mention matched at most
     once. Precision, recall and F1 with a zero denominator are 0; macro is the mean over labels.
 
+    One difference from the BioCreative V CDR jar: the jar ignores predictions of a type in a
+    document that has no gold mention of that type; bioner counts them as false positives. On
+    BC5CDR the scores are the same (every document has gold mentions of both types).
+
     When the gold carries identifiers, concept-level scores follow (BioCreative V CDR
     normalisation): per document, the set of (label, id) pairs, composite ids split on |, -1
     ignored; MESH: prefixes are dropped on both sides.
