@@ -256,12 +256,12 @@ def test_reports_are_written_atomically(gold_file, tmp_path, monkeypatch):
     write_pubtator(RULER_PREDICTIONS, predictions)
     (tmp_path / "r.html").write_text("previous report")
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("renderer failed")
+    def unwritable(*args, **kwargs):
+        return "<html>a page that fails half-way through writing: \ud800"  # not encodable as UTF-8
 
-    monkeypatch.setattr(report, "render_html", broken)
+    monkeypatch.setattr(report, "render_html", unwritable)
     result = invoke("--gold", gold_file, "--predictions", predictions, "--html", tmp_path / "r.html")
-    assert isinstance(result.exception, RuntimeError)
+    assert isinstance(result.exception, UnicodeEncodeError)
     assert (tmp_path / "r.html").read_text() == "previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gold.txt", "pred.pubtator", "r.html"]
 

@@ -95,7 +95,7 @@ def atomic_path(destination: str | Path, option: str = "--output", *, make_paren
             target.parent.mkdir(parents=True, exist_ok=True)
         elif not target.parent.is_dir():
             raise BionerError(f"{destination}: the folder {target.parent} does not exist ({option})")
-        temporary = _create_temporary(target)
+        temporary = create_temporary(target)
     except OSError as error:
         raise _write_error(destination, error) from None
     try:
@@ -129,11 +129,12 @@ def write_text(destination: str | Path, text: str, option: str = "--output") -> 
         handle.write(text)
 
 
-def _create_temporary(target: Path) -> Path:
-    """An empty new file beside `target`: 0666 less the umask (the kernel applies it), or the
-    mode of the file it will replace."""
+def create_temporary(target: Path, suffix: str = ".partial") -> Path:
+    """An empty new file beside `target` (`.NAME.XXXXXXXX.partial`): mode 0666 less the umask
+    (the kernel applies it, so the umask is neither read nor changed), or the mode of the file
+    it will replace."""
     for _ in range(100):
-        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.partial"
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}{suffix}"
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -154,4 +155,5 @@ def _write_error(destination: str | Path, error: OSError) -> BionerError:
     return BionerError(f"{destination}: cannot write: {reason}; nothing was written")
 
 
-__all__ = ["atomic_open", "atomic_path", "check_distinct", "check_output", "real_path", "write_text"]
+__all__ = ["atomic_open", "atomic_path", "check_distinct", "check_output", "create_temporary", "real_path",
+           "write_text"]
