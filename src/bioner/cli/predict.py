@@ -42,7 +42,8 @@ reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"sta
 "end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, or html (a
 self-contained displaCy page, one section per document). With -o and no
 --output-format, the extension chooses (.pubtator .jsonl .xml .json .html).
-A file given with -o appears only when the run succeeds.
+A file given with -o appears only when the run succeeds (Ctrl-C or SIGTERM leave
+nothing half-written); it must not be the input. A symlink is written through.
 
 \b
 Model: --model is a pipeline folder or an installed model package. Without it:
