@@ -54,8 +54,6 @@ def check_output(path: str | Path, option: str = "--output", *, folder: bool = F
         raise BionerError(f"{path}: cannot write there ({existing} is a file, not a folder) ({option})")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise BionerError(f"{path}: cannot write there: the folder {existing} is not writable ({option})")
-    if not folder and target.exists() and not os.access(target, os.W_OK) and not os.access(target.parent, os.W_OK):
-        raise BionerError(f"{path}: is not writable ({option})")
 
 
 def check_distinct(inputs: Iterable[str | Path], outputs: Iterable[tuple[str, str | Path | None]]) -> None:

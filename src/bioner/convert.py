@@ -297,7 +297,7 @@ def _read_annotated(inputs: Sequence[str], format: str | None, lenient: bool,
 
     for source in inputs:
         fmt = check_format(format) if format else detect_format(source)
-        if fmt == "text" and str(source) != "-" and not Path(source).read_bytes()[:65536].strip():
+        if fmt == "text" and str(source) != "-" and _is_blank(source):
             raise BionerError(f"{source}: is empty; no documents to convert")
         if fmt == "text":
             raise BionerError(
@@ -307,6 +307,14 @@ def _read_annotated(inputs: Sequence[str], format: str | None, lenient: bool,
             )
         for document in read_documents(source, fmt, lenient=lenient, problems=problems):
             yield str(source), document
+
+
+def _is_blank(source: str) -> bool:
+    from .formats import SNIFF_BYTES
+    from .formats._io import open_input
+
+    with open_input(source) as handle:
+        return not handle.read(SNIFF_BYTES).strip()
 
 
 def _unique_documents(documents: Iterable[tuple[str, Document]]) -> Iterator[Document]:

@@ -63,8 +63,8 @@ def write_docbin(docs: Iterable[Doc], path: str | Path, *, option: str = "--outp
     from .atomic import atomic_path
 
     # Spooling inside the atomic write: a full disk there is the same one-line error.
-    with atomic_path(path, option) as temporary, tempfile.TemporaryFile() as tokens, \
-            tempfile.TemporaryFile() as spaces:
+    with atomic_path(path, option) as temporary, tempfile.TemporaryFile(dir=temporary.parent) as tokens, \
+            tempfile.TemporaryFile(dir=temporary.parent) as spaces:
         batch = DocBin(store_user_data=True)
         attrs = batch.attrs
         lengths: list[int] = []

@@ -16,8 +16,16 @@ from .scoring import Evaluation
 def check_predictions_file(path: str | Path) -> None:
     """An empty prediction file is a mistake (a run that failed, a wrong path), not a score of 0."""
     path = Path(path)
-    if path.is_file() and not path.read_bytes()[:65536].strip():
+    if path.is_file() and path.suffix != ".spacy" and not _head(path).strip():
         raise BionerError(f"{path}: the prediction file is empty; nothing to score")
+
+
+def _head(path: Path) -> bytes:
+    from ..formats import SNIFF_BYTES
+    from ..formats._io import open_input
+
+    with open_input(path) as handle:
+        return handle.read(SNIFF_BYTES)
 
 
 def check_comparable(evaluation: Evaluation, *, predictions: str | None = None) -> list[str]:
