@@ -16,10 +16,9 @@ from bioner.errors import BionerError
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_partial(tmp_path):
     target = tmp_path / "out.json"
     target.write_text("good")
-    with pytest.raises(RuntimeError):
-        with atomic_open(target) as handle:
-            handle.write("half")
-            raise RuntimeError("stopped")
+    with pytest.raises(RuntimeError), atomic_open(target) as handle:
+        handle.write("half")
+        raise RuntimeError("stopped")
     assert target.read_text() == "good"
     assert os.listdir(tmp_path) == ["out.json"]
 
@@ -56,10 +55,10 @@ def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(tmp_path, mo
     target = tmp_path / "out.txt"
     target.write_text("good")
 
-    with pytest.raises(BionerError, match=r"out.txt: cannot write: no space left on the device"):
-        with atomic_path(target) as temporary:
-            temporary.write_text("partial")
-            raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(BionerError, match=r"out.txt: cannot write: no space left on the device"), \
+            atomic_path(target) as temporary:
+        temporary.write_text("partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
     assert target.read_text() == "good"
     assert os.listdir(tmp_path) == ["out.txt"]
 

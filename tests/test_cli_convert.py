@@ -107,7 +107,7 @@ class _Bioner:
             sys.argv = saved
 
 
-def bioner(*args) -> "Result":
+def bioner(*args):
     from click.testing import CliRunner as ClickRunner
 
     return ClickRunner().invoke(_Bioner(), [str(a) for a in args])

@@ -228,7 +228,7 @@ def test_an_empty_prediction_file_is_an_error(gold_file, tmp_path):
 def test_predictions_without_any_mention_warn(gold_file, tmp_path):
     predictions = tmp_path / "pred.pubtator"
     write_pubtator(relabelled(RULER_PREDICTIONS, str)[:1], predictions)
-    predictions.write_text("\n".join(l for l in predictions.read_text().splitlines() if "\t" not in l) + "\n")
+    predictions.write_text("\n".join(line for line in predictions.read_text().splitlines() if "\t" not in line) + "\n")
     result = invoke("--gold", gold_file, "--predictions", predictions)
     assert result.exit_code == 0
     assert "warning: predictions" in result.output and "hold no mention" in result.output

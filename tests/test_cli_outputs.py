@@ -67,14 +67,14 @@ def commands(tmp_path):
 
 @pytest.mark.parametrize("index", range(8))
 def test_wrong_kind_of_output_path_is_one_line_before_any_work(tmp_path, places, index, monkeypatch):
-    import bioner.corpora
+    import bioner.cli.data
     import bioner.packaging
 
     def no_work(*args, **kwargs):
         raise AssertionError("the command started its work before checking its output")
 
     monkeypatch.setattr(bioner.packaging, "package_model", no_work)
-    monkeypatch.setattr(bioner.corpora, "fetch_bc5cdr", no_work)
+    monkeypatch.setattr(bioner.cli.data, "fetch_bc5cdr", no_work)
     head, option, folder = commands(tmp_path)[index]
     wrong = places["file"] if folder else places["folder"]
     assert_one_error(run_bioner(*head, option, wrong), str(wrong), option)

@@ -429,9 +429,10 @@ def test_an_empty_jsonl_id_is_an_input_error(model_dir, tmp_path):
 
 
 def test_a_lone_carriage_return_round_trips_through_pubtator_and_evaluate(model_dir, tmp_path):
+    from typer.testing import CliRunner as TyperRunner
+
     from bioner.cli import _register, app
     from bioner.formats import read_documents
-    from typer.testing import CliRunner as TyperRunner
 
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"id": "7", "title": "Ketamine\rtrial", "abstract": "for depression.",

@@ -259,7 +259,7 @@ def convert_files(
         splits = [(output, documents)]
     nlp = make_tokenizer_pipeline()
     reports = []
-    for (path, split_documents_), option in zip(splits, ("--output", "--dev-output")):
+    for (path, split_documents_), option in zip(splits, ("--output", "--dev-output")[:len(splits)], strict=True):
         report = ConversionReport(Path(path).stem)
         docs = convert_documents(nlp, split_documents_, report, label_map=label_map, labels=labels)
         docs = tqdm(docs, desc=f"converting {report.split}", unit="doc", disable=not progress, leave=False)

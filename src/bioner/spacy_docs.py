@@ -6,11 +6,11 @@ A `Doc` made here carries its document id in `doc.user_data["id"]`, which `DocBi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 import struct
 import tempfile
 import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import numpy
 import srsly
