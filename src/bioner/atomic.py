@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import BionerError
 
@@ -69,16 +69,16 @@ def check_distinct(inputs: Iterable[str | Path], outputs: Iterable[tuple[str, st
         except OSError:
             return ("path", str(target))
 
-    for path in inputs:
-        if str(path) != STDOUT:
-            seen.setdefault(identity(path), f"the input {path}")
-    for option, path in outputs:
-        if path is None or str(path) == STDOUT:
+    for source in inputs:
+        if str(source) != STDOUT:
+            seen.setdefault(identity(source), f"the input {source}")
+    for option, output in outputs:
+        if output is None or str(output) == STDOUT:
             continue
-        key = identity(path)
+        key = identity(output)
         if key in seen:
-            raise BionerError(f"{path}: {option} would write over {seen[key]}; give another file name")
-        seen[key] = f"the {option} output {path}"
+            raise BionerError(f"{output}: {option} would write over {seen[key]}; give another file name")
+        seen[key] = f"the {option} output {output}"
 
 
 @contextmanager
@@ -111,7 +111,7 @@ def atomic_path(destination: str | Path, option: str = "--output", *, make_paren
 
 @contextmanager
 def atomic_open(destination: str | Path, mode: str = "w", option: str = "--output", *,
-                make_parents: bool = True) -> Iterator[IO]:
+                make_parents: bool = True) -> Iterator[IO[Any]]:
     """`open(destination, mode)` written atomically; text modes are UTF-8 with `\\n` newlines."""
     with atomic_path(destination, option, make_parents=make_parents) as temporary:
         if "b" in mode:

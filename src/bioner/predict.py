@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO, cast
 
 from .document import Document
 from .errors import BionerError, InputProblem
@@ -368,7 +368,7 @@ def _write(documents: Iterable[Document], output: str | Path | None, fmt: str, *
     from .atomic import atomic_open
 
     with atomic_open(output, make_parents=False) as handle:
-        return _write_to(documents, handle, fmt, title=title)
+        return _write_to(documents, cast(TextIO, handle), fmt, title=title)
 
 
 def _write_to(documents: Iterable[Document], destination: str | TextIO, fmt: str, *, title: str) -> int:

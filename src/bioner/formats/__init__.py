@@ -88,8 +88,8 @@ def sniff_format(head: bytes) -> str:
             else "bioc-json"
     # A PubTator file with a comment first or a mention line before its title is still PubTator:
     # read as such, its reader names the line that is wrong instead of tagging the markup as text.
-    head = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_PUBTATOR_LINES]
-    if any(_PUBTATOR_LINE.match(line) for line in head):
+    first_lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_PUBTATOR_LINES]
+    if any(_PUBTATOR_LINE.match(line) for line in first_lines):
         return "pubtator"
     if all(_looks_like_iob(line) for line in lines):
         return "iob"

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, TextIO, Union
+from typing import BinaryIO, TextIO, Union, cast
 
 from ..errors import BionerError, InputError
 
@@ -87,6 +87,6 @@ def open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
         from ..atomic import atomic_open
 
         with atomic_open(destination) as handle:  # a stopped run leaves no half-written file
-            yield handle
+            yield cast(TextIO, handle)
         return
     yield destination

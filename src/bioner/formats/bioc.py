@@ -185,7 +185,7 @@ def _check_json_types(document: dict[str, Any], where: str, name: str) -> None:
     annotations(document.get("annotations", []), where)
 
 
-_TYPE_NAMES = {(str,): "a string", (int,): "a whole number", (dict,): "an object", (list,): "a list"}
+_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "a whole number", (dict,): "an object", (list,): "a list"}
 
 
 def _json_document_objects(data: Any, name: str) -> list[Any]:
