@@ -269,3 +269,23 @@ def test_reports_are_written_atomically(gold_file, tmp_path, monkeypatch):
 def test_help_says_how_the_rule_differs_from_the_biocreative_jar():
     result = invoke("--help")
     assert "jar" in result.output and "no gold mention of that type" in " ".join(result.output.split())
+
+
+def test_disk_full_writing_the_json_is_one_error_and_leaves_nothing(gold_file, tmp_path, monkeypatch):
+    import errno
+
+    import bioner.evaluation as evaluation
+
+    predictions = tmp_path / "pred.pubtator"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+
+    def full(evaluation_, path, **kwargs):
+        with open(path, "w") as handle:
+            handle.write("{")
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(evaluation, "write_json", full)
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", tmp_path / "s.json")
+    assert isinstance(result.exception, BionerError)
+    assert "s.json: cannot write: no space left on the device" in str(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gold.txt", "pred.pubtator"]
