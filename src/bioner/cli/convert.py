@@ -31,6 +31,11 @@ def convert_command(
     packaged models use). A mention off token boundaries is snapped to the enclosing tokens
     ('expanded'); one overlapping a mention already placed is 'dropped'. Every mention is
     accounted for: aligned + expanded + dropped + filtered = mentions.
+
+    Nothing is written, and the error says why, for plain text (convert needs annotations), empty
+    input, a file given twice, a document id seen twice, or --labels that keep no mention or differ
+    from the corpus's labels only in case. Outputs must not be inputs or each other; each is
+    written to a temporary file and renamed, so a stopped run leaves the old file whole.
     """
     reports = convert_files(
         [str(p) for p in inputs],
