@@ -161,7 +161,7 @@ def test_write_then_read_keeps_passages_mentions_and_relations(tmp_path, fmt, na
     assert write_bioc(documents, path, format=fmt) == 2
     back = read_bioc(path)  # format detected from extension or content
     assert [d.id for d in back] == ["1", "2"]
-    for a, b in zip(documents, back):
+    for a, b in zip(documents, back, strict=True):
         assert a.text == b.text
         assert [(p.kind, p.offset) for p in a.passages] == [(p.kind, p.offset) for p in b.passages]
         assert [(m.key(), m.text, m.identifier) for m in a.mentions] == [

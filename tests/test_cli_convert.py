@@ -79,6 +79,14 @@ def test_every_command_explains_itself():
         assert "Usage" in result.output
 
 
+def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path):
+    result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"),
+                                 "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "'xlsx' is not one of pubtator, bioc" in result.output
+    assert not (tmp_path / "t.spacy").exists()
+
+
 # --- nothing lost at the edges (issue 13) -----------------------------------------------------
 
 PUBTATOR_ONE = (

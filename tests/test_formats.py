@@ -58,7 +58,7 @@ def test_unknown_format_lists_the_known_ones(tmp_path):
         read_documents(path, "brat")
     assert all(name in str(caught.value) for name in FORMATS)
     with pytest.raises(BionerError) as caught:
-        write_documents([], tmp_path / "o", "iob")
+        write_documents([], tmp_path / "o", "text")
     assert all(name in str(caught.value) for name in WRITE_FORMATS)
 
 

@@ -71,7 +71,7 @@ def test_round_trip_keeps_mentions_relations_and_parts(tmp_path):
         assert write_pubtator(first, out) == len(first)
         second = read_pubtator(out)
         assert [d.id for d in second] == [d.id for d in first]
-        for a, b in zip(first, second):
+        for a, b in zip(first, second, strict=True):
             assert a.text == b.text
             assert [(m.key(), m.text, m.identifier, m.parts) for m in a.mentions] == [
                 (m.key(), m.text, m.identifier, m.parts) for m in b.mentions

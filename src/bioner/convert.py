@@ -20,15 +20,15 @@ from spacy.tokens import Doc, Span
 
 from .document import Document, Mention
 from .errors import BionerError, InputProblem
+from .pipeline.tokenizer import TOKENIZER_NAME
 from .spacy_docs import ID_KEY
 
-TOKENIZER = "bioner.BiomedicalTokenizer.v1"
 OUTCOMES = ("aligned", "expanded", "dropped", "filtered")
 
 
 def make_tokenizer_pipeline() -> Language:
     """A blank English pipeline with the project's tokenizer: what training configs use too."""
-    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 
 @dataclass
@@ -39,7 +39,7 @@ class LabelCounts:
     dropped: int = 0
     filtered: int = 0
 
-    def add(self, other: "LabelCounts") -> None:
+    def add(self, other: LabelCounts) -> None:
         for name in ("mentions", *OUTCOMES):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

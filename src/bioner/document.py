@@ -55,7 +55,7 @@ class Document:
     relations: list[Relation] = field(default_factory=list)
 
     @classmethod
-    def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> "Document":
+    def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> Document:
         passages = [Passage(title, 0, "title")]
         if abstract:
             # An empty abstract adds nothing, not even the separating space: a text written as a
@@ -64,7 +64,7 @@ class Document:
         return cls(doc_id, passages, **kwargs)
 
     @classmethod
-    def from_text(cls, doc_id: str, text: str, **kwargs) -> "Document":
+    def from_text(cls, doc_id: str, text: str, **kwargs) -> Document:
         return cls(doc_id, [Passage(text, 0, "text")], **kwargs)
 
     @property

@@ -25,18 +25,19 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO, cast
 
 from .document import Document
 from .errors import BionerError, InputProblem
+from .model_card import PACKAGE_NAME
 from .tagging import DEFAULT_BATCH_SIZE
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-DEFAULT_MODEL_PACKAGE = "en_bioner_bc5cdr"
+DEFAULT_MODEL_PACKAGE = PACKAGE_NAME
 """The installed project model, made by `make package`, used when there is no trained pipeline."""
 
 TRAINING_DIR = "training"
 
 HTML = "html"
-OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML)
+OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML, "iob")
 """Output formats; all but `html` are written by `bioner.formats.write_documents`."""
 
 _OUTPUT_EXTENSIONS = {
@@ -44,6 +45,8 @@ _OUTPUT_EXTENSIONS = {
     ".jsonl": "jsonl",
     ".xml": "bioc",
     ".json": "bioc-json",
+    ".iob": "iob",
+    ".conll": "iob",
     ".html": HTML,
     ".htm": HTML,
 }
@@ -140,7 +143,7 @@ def plan_input(
     if str(input) == STDIN:
         stream = _PeekedStream(stdin if stdin is not None else sys.stdin.buffer, "<stdin>")
         fmt = input_format or sniff_format(stream.head)
-        return InputPlan("<stdin>", [(stream, fmt)])
+        return InputPlan("<stdin>", [(cast(BinaryIO, stream), fmt)])
     path = Path(input)
     if not path.exists():
         raise BionerError(f"{path}: no such file or folder")
@@ -198,7 +201,7 @@ class _PeekedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if self._pending:
             size = min(len(buffer), len(self._pending))
             buffer[:size] = self._pending[:size]
@@ -299,7 +302,7 @@ def predict(
     plan = plan_input(input, input_format=input_format, stdin=stdin)
     fmt = output_format or default_output_format(plan, output)
     summary = PredictionSummary(
-        model=str(resolved) if resolved is not None else str(nlp.meta.get("name", "")),
+        model=str(resolved) if nlp is None else str(nlp.meta.get("name", "")),
         input_format=",".join(sorted(plan.formats)),
         output_format=fmt,
     )
@@ -314,7 +317,7 @@ def predict(
     if nlp is None:
         if on_model is not None:
             on_model(str(resolved))
-        nlp = load_pipeline(resolved)
+        nlp = load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
     started = time.perf_counter()
     tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix)
     counted = _count(tagged, summary)

@@ -19,11 +19,22 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # paragraphs of a docstring are rewrapped to the terminal
 )
 
 
 def _register() -> None:
     from . import convert, data, evaluate, kb, multicorpus, package, pretrain, train, vectors  # noqa: F401  (each module adds its command to `app`)
+
+
+def format_choice(value: str | None, known: tuple[str, ...], option: str) -> str | None:
+    """A format option's value, case and spaces aside, or a usage error (exit 2) listing `known`."""
+    if value is None:
+        return None
+    name = value.strip().lower()
+    if name not in known:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(known)}", param_hint=option)
+    return name
 
 
 def run_app(typer_app: typer.Typer, prog_name: str) -> None:

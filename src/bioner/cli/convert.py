@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from ..convert import convert_files, format_report_table, parse_label_map
-from . import app
+from ..formats import FORMATS
+from . import app, format_choice
 
 
 @app.command("convert")
 def convert_command(
     inputs: list[Path] = typer.Argument(..., help="Annotated files (PubTator, BioC XML/JSON, CoNLL/IOB, JSONL).", show_default=False),
     output: Path = typer.Option(..., "--output", "-o", help="DocBin to write (.spacy).", show_default=False),
-    format: Optional[str] = typer.Option(None, "--format", "-f", help="Input format: pubtator, bioc, iob, jsonl. Detected from extension and content when omitted."),
+    format: str | None = typer.Option(None, "--format", "-f", help="Input format: pubtator, bioc, iob, jsonl. Detected from extension and content when omitted."),
     label_map: list[str] = typer.Option([], "--map", help="Rename a label, SOURCE=DST; repeat for several (e.g. --map SpecificDisease=Disease)."),
-    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated labels to keep (after --map); others are counted as 'filtered'."),
-    report_path: Optional[Path] = typer.Option(None, "--report", help="Write the conversion report (JSON) here: counts per label and every mention not aligned."),
+    labels: str | None = typer.Option(None, "--labels", help="Comma-separated labels to keep (after --map); others are counted as 'filtered'."),
+    report_path: Path | None = typer.Option(None, "--report", help="Write the conversion report (JSON) here: counts per label and every mention not aligned."),
     lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed mention (bad offsets or text) with a warning instead of failing; it is counted and listed in the report."),
-    dev_output: Optional[Path] = typer.Option(None, "--dev-output", help="Hold out a seeded share of the documents as a development DocBin written here (for corpora without a development split)."),
+    dev_output: Path | None = typer.Option(None, "--dev-output", help="Hold out a seeded share of the documents as a development DocBin written here (for corpora without a development split)."),
     dev_fraction: float = typer.Option(0.1, "--dev-fraction", help="Share of documents held out with --dev-output."),
     seed: int = typer.Option(0, "--seed", help="Seed of the development split."),
 ) -> None:
@@ -40,7 +40,7 @@ def convert_command(
     reports = convert_files(
         [str(p) for p in inputs],
         str(output),
-        format=format,
+        format=format_choice(format, FORMATS, "--format"),
         label_map=parse_label_map(label_map),
         labels=[label.strip() for label in labels.split(",") if label.strip()] if labels is not None else None,
         lenient=lenient,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,14 +12,14 @@ from . import app
 @app.command("evaluate")
 def evaluate_command(
     gold: Path = typer.Option(..., "--gold", "-g", help="Gold annotations: PubTator, BioC (XML/JSON) or DocBin (.spacy).", show_default=False),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Trained pipeline directory or installed model package, run over the gold documents' text.", show_default=False),
-    predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", help="Predicted annotations on the same documents: PubTator, BioC or DocBin.", show_default=False),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the scores as JSON here.", show_default=False),
-    html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).", show_default=False),
-    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
+    model: str | None = typer.Option(None, "--model", "-m", help="Trained pipeline directory or installed model package, run over the gold documents' text.", show_default=False),
+    predictions: Path | None = typer.Option(None, "--predictions", "-p", help="Predicted annotations on the same documents: PubTator, BioC or DocBin.", show_default=False),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the scores as JSON here.", show_default=False),
+    html_path: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).", show_default=False),
+    errors_path: Path | None = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
     bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling and of the HTML error sample."),
-    cross_corpus: Optional[Path] = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
+    cross_corpus: Path | None = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
     gold_mentions: bool = typer.Option(False, "--gold-mentions", help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model)."),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.

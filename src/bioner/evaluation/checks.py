@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BionerError
-from .scoring import Evaluation
+from .result import Evaluation
 
 
 def check_predictions_file(path: str | Path) -> None:

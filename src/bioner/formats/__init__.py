@@ -19,7 +19,7 @@ from ..errors import BionerError, InputProblem
 from ._io import SNIFF_BYTES, Source, open_input
 
 FORMATS = ("pubtator", "bioc", "bioc-json", "iob", "jsonl", "text", "docbin")
-WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl")
+WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl", "iob")
 
 _EXTENSIONS = {
     ".pubtator": "pubtator",
@@ -165,6 +165,11 @@ def write_documents(documents: Iterable[Document], destination: str | Path | Tex
         from .bioc import write_bioc
 
         return write_bioc(documents, destination, format="json" if format == "bioc-json" else "xml")
+    if format == "iob":
+        from .iob import project_tokenize, write_iob
+
+        # Tokens of the project tokenizer, cut at mention edges so that every mention is kept exactly.
+        return write_iob(documents, destination, project_tokenize(), split=True, docstart=True).documents
     from .jsonl import write_jsonl
 
     return write_jsonl(documents, destination)

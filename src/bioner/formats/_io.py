@@ -7,11 +7,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, TextIO, Union, cast
+from typing import BinaryIO, TextIO, cast
 
 from ..errors import BionerError, InputError
 
-Source = Union[str, Path, BinaryIO, TextIO]
+Source = str | Path | BinaryIO | TextIO
 
 SNIFF_BYTES = 65536
 """How much of a file or of stdin is read ahead to tell its format (`formats.sniff_format`)."""
@@ -39,10 +39,10 @@ def iter_lines(source: Source) -> Iterator[tuple[int, str]]:
             yield from _decode(handle, name)
         return
     if isinstance(source, io.TextIOBase) or hasattr(source, "encoding"):
-        for number, line in enumerate(source, start=1):  # type: ignore[arg-type]
+        for number, line in enumerate(cast(TextIO, source), start=1):
             yield number, line.rstrip("\r\n")
         return
-    yield from _decode(source, name)  # type: ignore[arg-type]
+    yield from _decode(source, name)
 
 
 def open_input(path: str | Path) -> BinaryIO:

@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 import bioc
 from bioc import biocjson, biocxml
@@ -100,9 +100,9 @@ def _xml_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
         else:
             handle = open_input(source)
     elif hasattr(source, "encoding"):  # a text stream: lxml wants bytes
-        handle = io.BytesIO(source.read().encode("utf-8"))  # type: ignore[union-attr]
+        handle = io.BytesIO(cast(TextIO, source).read().encode("utf-8"))
     else:
-        handle = source  # type: ignore[assignment]
+        handle = source
     try:
         reader = biocxml.BioCXMLDocumentReader(handle)
         yield from reader
