@@ -445,3 +445,9 @@ def test_a_lone_carriage_return_round_trips_through_pubtator_and_evaluate(model_
                                         "--json", str(tmp_path / "s.json")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "s.json").read_text())["strict"]["Chemical"]["tp"] == 1
+
+
+def test_annotated_looking_txt_is_read_as_pubtator_not_tagged_as_markup(model_dir, tmp_path):
+    source = tmp_path / "export.txt"
+    source.write_text("# exported from PubTator\n" + PUBTATOR)
+    one_error_line(run(str(source), "-m", str(model_dir)), f"{source}:1: expected 'ID|t|title'")
