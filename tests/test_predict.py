@@ -537,12 +537,15 @@ def test_the_output_file_gets_ordinary_permissions_not_a_temporary_files(model_d
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 
-def test_output_may_replace_the_input_file_it_is_read_from(model_dir, tmp_path):
-    from bioner.formats.pubtator import read_pubtator
-
+def test_output_over_the_input_file_is_refused_before_tagging(model_dir, tmp_path):
     path = write(tmp_path / "data.pubtator", PUBTATOR_GOLD)
-    predict(path, path, model=str(model_dir))
-    assert [m.text for m in read_pubtator(path)[0].mentions] == ["Ketamine", "depression", "Glutamate", "mood disorders"]
+    with pytest.raises(BionerError, match="--output would write over the input"):
+        predict(path, path, model=str(model_dir))
+    (tmp_path / "alias.pubtator").symlink_to(path)
+    with pytest.raises(BionerError, match="--output would write over the input"):
+        predict(path, tmp_path / "alias.pubtator", model=str(model_dir))
+    assert path.read_text() == PUBTATOR_GOLD
+
 
 
 def test_iob_output_reads_back_with_the_predicted_mentions_and_documents(model_dir, tmp_path):

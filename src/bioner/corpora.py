@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -158,12 +157,6 @@ class CorpusInfo:
     @property
     def splits(self) -> list[str]:
         return list(self.paths)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _say(message: str) -> None:
@@ -376,11 +369,11 @@ class _Staging:
         return self
 
     def new(self, name: str) -> Path:
-        handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.destination)
-        os.close(handle)
-        os.chmod(path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file ordinary permissions
-        self.temporaries.append(Path(path))
-        return Path(path)
+        from .atomic import create_temporary
+
+        path = create_temporary(self.destination / name, suffix=".part")
+        self.temporaries.append(path)
+        return path
 
     def discard(self, path: Path) -> None:
         path.unlink(missing_ok=True)

@@ -256,4 +256,6 @@ def write_reports(reports: Sequence[PartReport], path: Path, lexicon_sizes: Mapp
     if lexicon_sizes is not None:
         payload["lexicon"] = dict(lexicon_sizes)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    from .atomic import write_text
+
+    write_text(path, json.dumps(payload, indent=2) + "\n", "--report")

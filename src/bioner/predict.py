@@ -15,14 +15,13 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, TextIO, cast
 
 from .document import Document
 from .errors import BionerError, InputProblem
@@ -53,7 +52,6 @@ _OUTPUT_EXTENSIONS = {
 }
 
 STDIN = "-"
-_SNIFF_BYTES = 64 * 1024
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -189,9 +187,11 @@ class _PeekedStream(io.RawIOBase):
         super().__init__()
         self._stream = stream
         self.name = name
+        from .formats import SNIFF_BYTES
+
         head = b""
-        while len(head) < _SNIFF_BYTES:
-            chunk = stream.read(_SNIFF_BYTES - len(head))
+        while len(head) < SNIFF_BYTES:
+            chunk = stream.read(SNIFF_BYTES - len(head))
             if not chunk:
                 break
             head += chunk
@@ -297,6 +297,7 @@ def predict(
         raise BionerError(f"--batch-size must be at least 1, found {batch_size}")
     if n_process < 1 and n_process != -1:
         raise BionerError(f"--n-process must be at least 1 (or -1 for every core), found {n_process}")
+    _check_paths(input, output)
     resolved = None if nlp is not None else resolve_model(str(model) if model else None, cwd)
     plan = plan_input(input, input_format=input_format, stdin=stdin)
     fmt = output_format or default_output_format(plan, output)
@@ -325,6 +326,15 @@ def predict(
     _write(counted, output, fmt, title=plan.name)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _check_paths(input: str | Path, output: str | Path | None) -> None:
+    """Before the model loads: the output must be writable and must not be the input."""
+    from .atomic import check_distinct, check_output
+
+    if output is not None:
+        check_output(output, "--output")
+        check_distinct([input], [("--output", output)])
 
 
 def _peek_empty(documents: Iterator[Document]) -> tuple[bool, Iterator[Document]]:
@@ -358,26 +368,13 @@ def _write(documents: Iterable[Document], output: str | Path | None, fmt: str, *
     """Write to stdout, or to a temporary file renamed to `output` once everything is written."""
     if output is None or str(output) == "-":
         return _write_to(documents, "-", fmt, title=title)
-    destination = Path(output)
-    if destination.is_dir():
-        raise BionerError(f"{destination}: is a folder; give -o a file name (such as tagged.jsonl)")
-    if not destination.parent.is_dir():
-        raise BionerError(f"{destination}: the folder {destination.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
-    os.close(handle)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
-    try:
-        count = _write_to(documents, temporary, fmt, title=title)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+    from .atomic import atomic_open
+
+    with atomic_open(output, make_parents=False) as handle:
+        return _write_to(documents, cast(TextIO, handle), fmt, title=title)
 
 
-def _write_to(documents: Iterable[Document], destination: str, fmt: str, *, title: str) -> int:
+def _write_to(documents: Iterable[Document], destination: str | TextIO, fmt: str, *, title: str) -> int:
     if fmt == HTML:
         from .html_view import write_html
 

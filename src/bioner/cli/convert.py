@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -32,18 +31,24 @@ def convert_command(
     packaged models use). A mention off token boundaries is snapped to the enclosing tokens
     ('expanded'); one overlapping a mention already placed is 'dropped'. Every mention is
     accounted for: aligned + expanded + dropped + filtered = mentions.
+
+    Nothing is written, and the error says why, for plain text (convert needs annotations), empty
+    input, a file given twice, a document id seen twice, or --labels that keep no mention or differ
+    from the corpus's labels only in case. Outputs must not be inputs or each other; each is
+    written to a temporary file and renamed, so a stopped run leaves the old file whole.
     """
     reports = convert_files(
         [str(p) for p in inputs],
         str(output),
         format=format_choice(format, FORMATS, "--format"),
         label_map=parse_label_map(label_map),
-        labels=[label.strip() for label in labels.split(",") if label.strip()] if labels else None,
+        labels=[label.strip() for label in labels.split(",") if label.strip()] if labels is not None else None,
         lenient=lenient,
         dev_output=str(dev_output) if dev_output else None,
         progress=sys.stderr.isatty(),
         dev_fraction=dev_fraction,
         seed=seed,
+        report_path=str(report_path) if report_path else None,
     )
     for report in reports:
         typer.echo(format_report_table(report), err=True)
@@ -52,7 +57,4 @@ def convert_command(
     written = [str(output)] + ([str(dev_output)] if dev_output else [])
     typer.echo(f"wrote {', '.join(written)}", err=True)
     if report_path:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"splits": {report.split: report.to_json() for report in reports}}
-        report_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         typer.echo(f"report: {report_path}", err=True)

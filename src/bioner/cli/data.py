@@ -34,6 +34,9 @@ def data_command(
 
     To use a copy you already have, set BC5CDR_DIR (NCBI_DISEASE_DIR, GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output", folder=True)
     if corpus is CorpusChoice.mesh:
         _fetch_mesh(output / "mesh")
         return

@@ -22,6 +22,10 @@ def kb_command(
     Chemicals trees and of chemical and disease supplementary concepts. NCBI disease labels
     (SpecificDisease, DiseaseClass, Modifier, CompositeMention) count as Disease.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output")
+
     from ..errors import BionerError
     from ..linking.kb import build_kb
 

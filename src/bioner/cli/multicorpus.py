@@ -25,6 +25,12 @@ def multi_corpus_command(
 
     Held out for `bioner evaluate --cross-corpus`: NCBI disease development, a fifth of the NLM-Chem articles, GNormPlus and NLM-Gene test.
     """
+    from ..atomic import check_distinct, check_output
+
+    check_output(output, "--output")
+    check_output(report, "--report")
+    check_distinct([], [("--output", output), ("--report", report)])
+
     from ..errors import BionerError
     from ..multicorpus import convert_parts, default_parts, select_parts, write_reports
     from ..tagging import load_pipeline

@@ -29,8 +29,12 @@ def package_command(
 
     Building needs the `build` package (pip install build), which fetches setuptools for an isolated build.
     """
+    from ..atomic import check_output
     from ..packaging import package_model
 
+    # Before the build, which takes minutes: a bad version or output fails at once.
+    check_output(output, "--output", folder=True)
+    check_version(version)
     paths = package_model(
         model_dir, output, name=name, version=version, evaluation=evaluation, benchmark=benchmark,
         require_evaluation=require_evaluation,
@@ -38,3 +42,15 @@ def package_command(
     for path in paths:
         typer.echo(str(path))
     typer.echo(f"pip install {paths[-1]}  then  spacy.load(\"{name}\")", err=True)
+
+
+def check_version(version: str) -> None:
+    """A PEP 440 version, as pip and setuptools want it, or one line saying what is wrong."""
+    from packaging.version import InvalidVersion, Version
+
+    from ..errors import BionerError
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise BionerError(f"--version {version!r} is not a package version (PEP 440), such as 1.0.0 or 0.2.1.dev0") from None

@@ -41,7 +41,8 @@ reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"sta
 self-contained displaCy page, one section per document) or iob (token TAB BIO tag,
 a -DOCSTART- line before each document, to train other taggers on). With -o and
 no --output-format, the extension chooses (.pubtator .jsonl .xml .json .html .iob).
-A file given with -o appears only when the run succeeds.
+A file given with -o appears only when the run succeeds (Ctrl-C or SIGTERM leave
+nothing half-written); it must not be the input. A symlink is written through.
 
 Model: --model is a pipeline folder or an installed model package. Without it:
 training/model-best under the current folder (or the newest training/*/model-best),

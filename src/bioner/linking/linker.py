@@ -116,7 +116,9 @@ def write_kb(entries: Iterable[tuple[str, str, str, int]], path: str | Path, *,
              sources: Sequence[str] = ()) -> None:
     rows = sorted(entries)
     payload = {"format": KB_FORMAT, "version": 1, "sources": list(sources), "entries": [list(r) for r in rows]}
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as handle:
+    from ..atomic import atomic_path
+
+    with atomic_path(path) as temporary, gzip.open(temporary, "wt", encoding="utf-8", compresslevel=6) as handle:
         json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
 
 
