@@ -252,3 +252,127 @@ def test_whole_text_keeps_everything():
     content = whole_text(PUBMED_PAGE)
     assert [(r.start, r.end) for r in content.regions] == [(0, len(PUBMED_PAGE))]
     assert whole_text("  \n").regions == []
+
+
+# --- ner-predict tags the content only ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_nlp():
+    from tiny_ner import train_tiny_ner
+
+    return train_tiny_ner()
+
+
+@pytest.fixture(scope="module")
+def ruler_nlp():
+    import spacy
+
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([{"label": "Chemical", "pattern": p} for p in ("ketamine", "DOI")]
+                       + [{"label": "Disease", "pattern": p} for p in ("depression", "mood disorders", "Monteggia")])
+    return nlp
+
+
+def tag_jsonl(nlp, path: Path, tmp_path: Path, **options) -> dict:
+    import json
+
+    from bioner.predict import predict
+
+    output = tmp_path / f"{path.stem}.jsonl"
+    predict(path, output, nlp=nlp, **options)
+    (record,) = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    return record
+
+
+def test_abstract_in_the_saved_pubmed_page_gets_the_entities_it_gets_on_its_own(tiny_nlp, tmp_path):
+    page = EXAMPLES / "pubmed-page-kavalali-2024.txt"
+    text = page.read_text(encoding="utf-8")
+    region = find_content(text).regions[1]
+    alone = tmp_path / "abstract.txt"
+    alone.write_text(text[region.start:region.end], encoding="utf-8")
+
+    in_page = tag_jsonl(tiny_nlp, page, tmp_path)
+    on_its_own = tag_jsonl(tiny_nlp, alone, tmp_path)
+
+    from_page = [(e["start"] - region.start, e["end"] - region.start, e["label"]) for e in in_page["entities"]
+                 if region.start <= e["start"] < region.end]
+    assert on_its_own["entities"]  # the model finds something in the abstract
+    assert from_page == [(e["start"], e["end"], e["label"]) for e in on_its_own["entities"]]
+
+
+def test_predict_reports_no_entity_in_skipped_parts_and_offsets_into_the_original_file(ruler_nlp, tmp_path):
+    page = EXAMPLES / "pubmed-page-kavalali-2024.txt"
+    text = page.read_text(encoding="utf-8")
+    record = tag_jsonl(ruler_nlp, page, tmp_path)
+    content = find_content(text)
+    assert record["text"] == text.rstrip("\n")
+    assert record["entities"]
+    for entity in record["entities"]:
+        assert text[entity["start"]:entity["end"]] == entity["text"]
+        assert content.keeps(entity["start"], entity["end"])
+    assert {"references", "banner", "linkout"} <= {s["reason"] for s in record["skipped"]}
+    assert not any(e["text"] in ("DOI", "Monteggia") for e in record["entities"])
+
+
+def test_keep_boilerplate_tags_the_whole_text(ruler_nlp, tmp_path):
+    page = EXAMPLES / "pubmed-page-kavalali-2024.txt"
+    record = tag_jsonl(ruler_nlp, page, tmp_path, keep_boilerplate=True)
+    assert "skipped" not in record
+    assert {"DOI", "Monteggia"} <= {e["text"] for e in record["entities"]}
+
+
+def test_content_regions_are_not_applied_to_annotated_formats(ruler_nlp, tmp_path):
+    pubtator = tmp_path / "doc.pubtator"
+    pubtator.write_text("1|t|Berman RM, Cappiello A (2000) Ketamine. Biol Psychiatry 47:351–354 - DOI - PubMed\n"
+                        "1|a|Ketamine for depression.\n\n", encoding="utf-8")
+    from bioner.predict import predict
+
+    output = tmp_path / "out.jsonl"
+    predict(pubtator, output, nlp=ruler_nlp, output_format="jsonl")
+    import json
+
+    record = json.loads(output.read_text(encoding="utf-8"))
+    assert "DOI" in {e["text"] for e in record["entities"]}  # PubTator text is scored whole
+    assert "skipped" not in record
+
+
+def test_summary_counts_the_skipped_parts(ruler_nlp, tmp_path):
+    from bioner.predict import predict
+
+    summary = predict(EXAMPLES / "pubmed-page-kavalali-2024.txt", tmp_path / "out.jsonl", nlp=ruler_nlp)
+    assert summary.skipped["references"] == 1 and summary.skipped["banner"] >= 1
+    assert "--keep-boilerplate" in summary.format()
+    assert summary.to_dict()["skipped"]["references"] == 1
+
+
+def test_ner_predict_keep_boilerplate_flag_and_skipped_summary_on_stderr(ruler_nlp, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from bioner.cli.predict import app
+
+    model = tmp_path / "model"
+    ruler_nlp.to_disk(model)
+    page = str(EXAMPLES / "pubmed-page-kavalali-2024.txt")
+    runner = CliRunner()
+    default = runner.invoke(app, [page, "-m", str(model)])
+    everything = runner.invoke(app, [page, "-m", str(model), "--keep-boilerplate"])
+    assert default.exit_code == 0 and everything.exit_code == 0
+    assert "skipped (not tagged)" in default.stderr and "references 1" in default.stderr
+    assert "skipped" not in everything.stderr
+    texts = {e["text"] for e in json.loads(default.stdout)["entities"]}
+    all_texts = {e["text"] for e in json.loads(everything.stdout)["entities"]}
+    assert "Monteggia" not in texts and "Monteggia" in all_texts
+
+
+def test_a_pdf_is_refused_with_what_to_use_instead(ruler_nlp, tmp_path):
+    from bioner.errors import BionerError
+    from bioner.predict import predict
+
+    pdf = tmp_path / "paper.txt"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    with pytest.raises(BionerError, match="pdftotext"):
+        predict(pdf, tmp_path / "out.jsonl", nlp=ruler_nlp)

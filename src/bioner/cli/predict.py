@@ -37,6 +37,21 @@ tagged as one text, title + " " + abstract, the offsets the BioCreative scorer a
 are replaced by the model's, not merged.
 
 \b
+Text as people bring it: in text input only the content is tagged. A saved PubMed
+page keeps its title, abstract and keywords (not the banner, authors, affiliations,
+"Similar articles", references or "LinkOut"); in any text, reference lists, DOI and
+URL lines, author lists, affiliations, citation lines, menus, share buttons, footers
+and disclaimers are skipped, and no entity is reported in a URL, DOI or (Author, 2020)
+citation inside a sentence. Offsets stay those of the whole file; the summary counts
+the skipped parts and JSONL lists them ("skipped": [{"start", "end", "reason"}]).
+--keep-boilerplate tags everything. Long documents (full-text papers) are tagged
+paragraph by paragraph, in bounded memory.
+
+\b
+PDF is not read: convert it to text first (pdftotext -layout paper.pdf paper.txt,
+from poppler-utils; or GROBID for a paper's structure) and tag the .txt.
+
+\b
 Output: pubtator (the default for PubTator input; the BioCreative V CDR scorer
 reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"start",
 "end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, or html (a
@@ -77,6 +92,7 @@ def predict_command(
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
     lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed annotation in the input with a warning instead of failing (input annotations are replaced by the model's anyway)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr; errors only."),
+    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help="Text input: tag everything, banners, menus and reference lists included (default: the content only)."),
     id_prefix: str = typer.Option("", "--id-prefix", help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).", show_default=False),
 ) -> None:
     from ..errors import InputProblem
@@ -108,6 +124,7 @@ def predict_command(
         progress=not quiet and sys.stderr.isatty(),
         on_model=announce,
         id_prefix=id_prefix,
+        keep_boilerplate=keep_boilerplate,
     )
     for problem in problems:
         typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)
