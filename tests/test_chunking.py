@@ -94,3 +94,34 @@ def test_documents_before_and_after_a_long_one_keep_their_order_and_mentions(tin
     single = [(m.start, m.end, m.label) for m in results[0].mentions]
     assert [(m.start, m.end, m.label) for m in results[3].mentions] == single
     assert [(m.start, m.end, m.label) for m in results[2].mentions if m.end <= len(PARAGRAPH)] == single
+
+
+def test_split_cuts_a_short_region_into_paragraphs_and_false_keeps_a_long_one_whole():
+    text = f"{PARAGRAPH}\n\n{PARAGRAPH}"
+    assert pieces(text, chunk_spans(text, max_chars=10_000, split=True)) == [PARAGRAPH, PARAGRAPH]
+    assert chunk_spans(text, max_chars=10, split=False) == [(0, len(text))]
+
+
+def test_every_region_of_a_long_document_is_tagged_by_paragraph(tiny_nlp):
+    from bioner.content import find_content
+
+    body = "\n\n".join(f"Case {i}: {PARAGRAPH}" for i in range(3))
+    text = f"{body}\n\nReferences\n\n1. Berman RM, Anand A (2000) Ketamine. Biol Psychiatry 47:351–354\n\n{body}"
+    document = Document.from_text("long", text)
+    document.content = find_content(text)
+    seen: list[str] = []
+    original_pipe = tiny_nlp.pipe
+
+    def spying_pipe(items, **kwargs):
+        def record(pairs):
+            for piece, context in pairs:
+                seen.append(piece)
+                yield piece, context
+        return original_pipe(record(items) if kwargs.get("as_tuples") else items, **kwargs)
+
+    tiny_nlp.pipe = spying_pipe
+    try:
+        list(tag_documents(tiny_nlp, [document], max_chars=len(text) - 1))
+    finally:
+        del tiny_nlp.pipe
+    assert seen == [f"Case {i}: {PARAGRAPH}" for i in range(3)] * 2

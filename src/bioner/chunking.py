@@ -8,7 +8,7 @@ cutting at paragraph boundaries loses nothing: a long text gets the entities its
 when tagged one by one.
 
 `chunk_spans` leaves a text of at most `max_chars` characters whole (what `ner-predict` always
-did), and cuts a longer one at blank lines into paragraphs; a paragraph still longer is cut
+did), and cuts a longer one (or a region of a longer document) at blank lines into paragraphs; a paragraph still longer is cut
 between lines (packed up to `max_chars`, so that hard-wrapped text keeps its sentences), a line
 still longer between sentences (packed likewise), a sentence still longer at a space. Pieces are
 returned as offsets into the text, whitespace at their edges left out.
@@ -29,12 +29,19 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-
 
 
 def chunk_spans(text: str, start: int = 0, end: int | None = None,
-                max_chars: int = DEFAULT_MAX_CHARS) -> list[tuple[int, int]]:
-    """The pieces of `text[start:end]` to tag, as (start, end) offsets into `text`."""
+                max_chars: int = DEFAULT_MAX_CHARS, *, split: bool | None = None) -> list[tuple[int, int]]:
+    """The pieces of `text[start:end]` to tag, as (start, end) offsets into `text`.
+
+    `split` cuts into paragraphs even within `max_chars` (True) or never (False: one piece);
+    None cuts only a span longer than `max_chars`. A region of a long document is cut with
+    `split=True`, so that all of the document is tagged paragraph by paragraph.
+    """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, found {max_chars}")
     end = len(text) if end is None else end
-    if end - start <= max_chars:
+    if split is None:
+        split = end - start > max_chars
+    if not split:
         return [(start, end)] if start < end else []
     spans: list[tuple[int, int]] = []
     for p_start, p_end in _split(text, start, end, _PARAGRAPH_BREAK):

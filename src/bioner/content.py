@@ -330,7 +330,8 @@ def _classify_text(lines: list[_Line]) -> None:
             line.reason, section = "related-links", "related-links"
             continue
         if section is not None:
-            if _is_prose(line.text) and not _is_reference(line.text) or _CONTENT_HEADINGS.match(line.text):
+            if _CONTENT_HEADINGS.match(line.text) or not _is_reference(line.text) and (
+                    _is_prose(line.text) or _is_title(line.text)):
                 section = None
             else:
                 line.reason = section
@@ -439,6 +440,11 @@ def _is_prose(text: str) -> bool:
     """A paragraph of running text: many words and sentence punctuation, or very many words."""
     words = len(text.split())
     return words >= 25 or (words >= 12 and text.endswith((".", "?", "!", '."', ".”")))
+
+
+def _is_title(text: str) -> bool:
+    """A title-like line after a list: eight words or more, no year, no closing full stop."""
+    return len(text.split()) >= 8 and not _YEAR_RE.search(text) and not text.endswith(".")
 
 
 def _is_heading(text: str) -> bool:

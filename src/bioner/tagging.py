@@ -51,10 +51,10 @@ def tag_documents(
     A mention's identifier is the linker's `ent.kb_id_` (empty without a linker), each id of a
     composite prefixed with `id_prefix` (`MESH:` as PubTator3 writes them); `-1` is kept bare.
 
-    Only the regions of `document.content` are tagged (all the text when it is None), each cut
-    into pieces of at most `max_chars` characters at paragraph, line or sentence boundaries
-    (`bioner.chunking`); every piece is its own Doc, so memory is that of a batch of pieces
-    however long a document is. No entity is reported inside a skipped span of a region.
+    Only the regions of `document.content` are tagged (all the text when it is None). A document
+    longer than `max_chars` characters is tagged paragraph by paragraph (paragraphs longer than
+    that cut at line or sentence boundaries, `bioner.chunking`); every piece is its own Doc, so
+    memory is that of a batch of pieces however long a document is. No entity is reported inside a skipped span of a region.
     """
     pending: deque[Document] = deque()
 
@@ -62,8 +62,9 @@ def tag_documents(
         for document in items:
             text = document.text
             content = document.content if document.content is not None else whole_text(text)
+            split = len(text) > max_chars  # a long document: every region paragraph by paragraph
             spans = [piece for region in content.regions
-                     for piece in chunk_spans(text, region.start, region.end, max_chars)] or [(0, 0)]
+                     for piece in chunk_spans(text, region.start, region.end, max_chars, split=split)] or [(0, 0)]
             inline = [s for s in content.skipped if s.inline]
             pending.append(document)
             for number, (start, end) in enumerate(spans):

@@ -1,0 +1,130 @@
+#!/usr/bin/env python
+"""Peak memory and speed of `ner-predict` on one long text, against the same text as short documents.
+
+Builds a text of about --size bytes from the NLM-Chem passages (the 50 full-text articles joined
+back in passage order, paragraphs separated by blank lines, articles one after another, repeated
+if needed), writes it as one .txt file and as JSONL with one paragraph a line, and runs
+`bioner.predict.predict` on each in a fresh process (so each peak is its own), pinned to one core:
+
+- `long`: the .txt file, one document, tagged as `ner-predict` does (content regions, pieces of at
+  most --max-chars characters);
+- `short`: the same paragraphs as separate JSONL documents;
+- `unchunked` (with --unchunked): the .txt file as one spaCy Doc, as before chunking (needs GBs).
+
+    python scripts/bench_long_text.py --model training/model-best [--size 1100000] [--unchunked]
+
+Words are whitespace-separated; time is reading, tagging and writing (not loading the model);
+peak RSS is the process's maximum resident set size, model included.
+"""
+
+from __future__ import annotations
+
+import os
+
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from collections import OrderedDict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NLM_CHEM = ROOT.parent / "shared" / "data" / "nlm-chem" / "NLMchem_Test.passages.PubTator"
+
+
+def build_articles(passages: Path) -> list[list[str]]:
+    """The NLM-Chem articles as lists of paragraphs (passage ids are PMID-N, in order)."""
+    from bioner.formats.pubtator import iter_pubtator
+
+    articles: OrderedDict[str, list[tuple[int, str]]] = OrderedDict()
+    for document in iter_pubtator(passages):
+        pmid, _, number = document.id.rpartition("-")
+        text = document.text.strip()
+        if text:
+            articles.setdefault(pmid, []).append((int(number), text))
+    return [[text for _, text in sorted(paragraphs)] for paragraphs in articles.values()]
+
+
+def build_inputs(folder: Path, size: int, passages: Path) -> tuple[Path, Path]:
+    """`long.txt` (one text of about `size` bytes) and `short.jsonl` (its paragraphs, one a line)."""
+    articles = build_articles(passages)
+    paragraphs: list[str] = []
+    length = 0
+    while length < size:
+        for article in articles:
+            for paragraph in article:
+                paragraphs.append(paragraph)
+                length += len(paragraph.encode("utf-8")) + 2
+                if length >= size:
+                    break
+            if length >= size:
+                break
+    long_path, short_path = folder / "long.txt", folder / "short.jsonl"
+    long_path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    with short_path.open("w", encoding="utf-8") as handle:
+        for number, paragraph in enumerate(paragraphs, start=1):
+            handle.write(json.dumps({"id": f"p{number}", "text": paragraph}, ensure_ascii=False) + "\n")
+    return long_path, short_path
+
+
+CHILD = """
+import json, os, resource, sys
+os.sched_setaffinity(0, {int(sys.argv[5])})
+from bioner.predict import predict
+from bioner.tagging import load_pipeline
+nlp = load_pipeline(sys.argv[1])
+after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+summary = predict(sys.argv[2], sys.argv[3], nlp=nlp, max_chars=int(sys.argv[4]))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({**summary.to_dict(), "model_loaded_mb": round(after_load / 1024), "peak_rss_mb": round(peak / 1024)}))
+"""
+
+
+def run(model: str, source: Path, output: Path, max_chars: int, core: int) -> dict:
+    result = subprocess.run([sys.executable, "-c", CHILD, model, str(source), str(output), str(max_chars), str(core)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"tagging {source} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", required=True, help="pipeline directory or installed package name")
+    parser.add_argument("--size", type=int, default=1_100_000, help="bytes of text in the long document")
+    parser.add_argument("--passages", type=Path, default=NLM_CHEM, help="NLM-Chem passages (PubTator)")
+    parser.add_argument("--max-chars", type=int, default=None, help="longest piece tagged as one Doc")
+    parser.add_argument("--unchunked", action="store_true", help="also tag the long text as one Doc (GBs)")
+    parser.add_argument("--core", type=int, default=0, help="CPU core to pin to")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    from bioner.chunking import DEFAULT_MAX_CHARS
+
+    max_chars = args.max_chars or DEFAULT_MAX_CHARS
+    rows = {}
+    with tempfile.TemporaryDirectory() as folder:
+        long_path, short_path = build_inputs(Path(folder), args.size, args.passages)
+        size = long_path.stat().st_size
+        runs = [("long", long_path, max_chars), ("short", short_path, max_chars)]
+        if args.unchunked:
+            runs.append(("unchunked", long_path, 10**9))
+        for name, source, limit in runs:
+            rows[name] = run(args.model, source, Path(folder) / f"{name}.jsonl", limit, args.core)
+            row = rows[name]
+            print(f"{name:>9}: {row['documents']:,} documents, {row['words']:,} words, "
+                  f"{row['words_per_second']:,.0f} words/s, peak RSS {row['peak_rss_mb']:,} MB "
+                  f"(model loaded: {row['model_loaded_mb']:,} MB), entities {sum(row['entities'].values()):,}",
+                  flush=True)
+    report = {"model": args.model, "bytes": size, "max_chars": max_chars, "runs": rows}
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
