@@ -48,6 +48,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .formats.html import SourceMap
 
 # --- results --------------------------------------------------------------------------------
 
@@ -83,6 +87,8 @@ class Content:
     skipped: list[Skip] = field(default_factory=list)
     page: str = "text"
     """What the text was recognised as: `pubmed-page` or `text`."""
+    source: SourceMap | None = None
+    """For text extracted from HTML: the page's own text and the map into it (`formats.html`)."""
 
     def keeps(self, start: int, end: int) -> bool:
         """Whether an entity at [start, end) lies in a region and outside every skipped span."""
@@ -139,7 +145,7 @@ _YEAR = r"(?:19|20)\d\d[a-z]?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _SURNAME = r"[A-Z][A-Za-zÀ-ÿ'’\-]+"
 _INITIALS = r"(?:[A-Z]{1,3}|(?:[A-Z]\.[ -]?){1,3})"
-_NUMBERING = re.compile(r"^(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)])\s*(?:\d{1,4}\.\s+)?")
+_NUMBERING = re.compile(r"^(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]|[-•*·])\s*(?:\d{1,4}\.\s+)?")
 _AUTHOR_START = re.compile(
     rf"^(?:{_SURNAME} ){{0,2}}{_SURNAME},? {_INITIALS}(?: Jr\.?| Sr\.?| I{{2,3}})?(?:,|;| and | & | et al)"
 )

@@ -159,7 +159,7 @@ def plan_input(
     return InputPlan(str(path), [(path, input_format or detect_format(path))])
 
 
-CONTENT_FORMATS = ("text",)
+CONTENT_FORMATS = ("text", "html")
 """Input formats whose documents are text as people bring it: only their content is tagged."""
 
 
@@ -181,16 +181,24 @@ def iter_input_documents(
     """Stream the documents of every source in the plan, in order.
 
     With `find_content`, a document of a text source carries its content regions and skipped
-    parts (`bioner.content.find_content`), so that only the content is tagged.
+    parts (`bioner.content.find_content`), so that only the content is tagged; an HTML page is
+    its article text. Without, a text is all content and an HTML page is all its visible text.
     """
     from .content import find_content as detect
     from .formats import read_documents
 
     for source, fmt in plan.sources:
         for document in read_documents(source, fmt, lenient=lenient, problems=problems, lines=lines):
-            if find_content and fmt in CONTENT_FORMATS and document.content is None:
-                document.content = detect(document.text)
-            yield document
+            if fmt not in CONTENT_FORMATS:
+                yield document
+            elif not find_content:  # everything: for a web page, all of its visible text
+                source_map = document.content.source if document.content is not None else None
+                yield Document.from_text(document.id, source_map.text) if source_map is not None \
+                    else Document.from_text(document.id, document.text)
+            else:
+                if document.content is None:
+                    document.content = detect(document.text)
+                yield document
 
 
 def default_output_format(plan: InputPlan, output: str | Path | None) -> str:
