@@ -8,10 +8,15 @@ if needed), writes it as one .txt file and as JSONL with one paragraph a line, a
 
 - `long`: the .txt file, one document, tagged as `ner-predict` does (content regions, pieces of at
   most --max-chars characters);
-- `short`: the same paragraphs as separate JSONL documents;
+- `long-all`: the same with `--keep-boilerplate` (every paragraph tagged);
+- `short`: the same paragraphs as separate JSONL documents; `long-all` must find exactly their
+  entities at the same offsets, which the script checks and reports;
 - `unchunked` (with --unchunked): the .txt file as one spaCy Doc, as before chunking (needs GBs).
 
     python scripts/bench_long_text.py --model training/model-best [--size 1100000] [--unchunked]
+
+`--components` instead runs the long text as one Doc through each pipeline component in turn
+and prints the peak memory after each: where the memory of one giant Doc goes.
 
 Words are whitespace-separated; time is reading, tagging and writing (not loading the model);
 peak RSS is the process's maximum resident set size, model included.
@@ -78,18 +83,53 @@ from bioner.predict import predict
 from bioner.tagging import load_pipeline
 nlp = load_pipeline(sys.argv[1])
 after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-summary = predict(sys.argv[2], sys.argv[3], nlp=nlp, max_chars=int(sys.argv[4]))
+summary = predict(sys.argv[2], sys.argv[3], nlp=nlp, max_chars=int(sys.argv[4]), keep_boilerplate=sys.argv[6] == "1")
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({**summary.to_dict(), "model_loaded_mb": round(after_load / 1024), "peak_rss_mb": round(peak / 1024)}))
 """
 
 
-def run(model: str, source: Path, output: Path, max_chars: int, core: int) -> dict:
-    result = subprocess.run([sys.executable, "-c", CHILD, model, str(source), str(output), str(max_chars), str(core)],
-                            capture_output=True, text=True)
+COMPONENTS = """
+import os, sys, time
+os.sched_setaffinity(0, {int(sys.argv[3])})
+from pathlib import Path
+from bioner.tagging import load_pipeline
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM"):
+            return round(int(line.split()[1]) / 1024)
+nlp = load_pipeline(sys.argv[1])
+print(f"model loaded: peak {peak_mb():,} MB", flush=True)
+text = Path(sys.argv[2]).read_text(encoding="utf-8")
+nlp.max_length = len(text) + 1
+started = time.perf_counter()
+doc = nlp.make_doc(text)
+print(f"tokenizer: {len(doc):,} tokens, peak {peak_mb():,} MB, {time.perf_counter() - started:.1f}s", flush=True)
+for name, component in nlp.pipeline:
+    started = time.perf_counter()
+    doc = component(doc)
+    print(f"{name}: peak {peak_mb():,} MB, {time.perf_counter() - started:.1f}s", flush=True)
+"""
+
+
+def run(model: str, source: Path, output: Path, max_chars: int, core: int, keep_boilerplate: bool = False) -> dict:
+    result = subprocess.run([sys.executable, "-c", CHILD, model, str(source), str(output), str(max_chars), str(core),
+                             "1" if keep_boilerplate else "0"], capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"tagging {source} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def same_entities(long_output: Path, short_output: Path) -> bool:
+    """Whether the long text's entities are the paragraphs' entities, offsets shifted."""
+    (long,) = [json.loads(line) for line in long_output.read_text(encoding="utf-8").splitlines()]
+    text, expected, position = long["text"], set(), 0
+    for line in short_output.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        start = text.index(record["text"], position)
+        position = start + len(record["text"])
+        expected |= {(start + e["start"], start + e["end"], e["label"]) for e in record["entities"]}
+    return expected == {(e["start"], e["end"], e["label"]) for e in long["entities"]}
 
 
 def main() -> int:
@@ -99,6 +139,7 @@ def main() -> int:
     parser.add_argument("--passages", type=Path, default=NLM_CHEM, help="NLM-Chem passages (PubTator)")
     parser.add_argument("--max-chars", type=int, default=None, help="longest piece tagged as one Doc")
     parser.add_argument("--unchunked", action="store_true", help="also tag the long text as one Doc (GBs)")
+    parser.add_argument("--components", action="store_true", help="peak memory of each component on one Doc")
     parser.add_argument("--core", type=int, default=0, help="CPU core to pin to")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
@@ -110,17 +151,25 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         long_path, short_path = build_inputs(Path(folder), args.size, args.passages)
         size = long_path.stat().st_size
-        runs = [("long", long_path, max_chars), ("short", short_path, max_chars)]
+        if args.components:
+            print(f"{size:,} bytes as one Doc:", flush=True)
+            subprocess.run([sys.executable, "-c", COMPONENTS, args.model, str(long_path), str(args.core)], check=True)
+            return 0
+        runs = [("long", long_path, max_chars, False), ("long-all", long_path, max_chars, True),
+                ("short", short_path, max_chars, False)]
         if args.unchunked:
-            runs.append(("unchunked", long_path, 10**9))
-        for name, source, limit in runs:
-            rows[name] = run(args.model, source, Path(folder) / f"{name}.jsonl", limit, args.core)
+            runs.append(("unchunked", long_path, 10**9, False))
+        for name, source, limit, keep in runs:
+            rows[name] = run(args.model, source, Path(folder) / f"{name}.jsonl", limit, args.core, keep)
             row = rows[name]
             print(f"{name:>9}: {row['documents']:,} documents, {row['words']:,} words, "
                   f"{row['words_per_second']:,.0f} words/s, peak RSS {row['peak_rss_mb']:,} MB "
                   f"(model loaded: {row['model_loaded_mb']:,} MB), entities {sum(row['entities'].values()):,}",
                   flush=True)
-    report = {"model": args.model, "bytes": size, "max_chars": max_chars, "runs": rows}
+        same = same_entities(Path(folder) / "long-all.jsonl", Path(folder) / "short.jsonl")
+        print(f"long-all and short: {'the same' if same else 'DIFFERENT'} entities at the same offsets")
+    report = {"model": args.model, "bytes": size, "max_chars": max_chars, "runs": rows,
+              "long_all_equals_short": same}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
