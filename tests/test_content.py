@@ -376,3 +376,11 @@ def test_a_pdf_is_refused_with_what_to_use_instead(ruler_nlp, tmp_path):
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     with pytest.raises(BionerError, match="pdftotext"):
         predict(pdf, tmp_path / "out.jsonl", nlp=ruler_nlp)
+
+
+def test_a_journal_named_in_a_sentence_is_a_skipped_span():
+    text = ('In an article in the April 6, 2007, issue of "CNS and Neurological Disorders Drug Targets," '
+            "researchers state that glutamate receptor blockers relieve depression.")
+    content = find_content(text)
+    assert skipped_texts(text, content, "journal", inline=True) == ['"CNS and Neurological Disorders Drug Targets,"']
+    assert region_texts(text, content) == [text]

@@ -36,8 +36,8 @@ Any text (web articles, papers, pasted abstracts). A line is skipped when it is:
 - A heading (a short line without a full stop) whose next line is skipped, is skipped with it:
   "Authors" before an affiliation, "Is This an Emergency?" before a disclaimer.
 
-Inside kept lines, URLs, DOIs and author-year citations ("(Kavalali and Monteggia, 2012)") are
-skipped spans too: the model still reads the sentence around them, but no entity is reported in
+Inside kept lines, URLs, DOIs, author-year citations ("(Kavalali and Monteggia, 2012)") and
+journal titles quoted after "issue of" / "published in" are skipped spans too: the model still reads the sentence around them, but no entity is reported in
 them. Text whose fields end in `|` (a form pasted as text) has the separators left out.
 
 The heuristics favour keeping: a line is skipped only on positive evidence, so plain abstracts,
@@ -248,6 +248,9 @@ _DISCLAIMER = re.compile(
 _INLINE_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
 _INLINE_DOI = re.compile(r"\b(?:doi\s*:\s*|DOI\s*:?\s*)?10\.\d{4,9}/[^\s<>\"]+")
 _CITED_NAME = rf"{_SURNAME}(?: (?:et al\.?|(?:and|&) {_SURNAME}))?"
+_INLINE_SOURCE = re.compile(  # a journal named in a sentence: issue of "CNS and Neurological Disorders ..."
+    r"\b(?:issue of|published in|[Jj]ournal) (?:the )?([\"“][^\"”\n]{3,150}[\"”])"
+)
 _INLINE_CITATION = re.compile(
     rf"\((?:(?:e\.g\.|see|cf\.),? )?{_CITED_NAME},? {_YEAR}(?:, \d+)?"
     rf"(?:[;,] ?(?:{_CITED_NAME},? )?{_YEAR}(?:, \d+)?)*\)"
@@ -581,10 +584,11 @@ def _inline_skips(text: str, region: Region) -> list[Skip]:
     """URLs, DOIs and author-year citations inside a kept region."""
     piece = text[region.start:region.end]
     found: list[Skip] = []
-    for reason, pattern in (("url", _INLINE_URL), ("doi", _INLINE_DOI), ("citation", _INLINE_CITATION)):
+    for reason, pattern in (("url", _INLINE_URL), ("doi", _INLINE_DOI), ("citation", _INLINE_CITATION),
+                            ("journal", _INLINE_SOURCE)):
         for match in pattern.finditer(piece):
-            start, end = match.start(), match.end()
-            if reason != "citation":
+            start, end = match.span(match.lastindex or 0)
+            if reason in ("url", "doi"):
                 while end > start and piece[end - 1] in ".,;:)]}'\"":
                     end -= 1
             if any(s.start < region.start + end and region.start + start < s.end for s in found):
