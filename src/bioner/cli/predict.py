@@ -26,15 +26,16 @@ Examples:
   ner-predict docs.jsonl --output-format jsonl            # {"id": ..., "text": ...} a line
   ner-predict paper.xml --input-format bioc --output-format bioc
   ner-predict abstract.txt --output-format html -o view.html   # a page to look at
+  ner-predict saved-page.html -o view.html                # a web page: its article, tagged
 
 \b
 Input: a file, a folder (each .txt file in it is one document, id = file name
-without .txt), or - for stdin. The format (text, pubtator, bioc, bioc-json, jsonl, iob) is
-detected from the extension and content; --input-format overrides. A text file is one
-document, or one per non-empty line with --lines. PubTator title and abstract are
-tagged as one text, title + " " + abstract, the offsets the BioCreative scorer and
-`bioner evaluate` count in. Annotations already in the input (mentions, relations)
-are replaced by the model's, not merged.
+without .txt), or - for stdin. The format (text, html, pubtator, bioc, bioc-json,
+jsonl, iob) is detected from the extension and content; --input-format overrides.
+A text file is one document, or one per non-empty line with --lines. PubTator
+title and abstract are tagged as one text, title + " " + abstract, the offsets the
+BioCreative scorer and `bioner evaluate` count in. Annotations already in the input
+(mentions, relations) are replaced by the model's, not merged.
 
 \b
 Text as people bring it: in text input only the content is tagged. A saved PubMed
@@ -44,8 +45,11 @@ URL lines, author lists, affiliations, citation lines, menus, share buttons, foo
 and disclaimers are skipped, and no entity is reported in a URL, DOI or (Author, 2020)
 citation inside a sentence. Offsets stay those of the whole file; the summary counts
 the skipped parts and JSONL lists them ("skipped": [{"start", "end", "reason"}]).
---keep-boilerplate tags everything. Long documents (full-text papers) are tagged
-paragraph by paragraph, in bounded memory.
+--keep-boilerplate tags everything. An HTML page (.html, .htm, or detected) is its
+article text, extracted with trafilatura; offsets count in that text, and the html
+output shows the entities in the page's own text (--keep-boilerplate: all visible
+text). Long documents (full-text papers) are tagged paragraph by paragraph, in
+bounded memory, with the entities their paragraphs get one by one.
 
 \b
 PDF is not read: convert it to text first (pdftotext -layout paper.pdf paper.txt,
@@ -85,7 +89,7 @@ def predict_command(
     input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    input_format: Optional[str] = typer.Option(None, "--input-format", "-i", help="text, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
+    input_format: Optional[str] = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
     output_format: Optional[str] = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json or html (default: pubtator for PubTator input, else jsonl, or from the -o extension).", show_default=False),
     lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
