@@ -18,6 +18,11 @@ if needed), writes it as one .txt file and as JSONL with one paragraph a line, a
 `--components` instead runs the long text as one Doc through each pipeline component in turn
 and prints the peak memory after each: where the memory of one giant Doc goes.
 
+`--score` instead tags the 50 NLM-Chem articles (joined back, paragraphs separated by blank lines)
+paragraph by paragraph (as `ner-predict` does) and each as one Doc, and prints strict Chemical
+precision, recall and F1 against the passages' gold: what tagging by paragraph costs.
+`--exclude bioner_abbreviations` runs without a component.
+
 Words are whitespace-separated; time is reading, tagging and writing (not loading the model);
 peak RSS is the process's maximum resident set size, model included.
 """
@@ -120,6 +125,38 @@ def run(model: str, source: Path, output: Path, max_chars: int, core: int, keep_
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def score_articles(model: str, passages: Path, exclude: list[str]) -> None:
+    """Strict Chemical P/R/F1 on the NLM-Chem articles, tagged by paragraph and whole."""
+    import spacy
+
+    from bioner.document import Document
+    from bioner.formats.pubtator import iter_pubtator
+    from bioner.tagging import tag_documents
+
+    nlp = spacy.load(model, exclude=exclude)
+    articles: OrderedDict[str, list] = OrderedDict()
+    for passage in iter_pubtator(passages):
+        pmid, _, number = passage.id.rpartition("-")
+        articles.setdefault(pmid, []).append((int(number), passage))
+    documents, gold = [], set()
+    for pmid, parts in articles.items():
+        text = ""
+        for _, passage in sorted(parts, key=lambda pair: pair[0]):
+            text += "\n\n" if text else ""
+            offset = len(text)
+            text += passage.text
+            gold |= {(pmid, offset + m.start, offset + m.end) for m in passage.mentions if m.label == "Chemical"}
+        documents.append(Document.from_text(pmid, text))
+    print(f"{len(documents)} articles, {len(gold):,} gold Chemical mentions; pipeline {nlp.pipe_names}", flush=True)
+    for name, limit in (("by paragraph", 10_000), ("whole", 10**9)):
+        predicted = {(d.id, m.start, m.end) for d in tag_documents(nlp, documents, max_chars=limit)
+                     for m in d.mentions if m.label == "Chemical"}
+        tp = len(predicted & gold)
+        p, r = tp / max(len(predicted), 1), tp / len(gold)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"{name:>12}: P {100 * p:.2f} R {100 * r:.2f} F1 {100 * f1:.2f} ({len(predicted):,} predicted)", flush=True)
+
+
 def same_entities(long_output: Path, short_output: Path) -> bool:
     """Whether the long text's entities are the paragraphs' entities, offsets shifted."""
     (long,) = [json.loads(line) for line in long_output.read_text(encoding="utf-8").splitlines()]
@@ -140,6 +177,8 @@ def main() -> int:
     parser.add_argument("--max-chars", type=int, default=None, help="longest piece tagged as one Doc")
     parser.add_argument("--unchunked", action="store_true", help="also tag the long text as one Doc (GBs)")
     parser.add_argument("--components", action="store_true", help="peak memory of each component on one Doc")
+    parser.add_argument("--score", action="store_true", help="NLM-Chem Chemical F1, by paragraph and whole")
+    parser.add_argument("--exclude", default="", help="with --score: components to leave out, comma-separated")
     parser.add_argument("--core", type=int, default=0, help="CPU core to pin to")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
@@ -147,6 +186,9 @@ def main() -> int:
     from bioner.chunking import DEFAULT_MAX_CHARS
 
     max_chars = args.max_chars or DEFAULT_MAX_CHARS
+    if args.score:
+        score_articles(args.model, args.passages, [name for name in args.exclude.split(",") if name])
+        return 0
     rows = {}
     with tempfile.TemporaryDirectory() as folder:
         long_path, short_path = build_inputs(Path(folder), args.size, args.passages)
