@@ -280,7 +280,8 @@ class PredictionSummary:
         )
         if self.skipped:
             reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.skipped.most_common())
-            text += (f"\nskipped (not tagged): {sum(self.skipped.values()):,} parts, "
+            parts = sum(self.skipped.values())
+            text += (f"\nskipped (not tagged): {parts:,} part{'s' if parts != 1 else ''}, "
                      f"{self.skipped_characters:,} characters ({reasons}); --keep-boilerplate tags them")
         return text
 
