@@ -384,3 +384,8 @@ def test_a_journal_named_in_a_sentence_is_a_skipped_span():
     content = find_content(text)
     assert skipped_texts(text, content, "journal", inline=True) == ['"CNS and Neurological Disorders Drug Targets,"']
     assert region_texts(text, content) == [text]
+
+
+def test_a_numbered_finding_with_a_year_and_a_colon_is_not_a_reference():
+    text = "1. In 2019: 12 of 20 patients given ketamine remitted from depression within a week.\n"
+    assert region_texts(text, find_content(text)) == [text.strip()]

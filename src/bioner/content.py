@@ -150,7 +150,7 @@ _AUTHOR_START = re.compile(
     rf"^(?:{_SURNAME} ){{0,2}}{_SURNAME},? {_INITIALS}(?: Jr\.?| Sr\.?| I{{2,3}})?(?:,|;| and | & | et al)"
 )
 _VOLUME_PAGES = re.compile(
-    r"\b\d{1,5}\s*(?:\(\s*[\w–-]+\s*\))?\s*:\s*e?\d+(?:\s*[-–]\s*\d+)?"  # 47:351–354, 47(4):351
+    r"\b\d{1,5}\s*(?:\(\s*[\w–-]+\s*\))?:e?\d+(?:\s*[-–]\s*\d+)?"  # 47:351–354, 47(4):351 (no space)
     r"|\b\d{1,5}\s*\(\s*\d+\s*\),\s*e?\d+(?:\s*[-–]\s*\d+)?"  # 47(4), 351–354
     rf"|\b{_YEAR}\s*;\s*\d+"  # 2000;47
 )
@@ -352,10 +352,8 @@ def _classify_text(lines: list[_Line]) -> None:
                 line.reason = "footer"
                 continue
         reason = _line_reason(line.text)
-        if reason == "footer" and index < total // 2:
-            reason = None if _is_prose(line.text) else "footer"
-        elif reason == "footer":
-            footer = True
+        if reason == "footer" and index >= total // 2:
+            footer = True  # a late "©" line: the rest is footer while it is not prose
         line.reason = reason
     _skip_orphan_headings(lines)
 
@@ -412,7 +410,7 @@ def _is_reference(text: str) -> bool:
 
 def _is_author_list(text: str) -> bool:
     """Three or more personal names ("Ege T Kavalali, Lisa M Monteggia, ..."), or one and et al."""
-    if len(text) > 1500 or text.endswith((".", "?", "!")) and not text.endswith(("et al.", ".")):
+    if len(text) > 1500 or text.endswith(("?", "!")):
         return False
     body = _ET_AL.sub("", text).strip(" .,;")
     parts = [p.strip() for p in re.split(r",|;|\band\b|&", body) if p.strip()]
