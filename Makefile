@@ -26,7 +26,11 @@ TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
 # Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set).
 KB := $(TRAINING)/kb.json.gz
-KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt
+# NLM-Chem's and NCBI disease's ids add 2.2 (Chemical) and 2.6 (Disease) points of linking accuracy on
+# BC5CDR dev gold mentions (README "MeSH identifiers"); their held-out parts serve NER scores only.
+KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt \
+	$(DATA)/ncbi-disease/NCBIdevelopset_corpus.txt \
+	$(DATA)/nlm-chem/NLMchem_Test.passages.PubTator
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
 # `make data` puts in data/raw/pretrain/.
@@ -38,7 +42,7 @@ TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
 DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
 TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
 
-.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench test clean help
+.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench lint test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -53,7 +57,8 @@ $(VENV)/.installed: pyproject.toml
 
 data: $(FETCHED)  ## download (or copy from the *_DIR local copies) and verify every corpus into data/raw
 
-$(FETCHED): $(VENV)/.installed
+# Order-only on the venv: reinstalling bioner does not fetch and convert the corpora again.
+$(FETCHED): | $(VENV)/.installed
 	$(BIONER) data --corpus all --output $(DATA)
 	touch $@
 
@@ -108,6 +113,10 @@ package: setup  ## build the pip-installable model package en_bioner_bc5cdr into
 
 bench: setup  ## tagging speed (words/s, one core) and peak memory of MODEL on BC5CDR test
 	$(BIN)/python scripts/benchmark.py --model $(MODEL) --input $(TEST_FILE) --json $(TRAINING)/benchmark.json
+
+lint: setup  ## ruff (lint rules in pyproject.toml) and mypy on src/bioner
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
 
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

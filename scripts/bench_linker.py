@@ -12,17 +12,17 @@ the linker's knowledge base and after loading it (ru_maxrss, so an upper bound o
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import resource
+import statistics
+import time
+from pathlib import Path
 
+# BLAS reads these when numpy loads (bioner is imported inside main).
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import resource  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 
 def peak_mb() -> float:

@@ -161,7 +161,7 @@ def test_write_then_read_keeps_passages_mentions_and_relations(tmp_path, fmt, na
     assert write_bioc(documents, path, format=fmt) == 2
     back = read_bioc(path)  # format detected from extension or content
     assert [d.id for d in back] == ["1", "2"]
-    for a, b in zip(documents, back):
+    for a, b in zip(documents, back, strict=True):
         assert a.text == b.text
         assert [(p.kind, p.offset) for p in a.passages] == [(p.kind, p.offset) for p in b.passages]
         assert [(m.key(), m.text, m.identifier) for m in a.mentions] == [
@@ -191,3 +191,100 @@ def test_read_from_text_stream_with_explicit_format():
 def test_unknown_bioc_format_is_refused(tmp_path):
     with pytest.raises(BionerError, match="xml, json"):
         write_bioc(sample_documents(), tmp_path / "x", format="yaml")
+
+
+# --- nothing lost at the edges (issue 13) -----------------------------------------------------
+
+
+def json_collection() -> dict:
+    """A BioC JSON collection of one good document, for the tests to spoil."""
+    document = {"id": "1", "infons": {}, "passages": [
+        {"offset": 0, "infons": {"type": "title"}, "text": TITLE, "annotations": [
+            {"id": "T1", "infons": {"type": "Chemical"}, "text": "Famotidine",
+             "locations": [{"offset": 0, "length": 10}]}]},
+        {"offset": 32, "infons": {"type": "abstract"}, "text": ABSTRACT, "annotations": []},
+    ]}
+    return {"source": "test", "documents": [document]}
+
+
+@pytest.mark.parametrize("edit,position,fragment", [
+    (lambda d: d.update(id=7), "document 1", "'id' must be a string, found 7"),
+    (lambda d: d["passages"][1].update(offset="32"), "document 1 ('1'), passage 2", "'offset' must be a whole number"),
+    (lambda d: d["passages"][1].update(offset=None), "document 1 ('1'), passage 2", "'offset' must be a whole number"),
+    (lambda d: d["passages"][0].update(text=5), "document 1 ('1'), passage 1", "'text' must be a string"),
+    (lambda d: d.update(infons=None), "document 1", "'infons' must be an object, found null"),
+    (lambda d: d["passages"][0]["annotations"][0]["locations"][0].update(length="10"),
+     "document 1 ('1'), passage 1, annotation 1, location 1", "'length' must be a whole number"),
+])
+def test_json_of_the_wrong_types_is_an_error_with_its_position(tmp_path, edit, position, fragment):
+    data = json_collection()
+    edit(data["documents"][0])
+    with pytest.raises(InputError, match=None) as error:
+        read_bioc(write(tmp_path, json.dumps(data), "in.json"))
+    assert str(error.value).startswith(f"{tmp_path / 'in.json'}: {position}: "), str(error.value)
+    assert fragment in str(error.value)
+
+
+def test_semantic_errors_name_the_document_and_annotation_position(tmp_path):
+    bad = annotation("T9", "type", "Chemical", 0, 10, "Wrongtext")
+    with pytest.raises(InputError, match=r"document 1 \('1'\), annotation T9: text 'Wrongtext'"):
+        read_bioc(write(tmp_path, xml(bad)))
+
+
+def test_overlapping_sentences_are_an_error_not_misplaced_annotations(tmp_path):
+    content = (
+        "<?xml version='1.0' encoding='utf-8'?>\n<collection><source>t</source><date>2024</date><key/>"
+        "<document><id>1</id><passage><offset>0</offset>"
+        "<sentence><offset>0</offset><text>Aspirin helps.</text></sentence>"
+        "<sentence><offset>10</offset><text>Cisplatin harms.</text>"
+        + annotation("A", "type", "Chemical", 10, 9, "Cisplatin") +
+        "</sentence></passage></document></collection>"
+    )
+    with pytest.raises(InputError, match=r"document 1 \('1'\), passage 1: sentence 2 at offset 10 overlaps"):
+        read_bioc(write(tmp_path, content))
+
+
+def test_a_huge_passage_offset_is_an_error_not_gigabytes_of_padding(tmp_path):
+    data = json_collection()
+    data["documents"][0]["passages"][1]["offset"] = 4_000_000_000
+    path = write(tmp_path, json.dumps(data), "in.json")
+    assert path.stat().st_size < 1000
+    with pytest.raises(InputError, match=r"passage 2: offset 4,000,000,000 leaves .* characters between passages"):
+        read_bioc(path)
+
+
+def test_json_nested_too_deeply_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="nested too deeply"):
+        read_bioc(write(tmp_path, "[" * 100_000 + "]" * 100_000, "in.json"))
+
+
+def test_labels_with_surrounding_spaces_are_the_same_label(tmp_path):
+    padded = annotation("T1", "type", "Chemical ", 0, 10, "Famotidine")
+    (document,) = read_bioc(write(tmp_path, xml(padded)))
+    assert [m.label for m in document.mentions] == ["Chemical"]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_writer_streams_and_writes_what_bioc_writes_for_the_whole_collection(fmt):
+    import bioc
+    from bioc import biocjson, biocxml
+
+    from bioner.formats.bioc import to_bioc_document
+
+    documents = [Document(f"{d.id}-{i}", d.passages, d.mentions, d.relations)
+                 for i in range(3) for d in sample_documents()]
+    out = io.StringIO()
+
+    def lazily():
+        for number, document in enumerate(documents):
+            if number:  # the documents before this one are already written
+                assert f"{documents[number - 1].id}" in out.getvalue()
+            yield document
+
+    write_bioc(lazily(), out, format=fmt)
+    collection = bioc.BioCCollection()
+    collection.source = "bioner"
+    for document in documents:
+        collection.add_document(to_bioc_document(document))
+    expected = biocxml.dumps(collection) if fmt == "xml" else biocjson.dumps(collection, indent=2, ensure_ascii=False) + "\n"
+    assert out.getvalue() == expected

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bioner.cli import _register, app
@@ -76,3 +77,212 @@ def test_every_command_explains_itself():
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output
+
+
+def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path):
+    result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"),
+                                 "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "'xlsx' is not one of pubtator, bioc" in result.output
+    assert not (tmp_path / "t.spacy").exists()
+
+
+# --- nothing lost at the edges (issue 13) -----------------------------------------------------
+
+PUBTATOR_ONE = (
+    "7|t|Ketamine and depression.\n"
+    "7|a|Glutamate in mood.\n"
+    "7\t0\t8\tKetamine\tChemical\tD007649\n"
+    "7\t13\t23\tdepression\tDisease\tD003866\n"
+    "\n"
+)
+
+
+class _Bioner:
+    """What click's CliRunner needs of a command, calling `run_app` as the installed `bioner`
+    does (so a BionerError is one `error:` line and exit 1)."""
+
+    name = "bioner"
+
+    def main(self, args=None, prog_name=None, **extra):
+        from bioner.cli import run_app
+
+        saved = sys.argv
+        sys.argv = ["bioner", *(args or [])]
+        try:
+            run_app(app, "bioner")
+        finally:
+            sys.argv = saved
+
+
+def bioner(*args):
+    from click.testing import CliRunner as ClickRunner
+
+    return ClickRunner().invoke(_Bioner(), [str(a) for a in args])
+
+
+def convert(*args):
+    return bioner("convert", *args)
+
+
+def one_line_error(result, *fragments: str) -> None:
+    """Exit 1, no traceback, and one `error:` line holding every fragment."""
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, result.output
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("content,fragment", [
+    ("# exported from PubTator\n" + PUBTATOR_ONE, ":1: expected 'ID|t|title'"),
+    ("7\t0\t8\tKetamine\tChemical\tD007649\n" + PUBTATOR_ONE, ":2: a '|t|' line after annotation lines"),
+    ("Ketamine\tNNP\tB-Chemical\nhelps\tVBZ\tO\n", ":1: expected 2 columns (token, tag), found 3"),
+])
+def test_annotated_looking_txt_that_cannot_be_read_is_an_error_with_its_line(tmp_path, content, fragment):
+    source = tmp_path / "corpus.txt"
+    source.write_text(content)
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), f"{source}{fragment}")
+    assert not (tmp_path / "out.spacy").exists()
+
+
+def test_iob_with_a_trailing_space_in_a_tag_is_read_as_iob(tmp_path):
+    source = tmp_path / "corpus.txt"
+    source.write_text("Ketamine\tB-Chemical \nhelps\tO\n")
+    assert convert(source, "-o", tmp_path / "out.spacy").exit_code == 0
+    [doc] = read_docbin(tmp_path / "out.spacy")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ketamine", "Chemical")]
+
+
+def test_plain_text_is_not_converted_silently(tmp_path):
+    source = tmp_path / "notes.txt"
+    source.write_text("Ketamine helps some patients.\n")
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), "reads as plain text")
+
+
+def test_empty_input_is_an_error_not_an_empty_docbin(tmp_path):
+    (tmp_path / "empty.pubtator").write_text("")
+    one_line_error(convert(tmp_path / "empty.pubtator", "-o", tmp_path / "out.spacy"), "no documents")
+    (tmp_path / "empty.txt").write_text("\n")
+    one_line_error(convert(tmp_path / "empty.txt", "-o", tmp_path / "out.spacy"), "empty")
+    assert not (tmp_path / "out.spacy").exists()
+
+
+def test_same_input_twice_is_refused(tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(PUBTATOR_ONE)
+    one_line_error(convert(source, source, "-o", tmp_path / "out.spacy"), "given twice")
+
+
+def test_same_document_id_in_two_inputs_is_refused(tmp_path):
+    (tmp_path / "a.pubtator").write_text(PUBTATOR_ONE)
+    (tmp_path / "b.pubtator").write_text(PUBTATOR_ONE.replace("Glutamate", "Serotonin"))
+    one_line_error(convert(tmp_path / "a.pubtator", tmp_path / "b.pubtator", "-o", tmp_path / "out.spacy"),
+                   "document id '7' appears again")
+
+
+def test_labels_in_another_case_are_an_error_naming_the_corpus_label(tmp_path):
+    source = tmp_path / "a.pubtator"
+    source.write_text(PUBTATOR_ONE)
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "chemical,disease"),
+                   "'chemical' is 'Chemical'")
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "Chemical,disease"),
+                   "'disease' is 'Disease'")
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "Gene"), "keeps none of the 2 mentions")
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", ","), "names no label")
+    assert not (tmp_path / "out.spacy").exists()
+
+
+def test_empty_and_padded_labels(tmp_path):
+    source = tmp_path / "a.pubtator"
+    source.write_text(PUBTATOR_ONE.replace("\tChemical\t", "\tChemical \t"))
+    assert convert(source, "-o", tmp_path / "out.spacy", "--report", tmp_path / "r.json").exit_code == 0
+    assert set(json.loads((tmp_path / "r.json").read_text())["splits"]["out"]["labels"]) == {"Chemical", "Disease"}
+    source.write_text(PUBTATOR_ONE.replace("\tChemical\t", "\t\t"))
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), f"{source}:3: empty label")
+
+
+@pytest.mark.parametrize("outputs,fragment", [
+    (["-o", "{src}"], "--output would write over the input"),
+    (["-o", "{tmp}/t.spacy", "--dev-output", "{tmp}/t.spacy"], "--dev-output would write over the --output"),
+    (["-o", "{tmp}/t.spacy", "--report", "{tmp}/t.spacy"], "--report would write over the --output"),
+    (["-o", "{tmp}/t.spacy", "--report", "{src}"], "--report would write over the input"),
+    (["-o", "{link}"], "--output would write over the input"),
+])
+def test_an_output_over_an_input_or_another_output_is_refused(tmp_path, outputs, fragment):
+    source = tmp_path / "x.txt"
+    source.write_text(PUBTATOR_ONE * 1)
+    (tmp_path / "link.spacy").symlink_to(source)
+    args = [a.format(src=source, tmp=tmp_path, link=tmp_path / "link.spacy") for a in outputs]
+    one_line_error(convert(source, *args, "--dev-fraction", "0.5"), fragment)
+    assert source.read_text() == PUBTATOR_ONE
+
+
+def test_a_symlink_given_as_output_is_written_through(tmp_path):
+    source = tmp_path / "a.pubtator"
+    source.write_text(PUBTATOR_ONE)
+    (tmp_path / "real.spacy").write_bytes(b"old")
+    (tmp_path / "link.spacy").symlink_to(tmp_path / "real.spacy")
+    assert convert(source, "-o", tmp_path / "link.spacy").exit_code == 0
+    assert (tmp_path / "link.spacy").is_symlink()
+    assert len(list(read_docbin(tmp_path / "real.spacy"))) == 1
+
+
+@pytest.mark.parametrize("option", ["-o", "--report", "--dev-output"])
+def test_folder_and_unwritable_outputs_are_one_line(tmp_path, option):
+    source = tmp_path / "a.pubtator"
+    source.write_text(PUBTATOR_ONE + PUBTATOR_ONE.replace("7", "8"))
+    args = {"-o": tmp_path / "t.spacy", "--report": None, "--dev-output": None}
+    args[option] = tmp_path  # a folder
+    flat = [str(x) for key, value in args.items() if value is not None for x in (key, value)]
+    one_line_error(convert(source, *flat, "--dev-fraction", "0.5"), f"{tmp_path}: is a folder", option)
+    args[option] = source / "below.spacy"  # under a file
+    flat = [str(x) for key, value in args.items() if value is not None for x in (key, value)]
+    one_line_error(convert(source, *flat, "--dev-fraction", "0.5"), "below.spacy", option)
+
+
+def test_disk_full_while_writing_the_docbin_is_one_line_and_keeps_the_old_file(tmp_path, monkeypatch):
+    import errno
+
+    import bioner.spacy_docs as spacy_docs
+
+    source = tmp_path / "a.pubtator"
+    source.write_text(PUBTATOR_ONE)
+    (tmp_path / "out.spacy").write_bytes(b"previous")
+
+    class Full:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def compress(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spacy_docs.zlib, "compressobj", Full)
+    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), "out.spacy: cannot write: no space left")
+    assert (tmp_path / "out.spacy").read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pubtator", "out.spacy"]
+
+
+def test_a_file_size_limit_leaves_the_previous_docbin_whole(tmp_path):
+    import resource
+
+    good = tmp_path / "out.spacy"
+    assert convert(FIXTURES / "tiny.pubtator", "-o", good).exit_code == 0
+    before = good.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "bioner.cli", "convert", str(FIXTURES / "tiny.pubtator"), "-o", str(good)],
+        capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY)),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "out.spacy: cannot write" in result.stderr and "Traceback" not in result.stderr
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.spacy"]
+
+
+def test_dev_fraction_leaving_no_training_document_is_one_line(tmp_path):
+    source = tmp_path / "a.pubtator"
+    source.write_text(PUBTATOR_ONE + PUBTATOR_ONE.replace("7", "8"))
+    one_line_error(convert(source, "-o", tmp_path / "t.spacy", "--dev-output", tmp_path / "d.spacy",
+                           "--dev-fraction", "0.9"), "--dev-fraction 0.9 of 2 documents")

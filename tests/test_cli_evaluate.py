@@ -197,3 +197,95 @@ def test_a_plain_text_file_is_refused_as_gold(tmp_path):
     result = invoke("--gold", text, "--predictions", text)
     assert isinstance(result.exception, BionerError)
     assert "not an annotated file" in str(result.exception)
+
+
+# --- nothing lost at the edges (issue 13) -----------------------------------------------------
+
+
+def relabelled(documents, rename):
+    return [pubtator_doc(d.id, d.title, d.abstract, [(m.start, m.end, rename(m.label)) for m in d.mentions])
+            for d in documents]
+
+
+def test_predictions_whose_labels_match_no_gold_label_are_an_error(gold_file, tmp_path):
+    predictions = tmp_path / "pred.pubtator"
+    write_pubtator(relabelled(RULER_PREDICTIONS, str.lower), predictions)
+    result = invoke("--gold", gold_file, "--predictions", predictions)
+    assert result.exit_code != 0
+    assert isinstance(result.exception, BionerError)
+    message = str(result.exception)
+    assert "no label of the predictions" in message and "'chemical' is 'Chemical'" in message
+
+
+def test_an_empty_prediction_file_is_an_error(gold_file, tmp_path):
+    predictions = tmp_path / "pred.pubtator"
+    predictions.write_text("")
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", tmp_path / "s.json")
+    assert isinstance(result.exception, BionerError) and "prediction file is empty" in str(result.exception)
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_predictions_without_any_mention_warn(gold_file, tmp_path):
+    predictions = tmp_path / "pred.pubtator"
+    write_pubtator(relabelled(RULER_PREDICTIONS, str)[:1], predictions)
+    predictions.write_text("\n".join(line for line in predictions.read_text().splitlines() if "\t" not in line) + "\n")
+    result = invoke("--gold", gold_file, "--predictions", predictions)
+    assert result.exit_code == 0
+    assert "warning: predictions" in result.output and "hold no mention" in result.output
+
+
+@pytest.mark.parametrize("option", ["--json", "--html", "--errors"])
+def test_outputs_over_an_input_or_another_output_or_into_a_folder_are_refused(gold_file, tmp_path, option):
+    predictions = tmp_path / "pred.pubtator"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+    for target, fragment in [(gold_file, "would write over the input"), (predictions, "would write over the input"),
+                             (tmp_path, "is a folder")]:
+        result = invoke("--gold", gold_file, "--predictions", predictions, option, target)
+        assert isinstance(result.exception, BionerError), result.output
+        assert fragment in str(result.exception) and option in str(result.exception)
+    other = "--json" if option != "--json" else "--html"
+    result = invoke("--gold", gold_file, "--predictions", predictions, option, tmp_path / "x", other, tmp_path / "x")
+    assert "would write over the" in str(result.exception)
+    assert write_pubtator(GOLD, tmp_path / "check.txt") and gold_file.read_text() == (tmp_path / "check.txt").read_text()
+
+
+def test_reports_are_written_atomically(gold_file, tmp_path, monkeypatch):
+    import bioner.evaluation.report as report
+
+    predictions = tmp_path / "pred.pubtator"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+    (tmp_path / "r.html").write_text("previous report")
+
+    def unwritable(*args, **kwargs):
+        return "<html>a page that fails half-way through writing: \ud800"  # not encodable as UTF-8
+
+    monkeypatch.setattr(report, "render_html", unwritable)
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--html", tmp_path / "r.html")
+    assert isinstance(result.exception, UnicodeEncodeError)
+    assert (tmp_path / "r.html").read_text() == "previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gold.txt", "pred.pubtator", "r.html"]
+
+
+def test_help_says_how_the_rule_differs_from_the_biocreative_jar():
+    result = invoke("--help")
+    assert "jar" in result.output and "no gold mention of that type" in " ".join(result.output.split())
+
+
+def test_disk_full_writing_the_json_is_one_error_and_leaves_nothing(gold_file, tmp_path, monkeypatch):
+    import errno
+
+    import bioner.evaluation as evaluation
+
+    predictions = tmp_path / "pred.pubtator"
+    write_pubtator(RULER_PREDICTIONS, predictions)
+
+    def full(evaluation_, path, **kwargs):
+        with open(path, "w") as handle:
+            handle.write("{")
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(evaluation, "write_json", full)
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", tmp_path / "s.json")
+    assert isinstance(result.exception, BionerError)
+    assert "s.json: cannot write: no space left on the device" in str(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gold.txt", "pred.pubtator"]

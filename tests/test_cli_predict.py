@@ -335,3 +335,119 @@ def test_lenient_skips_a_bad_input_mention_with_a_warning(model_dir, tmp_path):
     assert lenient.exit_code == 0, lenient.output
     assert f"warning: {source}:3:" in lenient.stderr
     assert "1\t0\t8\tKetamine\tChemical\t-1" in lenient.stdout
+
+
+# --- nothing lost at the edges (issue 13) -----------------------------------------------------
+
+
+def one_error_line(result, *fragments: str) -> None:
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("model: ")]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_unreadable_input_is_one_line(model_dir, tmp_path, monkeypatch):
+    source = tmp_path / "locked.txt"
+    source.write_text("Ketamine helps.")
+    real_open = Path.open
+
+    def locked(self, *args, **kwargs):
+        if self == source:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", locked)
+    one_error_line(run(str(source), "-m", str(model_dir)), f"{source}: cannot read: Permission denied")
+
+
+@pytest.mark.parametrize("where,fragment", [
+    ("folder", "is a folder"),
+    ("under-a-file", "is a file, not a folder"),
+    ("input", "would write over the input"),
+])
+def test_bad_output_paths_are_one_line_before_the_model_loads(model_dir, tmp_path, where, fragment):
+    source = tmp_path / "a.txt"
+    source.write_text("Ketamine helps.")
+    output = {"folder": tmp_path, "under-a-file": source / "x.jsonl", "input": source}[where]
+    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(output)), fragment)
+    assert source.read_text() == "Ketamine helps."
+
+
+def test_unwritable_output_folder_is_one_line(model_dir, tmp_path, monkeypatch):
+    source = tmp_path / "a.txt"
+    source.write_text("Ketamine helps.")
+    out = tmp_path / "out"
+    out.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(out) else real_access(p, mode))
+    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(out / "t.jsonl")), "is not writable")
+
+
+def test_disk_full_is_one_line_and_no_partial_file(model_dir, tmp_path, monkeypatch):
+    import errno
+
+    import bioner.formats.jsonl as jsonl_format
+
+    source = tmp_path / "a.txt"
+    source.write_text("Ketamine helps.")
+
+    def full(document):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(jsonl_format, "format_jsonl", full)
+    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "t.jsonl")),
+                   "t.jsonl: cannot write: no space left on the device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_output_through_a_symlink_replaces_the_target_and_keeps_the_link(model_dir, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("Ketamine helps.")
+    (tmp_path / "real.jsonl").write_text("old\n")
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "real.jsonl")
+    assert run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "link.jsonl")).exit_code == 0
+    assert (tmp_path / "link.jsonl").is_symlink()
+    assert jsonl((tmp_path / "real.jsonl").read_text())[0]["entities"][0]["text"] == "Ketamine"
+
+
+@pytest.mark.parametrize("doc_id", ["a|b", "a\tb", "a\nb"])
+def test_ids_pubtator_cannot_hold_are_an_error_not_an_unreadable_file(model_dir, tmp_path, doc_id):
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps({"id": "fine", "text": "Ketamine."}) + "\n"
+                      + json.dumps({"id": doc_id, "text": "Ketamine helps."}) + "\n")
+    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")),
+                   f"document id {doc_id!r} cannot be written as PubTator")
+    assert not (tmp_path / "p.pubtator").exists()
+
+
+def test_an_empty_jsonl_id_is_an_input_error(model_dir, tmp_path):
+    source = tmp_path / "docs.jsonl"
+    source.write_text(json.dumps({"id": "", "text": "Ketamine helps."}) + "\n")
+    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")), f"{source}:1:", '"id" is empty')
+
+
+def test_a_lone_carriage_return_round_trips_through_pubtator_and_evaluate(model_dir, tmp_path):
+    from typer.testing import CliRunner as TyperRunner
+
+    from bioner.cli import _register, app
+    from bioner.formats import read_documents
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "7", "title": "Ketamine\rtrial", "abstract": "for depression.",
+                                "entities": [{"start": 0, "end": 8, "label": "Chemical"}]}) + "\n")
+    assert run(str(gold), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")).exit_code == 0
+    [document] = read_documents(tmp_path / "p.pubtator")
+    assert [(m.start, m.end, m.label) for m in document.mentions] == [(0, 8, "Chemical"), (19, 29, "Disease")]
+    _register()
+    result = TyperRunner().invoke(app, ["evaluate", "--gold", str(gold), "--predictions", str(tmp_path / "p.pubtator"),
+                                        "--json", str(tmp_path / "s.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "s.json").read_text())["strict"]["Chemical"]["tp"] == 1
+
+
+def test_annotated_looking_txt_is_read_as_pubtator_not_tagged_as_markup(model_dir, tmp_path):
+    source = tmp_path / "export.txt"
+    source.write_text("# exported from PubTator\n" + PUBTATOR)
+    one_error_line(run(str(source), "-m", str(model_dir)), f"{source}:1: expected 'ID|t|title'")

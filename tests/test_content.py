@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def assert_partition(text: str, content: Content) -> None:
     """Regions and line-level skips do not overlap, and every non-blank line is in one of them."""
     spans = sorted([(r.start, r.end) for r in content.regions]
                    + [(s.start, s.end) for s in content.skipped if not s.inline])
-    for (_, end), (start, _) in zip(spans, spans[1:]):
+    for (_, end), (start, _) in pairwise(spans):
         assert end <= start
     covered = [False] * len(text)
     for start, end in spans:

@@ -88,7 +88,7 @@ def test_docbin_round_trip_keeps_ids_and_exact_mentions(tmp_path):
     write_docbin(convert_documents(nlp, documents, report), tmp_path / "tiny.spacy")
     back = list(read_docbin(tmp_path / "tiny.spacy", nlp.vocab))
     assert [doc_id(doc) for doc in back] == [d.id for d in documents]
-    for document, doc in zip(documents, back):
+    for document, doc in zip(documents, back, strict=True):
         assert doc.text == document.text
         assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
             (m.start, m.end, m.label) for m in document.sorted_mentions()

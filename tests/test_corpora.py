@@ -6,13 +6,14 @@ import io
 import os
 import threading
 import zipfile
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bioner import corpora
-from bioner.corpora import Expected, fetch_bc5cdr, fetch_ncbi_disease, fetch_partial_corpus
+from bioner.corpora import Expected, fetch_corpus
 from bioner.errors import BionerError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +63,7 @@ class Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests.append(self.path)
                 route = server.routes.get(self.path)
                 if route is None:
@@ -105,7 +106,7 @@ def no_local_copy_from_environment(monkeypatch):
 
 
 def fetch(destination: Path, urls: list[str], **kwargs):
-    return fetch_bc5cdr(destination, urls=urls, expected=kwargs.pop("expected", EXPECTED), progress=False,
+    return fetch_corpus("bc5cdr", destination, urls=urls, expected=kwargs.pop("expected", EXPECTED), progress=False,
                         timeout=10, **kwargs)
 
 
@@ -329,7 +330,7 @@ def test_ncbi_disease_downloads_each_split_zip(server, tmp_path):
         server.routes[f"/DISEASE/{stem}.zip"] = single_file_zip(f"{stem}.txt", ncbi_text(split, DOCUMENTS[split]))
     destination = tmp_path / "ncbi-disease"
 
-    info = fetch_ncbi_disease(destination, base_urls=[server.url("/DISEASE/")],
+    info = fetch_corpus("ncbi-disease", destination, urls=[server.url("/DISEASE/")],
                               expected={s: Expected(n) for s, n in DOCUMENTS.items()}, progress=False)
 
     assert sorted(server.requests) == sorted(f"/DISEASE/{stem}.zip" for stem in NCBI_STEMS.values())
@@ -344,7 +345,7 @@ def test_ncbi_disease_wrong_document_count_fails_and_leaves_no_file(server, tmp_
     destination = tmp_path / "ncbi-disease"
 
     with pytest.raises(BionerError, match="train split .* expected 593 documents, found 3 documents"):
-        fetch_ncbi_disease(destination, base_urls=[server.url("/DISEASE/")], progress=False)
+        fetch_corpus("ncbi-disease", destination, urls=[server.url("/DISEASE/")], progress=False)
 
     assert contents(destination) == []
 
@@ -359,7 +360,7 @@ def test_ncbi_local_copy_without_test_split_is_accepted_and_reported(server, tmp
     (local / "NCBIdevelopset_corpus.txt").write_text(ncbi_text("development", 2), encoding="utf-8")
     monkeypatch.setenv("NCBI_DISEASE_DIR", str(local))
 
-    info = fetch_ncbi_disease(tmp_path / "ncbi-disease", base_urls=[server.url("/DISEASE/")],
+    info = fetch_corpus("ncbi-disease", tmp_path / "ncbi-disease", urls=[server.url("/DISEASE/")],
                               expected={"train": Expected(3, 6), "development": Expected(2, 4)}, progress=False)
 
     assert server.requests == []
@@ -376,7 +377,7 @@ def test_data_command_prints_a_table_of_what_is_in_place(tmp_path, monkeypatch, 
     from bioner.cli.data import CorpusChoice, data_command
 
     monkeypatch.setenv("BC5CDR_DIR", str(write_local_copy(tmp_path / "shared")))
-    monkeypatch.setattr(corpora, "BC5CDR_EXPECTED", EXPECTED)
+    monkeypatch.setitem(corpora.CORPORA, "bc5cdr", replace(corpora.CORPORA["bc5cdr"], expected=EXPECTED))
 
     data_command(corpus=CorpusChoice.bc5cdr, output=tmp_path / "raw")
 
@@ -402,7 +403,7 @@ def real_copy(env: str, folder: str) -> Path:
 def test_real_bc5cdr_copy_has_the_published_counts(tmp_path):
     local = real_copy( "BC5CDR_DIR", "bc5cdr")
 
-    info = fetch_bc5cdr(tmp_path / "bc5cdr", local_dir=local, urls=(), progress=False)
+    info = fetch_corpus("bc5cdr", tmp_path / "bc5cdr", local_dir=local, urls=(), progress=False)
 
     assert info.documents == {"train": 500, "development": 500, "test": 500}
     assert info.mentions == {"train": 9385, "development": 9591, "test": 9809}
@@ -411,7 +412,7 @@ def test_real_bc5cdr_copy_has_the_published_counts(tmp_path):
 def test_real_ncbi_disease_copy_has_593_train_and_100_development_documents(tmp_path):
     local = real_copy( "NCBI_DISEASE_DIR", "ncbi-disease")
 
-    info = fetch_ncbi_disease(tmp_path / "ncbi-disease", local_dir=local, base_urls=(), progress=False)
+    info = fetch_corpus("ncbi-disease", tmp_path / "ncbi-disease", local_dir=local, urls=(), progress=False)
 
     assert info.documents["train"] == 593
     assert info.documents["development"] == 100
@@ -431,7 +432,7 @@ def test_gene_corpus_is_taken_from_the_aioner_zip_by_file_name(server, tmp_path)
         archive.writestr("AIONER/data/pubtator/Other.PubTator", "")
     server.routes["/AIONER.zip"] = buffer.getvalue()
 
-    info = fetch_partial_corpus("gnormplus", tmp_path / "gnormplus", urls=[server.url("/AIONER.zip")], progress=False)
+    info = fetch_corpus("gnormplus", tmp_path / "gnormplus", urls=[server.url("/AIONER.zip")], progress=False)
 
     assert info.documents == {"train": 1, "test": 1} and info.mentions == {"train": 2, "test": 2}
     assert contents(tmp_path / "gnormplus") == ["GNormPlus_Test.PubTator", "GNormPlus_Train.PubTator"]
@@ -443,7 +444,7 @@ def test_partial_corpus_local_copy_from_its_environment_variable(server, tmp_pat
     (local / "NLMchem_Test.passages.PubTator").write_text(GENE_TEXT.replace("Gene", "Chemical"), encoding="utf-8")
     monkeypatch.setenv("NLM_CHEM_DIR", str(local))
 
-    info = fetch_partial_corpus("nlm-chem", tmp_path / "nlm-chem", urls=[server.url("/never")], progress=False)
+    info = fetch_corpus("nlm-chem", tmp_path / "nlm-chem", urls=[server.url("/never")], progress=False)
 
     assert server.requests == []
     assert info.sources["passages"].startswith("copied from")
@@ -456,7 +457,7 @@ def test_partial_corpus_that_does_not_parse_is_refused(server, tmp_path, monkeyp
     (local / "NLMgene_Train.PubTator").write_text("10|t|BRCA1\n10|a|\n10\t0\t9\tBRCA1\tGene\t1\n", encoding="utf-8")
     (local / "NLMgene_Test.PubTator").write_text(GENE_TEXT, encoding="utf-8")
     with pytest.raises(BionerError, match="does not parse"):
-        fetch_partial_corpus("nlm-gene", tmp_path / "nlm-gene", local_dir=local, progress=False)
+        fetch_corpus("nlm-gene", tmp_path / "nlm-gene", local_dir=local, progress=False)
     assert contents(tmp_path / "nlm-gene") == []
 
 

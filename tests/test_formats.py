@@ -58,7 +58,7 @@ def test_unknown_format_lists_the_known_ones(tmp_path):
         read_documents(path, "brat")
     assert all(name in str(caught.value) for name in FORMATS)
     with pytest.raises(BionerError) as caught:
-        write_documents([], tmp_path / "o", "iob")
+        write_documents([], tmp_path / "o", "text")
     assert all(name in str(caught.value) for name in WRITE_FORMATS)
 
 
@@ -136,3 +136,23 @@ def test_binary_stream_input_is_read_when_its_format_is_named(fmt):
     assert sniff_format(stream.getvalue()) == fmt
     (back,) = read_documents(stream, fmt)
     assert back.id == "s1" and [m.key() for m in back.mentions] == [(0, 7, "Chemical")]
+
+
+@pytest.mark.parametrize("content,expected", [
+    ("# a comment\n" + PUBTATOR, "pubtator"),  # the PubTator reader then names line 1
+    ("1\t0\t7\tAspirin\tChemical\tD1\n" + PUBTATOR, "pubtator"),
+    ("Aspirin\tNN\tB-Chemical\nhelps\tVBZ\tO\n", "iob"),  # CoNLL: the IOB reader names the line
+    ("Aspirin\tB-Chemical \nhelps\tO\n", "iob"),
+    ("Aspirin helps.\tIt does.\n", "text"),
+])
+def test_annotated_looking_files_are_sniffed_as_their_format_not_text(tmp_path, content, expected):
+    assert detect_format(write(tmp_path, "corpus.txt", content)) == expected
+
+
+def test_one_sniff_size_for_files_and_stdin():
+    import bioner.formats as formats
+    import bioner.formats._io as io_module
+    import bioner.predict as predict_module
+
+    assert formats.SNIFF_BYTES is io_module.SNIFF_BYTES
+    assert not hasattr(predict_module, "_SNIFF_BYTES")

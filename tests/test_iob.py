@@ -116,6 +116,14 @@ def test_mention_off_token_boundaries_is_an_error_unless_snapped():
     assert out.getvalue() == "anti-inflammatory\tB-Disease\ndrugs\tO\n\n"
 
 
+def test_split_cuts_tokens_at_mention_edges_so_every_mention_is_kept_exactly():
+    document = Document.from_text("d", "anti-inflammatory drugs", mentions=[Mention(5, 17, "inflammatory", "Disease")])
+    out = io.StringIO()
+    stats = write_iob([document], out, whitespace_tokenize, split=True)
+    assert stats.snapped == 0 and stats.mentions == 1
+    assert out.getvalue() == "anti-\tO\ninflammatory\tB-Disease\ndrugs\tO\n\n"
+
+
 def test_project_style_tokenizer_spans_are_used_and_whitespace_tokens_skipped():
     def tokenize(text: str) -> list[tuple[int, int]]:
         # Splits off the hyphen and yields a whitespace token, as spaCy does for double spaces.

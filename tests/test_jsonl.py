@@ -98,3 +98,31 @@ def test_write_then_read_round_trips_and_keeps_non_ascii(tmp_path):
     assert "β-blocker" in path.read_text(encoding="utf-8")
     (back,) = read_jsonl(path)
     assert (back.id, back.text, [m.key() for m in back.mentions]) == ("x", "β-blocker use", [(0, 9, "Chemical")])
+
+
+# --- nothing lost at the edges (issue 13) -----------------------------------------------------
+
+
+def test_a_repeated_id_is_an_error_naming_both_lines(tmp_path):
+    path = write(tmp_path, '{"id": "1", "text": "a"}', '{"id": "2", "text": "b"}', '{"id": "1", "text": "c"}')
+    with pytest.raises(InputError, match=r"docs.jsonl:3: document id '1' appears more than once in the file \(first at line 1\)"):
+        read_jsonl(path)
+
+
+def test_an_empty_id_is_an_error(tmp_path):
+    with pytest.raises(InputError, match=r':1: "id" is empty'):
+        read_jsonl(write(tmp_path, '{"id": "", "text": "a"}'))
+
+
+def test_deeply_nested_json_is_an_input_error_not_a_recursion_error(tmp_path):
+    with pytest.raises(InputError, match=":1: JSON nested too deeply"):
+        read_jsonl(write(tmp_path, '{"text": "a", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"))
+
+
+def test_a_label_with_surrounding_spaces_is_the_same_label(tmp_path):
+    (document,) = read_jsonl(write(tmp_path, json.dumps(
+        {"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": " Chemical "}]})))
+    assert document.mentions[0].label == "Chemical"
+    with pytest.raises(InputError, match="label must be a non-empty string"):
+        read_jsonl(write(tmp_path, json.dumps(
+            {"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": "  "}]})))

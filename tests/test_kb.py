@@ -130,3 +130,18 @@ def test_kb_command_reads_mesh_dir_from_the_environment(tmp_path, mesh_dir):
     assert ("Disease", "Rare Syndrome X", "C535338", 1) in read_kb(output)
     empty = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": ""})
     assert empty.exit_code != 0
+
+
+def test_corpus_entries_split_nlm_chem_comma_joined_ids(tmp_path):
+    path = tmp_path / "nlmchem.txt"
+    path.write_text(
+        "9|t|Amino acids and glucose.\n"
+        "9|a|\n"
+        "9\t0\t11\tAmino acids\tChemical\tMESH:D000596,MESH:D005947\n"
+        "9\t16\t23\tglucose\tChemical\tMESH:D005947\n",
+        encoding="utf-8",
+    )
+    counts = corpus_entries(read_pubtator(path))
+    assert counts[("Chemical", "Amino acids", "D000596|D005947")] == 1
+    assert counts[("Chemical", "glucose", "D005947")] == 1
+    assert not any("," in identifier or "MESH:" in identifier for _, _, identifier in counts)

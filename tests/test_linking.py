@@ -6,7 +6,13 @@ import pytest
 import spacy
 
 from bioner.linking.linker import (
-    NO_ID, EntityLinker, Linker, normalise, read_kb, split_composite, write_kb,
+    NO_ID,
+    EntityLinker,
+    Linker,
+    normalise,
+    read_kb,
+    split_composite,
+    write_kb,
 )
 
 ENTRIES = [

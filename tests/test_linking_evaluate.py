@@ -73,13 +73,13 @@ def test_gold_mentions_without_a_model_is_an_error(tmp_path):
 
 
 def test_model_card_carries_the_concept_table_when_the_evaluation_has_one():
-    from test_packaging import card_for, evaluation_json, table_row
+    from test_model_card import card_for, evaluation_json, table_row
 
     evaluation = evaluation_json()
     evaluation["concepts"] = {label: {"tp": 9, "fp": 1, "fn": 2, "precision": 0.9, "recall": 9 / 11, "f1": 0.857}
                               for label in ("Chemical", "Disease", "micro", "macro")}
     cells = [cell.strip() for cell in table_row(card_for(evaluation), "**Concepts**", "Disease").strip("|").split("|")]
-    assert cells[1:4] == ["90.00", "81.82", "85.70"]
+    assert cells[1:7] == ["9", "1", "2", "90.00", "81.82", "85.70"]
     assert "**Concepts**" not in card_for(evaluation_json())
 
 

@@ -185,7 +185,7 @@ def test_folder_without_txt_files_is_an_error_naming_it(model_dir, tmp_path):
 
 def test_stdin_text_is_one_document_named_stdin(model_dir, tmp_path):
     out = tmp_path / "out.jsonl"
-    predict("-", out, model=str(model_dir), stdin=io.BytesIO("Riluzole and duloxetine.".encode()))
+    predict("-", out, model=str(model_dir), stdin=io.BytesIO(b"Riluzole and duloxetine."))
     [record] = read_jsonl(out)
     assert record["id"] == "stdin"
     assert [e["text"] for e in record["entities"]] == ["Riluzole", "duloxetine"]
@@ -290,8 +290,8 @@ def test_bioc_output_reads_back_with_the_predicted_mentions(model_dir, tmp_path,
 
 @pytest.mark.parametrize("output_format", ["bioc", "bioc-json"])
 def test_bioc_input_is_tagged_and_round_trips_through_bioc(model_dir, tmp_path, output_format):
-    from bioner.formats import read_documents, write_documents
     from bioner.document import Document
+    from bioner.formats import read_documents, write_documents
 
     source = tmp_path / ("paper.xml" if output_format == "bioc" else "paper.json")
     write_documents([Document.from_title_abstract("p1", "Riluzole in TRD", "Fluoxetine failed.")], source, output_format)
@@ -537,9 +537,26 @@ def test_the_output_file_gets_ordinary_permissions_not_a_temporary_files(model_d
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 
-def test_output_may_replace_the_input_file_it_is_read_from(model_dir, tmp_path):
-    from bioner.formats.pubtator import read_pubtator
-
+def test_output_over_the_input_file_is_refused_before_tagging(model_dir, tmp_path):
     path = write(tmp_path / "data.pubtator", PUBTATOR_GOLD)
-    predict(path, path, model=str(model_dir))
-    assert [m.text for m in read_pubtator(path)[0].mentions] == ["Ketamine", "depression", "Glutamate", "mood disorders"]
+    with pytest.raises(BionerError, match="--output would write over the input"):
+        predict(path, path, model=str(model_dir))
+    (tmp_path / "alias.pubtator").symlink_to(path)
+    with pytest.raises(BionerError, match="--output would write over the input"):
+        predict(path, tmp_path / "alias.pubtator", model=str(model_dir))
+    assert path.read_text() == PUBTATOR_GOLD
+
+
+
+def test_iob_output_reads_back_with_the_predicted_mentions_and_documents(model_dir, tmp_path):
+    from bioner.formats.iob import read_iob
+
+    gold = write(tmp_path / "gold.pubtator", PUBTATOR_GOLD)
+    predict(gold, tmp_path / "pred.jsonl", model=str(model_dir))
+    predict(gold, tmp_path / "pred.iob", model=str(model_dir))  # the extension chooses iob
+    expected = [[(e["text"], e["label"]) for e in record["entities"]] for record in read_jsonl(tmp_path / "pred.jsonl")]
+    documents = read_iob(tmp_path / "pred.iob")
+    assert len(documents) == 2 and expected[0]
+    # IOB text is the tokens joined by spaces: mention texts and labels survive, offsets do not.
+    assert [[(m.text, m.label) for m in d.sorted_mentions()] for d in documents] == expected
+    assert (tmp_path / "pred.iob").read_text(encoding="utf-8").startswith("-DOCSTART-\tO\n\nKetamine\tB-Chemical\n")

@@ -71,7 +71,7 @@ def test_round_trip_keeps_mentions_relations_and_parts(tmp_path):
         assert write_pubtator(first, out) == len(first)
         second = read_pubtator(out)
         assert [d.id for d in second] == [d.id for d in first]
-        for a, b in zip(first, second):
+        for a, b in zip(first, second, strict=True):
             assert a.text == b.text
             assert [(m.key(), m.text, m.identifier, m.parts) for m in a.mentions] == [
                 (m.key(), m.text, m.identifier, m.parts) for m in b.mentions
@@ -189,3 +189,40 @@ def test_writer_turns_line_breaks_into_spaces_keeping_offsets():
     assert block.splitlines()[0] == "d1|t|Line one has aspirin.  End"
     [back] = read_pubtator(io.StringIO(block + "\n"))
     assert [(m.start, m.end, m.text) for m in back.mentions] == [(start, start + 7, "aspirin")]
+
+
+# --- nothing lost at the edges (issue 13) -----------------------------------------------------
+
+
+def test_an_empty_label_is_an_error_naming_its_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("\tChemical\t", "\t \t"))
+    with pytest.raises(InputError, match=r"corpus.txt:3: empty label"):
+        read_pubtator(path)
+    problems: list[InputProblem] = []
+    (document,) = read_pubtator(path, lenient=True, problems=problems)
+    assert len(document.mentions) == 2 and problems[0].line == 3
+
+
+def test_a_label_with_surrounding_spaces_is_the_same_label(tmp_path):
+    (document,) = read_pubtator(write(tmp_path, GOOD.replace("\tChemical\t", "\tChemical \t")))
+    assert {m.label for m in document.mentions} == {"Chemical", "Disease"}
+
+
+@pytest.mark.parametrize("doc_id", ["", "a|b", "a\tb", "a\nb", "a\rb"])
+def test_writer_refuses_ids_pubtator_cannot_hold(tmp_path, doc_id):
+    from bioner.errors import BionerError
+
+    document = Document.from_title_abstract(doc_id, "Title.", "Abstract.")
+    with pytest.raises(BionerError, match="cannot be written as PubTator"):
+        write_pubtator([document], tmp_path / "out.pubtator")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_line_breaks_and_tabs_in_text_are_written_so_they_read_back_at_the_same_offsets(tmp_path):
+    text = "Keta\rmine\ttrial\nfor depression"
+    document = Document.from_text("9", text)
+    document.mentions = [Mention(0, 15, text[0:15], "Chemical")]
+    write_pubtator([document], tmp_path / "out.pubtator")
+    (back,) = read_pubtator(tmp_path / "out.pubtator")
+    assert [(m.start, m.end, m.label) for m in back.mentions] == [(0, 15, "Chemical")]
+    assert len(back.text) == len(text)

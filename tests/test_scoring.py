@@ -11,7 +11,8 @@ import pytest
 
 from bioner.document import Document, Mention
 from bioner.errors import BionerError
-from bioner.evaluation.scoring import max_overlap_matching, overlaps, score
+from bioner.evaluation.result import score
+from bioner.evaluation.scoring import max_overlap_matching, overlaps
 
 TEXT = "Aspirin caused severe headache and nausea after cisplatin therapy."
 #       0         1         2         3         4         5         6
@@ -185,7 +186,7 @@ def _brute_force_matching(gold, predicted) -> int:
     for k in range(min(len(gold), len(predicted)), 0, -1):
         for gs in itertools.combinations(range(len(gold)), k):
             for ps in itertools.permutations(range(len(predicted)), k):
-                if all(gold[g][0] < predicted[p][1] and predicted[p][0] < gold[g][1] for g, p in zip(gs, ps)):
+                if all(gold[g][0] < predicted[p][1] and predicted[p][0] < gold[g][1] for g, p in zip(gs, ps, strict=True)):
                     return k
     return best
 

@@ -8,8 +8,11 @@ problems. So `aligned + expanded + dropped + filtered == mentions`, per label an
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -17,15 +20,15 @@ from spacy.tokens import Doc, Span
 
 from .document import Document, Mention
 from .errors import BionerError, InputProblem
+from .pipeline.tokenizer import TOKENIZER_NAME
 from .spacy_docs import ID_KEY
 
-TOKENIZER = "bioner.BiomedicalTokenizer.v1"
 OUTCOMES = ("aligned", "expanded", "dropped", "filtered")
 
 
 def make_tokenizer_pipeline() -> Language:
     """A blank English pipeline with the project's tokenizer: what training configs use too."""
-    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 
 @dataclass
@@ -36,7 +39,7 @@ class LabelCounts:
     dropped: int = 0
     filtered: int = 0
 
-    def add(self, other: "LabelCounts") -> None:
+    def add(self, other: LabelCounts) -> None:
         for name in ("mentions", *OUTCOMES):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -187,7 +190,14 @@ def split_documents(
         raise BionerError(f"--dev-fraction must be between 0 and 1, got {dev_fraction}")
     if len(documents) < 2:
         raise BionerError(f"cannot split {len(documents)} document(s) into train and development sets")
-    train, dev = train_test_split(list(documents), test_size=dev_fraction, random_state=seed, shuffle=True)
+    # scikit-learn's rule: ceil(fraction x n) go to development; both sides need a document.
+    n_dev = math.ceil(dev_fraction * len(documents))
+    if not 1 <= n_dev <= len(documents) - 1:
+        raise BionerError(
+            f"--dev-fraction {dev_fraction} of {len(documents)} documents leaves "
+            f"{len(documents) - n_dev} for training and {n_dev} for development; both need at least one"
+        )
+    train, dev = train_test_split(list(documents), test_size=n_dev, random_state=seed, shuffle=True)
     return list(train), list(dev)
 
 
@@ -216,24 +226,31 @@ def convert_files(
     dev_fraction: float = 0.1,
     seed: int = 0,
     progress: bool = False,
+    report_path: str | None = None,
 ) -> list[ConversionReport]:
     """Convert annotated files to DocBin(s); returns one report per split written.
 
     With `dev_output`, a seeded fraction of the documents goes to a development DocBin instead.
+    With `report_path`, the reports are written there as JSON. Every output is checked before
+    anything is read (writable, not an input, not another output) and written atomically.
+    Nothing is written when the input holds no document, a document id repeats across inputs,
+    or `labels` keep no mention (such as `chemical` for a corpus's `Chemical`).
     """
-    from pathlib import Path
-
     from tqdm import tqdm
 
-    from .formats import read_documents
+    from .atomic import check_distinct, check_output, write_text
     from .spacy_docs import write_docbin
 
+    outputs = [("--output", output), ("--dev-output", dev_output), ("--report", report_path)]
+    for option, path in outputs:
+        if path is not None:
+            check_output(path, option)
+    _check_inputs(inputs)
+    check_distinct(inputs, outputs)
+    if labels is not None and not labels:
+        raise BionerError("--labels names no label; give them comma-separated, such as Chemical,Disease")
     problems: list[InputProblem] = []
-    documents: Iterable[Document] = (
-        document
-        for source in inputs
-        for document in read_documents(source, format, lenient=lenient, problems=problems)
-    )
+    documents = _unique_documents(_read_annotated(inputs, format, lenient, problems))
     splits: list[tuple[str, Iterable[Document]]]
     if dev_output:
         train, dev = split_documents(list(documents), dev_fraction, seed)
@@ -242,14 +259,94 @@ def convert_files(
         splits = [(output, documents)]
     nlp = make_tokenizer_pipeline()
     reports = []
-    for path, split_documents_ in splits:
+    for (path, split_documents_), option in zip(splits, ("--output", "--dev-output")[:len(splits)], strict=True):
         report = ConversionReport(Path(path).stem)
         docs = convert_documents(nlp, split_documents_, report, label_map=label_map, labels=labels)
         docs = tqdm(docs, desc=f"converting {report.split}", unit="doc", disable=not progress, leave=False)
-        write_docbin(docs, path)
         reports.append(report)
+        # The checks below raise inside the write, so that nothing is written.
+        write_docbin(_checked(docs, reports, inputs, labels), path, option=option)
     # Problems are found while reading, before any split: they belong to the whole input.
     reports[0].problems.extend(problems)
     for report in reports:
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
+    if report_path:
+        payload = {"splits": {report.split: report.to_json() for report in reports}}
+        write_text(report_path, json.dumps(payload, indent=2) + "\n", "--report")
     return reports
+
+
+def _check_inputs(inputs: Sequence[str]) -> None:
+    from .atomic import real_path
+
+    seen: dict[Path, str] = {}
+    for source in inputs:
+        if str(source) == "-":
+            continue
+        key = real_path(source)
+        if key in seen:
+            raise BionerError(f"{source}: given twice as input (also as {seen[key]}); its documents would be "
+                              "converted twice")
+        seen[key] = str(source)
+
+
+def _read_annotated(inputs: Sequence[str], format: str | None, lenient: bool,
+                    problems: list[InputProblem]) -> Iterator[tuple[str, Document]]:
+    """Documents of every input; a file that reads as plain text is refused: convert needs annotations."""
+    from .formats import check_format, detect_format, read_documents
+
+    for source in inputs:
+        fmt = check_format(format) if format else detect_format(source)
+        if fmt == "text" and str(source) != "-" and _is_blank(source):
+            raise BionerError(f"{source}: is empty; no documents to convert")
+        if fmt == "text":
+            raise BionerError(
+                f"{source}: reads as plain text, not as annotated documents: no line looks like PubTator "
+                "('ID|t|title'), CoNLL/IOB ('token<TAB>tag'), BioC or JSONL. Convert needs annotations; "
+                "name the format with --format to see what is wrong, or tag text with ner-predict"
+            )
+        for document in read_documents(source, fmt, lenient=lenient, problems=problems):
+            yield str(source), document
+
+
+def _is_blank(source: str) -> bool:
+    from .formats import SNIFF_BYTES
+    from .formats._io import open_input
+
+    with open_input(source) as handle:
+        return not handle.read(SNIFF_BYTES).strip()
+
+
+def _unique_documents(documents: Iterable[tuple[str, Document]]) -> Iterator[Document]:
+    """Refuse a document id seen before (in another input, or repeated in a JSONL/IOB file)."""
+    seen: dict[str, str] = {}
+    for source, document in documents:
+        if document.id in seen:
+            raise BionerError(f"{source}: document id {document.id!r} appears again (first in {seen[document.id]}); "
+                              "each document must be converted once")
+        seen[document.id] = source
+        yield document
+
+
+def _checked(docs: Iterable[Doc], reports: list[ConversionReport], inputs: Sequence[str],
+             labels: Sequence[str] | None) -> Iterator[Doc]:
+    """The docs, then the checks on the reports so far (run before the DocBin is renamed into place)."""
+    yield from docs
+    documents = sum(report.documents for report in reports)
+    if documents == 0:
+        raise BionerError(f"{', '.join(inputs)}: no documents in the input; nothing was written")
+    if labels:
+        totals = ConversionReport("all")
+        for report in reports:
+            for label, counts in report.labels.items():
+                totals.labels.setdefault(label, LabelCounts()).add(counts)
+        seen = sorted(totals.labels)
+        folded = {label.casefold(): label for label in seen}
+        case = [f"{wanted!r} is {folded[wanted.casefold()]!r}" for wanted in labels
+                if wanted not in totals.labels and wanted.casefold() in folded]
+        if case:
+            raise BionerError(f"--labels {','.join(labels)}: labels are case-sensitive and in the input "
+                              f"{', '.join(case)}; nothing was written")
+        if totals.total.mentions and totals.total.filtered == totals.total.mentions:
+            raise BionerError(f"--labels {','.join(labels)} keeps none of the {totals.total.mentions} mentions; "
+                              f"the input's labels are {', '.join(seen)}. Nothing was written")

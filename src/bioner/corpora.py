@@ -6,9 +6,10 @@ renamed into place. A failure of any kind (HTTP error, truncated or corrupt zip,
 member, changed corpus) raises `BionerError` and leaves no partial file behind. Files already
 in place that verify are left alone, so running the step twice costs one parse of each file.
 
-A local copy (`local_dir`, or the `BC5CDR_DIR` / `NCBI_DISEASE_DIR` environment variables) is
-*copied*, not symlinked: the destination then holds exactly the bytes that were verified, and
-it keeps working if the shared copy moves, is remounted or is edited later.
+Each annotated corpus is one row of `CORPORA` (its splits, addresses, environment variable and
+known counts) fetched by `fetch_corpus`. A local copy (`local_dir`, or the corpus's environment
+variable such as `BC5CDR_DIR`) is *copied*, not symlinked: the destination then holds exactly
+the bytes that were verified, and it keeps working if the shared copy moves or is edited later.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import BionerError, InputError, InputProblem
 from .formats.pubtator import read_pubtator
@@ -65,7 +65,7 @@ NCBI_DISEASE_EXPECTED: Mapping[str, Expected] = {
 
 
 @dataclass(frozen=True)
-class _Split:
+class Split:
     name: str
     filename: str
     """Name of the file in the destination (and in a local copy)."""
@@ -78,62 +78,65 @@ class _Split:
 
 
 @dataclass(frozen=True)
-class _Corpus:
+class Corpus:
+    """One row of `CORPORA`: where a corpus comes from and how it is checked."""
+
     name: str
     env: str
-    splits: tuple[_Split, ...]
+    """Environment variable naming a local copy (a folder of the files or the zip)."""
+    splits: tuple[Split, ...]
+    urls: tuple[str, ...]
+    """Addresses of the archive, tried in order; with `per_archive`, base addresses to which each
+    split's archive name is joined."""
+    per_archive: bool = False
+    expected: Mapping[str, Expected] = field(default_factory=dict)
+    """Known counts per split; a split left out is only checked to parse."""
     lenient: bool = False
     """Read with `lenient=True`: a malformed mention line is skipped (and noted), not fatal."""
     repeats_allowed: bool = False
     """A document block repeated verbatim is tolerated (counted, parsed once)."""
+    timeout: float = 60.0
+
+    def urls_for(self, archive: str, urls: Sequence[str]) -> list[str]:
+        return [_join_url(base, archive) for base in urls] if self.per_archive else list(urls)
 
 
-_BC5CDR_FOLDER = "CDR_Data/CDR.Corpus.v010516/"
-BC5CDR = _Corpus(
-    "bc5cdr",
-    BC5CDR_ENV,
-    tuple(
-        _Split(split, filename, "CDR_Data.zip", _BC5CDR_FOLDER + filename)
-        for split, filename in [
-            ("train", "CDR_TrainingSet.PubTator.txt"),
-            ("development", "CDR_DevelopmentSet.PubTator.txt"),
-            ("test", "CDR_TestSet.PubTator.txt"),
-        ]
-    ),
-)
-NCBI_DISEASE = _Corpus(
-    "ncbi-disease",
-    NCBI_DISEASE_ENV,
-    tuple(
-        _Split(split, f"{stem}.txt", f"{stem}.zip", f"{stem}.txt", optional_locally=split == "test")
-        for split, stem in [
-            ("train", "NCBItrainset_corpus"),
-            ("development", "NCBIdevelopset_corpus"),
-            ("test", "NCBItestset_corpus"),
-        ]
-    ),
-    lenient=True,
-    repeats_allowed=True,
-)
+def _splits(archive: str | None, folder: str, files: Sequence[tuple[str, str]]) -> tuple[Split, ...]:
+    """Splits of files in one zip (`archive`), or each in a zip of its own name (`archive` None)."""
+    return tuple(
+        Split(split, filename, archive or filename.rsplit(".", 1)[0] + ".zip", folder + filename) for split, filename in files
+    )
 
 
-# Corpora that annotate some types only (`bioner.multicorpus` masks the others), in the PubTator
-# form AIONER redistributes them (Luo et al. 2023): one zip holding every file. Counts are not
-# checked: copies differ in which documents overlapping other corpora's test sets they keep.
+# AIONER (Luo et al. 2023) redistributes corpora that annotate some types only in PubTator form, in
+# one zip holding every file (`bioner.multicorpus` masks the types they leave out). Their counts
+# are not checked: copies differ in which documents overlapping other corpora's test sets they keep.
 AIONER_URLS: tuple[str, ...] = ("https://ftp.ncbi.nlm.nih.gov/pub/lu/AIONER/AIONER.zip",)
-_AIONER_ARCHIVE = "AIONER.zip"
+_AIONER = "AIONER.zip"
 
-
-def _aioner_corpus(name: str, env: str, files: Sequence[tuple[str, str]]) -> _Corpus:
-    return _Corpus(name, env, tuple(_Split(split, filename, _AIONER_ARCHIVE, filename) for split, filename in files))
-
-
-GNORMPLUS = _aioner_corpus("gnormplus", "GNORMPLUS_DIR",
-                           [("train", "GNormPlus_Train.PubTator"), ("test", "GNormPlus_Test.PubTator")])
-NLM_GENE = _aioner_corpus("nlm-gene", "NLM_GENE_DIR",
-                          [("train", "NLMgene_Train.PubTator"), ("test", "NLMgene_Test.PubTator")])
-NLM_CHEM = _aioner_corpus("nlm-chem", "NLM_CHEM_DIR", [("passages", "NLMchem_Test.passages.PubTator")])
-PARTIAL_CORPORA: Mapping[str, _Corpus] = {c.name: c for c in (GNORMPLUS, NLM_GENE, NLM_CHEM)}
+CORPORA: dict[str, Corpus] = {corpus.name: corpus for corpus in (
+    Corpus("bc5cdr", BC5CDR_ENV, _splits("CDR_Data.zip", "CDR_Data/CDR.Corpus.v010516/", [
+        ("train", "CDR_TrainingSet.PubTator.txt"),
+        ("development", "CDR_DevelopmentSet.PubTator.txt"),
+        ("test", "CDR_TestSet.PubTator.txt"),
+    ]), BC5CDR_URLS, expected=BC5CDR_EXPECTED),
+    Corpus("ncbi-disease", NCBI_DISEASE_ENV, tuple(
+        replace(split, optional_locally=split.name == "test") for split in _splits(None, "", [
+            ("train", "NCBItrainset_corpus.txt"),
+            ("development", "NCBIdevelopset_corpus.txt"),
+            ("test", "NCBItestset_corpus.txt"),
+        ])
+    ), NCBI_DISEASE_URLS, per_archive=True, expected=NCBI_DISEASE_EXPECTED, lenient=True, repeats_allowed=True),
+    Corpus("gnormplus", "GNORMPLUS_DIR", _splits(_AIONER, "", [
+        ("train", "GNormPlus_Train.PubTator"), ("test", "GNormPlus_Test.PubTator"),
+    ]), AIONER_URLS, timeout=300.0),
+    Corpus("nlm-gene", "NLM_GENE_DIR", _splits(_AIONER, "", [
+        ("train", "NLMgene_Train.PubTator"), ("test", "NLMgene_Test.PubTator"),
+    ]), AIONER_URLS, timeout=300.0),
+    Corpus("nlm-chem", "NLM_CHEM_DIR", _splits(_AIONER, "", [("passages", "NLMchem_Test.passages.PubTator")]),
+           AIONER_URLS, timeout=300.0),
+)}
+"""Every annotated corpus `bioner data` fetches, by its `--corpus` name."""
 
 
 @dataclass
@@ -156,12 +159,6 @@ class CorpusInfo:
         return list(self.paths)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -170,88 +167,36 @@ def _say(message: str) -> None:
 # public entry points
 
 
-def fetch_bc5cdr(
-    destination: Path = Path("data/raw/bc5cdr"),
-    *,
-    local_dir: Path | None = None,
-    urls: Sequence[str] = BC5CDR_URLS,
-    expected: Mapping[str, Expected] | None = None,
-    progress: bool | None = None,
-    timeout: float = 60.0,
-) -> CorpusInfo:
-    """Put the verified BC5CDR PubTator files (train, development, test) in `destination`.
-
-    With `local_dir` (default: the `BC5CDR_DIR` environment variable) the files are copied from
-    there, which may hold the three files, the unzipped `CDR_Data/` tree or `CDR_Data.zip`;
-    nothing is downloaded. Otherwise `CDR_Data.zip` is downloaded from `urls`, in order, each
-    failure falling through to the next address. `progress` (default: stderr is a terminal)
-    shows a download progress bar on stderr. `expected` maps split to its `Expected` counts
-    (default: `BC5CDR_EXPECTED`, looked up at call time); a split it omits is not checked.
-    """
-    return _fetch(
-        BC5CDR,
-        Path(destination),
-        local_dir=_local_dir(local_dir, BC5CDR_ENV),
-        urls_for=lambda archive: list(urls),
-        expected=BC5CDR_EXPECTED if expected is None else expected,
-        progress=sys.stderr.isatty() if progress is None else progress,
-        timeout=timeout,
-    )
-
-
-def fetch_ncbi_disease(
-    destination: Path = Path("data/raw/ncbi-disease"),
-    *,
-    local_dir: Path | None = None,
-    base_urls: Sequence[str] = NCBI_DISEASE_URLS,
-    expected: Mapping[str, Expected] | None = None,
-    progress: bool | None = None,
-    timeout: float = 60.0,
-) -> CorpusInfo:
-    """Put the verified NCBI disease corpus files in `destination`.
-
-    Downloads `NCBItrainset_corpus.zip`, `NCBIdevelopset_corpus.zip` and `NCBItestset_corpus.zip`
-    from the first of `base_urls` that serves them, or copies from `local_dir` (default: the
-    `NCBI_DISEASE_DIR` environment variable), which may hold the `.txt` files or the zips. A
-    local copy without the test set is accepted; the test split is then reported as missing.
-    Document counts are verified against `expected` (default: `NCBI_DISEASE_EXPECTED`); mention
-    lines that do not parse are skipped and noted.
-    """
-    return _fetch(
-        NCBI_DISEASE,
-        Path(destination),
-        local_dir=_local_dir(local_dir, NCBI_DISEASE_ENV),
-        urls_for=lambda archive: [_join_url(base, archive) for base in base_urls],
-        expected=NCBI_DISEASE_EXPECTED if expected is None else expected,
-        progress=sys.stderr.isatty() if progress is None else progress,
-        timeout=timeout,
-    )
-
-
-def fetch_partial_corpus(
+def fetch_corpus(
     name: str,
     destination: Path,
     *,
     local_dir: Path | None = None,
-    urls: Sequence[str] = AIONER_URLS,
+    urls: Sequence[str] | None = None,
+    expected: Mapping[str, Expected] | None = None,
     progress: bool | None = None,
-    timeout: float = 300.0,
+    timeout: float | None = None,
 ) -> CorpusInfo:
-    """Put a gene or chemical corpus (`gnormplus`, `nlm-gene`, `nlm-chem`) in `destination`.
+    """Put the verified files of corpus `name` (a key of `CORPORA`) in `destination`.
 
-    With `local_dir` (default: the corpus's environment variable, such as `GNORMPLUS_DIR`) the
-    PubTator files are copied from there; otherwise they are taken from AIONER's zip at `urls`.
-    Each file must parse as PubTator before it is put in place.
+    With `local_dir` (default: the corpus's environment variable, such as `BC5CDR_DIR`) the files
+    are copied from there, which may hold the files, the unzipped tree or the zip; nothing is
+    downloaded. Otherwise the zip is downloaded from `urls` (default: the corpus's), in order,
+    each failure falling through to the next address. `expected` (default: the corpus's known
+    counts) maps a split to its `Expected` counts. `progress` (default: stderr is a terminal)
+    shows a download progress bar on stderr.
     """
-    corpus = PARTIAL_CORPORA[name]
+    if name not in CORPORA:
+        raise BionerError(f"no corpus {name!r}; known: {', '.join(CORPORA)}")
+    corpus = CORPORA[name]
     return _fetch(
         corpus,
         Path(destination),
         local_dir=_local_dir(local_dir, corpus.env),
-        urls_for=lambda archive: list(urls),
-        expected={},
+        urls_for=lambda archive: corpus.urls_for(archive, corpus.urls if urls is None else urls),
+        expected=corpus.expected if expected is None else expected,
         progress=sys.stderr.isatty() if progress is None else progress,
-        timeout=timeout,
+        timeout=corpus.timeout if timeout is None else timeout,
     )
 
 
@@ -338,7 +283,7 @@ def _join_url(base: str, name: str) -> str:
 
 
 def _fetch(
-    corpus: _Corpus,
+    corpus: Corpus,
     destination: Path,
     *,
     local_dir: Path | None,
@@ -348,7 +293,7 @@ def _fetch(
     timeout: float,
 ) -> CorpusInfo:
     info = CorpusInfo(corpus.name, destination)
-    needed: list[_Split] = []
+    needed: list[Split] = []
     for split in corpus.splits:
         path = destination / split.filename
         if not path.is_file():
@@ -376,7 +321,8 @@ def _fetch(
             _record(info, split, final, census, source)
     # keep the corpus's split order in the report
     order = [s.name for s in corpus.splits]
-    for mapping in (info.paths, info.documents, info.mentions, info.sources):
+    mappings: tuple[dict[str, Any], ...] = (info.paths, info.documents, info.mentions, info.sources)
+    for mapping in mappings:
         items = sorted(mapping.items(), key=lambda item: order.index(item[0]))
         mapping.clear()
         mapping.update(items)
@@ -390,7 +336,7 @@ class _Census(NamedTuple):
     skipped: list[InputProblem]
 
 
-def _record(info: CorpusInfo, split: _Split, path: Path, census: _Census, source: str) -> None:
+def _record(info: CorpusInfo, split: Split, path: Path, census: _Census, source: str) -> None:
     info.paths[split.name] = path
     info.documents[split.name] = census.documents
     info.mentions[split.name] = census.mentions
@@ -412,7 +358,7 @@ class _Staging:
         """Folders this fetch created, deepest first; removed again if left empty."""
         self.temporaries: list[Path] = []
 
-    def __enter__(self) -> "_Staging":
+    def __enter__(self) -> _Staging:
         if self.destination.exists() and not self.destination.is_dir():
             raise BionerError(f"{self.destination}: exists and is not a folder")
         folder = self.destination
@@ -423,11 +369,11 @@ class _Staging:
         return self
 
     def new(self, name: str) -> Path:
-        handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.destination)
-        os.close(handle)
-        os.chmod(path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file ordinary permissions
-        self.temporaries.append(Path(path))
-        return Path(path)
+        from .atomic import create_temporary
+
+        path = create_temporary(self.destination / name, suffix=".part")
+        self.temporaries.append(path)
+        return path
 
     def discard(self, path: Path) -> None:
         path.unlink(missing_ok=True)
@@ -448,17 +394,17 @@ class _Staging:
 
 
 def _stage_local(
-    corpus: _Corpus,
-    needed: list[_Split],
+    corpus: Corpus,
+    needed: list[Split],
     local_dir: Path,
     staging: _Staging,
     expected: Mapping[str, Expected],
     info: CorpusInfo,
-) -> dict[_Split, tuple[Path, _Census, str]]:
+) -> dict[Split, tuple[Path, _Census, str]]:
     if not local_dir.exists():
         raise BionerError(f"{corpus.name}: the local copy {local_dir} (local_dir or {corpus.env}) "
                           "does not exist")
-    staged: dict[_Split, tuple[Path, _Census, str]] = {}
+    staged: dict[Split, tuple[Path, _Census, str]] = {}
     for split in needed:
         found = _find_local(split, local_dir)
         if found is None:
@@ -484,7 +430,7 @@ def _stage_local(
     return staged
 
 
-def _find_local(split: _Split, local_dir: Path) -> tuple[str, Path] | None:
+def _find_local(split: Split, local_dir: Path) -> tuple[str, Path] | None:
     if local_dir.is_file():
         return ("zip", local_dir) if local_dir.name == split.archive else None
     for candidate in (local_dir / split.filename, local_dir / split.member):
@@ -496,18 +442,18 @@ def _find_local(split: _Split, local_dir: Path) -> tuple[str, Path] | None:
 
 
 def _stage_remote(
-    corpus: _Corpus,
-    needed: list[_Split],
+    corpus: Corpus,
+    needed: list[Split],
     urls_for: Callable[[str], list[str]],
     staging: _Staging,
     expected: Mapping[str, Expected],
     progress: bool,
     timeout: float,
-) -> dict[_Split, tuple[Path, _Census, str]]:
-    by_archive: dict[str, list[_Split]] = {}
+) -> dict[Split, tuple[Path, _Census, str]]:
+    by_archive: dict[str, list[Split]] = {}
     for split in needed:
         by_archive.setdefault(split.archive, []).append(split)
-    staged: dict[_Split, tuple[Path, _Census, str]] = {}
+    staged: dict[Split, tuple[Path, _Census, str]] = {}
     for archive, splits in by_archive.items():
         urls = urls_for(archive)
         if not urls:
@@ -579,7 +525,7 @@ def _download(url: str, target: Path, *, progress: bool, timeout: float) -> None
         raise BionerError(f"{url}: download cut short: received {received:,} of {total:,} bytes")
 
 
-def _extract(archive: Path, shown_as: str, targets: list[tuple[_Split, Path]]) -> None:
+def _extract(archive: Path, shown_as: str, targets: list[tuple[Split, Path]]) -> None:
     """Write each split's member of `archive` to its target; CRCs are checked on the way."""
     try:
         with zipfile.ZipFile(archive) as zipped:
@@ -596,14 +542,14 @@ def _extract(archive: Path, shown_as: str, targets: list[tuple[_Split, Path]]) -
         raise BionerError(f"{shown_as}: not a readable zip (truncated or corrupt download?): {error}") from None
 
 
-def _find_member(split: _Split, names: list[str]) -> str | None:
+def _find_member(split: Split, names: list[str]) -> str | None:
     if split.member in names:
         return split.member
     same_name = [name for name in names if name.rsplit("/", 1)[-1] == split.filename]
     return same_name[0] if len(same_name) == 1 else None
 
 
-def _verify(corpus: _Corpus, split: _Split, path: Path, expected: Mapping[str, Expected],
+def _verify(corpus: Corpus, split: Split, path: Path, expected: Mapping[str, Expected],
             *, shown_as: str) -> _Census:
     census = _count(corpus, path, shown_as)
     want = expected.get(split.name)
@@ -618,7 +564,7 @@ def _verify(corpus: _Corpus, split: _Split, path: Path, expected: Mapping[str, E
     return census
 
 
-def _count(corpus: _Corpus, path: Path, shown_as: str) -> _Census:
+def _count(corpus: Corpus, path: Path, shown_as: str) -> _Census:
     problems: list[InputProblem] = []
     repeats: list[str] = []
     try:
@@ -661,5 +607,5 @@ def _blank_repeats(path: Path) -> tuple[Path | io.StringIO, list[str]]:
                 seen.add(block)
             start = end + 1
     stream = io.StringIO("\n".join(lines) + "\n")
-    stream.name = str(path)  # type: ignore[misc]
+    stream.name = str(path)
     return stream, repeated

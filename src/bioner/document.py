@@ -61,7 +61,7 @@ class Document:
     """The regions to tag and the parts skipped (`bioner.content`); None: all of the text."""
 
     @classmethod
-    def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> "Document":
+    def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> Document:
         passages = [Passage(title, 0, "title")]
         if abstract:
             # An empty abstract adds nothing, not even the separating space: a text written as a
@@ -70,7 +70,7 @@ class Document:
         return cls(doc_id, passages, **kwargs)
 
     @classmethod
-    def from_text(cls, doc_id: str, text: str, **kwargs) -> "Document":
+    def from_text(cls, doc_id: str, text: str, **kwargs) -> Document:
         return cls(doc_id, [Passage(text, 0, "text")], **kwargs)
 
     @property

@@ -22,9 +22,11 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -111,7 +113,7 @@ class Lexicon:
     def matcher(self, nlp: Language) -> PhraseMatcher:
         matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for label, names in sorted(self.names.items()):
-            matcher.add(label, list(nlp.tokenizer.pipe(sorted(names))))
+            matcher.add(label, list(cast(Tokenizer, nlp.tokenizer).pipe(sorted(names))))
         return matcher
 
     def to_json(self) -> dict:
@@ -164,7 +166,7 @@ class PartReport:
 def teacher_guesses(teacher: Language, docs: Sequence[Doc], batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
     """A first model's entities on each doc, as token spans of `docs`' own tokenisation."""
     guesses = []
-    for doc, tagged in zip(docs, teacher.pipe((doc.text for doc in docs), batch_size=batch_size)):
+    for doc, tagged in zip(docs, teacher.pipe((doc.text for doc in docs), batch_size=batch_size), strict=True):
         spans = [doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
                  for ent in tagged.ents]
         guesses.append([(span.start, span.end, span.label_) for span in spans if span is not None and len(span)])
@@ -198,7 +200,7 @@ def convert_parts(
         part_docs = [document_to_doc(nlp, document, report, labels=part.annotates) for document in documents]
         unannotated = set(MODEL_LABELS) - set(part.annotates)
         guesses = teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
-        for doc, doc_guesses in zip(part_docs, guesses):
+        for doc, doc_guesses in zip(part_docs, guesses, strict=True):
             docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses)] * part.repeat)
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
         reports.append(PartReport(part.name, len(documents), report, masked))
@@ -250,8 +252,10 @@ def select_parts(parts: Sequence[CorpusPart], *, only: Sequence[str] | None = No
 
 
 def write_reports(reports: Sequence[PartReport], path: Path, lexicon_sizes: Mapping[str, int] | None = None) -> None:
-    payload = {"parts": [report.to_json() for report in reports]}
+    payload: dict[str, Any] = {"parts": [report.to_json() for report in reports]}
     if lexicon_sizes is not None:
         payload["lexicon"] = dict(lexicon_sizes)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    from .atomic import write_text
+
+    write_text(path, json.dumps(payload, indent=2) + "\n", "--report")

@@ -15,30 +15,30 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO, cast
 
+from .chunking import DEFAULT_MAX_CHARS
 from .document import Document
 from .errors import BionerError, InputProblem
-from .chunking import DEFAULT_MAX_CHARS
+from .model_card import PACKAGE_NAME
 from .tagging import DEFAULT_BATCH_SIZE
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-DEFAULT_MODEL_PACKAGE = "en_bioner_bc5cdr"
+DEFAULT_MODEL_PACKAGE = PACKAGE_NAME
 """The installed project model, made by `make package`, used when there is no trained pipeline."""
 
 TRAINING_DIR = "training"
 
 HTML = "html"
-OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML)
+OUTPUT_FORMATS = ("pubtator", "jsonl", "bioc", "bioc-json", HTML, "iob")
 """Output formats; all but `html` are written by `bioner.formats.write_documents`."""
 
 _OUTPUT_EXTENSIONS = {
@@ -46,12 +46,13 @@ _OUTPUT_EXTENSIONS = {
     ".jsonl": "jsonl",
     ".xml": "bioc",
     ".json": "bioc-json",
+    ".iob": "iob",
+    ".conll": "iob",
     ".html": HTML,
     ".htm": HTML,
 }
 
 STDIN = "-"
-_SNIFF_BYTES = 64 * 1024
 
 
 # --- the model -------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ def plan_input(
     if str(input) == STDIN:
         stream = _PeekedStream(stdin if stdin is not None else sys.stdin.buffer, "<stdin>")
         fmt = input_format or sniff_format(stream.head)
-        return InputPlan("<stdin>", [(stream, fmt)])
+        return InputPlan("<stdin>", [(cast(BinaryIO, stream), fmt)])
     path = Path(input)
     if not path.exists():
         raise BionerError(f"{path}: no such file or folder")
@@ -166,8 +167,11 @@ CONTENT_FORMATS = ("text", "html")
 def _is_pdf(path: Path) -> bool:
     if path.suffix.lower() == ".pdf":
         return True
-    with path.open("rb") as handle:
-        return handle.read(5) == b"%PDF-"
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False  # unreadable: the reader says so
 
 
 def iter_input_documents(
@@ -218,9 +222,11 @@ class _PeekedStream(io.RawIOBase):
         super().__init__()
         self._stream = stream
         self.name = name
+        from .formats import SNIFF_BYTES
+
         head = b""
-        while len(head) < _SNIFF_BYTES:
-            chunk = stream.read(_SNIFF_BYTES - len(head))
+        while len(head) < SNIFF_BYTES:
+            chunk = stream.read(SNIFF_BYTES - len(head))
             if not chunk:
                 break
             head += chunk
@@ -230,7 +236,7 @@ class _PeekedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if self._pending:
             size = min(len(buffer), len(self._pending))
             buffer[:size] = self._pending[:size]
@@ -342,11 +348,12 @@ def predict(
         raise BionerError(f"--batch-size must be at least 1, found {batch_size}")
     if n_process < 1 and n_process != -1:
         raise BionerError(f"--n-process must be at least 1 (or -1 for every core), found {n_process}")
+    _check_paths(input, output)
     resolved = None if nlp is not None else resolve_model(str(model) if model else None, cwd)
     plan = plan_input(input, input_format=input_format, stdin=stdin)
     fmt = output_format or default_output_format(plan, output)
     summary = PredictionSummary(
-        model=str(resolved) if resolved is not None else str(nlp.meta.get("name", "")),
+        model=str(resolved) if nlp is None else str(nlp.meta.get("name", "")),
         input_format=",".join(sorted(plan.formats)),
         output_format=fmt,
     )
@@ -362,7 +369,7 @@ def predict(
     if nlp is None:
         if on_model is not None:
             on_model(str(resolved))
-        nlp = load_pipeline(resolved)
+        nlp = load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
     started = time.perf_counter()
     tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix,
                            max_chars=max_chars)
@@ -372,6 +379,15 @@ def predict(
     _write(counted, output, fmt, title=plan.name)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _check_paths(input: str | Path, output: str | Path | None) -> None:
+    """Before the model loads: the output must be writable and must not be the input."""
+    from .atomic import check_distinct, check_output
+
+    if output is not None:
+        check_output(output, "--output")
+        check_distinct([input], [("--output", output)])
 
 
 def _peek_empty(documents: Iterator[Document]) -> tuple[bool, Iterator[Document]]:
@@ -410,26 +426,13 @@ def _write(documents: Iterable[Document], output: str | Path | None, fmt: str, *
     """Write to stdout, or to a temporary file renamed to `output` once everything is written."""
     if output is None or str(output) == "-":
         return _write_to(documents, "-", fmt, title=title)
-    destination = Path(output)
-    if destination.is_dir():
-        raise BionerError(f"{destination}: is a folder; give -o a file name (such as tagged.jsonl)")
-    if not destination.parent.is_dir():
-        raise BionerError(f"{destination}: the folder {destination.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
-    os.close(handle)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
-    try:
-        count = _write_to(documents, temporary, fmt, title=title)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+    from .atomic import atomic_open
+
+    with atomic_open(output, make_parents=False) as handle:
+        return _write_to(documents, cast(TextIO, handle), fmt, title=title)
 
 
-def _write_to(documents: Iterable[Document], destination: str, fmt: str, *, title: str) -> int:
+def _write_to(documents: Iterable[Document], destination: str | TextIO, fmt: str, *, title: str) -> int:
     if fmt == HTML:
         from .html_view import write_html
 

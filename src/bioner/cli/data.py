@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from ..corpora import PARTIAL_CORPORA, CorpusInfo, fetch_bc5cdr, fetch_ncbi_disease, fetch_partial_corpus, fetch_pretrain_text
+from .. import corpora
+from ..corpora import CorpusInfo, fetch_corpus, fetch_pretrain_text
 from . import app
 
 
-class CorpusChoice(str, Enum):
+class CorpusChoice(StrEnum):
     bc5cdr = "bc5cdr"
     ncbi_disease = "ncbi-disease"
     gnormplus = "gnormplus"
@@ -24,7 +25,7 @@ class CorpusChoice(str, Enum):
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", metavar="CORPUS", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
@@ -33,21 +34,19 @@ def data_command(
 
     To use a copy you already have, set BC5CDR_DIR (NCBI_DISEASE_DIR, GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output", folder=True)
     if corpus is CorpusChoice.mesh:
         _fetch_mesh(output / "mesh")
         return
     chosen = [c for c in CorpusChoice if c not in (CorpusChoice.all, CorpusChoice.mesh)] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
-        if choice is CorpusChoice.bc5cdr:
-            infos.append(fetch_bc5cdr(output / "bc5cdr"))
-        elif choice is CorpusChoice.ncbi_disease:
-            infos.append(fetch_ncbi_disease(output / "ncbi-disease"))
-        elif choice is CorpusChoice.pretrain:
-            infos.append(fetch_pretrain_text(output / "pretrain"))
+        if choice.value in corpora.CORPORA:
+            infos.append(fetch_corpus(choice.value, output / choice.value))
         else:
-            assert choice.value in PARTIAL_CORPORA
-            infos.append(fetch_partial_corpus(choice.value, output / choice.value))
+            infos.append(fetch_pretrain_text(output / choice.value))
     typer.echo(format_corpus_table(infos))
     for info in infos:
         for note in info.notes:

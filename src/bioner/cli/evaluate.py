@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,14 +12,14 @@ from . import app
 @app.command("evaluate")
 def evaluate_command(
     gold: Path = typer.Option(..., "--gold", "-g", help="Gold annotations: PubTator, BioC (XML/JSON) or DocBin (.spacy).", show_default=False),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Trained pipeline directory or installed model package, run over the gold documents' text.", show_default=False),
-    predictions: Optional[Path] = typer.Option(None, "--predictions", "-p", help="Predicted annotations on the same documents: PubTator, BioC or DocBin.", show_default=False),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the scores as JSON here.", show_default=False),
-    html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).", show_default=False),
-    errors_path: Optional[Path] = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
+    model: str | None = typer.Option(None, "--model", "-m", help="Trained pipeline directory or installed model package, run over the gold documents' text.", show_default=False),
+    predictions: Path | None = typer.Option(None, "--predictions", "-p", help="Predicted annotations on the same documents: PubTator, BioC or DocBin.", show_default=False),
+    json_path: Path | None = typer.Option(None, "--json", help="Write the scores as JSON here.", show_default=False),
+    html_path: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).", show_default=False),
+    errors_path: Path | None = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
     bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling and of the HTML error sample."),
-    cross_corpus: Optional[Path] = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
+    cross_corpus: Path | None = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
     gold_mentions: bool = typer.Option(False, "--gold-mentions", help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model)."),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.
@@ -34,14 +33,27 @@ def evaluate_command(
     counts a prediction overlapping a gold mention of the same label, each mention matched at most
     once. Precision, recall and F1 with a zero denominator are 0; macro is the mean over labels.
 
+    One difference from the BioCreative V CDR jar: the jar ignores predictions of a type in a
+    document that has no gold mention of that type; bioner counts them as false positives. On
+    BC5CDR the scores are the same (every document has gold mentions of both types).
+
     When the gold carries identifiers, concept-level scores follow (BioCreative V CDR
     normalisation): per document, the set of (label, id) pairs, composite ids split on |, -1
     ignored; MESH: prefixes are dropped on both sides.
     """
+    from ..atomic import atomic_path, check_distinct, check_output
     from ..evaluation import evaluate_files, format_table, write_errors_tsv, write_html, write_json
+    from ..evaluation.checks import check_comparable, check_predictions_file
 
     if (model is None) == (predictions is None):
         raise typer.BadParameter("give exactly one of --model and --predictions", param_hint="'--model' / '--predictions'")
+    outputs = [("--json", json_path), ("--html", html_path), ("--errors", errors_path)]
+    for option, path in outputs:
+        if path is not None:
+            check_output(path, option)
+    check_distinct([gold] + ([predictions] if predictions else []), outputs)
+    if predictions is not None:
+        check_predictions_file(predictions)
     evaluation = evaluate_files(
         gold,
         predictions_path=predictions,
@@ -51,6 +63,8 @@ def evaluate_command(
         progress=model is not None,
         gold_mentions=gold_mentions,
     )
+    for warning in check_comparable(evaluation, predictions=str(predictions) if predictions else None):
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     if cross_corpus is not None:
         if model is None:
             raise typer.BadParameter("needs --model: the other corpora are tagged by the model", param_hint="'--cross-corpus'")
@@ -64,15 +78,19 @@ def evaluate_command(
 
         typer.echo("\n" + format_cross_corpus(evaluation.cross_corpus))
     written = []
+    # Each output through a temporary file renamed into place: a stopped run leaves none half-written.
     if json_path:
-        write_json(evaluation, json_path)
+        with atomic_path(json_path, "--json") as temporary:
+            write_json(evaluation, temporary)
         written.append(str(json_path))
     if html_path:
         source = f"{model}" if model is not None else f"{predictions}"
-        write_html(evaluation, html_path, title=f"bioner evaluation: {source} against {gold}", seed=seed)
+        with atomic_path(html_path, "--html") as temporary:
+            write_html(evaluation, temporary, title=f"bioner evaluation: {source} against {gold}", seed=seed)
         written.append(str(html_path))
     if errors_path:
-        write_errors_tsv(evaluation.errors or [], errors_path)
+        with atomic_path(errors_path, "--errors") as temporary:
+            write_errors_tsv(evaluation.errors or [], temporary)
         written.append(str(errors_path))
     if written:
         typer.echo(f"wrote {', '.join(written)}", err=True)

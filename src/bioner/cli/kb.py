@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,7 +13,7 @@ from . import app
 def kb_command(
     corpora: list[Path] = typer.Argument(None, help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): BC5CDR train and dev, NCBI disease. Never the test split.", show_default=False),
     output: Path = typer.Option(Path("training/kb.json.gz"), "--output", "-o", help="Knowledge base file, loaded by the bioner_linker component at initialisation."),
-    mesh_dir: Optional[Path] = typer.Option(None, "--mesh", envvar="MESH_DIR", help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.", show_default=False),
+    mesh_dir: Path | None = typer.Option(None, "--mesh", envvar="MESH_DIR", help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.", show_default=False),
 ) -> None:
     """Build the name -> MeSH id knowledge base the linker uses.
 
@@ -23,6 +22,10 @@ def kb_command(
     Chemicals trees and of chemical and disease supplementary concepts. NCBI disease labels
     (SpecificDisease, DiseaseClass, Modifier, CompositeMention) count as Disease.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output")
+
     from ..errors import BionerError
     from ..linking.kb import build_kb
 

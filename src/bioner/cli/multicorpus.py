@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,9 +15,9 @@ def multi_corpus_command(
     output: Path = typer.Option(Path("data/corpus/multi/train.spacy"), "--output", "-o", help="Training DocBin to write."),
     report: Path = typer.Option(Path("data/corpus/multi/train.report.json"), "--report", help="Counts per corpus and label: every mention's outcome and the spans masked."),
     seed: int = typer.Option(0, "--seed", help="Seed of the document shuffle."),
-    only: Optional[str] = typer.Option(None, "--parts", help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.", show_default=False),
+    only: str | None = typer.Option(None, "--parts", help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.", show_default=False),
     repeat: list[str] = typer.Option([], "--repeat", help="PART=K: put each document of a part K times in the training set, to weigh it among larger corpora (e.g. --repeat bc5cdr-train=2).", show_default=False),
-    teacher: Optional[str] = typer.Option(None, "--teacher", help="A pipeline trained on BC5CDR alone: what it tags of a type a corpus does not annotate is masked too, so names no lexicon knows are not taught as 'no entity'.", show_default=False),
+    teacher: str | None = typer.Option(None, "--teacher", help="A pipeline trained on BC5CDR alone: what it tags of a type a corpus does not annotate is masked too, so names no lexicon knows are not taught as 'no entity'.", show_default=False),
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
 
@@ -26,9 +25,14 @@ def multi_corpus_command(
 
     Held out for `bioner evaluate --cross-corpus`: NCBI disease development, a fifth of the NLM-Chem articles, GNormPlus and NLM-Gene test.
     """
+    from ..atomic import check_distinct, check_output
+
+    check_output(output, "--output")
+    check_output(report, "--report")
+    check_distinct([], [("--output", output), ("--report", report)])
+
     from ..errors import BionerError
     from ..multicorpus import convert_parts, default_parts, select_parts, write_reports
-
     from ..tagging import load_pipeline
 
     parts = select_parts(default_parts(raw)["train"], only=only.split(",") if only else None, repeat=repeat)

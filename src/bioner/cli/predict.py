@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from . import run_app
+from . import format_choice, run_app
 
 HELP = """Tag Chemical and Disease mentions with a trained pipeline.
 
 \b
 Examples:
-  ner-predict abstract.txt                                # one text file, JSONL to stdout
-  ner-predict abstracts/ -o tagged.pubtator               # every .txt file in a folder
-  cat abstract.txt | ner-predict -                        # stdin
-  ner-predict CDR_TestSet.PubTator.txt --output-format pubtator -o pred.pubtator
-  ner-predict docs.jsonl --output-format jsonl            # {"id": ..., "text": ...} a line
+  ner-predict abstract.txt                   # one text file, JSONL to stdout
+  ner-predict abstracts/ -o tagged.pubtator  # every .txt file in a folder
+  cat abstract.txt | ner-predict -           # stdin
+  ner-predict CDR_TestSet.PubTator.txt -f pubtator -o pred.pubtator
+  ner-predict docs.jsonl -f jsonl            # {"id": ..., "text": ...} a line
   ner-predict paper.xml --input-format bioc --output-format bioc
-  ner-predict abstract.txt --output-format html -o view.html   # a page to look at
-  ner-predict saved-page.html -o view.html                # a web page: its article, tagged
+  ner-predict abstract.txt --output-format html -o view.html  # to look at
+  ner-predict abstracts/ -o train.iob        # IOB to train another tagger on
+  ner-predict saved-page.html -o view.html   # a web page: its article, tagged
 
-\b
 Input: a file, a folder (each .txt file in it is one document, id = file name
 without .txt), or - for stdin. The format (text, html, pubtator, bioc, bioc-json,
 jsonl, iob) is detected from the extension and content; --input-format overrides.
@@ -37,7 +36,6 @@ title and abstract are tagged as one text, title + " " + abstract, the offsets t
 BioCreative scorer and `bioner evaluate` count in. Annotations already in the input
 (mentions, relations) are replaced by the model's, not merged.
 
-\b
 Text as people bring it: in text input only the content is tagged. A saved PubMed
 page keeps its title, abstract and keywords (not the banner, authors, affiliations,
 "Similar articles", references or "LinkOut"); in any text, reference lists, DOI and
@@ -51,24 +49,22 @@ output shows the entities in the page's own text (--keep-boilerplate: all visibl
 text). Long documents (full-text papers) are tagged paragraph by paragraph, in
 bounded memory, with the entities their paragraphs get one by one.
 
-\b
 PDF is not read: convert it to text first (pdftotext -layout paper.pdf paper.txt,
 from poppler-utils; or GROBID for a paper's structure) and tag the .txt.
 
-\b
 Output: pubtator (the default for PubTator input; the BioCreative V CDR scorer
 reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"start",
-"end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, or html (a
-self-contained displaCy page, one section per document). With -o and no
---output-format, the extension chooses (.pubtator .jsonl .xml .json .html).
-A file given with -o appears only when the run succeeds.
+"end", "label", "text"}]} a line), bioc (BioC XML), bioc-json, html (a
+self-contained displaCy page, one section per document) or iob (token TAB BIO tag,
+a -DOCSTART- line before each document, to train other taggers on). With -o and
+no --output-format, the extension chooses (.pubtator .jsonl .xml .json .html .iob).
+A file given with -o appears only when the run succeeds (Ctrl-C or SIGTERM leave
+nothing half-written); it must not be the input. A symlink is written through.
 
-\b
 Model: --model is a pipeline folder or an installed model package. Without it:
 training/model-best under the current folder (or the newest training/*/model-best),
 else the installed package en_bioner_bc5cdr.
 
-\b
 Empty input (no document with any text) is not an error: a note goes to stderr,
 the output is empty and the exit status is 0. Bad input (not UTF-8, malformed
 PubTator, BioC or JSONL) stops with one line naming the file and line, and exit
@@ -87,10 +83,10 @@ app = typer.Typer(
 @app.command(help=HELP, no_args_is_help=True)
 def predict_command(
     input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    input_format: Optional[str] = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
-    output_format: Optional[str] = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json or html (default: pubtator for PubTator input, else jsonl, or from the -o extension).", show_default=False),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
+    model: str | None = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
+    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
+    output_format: str | None = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
     lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
@@ -100,12 +96,11 @@ def predict_command(
     id_prefix: str = typer.Option("", "--id-prefix", help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).", show_default=False),
 ) -> None:
     from ..errors import InputProblem
-    from ..predict import predict
+    from ..formats import FORMATS
+    from ..predict import OUTPUT_FORMATS, predict
 
-    if input_format is not None:
-        input_format = _check_choice(input_format, _input_formats(), "--input-format")
-    if output_format is not None:
-        output_format = _check_choice(output_format, _output_formats(), "--output-format")
+    input_format = format_choice(input_format, FORMATS, "--input-format")
+    output_format = format_choice(output_format, OUTPUT_FORMATS, "--output-format")
 
     def announce(name: str) -> None:
         if not quiet:
@@ -141,25 +136,6 @@ def predict_command(
         typer.echo(summary.format(), err=True)
         if output is not None and str(output) != "-":
             typer.echo(f"wrote {output} ({summary.output_format})", err=True)
-
-
-def _input_formats() -> tuple[str, ...]:
-    from ..formats import FORMATS
-
-    return tuple(FORMATS)
-
-
-def _output_formats() -> tuple[str, ...]:
-    from ..predict import OUTPUT_FORMATS
-
-    return OUTPUT_FORMATS
-
-
-def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    normal = value.strip().lower()
-    if normal not in choices:
-        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=option)
-    return normal
 
 
 def main() -> None:

@@ -26,6 +26,10 @@ def pretrain_command(
     Train with `bioner train OUTPUT/train.cfg`. Further `--section.key value` options override
     the config. Never pretrain on test text.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output", folder=True)
+
     from spacy.cli._util import parse_config_overrides
 
     train_config = pretrain(config, texts, output, epochs=epochs, objective=objective,

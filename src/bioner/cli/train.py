@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,8 +19,8 @@ def train_command(
     config: Path = typer.Argument(..., help="A spaCy config, such as configs/cnn.cfg.", show_default=False),
     output: Path = typer.Option(Path("training"), "--output", "-o", help="Folder for the trained pipeline (model-best, model-last) and the training log."),
     final: bool = typer.Option(False, "--final", help="Train on train + development for the number of steps the development run chose; keeps the last model."),
-    steps: Optional[int] = typer.Option(None, "--steps", help="With --final: train this many steps instead of reading them from the development run."),
-    dev_run: Optional[Path] = typer.Option(None, "--dev-run", help="With --final: the development run whose best step to use (default: OUTPUT/dev)."),
+    steps: int | None = typer.Option(None, "--steps", help="With --final: train this many steps instead of reading them from the development run."),
+    dev_run: Path | None = typer.Option(None, "--dev-run", help="With --final: the development run whose best step to use (default: OUTPUT/dev)."),
     scale_steps: bool = typer.Option(True, "--scale-steps/--same-steps", help="With --final: scale the development run's best step by the growth of the data (train+dev tokens / train tokens), so the final run makes as many passes over its data; --same-steps keeps the step count as it is."),
 ) -> None:
     """Train a Chemical/Disease tagger with spaCy's trainer.
@@ -34,6 +33,10 @@ def train_command(
     (for example `--training.seed 1` or `--paths.train other.spacy`). A development run records
     its evaluations in OUTPUT/training-log.jsonl and a summary (time, best step) in OUTPUT/training-summary.json.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output", folder=True)
+
     from spacy.cli._util import parse_config_overrides
 
     overrides = parse_config_overrides(ctx.args)

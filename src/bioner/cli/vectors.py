@@ -25,6 +25,10 @@ def vectors_command(
     Use PubMed abstracts of your own, as JSONL, to go beyond the training corpus. Never give the
     test split: its text must stay unseen.
     """
+    from ..atomic import check_output
+
+    check_output(output, "--output", folder=True)
+
     settings = FloretSettings(dim=dim, epoch=epochs, bucket=bucket, min_count=min_count)
     info = build_vectors(inputs, output, settings=settings, threads=threads)
     typer.echo(f"vectors from {info['tokens']:,} tokens: {output}", err=True)

@@ -17,13 +17,14 @@ from ..errors import BionerError
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
 from .report import format_table, render_html, write_html
-from .scoring import PRF, Counts, Evaluation, Scores, score
+from .result import Evaluation, read_evaluation, score
+from .scoring import PRF, Counts, Scores
 
 __all__ = [
     "Counts", "PRF", "Scores", "Evaluation", "ErrorRecord", "BootstrapResult",
     "score", "evaluate_documents", "evaluate_files", "read_input", "predict_documents",
     "find_errors", "errors_by_kind", "write_errors_tsv", "format_table", "render_html", "write_html",
-    "write_json",
+    "write_json", "read_evaluation",
 ]
 
 
@@ -42,7 +43,10 @@ def evaluate_documents(
     evaluation = score(gold, predicted, labels=labels)
     evaluation.errors = find_errors(evaluation.gold, evaluation.predicted, window=window, labels=evaluation.labels)
     if bootstrap:
-        evaluation.bootstrap = bootstrap_evaluation(evaluation, samples=bootstrap, seed=seed)
+        evaluation.bootstrap = bootstrap_evaluation(
+            evaluation.gold, evaluation.predicted, evaluation.labels,
+            {"strict": evaluation.strict, "lenient": evaluation.lenient}, samples=bootstrap, seed=seed,
+        )
     return evaluation
 
 
@@ -102,11 +106,12 @@ def evaluate_files(
         raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
     gold = read_input(gold_path, gold_format)
     # First, so that a pipeline without a linker fails before the tagging run.
-    linking = gold_mention_accuracy(model, gold) if gold_mentions else None  # type: ignore[arg-type]
+    linking = gold_mention_accuracy(model, gold) if gold_mentions and model is not None else None
     if model is not None:
         predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
     else:
-        predicted = read_input(predictions_path, predictions_format)  # type: ignore[arg-type]
+        assert predictions_path is not None  # exactly one of the two, checked above
+        predicted = read_input(predictions_path, predictions_format)
     evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
     evaluation.linking = linking
     return evaluation

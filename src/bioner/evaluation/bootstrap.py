@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .scoring import MACRO, MICRO, DocumentCounts, Evaluation, Scores
+from ..document import Document
+from ..errors import BionerError
+from .scoring import MACRO, MICRO, DocumentCounts, Scores, document_counts
 
 DEFAULT_SEED = 0
 DEFAULT_CONFIDENCE = 0.95
@@ -31,6 +33,13 @@ class Interval:
 
     def to_json(self) -> dict[str, float]:
         return {"f1": self.f1, "low": self.low, "high": self.high}
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Interval:
+        values = [data.get(key) if isinstance(data, dict) else None for key in ("f1", "low", "high")]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= 1.0 for v in values):
+            raise BionerError(f"{where} must hold f1, low and high as fractions in [0, 1]")
+        return cls(data["f1"], data["low"], data["high"])
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,15 @@ class BootstrapResult:
             "strict": {key: interval.to_json() for key, interval in self.strict.items()},
             "lenient": {key: interval.to_json() for key, interval in self.lenient.items()},
         }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> BootstrapResult:
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("strict", "lenient")):
+            raise BionerError(f"{where} must hold strict and lenient intervals")
+        intervals = {mode: {key: Interval.from_json(value, f"{where}.{mode}.{key}") for key, value in data[mode].items()}
+                     for mode in ("strict", "lenient")}
+        return cls(data.get("samples", 0), data.get("seed", DEFAULT_SEED), data.get("confidence", DEFAULT_CONFIDENCE),
+                   intervals["strict"], intervals["lenient"])
 
 
 def counts_array(per_document: Sequence[DocumentCounts], labels: Sequence[str], mode: str) -> np.ndarray:
@@ -95,7 +113,7 @@ def bootstrap(
     labels = list(labels)
     n = len(per_document)
     arrays = {mode: counts_array(per_document, labels, mode) for mode in point}
-    values = {mode: ([], [], []) for mode in point}
+    values: dict[str, tuple[list[np.ndarray], ...]] = {mode: ([], [], []) for mode in point}
     rng = np.random.default_rng(seed)
     done = 0
     while done < samples:
@@ -105,7 +123,7 @@ def bootstrap(
         for row in range(size):
             weights[row] = np.bincount(draws[row], minlength=n)
         for mode, array in arrays.items():
-            for bucket, result in zip(values[mode], replicate_f1(array, weights)):
+            for bucket, result in zip(values[mode], replicate_f1(array, weights), strict=True):
                 bucket.append(result)
         done += size
     tail = (1 - confidence) / 2 * 100
@@ -118,25 +136,23 @@ def bootstrap(
             low, high = np.percentile(sample, [tail, 100 - tail])
             return Interval(f1, float(low), float(high))
 
-        result = {label: interval(per_label_all[:, j], scores.labels[label].f1) for j, label in enumerate(labels)}
-        result[MICRO] = interval(np.concatenate(micro), scores.micro.f1)
-        result[MACRO] = interval(np.concatenate(macro), scores.macro.f1)
-        intervals[mode] = result
+        found = {label: interval(per_label_all[:, j], scores.labels[label].f1) for j, label in enumerate(labels)}
+        found[MICRO] = interval(np.concatenate(micro), scores.micro.f1)
+        found[MACRO] = interval(np.concatenate(macro), scores.macro.f1)
+        intervals[mode] = found
     return BootstrapResult(samples, seed, confidence, intervals["strict"], intervals["lenient"])
 
 
 def bootstrap_evaluation(
-    evaluation: Evaluation, *, samples: int, seed: int = DEFAULT_SEED, confidence: float = DEFAULT_CONFIDENCE
+    gold: Sequence[Document],
+    predicted: Sequence[Document],
+    labels: Sequence[str],
+    scores: dict[str, Scores],
+    *,
+    samples: int,
+    seed: int = DEFAULT_SEED,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> BootstrapResult:
-    """Bootstrap intervals for an `Evaluation` made by `score` (which keeps the aligned documents)."""
-    from .scoring import document_counts
-
-    per_document = document_counts(evaluation.gold, evaluation.predicted, evaluation.labels)
-    return bootstrap(
-        per_document,
-        evaluation.labels,
-        {"strict": evaluation.strict, "lenient": evaluation.lenient},
-        samples=samples,
-        seed=seed,
-        confidence=confidence,
-    )
+    """Bootstrap intervals around `scores` ({"strict": ..., "lenient": ...}) of aligned documents."""
+    per_document = document_counts(gold, predicted, labels)
+    return bootstrap(per_document, labels, scores, samples=samples, seed=seed, confidence=confidence)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..document import Document, Mention
+from ..errors import BionerError
 from .scoring import Counts, Scores, safe_ratio
 
 Concept = tuple[str, str]
@@ -85,6 +86,14 @@ class LinkingAccuracy:
         payload["micro"] = {"mentions": sum(self.total.values()), "correct": sum(self.correct.values()),
                             "accuracy": self.accuracy()}
         return payload
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> LinkingAccuracy:
+        labels = {k: v for k, v in data.items() if k != "micro"} if isinstance(data, dict) else None
+        if labels is None or not all(isinstance(v, dict) and isinstance(v.get("mentions"), int)
+                                     and isinstance(v.get("correct"), int) for v in labels.values()):
+            raise BionerError(f"{where} must hold mentions and correct counts per label")
+        return cls({k: v["mentions"] for k, v in labels.items()}, {k: v["correct"] for k, v in labels.items()})
 
 
 def linking_accuracy(gold: Sequence[Document], linked: Sequence[Document]) -> LinkingAccuracy:

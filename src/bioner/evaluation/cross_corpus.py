@@ -17,7 +17,8 @@ from spacy.language import Language
 
 from ..document import Document, Mention
 from ..multicorpus import GENE_LABEL_MAP, NCBI_LABEL_MAP, OUTPUT_LABELS, CorpusPart, mapped_documents, read_part
-from .scoring import PRF, score
+from .result import score
+from .scoring import PRF
 
 
 def heldout_parts(raw: Path) -> list[CorpusPart]:

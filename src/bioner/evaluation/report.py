@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..document import Document
+from ..html_view import LABEL_COLORS
 from .analysis import FN, FP, KINDS, ErrorRecord, errors_by_kind, find_errors, format_related
-from .scoring import MACRO, MICRO, PRF, Evaluation, Scores, mention_spans
+from .bootstrap import Interval
+from .result import Evaluation
+from .scoring import MACRO, MICRO, PRF, Scores, mention_spans
 
 MODES = (
     ("strict", "Strict: exact offsets and label (BioCreative V CDR)"),
@@ -20,7 +23,6 @@ CONCEPTS = ("concepts", "Concepts: distinct (label, identifier) pairs per docume
 DEFAULT_SAMPLE = 60
 HTML_CONTEXT = 120
 ERROR_COLOR = "#ff8a80"
-LABEL_COLORS = {"CHEMICAL": "#8fd3ff", "DISEASE": "#ffd166"}
 
 
 def _rows(scores: Scores) -> list[tuple[str, PRF]]:
@@ -40,27 +42,50 @@ def _percent(value: float) -> str:
     return f"{100 * value:6.2f}"
 
 
+def scores_table(scores: Scores, intervals: Mapping[str, Interval] | None = None, *, style: str = "text",
+                 confidence: float = 0.95) -> str:
+    """One matching mode's table as aligned `text`, `markdown` or `html`: per label, then micro
+    and macro, TP, FP, FN, precision, recall and F1 in percent, and the F1 interval if given."""
+    header = ["label", "TP", "FP", "FN", "P%", "R%", "F1%"] + ([f"F1 {round(100 * confidence)}% CI"] if intervals else [])
+    rows = []
+    for name, prf in _rows(scores):
+        cells = [name, str(prf.tp), str(prf.fp), str(prf.fn)] + [f"{100 * v:.2f}" for v in (prf.precision, prf.recall, prf.f1)]
+        if intervals:
+            i = intervals.get(name)
+            cells.append(f"[{_percent(i.low)}, {_percent(i.high)}]" if i else "")
+        rows.append(cells)
+    if style == "html":
+        lines = ["<tr>" + "".join(f"<th>{_e(c)}</th>" for c in header) + "</tr>"]
+        for r in rows:
+            css = ' class="average"' if r[0] in (MICRO, MACRO) else ""
+            lines.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>")
+        return "<table>" + "".join(lines) + "</table>"
+    if style == "markdown":
+        lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+        for r in rows:
+            name = f"**{r[0]}**" if r[0] in (MICRO, MACRO) else r[0]
+            lines.append("| " + " | ".join([name, *r[1:]]) + " |")
+        return "\n".join(lines)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+    rule = "-" * len(line(header))
+    lines = [line(header), rule]
+    for r in rows:
+        if r[0] == MICRO:
+            lines.append(rule)
+        lines.append(line(r))
+    return "\n".join(lines)
+
+
 def format_table(evaluation: Evaluation) -> str:
-    """The per-label table, strict and lenient, as plain text (P, R and F1 in percent)."""
+    """The per-label tables, strict and lenient (and concepts), as plain text (P, R and F1 in percent)."""
     lines: list[str] = []
-    width = max([len(label) for label in evaluation.labels] + [len(MACRO)])
+    confidence = evaluation.bootstrap.confidence if evaluation.bootstrap else 0.95
     for mode, title in _modes(evaluation):
-        scores: Scores = getattr(evaluation, mode)
-        intervals = _intervals(evaluation, mode)
-        header = f"{'label':<{width}}  {'TP':>7} {'FP':>7} {'FN':>7}  {'P%':>6}  {'R%':>6}  {'F1%':>6}"
-        if intervals is not None:
-            header += f"  {f'F1 {round(100 * evaluation.bootstrap.confidence)}% CI':>17}"
-        lines += [title, header, "-" * len(header)]
-        for name, prf in _rows(scores):
-            if name == MICRO:
-                lines.append("-" * len(header))
-            row = (f"{name:<{width}}  {prf.tp:>7} {prf.fp:>7} {prf.fn:>7}  {_percent(prf.precision)}  "
-                   f"{_percent(prf.recall)}  {_percent(prf.f1)}")
-            if intervals is not None and name in intervals:
-                i = intervals[name]
-                row += f"  [{_percent(i.low)}, {_percent(i.high)}]"
-            lines.append(row)
-        lines.append("")
+        lines += [title, scores_table(getattr(evaluation, mode), _intervals(evaluation, mode), confidence=confidence), ""]
     if evaluation.linking is not None:
         lines.append(_linking_line(evaluation))
     if evaluation.errors is not None:
@@ -108,21 +133,6 @@ code { background: #f3f3f3; padding: 0 0.2em; }
 
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _scores_table(scores: Scores, intervals: dict | None) -> str:
-    head = "<tr><th>label</th><th>TP</th><th>FP</th><th>FN</th><th>precision</th><th>recall</th><th>F1</th>"
-    head += "<th>F1 95% CI</th></tr>" if intervals else "</tr>"
-    body = []
-    for name, prf in _rows(scores):
-        css = ' class="average"' if name in (MICRO, MACRO) else ""
-        cells = [name, prf.tp, prf.fp, prf.fn, f"{100 * prf.precision:.2f}%", f"{100 * prf.recall:.2f}%",
-                 f"{100 * prf.f1:.2f}%"]
-        if intervals:
-            i = intervals.get(name)
-            cells.append(f"{100 * i.low:.2f}–{100 * i.high:.2f}%" if i else "")
-        body.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
-    return f"<table>{head}{''.join(body)}</table>"
 
 
 def _kinds_table(errors: Sequence[ErrorRecord]) -> str:
@@ -226,7 +236,7 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
     for mode, heading in _modes(evaluation):
         intervals = _intervals(evaluation, mode)
         parts.append(f"<h2>{_e(heading)}</h2>")
-        parts.append(_scores_table(getattr(evaluation, mode), intervals))
+        parts.append(scores_table(getattr(evaluation, mode), intervals, style="html"))
     if evaluation.linking is not None:
         parts.append(f"<p>{_e(_linking_line(evaluation))}</p>")
     if evaluation.bootstrap:
@@ -245,7 +255,7 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
     parts.append(f"<h2>Sample of errors ({len(chosen)} of {len(errors)})</h2>")
     parts.append('<p class="note">The error itself is drawn in red: in gold for a false negative, in the '
                  "predictions for a false positive.</p>")
-    by_id = {g.id: (g, p) for g, p in zip(evaluation.gold, evaluation.predicted)}
+    by_id = {g.id: (g, p) for g, p in zip(evaluation.gold, evaluation.predicted, strict=True)}
     for error in chosen:
         gold, predicted = by_id[error.document]
         parts.append(_render_sample(error, gold, predicted))

@@ -21,18 +21,12 @@ keyed by label, so two labels with equal counts stay two labels.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from ..document import Document
 from ..errors import BionerError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .analysis import ErrorRecord
-    from .bootstrap import BootstrapResult
-    from .concepts import LinkingAccuracy
 
 MICRO = "micro"
 MACRO = "macro"
@@ -57,7 +51,7 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def __add__(self, other: "Counts") -> "Counts":
+    def __add__(self, other: Counts) -> Counts:
         return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
     @property
@@ -72,7 +66,7 @@ class Counts:
     def f1(self) -> float:
         return f1_score(self.precision, self.recall)
 
-    def prf(self) -> "PRF":
+    def prf(self) -> PRF:
         return PRF(self.tp, self.fp, self.fn, self.precision, self.recall, self.f1)
 
 
@@ -97,6 +91,20 @@ class PRF:
             "f1": self.f1,
         }
 
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> PRF:
+        """The inverse of `to_json`, checked: counts are integers, measures fractions in [0, 1]."""
+        if not isinstance(data, dict):
+            raise BionerError(f"{where} must be an object with tp, fp, fn, precision, recall and f1")
+        for key in ("tp", "fp", "fn"):
+            if not isinstance(data.get(key), int) or isinstance(data[key], bool) or data[key] < 0:
+                raise BionerError(f"{where}.{key} must be a count (an integer >= 0)")
+        for key in ("precision", "recall", "f1"):
+            value = data.get(key)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
+                raise BionerError(f"{where}.{key} must be a fraction in [0, 1], not {value!r}")
+        return cls(data["tp"], data["fp"], data["fn"], data["precision"], data["recall"], data["f1"])
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -107,7 +115,7 @@ class Scores:
     macro: PRF
 
     @classmethod
-    def from_counts(cls, counts: Mapping[str, Counts]) -> "Scores":
+    def from_counts(cls, counts: Mapping[str, Counts]) -> Scores:
         labels = {label: counts[label].prf() for label in counts}
         total = sum(counts.values(), Counts())
         n = len(labels)
@@ -134,61 +142,15 @@ class Scores:
         payload[MACRO] = self.macro.to_json()
         return payload
 
-
-@dataclass
-class Evaluation:
-    """Everything `bioner evaluate` reports. `to_json` gives the documented JSON shape."""
-
-    strict: Scores
-    lenient: Scores
-    documents: int
-    labels: list[str]
-    gold_mentions: dict[str, int] = field(default_factory=dict)
-    """Distinct gold mentions per label."""
-    predicted_mentions: dict[str, int] = field(default_factory=dict)
-    """Distinct predicted mentions per label."""
-    duplicates: dict[str, int] = field(default_factory=dict)
-    """Mentions listed more than once and counted once: {"gold": n, "predictions": n}."""
-    gold: list[Document] = field(default_factory=list, repr=False)
-    predicted: list[Document] = field(default_factory=list, repr=False)
-    """Predictions aligned with `gold`: one document per gold document, in the same order."""
-    errors: list["ErrorRecord"] | None = field(default=None, repr=False)
-    """Every strict FP and FN (see `analysis`); None until analysed."""
-    bootstrap: "BootstrapResult | None" = None
-    concepts: Scores | None = None
-    """Concept-level scores (see `concepts`): per document, distinct (label, identifier) pairs;
-    None when no gold mention carries an identifier."""
-    linking: "LinkingAccuracy | None" = None
-    """Linking accuracy on gold mentions, when asked for (`bioner evaluate --gold-mentions`)."""
-    cross_corpus: list[Any] | None = None
-    """`cross_corpus.CorpusScore`s of other corpora's held-out parts, when asked for."""
-
-    def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
-        payload: dict[str, Any] = {
-            "strict": self.strict.to_json(),
-            "lenient": self.lenient.to_json(),
-            **({"concepts": self.concepts.to_json()} if self.concepts is not None else {}),
-            "documents": self.documents,
-            "labels": list(self.labels),
-            "gold": {"mentions": sum(self.gold_mentions.values()), "by_label": dict(self.gold_mentions),
-                     "duplicates": self.duplicates.get("gold", 0)},
-            "predictions": {"mentions": sum(self.predicted_mentions.values()),
-                            "by_label": dict(self.predicted_mentions),
-                            "duplicates": self.duplicates.get("predictions", 0)},
-        }
-        if self.errors is not None:
-            from .analysis import errors_by_kind
-
-            payload["errors_by_kind"] = errors_by_kind(self.errors)
-        if include_errors and self.errors is not None:
-            payload["errors"] = [error.to_json() for error in self.errors]
-        if self.bootstrap is not None:
-            payload["bootstrap"] = self.bootstrap.to_json()
-        if self.cross_corpus is not None:
-            payload["cross_corpus"] = {result.name: result.to_json() for result in self.cross_corpus}
-        if self.linking is not None:
-            payload["linking"] = self.linking.to_json()
-        return payload
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Scores:
+        """The inverse of `to_json`: per-label scores plus `micro` and `macro`."""
+        if not isinstance(data, dict) or MICRO not in data or MACRO not in data:
+            raise BionerError(f"{where} must hold per-label, micro and macro scores")
+        labels = {key: PRF.from_json(value, f"{where}.{key}") for key, value in data.items()
+                  if key not in RESERVED_LABELS}
+        return cls(labels, PRF.from_json(data[MICRO], f"{where}.{MICRO}"),
+                   PRF.from_json(data[MACRO], f"{where}.{MACRO}"))
 
 
 # --- aligning the two sides -------------------------------------------------------------------
@@ -226,15 +188,19 @@ def align_documents(gold: Sequence[Document], predicted: Sequence[Document]) -> 
 
 def _check_same_text(gold: Document, predicted: Document) -> None:
     gold_text, predicted_text = gold.text, predicted.text
-    if gold_text == predicted_text:
-        return
-    at = next((i for i, (a, b) in enumerate(zip(gold_text, predicted_text)) if a != b),
+    if gold_text == predicted_text or _one_line(gold_text) == _one_line(predicted_text):
+        return  # PubTator writes a line break as a space: the offsets are the same
+    at = next((i for i, (a, b) in enumerate(zip(gold_text, predicted_text, strict=False)) if a != b),
               min(len(gold_text), len(predicted_text)))
     raise BionerError(
         f"document {gold.id!r}: the predicted text differs from the gold text at character {at} "
         f"(gold {gold_text[at:at + 30]!r}, predicted {predicted_text[at:at + 30]!r}; "
         f"lengths {len(gold_text)} and {len(predicted_text)}); offsets would not be comparable"
     )
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def mention_spans(document: Document, side: str = "predictions") -> set[Span]:
@@ -297,12 +263,12 @@ def max_overlap_matching(gold: Sequence[tuple[int, int]], predicted: Sequence[tu
                     found = g
                     break
                 queue.append(partner)
-        g = found
-        while g is not None:  # flip the augmenting path: root ... -> found
-            p = reached_from[g]
+        node = found
+        while node is not None:  # flip the augmenting path: root ... -> found
+            p = reached_from[node]
             previous = pred_partner[p]
-            gold_partner[g], pred_partner[p] = p, g
-            g = previous
+            gold_partner[node], pred_partner[p] = p, node
+            node = previous
     return [(g, p) for g, p in enumerate(gold_partner) if p is not None]
 
 
@@ -349,57 +315,3 @@ def collect_labels(gold: Iterable[Document], predicted: Iterable[Document]) -> l
     labels = {m.label for d in gold for m in d.mentions}
     labels |= {m.label for d in predicted for m in d.mentions}
     return sorted(labels)
-
-
-def score(
-    gold: Sequence[Document],
-    predicted: Sequence[Document],
-    *,
-    labels: Sequence[str] | None = None,
-) -> Evaluation:
-    """Strict and lenient scores of `predicted` against `gold` (see the module docstring).
-
-    `labels` restricts scoring to those labels (mentions of others are ignored on both sides);
-    by default every label seen in gold or predictions is scored, so a label only predicted
-    shows up with its false positives. Error records and bootstrap intervals are added by
-    `evaluate_documents`.
-    """
-    gold = list(gold)
-    aligned = align_documents(gold, predicted)
-    if labels is None:
-        labels = collect_labels(gold, aligned)
-    labels = list(labels)
-    for label in labels:
-        if label in RESERVED_LABELS:
-            raise BionerError(f"label {label!r} is reserved for averages in the report; rename it")
-    per_document = document_counts(gold, aligned, labels)
-    strict = Scores.from_counts(sum_counts((d.strict for d in per_document), labels))
-    lenient = Scores.from_counts(sum_counts((d.lenient for d in per_document), labels))
-    from .concepts import concept_scores
-
-    # Concept scores only mean something when the gold names concepts (BC5CDR does).
-    has_ids = any(m.identifiers for d in gold for m in d.mentions)
-    concepts = concept_scores(gold, aligned, labels) if has_ids else None
-
-    gold_mentions: dict[str, int] = defaultdict(int)
-    predicted_mentions: dict[str, int] = defaultdict(int)
-    duplicates = {"gold": 0, "predictions": 0}
-    for side, documents, tally in (("gold", gold, gold_mentions), ("predictions", aligned, predicted_mentions)):
-        for document in documents:
-            spans = mention_spans(document, side)
-            duplicates[side] += len(document.mentions) - len(spans)
-            for _, _, label in spans:
-                if label in labels:
-                    tally[label] += 1
-    return Evaluation(
-        strict=strict,
-        lenient=lenient,
-        documents=len(gold),
-        labels=labels,
-        gold_mentions={label: gold_mentions.get(label, 0) for label in labels},
-        predicted_mentions={label: predicted_mentions.get(label, 0) for label in labels},
-        duplicates=duplicates,
-        gold=gold,
-        predicted=aligned,
-        concepts=concepts,
-    )

@@ -17,10 +17,10 @@ from typing import TextIO
 
 from ..document import Document
 from ..errors import BionerError, InputProblem
-from ._io import Source
+from ._io import SNIFF_BYTES, Source, open_input
 
 FORMATS = ("pubtator", "bioc", "bioc-json", "iob", "jsonl", "text", "html", "docbin")
-WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl")
+WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl", "iob")
 
 _EXTENSIONS = {
     ".pubtator": "pubtator",
@@ -40,9 +40,9 @@ _EXTENSIONS = {
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _PUBTATOR_LINE = re.compile(r"^[^|\t]+\|[ta]\|")
-_IOB_LINE = re.compile(r"^\S+\t(O|[BIESUL]-\S+)$")
+_IOB_TAG = re.compile(r"^(O|[BIESUL]-\S+)$")
 _SNIFF_LINES = 5
-SNIFF_BYTES = 65536
+_SNIFF_PUBTATOR_LINES = 50
 
 
 def check_format(format: str, known: tuple[str, ...] = FORMATS) -> str:
@@ -70,7 +70,7 @@ def detect_format(path: str | Path) -> str:
     suffix = path.suffix.lower()
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
-    with path.open("rb") as handle:
+    with open_input(path) as handle:
         return sniff_format(handle.read(SNIFF_BYTES))
 
 
@@ -90,13 +90,25 @@ def sniff_format(head: bytes) -> str:
     if stripped.startswith(("{", "[")):
         try:
             record = json.loads(lines[0])
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return "bioc-json"  # a pretty-printed JSON document, not one object a line
         return "jsonl" if isinstance(record, dict) and "passages" not in record and "documents" not in record \
             else "bioc-json"
-    if all(_IOB_LINE.match(line) or line.split("\t")[0] == "-DOCSTART-" for line in lines):
+    # A PubTator file with a comment first or a mention line before its title is still PubTator:
+    # read as such, its reader names the line that is wrong instead of tagging the markup as text.
+    first_lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_PUBTATOR_LINES]
+    if any(_PUBTATOR_LINE.match(line) for line in first_lines):
+        return "pubtator"
+    if all(_looks_like_iob(line) for line in lines):
         return "iob"
     return "text"
+
+
+def _looks_like_iob(line: str) -> bool:
+    """`token<TAB>tag`, also with more columns (CoNLL) or spaces around the tag: the IOB reader
+    then reads it or names the line it cannot read."""
+    columns = line.split("\t")
+    return columns[0] == "-DOCSTART-" or (len(columns) >= 2 and bool(_IOB_TAG.match(columns[-1].strip())))
 
 
 def read_documents(
@@ -165,10 +177,15 @@ def write_documents(documents: Iterable[Document], destination: str | Path | Tex
         from .bioc import write_bioc
 
         return write_bioc(documents, destination, format="json" if format == "bioc-json" else "xml")
+    if format == "iob":
+        from .iob import project_tokenize, write_iob
+
+        # Tokens of the project tokenizer, cut at mention edges so that every mention is kept exactly.
+        return write_iob(documents, destination, project_tokenize(), split=True, docstart=True).documents
     from .jsonl import write_jsonl
 
     return write_jsonl(documents, destination)
 
 
-__all__ = ["FORMATS", "WRITE_FORMATS", "check_format", "detect_format", "read_documents", "sniff_format",
+__all__ = ["FORMATS", "SNIFF_BYTES", "WRITE_FORMATS", "check_format", "detect_format", "read_documents", "sniff_format",
            "write_documents"]

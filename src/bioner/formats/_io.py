@@ -7,11 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, TextIO, Union
+from typing import BinaryIO, TextIO, cast
 
 from ..errors import BionerError, InputError
 
-Source = Union[str, Path, BinaryIO, TextIO]
+Source = str | Path | BinaryIO | TextIO
+
+SNIFF_BYTES = 65536
+"""How much of a file or of stdin is read ahead to tell its format (`formats.sniff_format`)."""
 
 
 def source_name(source: Source) -> str:
@@ -32,14 +35,27 @@ def iter_lines(source: Source) -> Iterator[tuple[int, str]]:
             raise BionerError(f"{path}: no such file")
         if path.is_dir():
             raise BionerError(f"{path}: is a folder, expected a file")
-        with path.open("rb") as handle:
+        with open_input(path) as handle:
             yield from _decode(handle, name)
         return
     if isinstance(source, io.TextIOBase) or hasattr(source, "encoding"):
-        for number, line in enumerate(source, start=1):  # type: ignore[arg-type]
+        for number, line in enumerate(cast(TextIO, source), start=1):
             yield number, line.rstrip("\r\n")
         return
-    yield from _decode(source, name)  # type: ignore[arg-type]
+    yield from _decode(source, name)
+
+
+def open_input(path: str | Path) -> BinaryIO:
+    """A file opened for reading; a missing, unreadable or folder path is one line naming it."""
+    path = Path(path)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise BionerError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BionerError(f"{path}: is a folder, expected a file") from None
+    except OSError as error:
+        raise BionerError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
 def _decode(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
@@ -68,7 +84,9 @@ def open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
         if str(destination) == "-":
             yield sys.stdout
             return
-        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
-            yield handle
+        from ..atomic import atomic_open
+
+        with atomic_open(destination) as handle:  # a stopped run leaves no half-written file
+            yield cast(TextIO, handle)
         return
     yield destination

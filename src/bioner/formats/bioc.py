@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 import bioc
 from bioc import biocjson, biocxml
@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..document import Document, Mention, Passage, Relation
 from ..errors import BionerError, InputError, InputProblem
-from ._io import Source, open_destination, read_text, source_name
+from ._io import Source, open_destination, open_input, read_text, source_name
 
 BIOC_FORMATS = ("xml", "json")
 _LABEL_KEYS = ("type", "label", "Type")
@@ -80,19 +80,16 @@ def detect_bioc_format(source: Source) -> str:
         path = Path(source)
         if not path.is_file():
             raise BionerError(f"{path}: no such file")
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-        return _sniff(head, source_name(source))
+        from . import SNIFF_BYTES, sniff_format
+
+        with open_input(path) as handle:
+            sniffed = sniff_format(handle.read(SNIFF_BYTES))
+        if sniffed == "bioc":
+            return "xml"
+        if sniffed in ("bioc-json", "jsonl"):
+            return "json"
+        raise InputError(source_name(source), 1, "neither BioC XML (starts with '<') nor BioC JSON (starts with '{')")
     raise BionerError(f"{source_name(source)}: say whether this BioC stream is 'xml' or 'json'")
-
-
-def _sniff(head: bytes, name: str) -> str:
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"<"):
-        return "xml"
-    if stripped[:1] in (b"{", b"["):
-        return "json"
-    raise InputError(name, 1, "neither BioC XML (starts with '<') nor BioC JSON (starts with '{')")
 
 
 def _xml_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
@@ -101,14 +98,11 @@ def _xml_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
         if str(source) == "-":
             handle = io.BytesIO(sys.stdin.buffer.read())
         else:
-            path = Path(source)
-            if not path.is_file():
-                raise BionerError(f"{path}: no such file")
-            handle = str(path)
+            handle = open_input(source)
     elif hasattr(source, "encoding"):  # a text stream: lxml wants bytes
-        handle = io.BytesIO(source.read().encode("utf-8"))  # type: ignore[union-attr]
+        handle = io.BytesIO(cast(TextIO, source).read().encode("utf-8"))
     else:
-        handle = source  # type: ignore[assignment]
+        handle = source
     try:
         reader = biocxml.BioCXMLDocumentReader(handle)
         yield from reader
@@ -119,6 +113,9 @@ def _xml_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
         raise InputError(name, None, "no BioC <collection> element") from None
     except (ValueError, TypeError, KeyError) as error:
         raise InputError(name, None, f"not valid BioC XML: {error}") from None
+    finally:
+        if handle is not source and hasattr(handle, "close"):
+            handle.close()
 
 
 def _json_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
@@ -127,14 +124,68 @@ def _json_documents(source: Source, name: str) -> Iterator[bioc.BioCDocument]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(name, error.lineno, f"not valid JSON: {error.msg} at column {error.colno}") from None
+    except RecursionError:
+        raise InputError(name, None, "JSON nested too deeply to be BioC") from None
     for index, obj in enumerate(_json_document_objects(data, name)):
         if not isinstance(obj, dict):
             raise InputError(name, None, f"document {index + 1}: expected a JSON object")
+        _check_json_types(obj, f"document {index + 1}", name)
         try:
             yield biocjson_decoder.parse_doc(_with_defaults(obj))
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             what = f"missing key {error}" if isinstance(error, KeyError) else str(error)
             raise InputError(name, None, f"document {index + 1}: not valid BioC JSON: {what}") from None
+
+
+def _check_json_types(document: dict[str, Any], where: str, name: str) -> None:
+    """The types the `bioc` decoder assumes without checking, each error with its position
+    (`document 2, passage 1, annotation 3`): an id is a string, offsets and lengths whole numbers,
+    texts strings, infons objects, lists lists."""
+
+    def fail(position: str, key: str, expected: str, value: Any) -> None:
+        raise InputError(name, None, f"{position}: {key!r} must be {expected}, found {json.dumps(value)[:40]}")
+
+    def check(obj: Any, position: str, fields: dict[str, tuple[type, ...]], optional: tuple[str, ...] = ()) -> None:
+        if not isinstance(obj, dict):
+            raise InputError(name, None, f"{position}: expected a JSON object, found {json.dumps(obj)[:40]}")
+        for key, types in fields.items():
+            if key not in obj:
+                continue
+            value = obj[key]
+            if value is None and key in optional:
+                continue
+            if not isinstance(value, types) or (int in types and isinstance(value, bool)):
+                fail(position, key, _TYPE_NAMES[types], value)
+
+    def annotations(items: Any, position: str) -> None:
+        for number, annotation in enumerate(items if isinstance(items, list) else [], start=1):
+            at = f"{position}, annotation {number}"
+            check(annotation, at, {"id": (str,), "infons": (dict,), "text": (str,), "locations": (list,)}, ("text",))
+            for count, location in enumerate(annotation.get("locations", []), start=1):
+                check(location, f"{at}, location {count}", {"offset": (int,), "length": (int,)})
+        for number, relation in enumerate(document.get("relations", []) if position == where else [], start=1):
+            check(relation, f"{position}, relation {number}", {"id": (str,), "infons": (dict,), "nodes": (list,)})
+
+    check(document, where, {"id": (str,), "infons": (dict,), "passages": (list,), "annotations": (list,),
+                            "relations": (list,)})
+    if "id" not in document:
+        raise InputError(name, None, f"{where}: has no \"id\"")
+    where = f"{where} ({document['id']!r})"
+    for number, passage in enumerate(document.get("passages", []), start=1):
+        at = f"{where}, passage {number}"
+        check(passage, at, {"offset": (int,), "text": (str,), "infons": (dict,), "sentences": (list,),
+                            "annotations": (list,), "relations": (list,)}, ("text",))
+        if "offset" not in passage:
+            raise InputError(name, None, f"{at}: has no \"offset\"")
+        annotations(passage.get("annotations", []), at)
+        for count, sentence in enumerate(passage.get("sentences", []), start=1):
+            check(sentence, f"{at}, sentence {count}", {"offset": (int,), "text": (str,), "infons": (dict,),
+                                                        "annotations": (list,)}, ("text",))
+            annotations(sentence.get("annotations", []), f"{at}, sentence {count}")
+    annotations(document.get("annotations", []), where)
+
+
+_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "a whole number", (dict,): "an object", (list,): "a list"}
 
 
 def _json_document_objects(data: Any, name: str) -> list[Any]:
@@ -200,18 +251,19 @@ def _document(
     lenient: bool,
     problems: list[InputProblem] | None,
 ) -> Document:
-    doc_id = (bioc_document.id or "").strip()
+    doc_id = (bioc_document.id or "").strip() if isinstance(bioc_document.id, str) else ""
     if not doc_id:
         raise InputError(name, None, f"document {index + 1} has no id")
-    passages = [
-        Passage(_passage_text(p), int(p.offset), str(p.infons.get("type") or "text"))
-        for p in bioc_document.passages
-    ]
+    where = f"document {index + 1} ({doc_id!r})"
+    passages = []
+    for number, passage in enumerate(bioc_document.passages, start=1):
+        try:
+            passages.append(Passage(_passage_text(passage), _offset(passage.offset), str(passage.infons.get("type") or "text")))
+        except ValueError as error:
+            raise InputError(name, None, f"{where}, passage {number}: {error}") from None
+    _check_layout(passages, where, name)
     document = Document(doc_id, passages)
-    try:
-        text = document.text
-    except ValueError as error:
-        raise InputError(name, None, str(error)) from None
+    text = document.text
 
     annotations = list(_all_annotations(bioc_document))
     by_id: dict[str, Mention] = {}
@@ -219,7 +271,7 @@ def _document(
         try:
             mention = _mention(annotation, text)
         except ValueError as error:
-            message = f"document {doc_id!r}, annotation {annotation.id or '(no id)'}: {error}"
+            message = f"{where}, annotation {annotation.id or '(no id)'}: {error}"
             if not lenient:
                 raise InputError(name, None, message) from None
             if problems is not None:
@@ -233,18 +285,63 @@ def _document(
     return document
 
 
+MAX_PADDING = 1_000_000
+"""Characters of gaps between passages (or sentences) a document may have: BioC offsets are
+positions in the original document, so passages may skip text, but a 700-byte file must not make
+the reader fill gigabytes with spaces (an offset of 4,000,000,000)."""
+
+
+def _offset(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"offset must be a whole number, found {value!r}")
+    try:
+        offset = int(value)
+    except ValueError:
+        raise ValueError(f"offset must be a whole number, found {value!r}") from None
+    if offset < 0:
+        raise ValueError(f"offset must not be negative, found {offset}")
+    return offset
+
+
+def _check_layout(passages: list[Passage], where: str, name: str) -> None:
+    """Passages must not overlap, and their gaps must stay within MAX_PADDING."""
+    end = padding = 0
+    for number, passage in sorted(enumerate(passages, start=1), key=lambda item: item[1].offset):
+        if passage.offset < end:
+            raise InputError(name, None, f"{where}, passage {number}: offset {passage.offset} overlaps the "
+                             f"passage before it (which ends at {end})")
+        padding += passage.offset - end
+        if padding > MAX_PADDING:
+            raise InputError(name, None, f"{where}, passage {number}: offset {passage.offset:,} leaves "
+                             f"{padding:,} characters between passages (at most {MAX_PADDING:,}); check the offsets")
+        end = passage.offset + len(passage.text)
+
+
 def _passage_text(passage: bioc.BioCPassage) -> str:
-    """The passage's text, or its sentences laid out at their (document-level) offsets."""
+    """The passage's text, or its sentences laid out at their (document-level) offsets.
+
+    Sentences that overlap cannot be laid out without moving text off its offsets: an error.
+    """
     if passage.text:
+        if not isinstance(passage.text, str):
+            raise ValueError(f"text must be a string, found {type(passage.text).__name__}")
         return passage.text
     if not passage.sentences:
         return ""
     pieces: list[str] = []
-    length = passage.offset
-    for sentence in sorted(passage.sentences, key=lambda s: s.offset):
-        if sentence.offset > length:
-            pieces.append(" " * (sentence.offset - length))
-            length = sentence.offset
+    start = _offset(passage.offset)
+    length = start
+    sentences = [(_offset(s.offset), number, s) for number, s in enumerate(passage.sentences, start=1)]
+    for offset, number, sentence in sorted(sentences, key=lambda item: item[0]):
+        if offset < length:
+            raise ValueError(f"sentence {number} at offset {offset} overlaps the text before it (which ends "
+                             f"at {length}); sentences must not overlap")
+        if offset - start > MAX_PADDING:
+            raise ValueError(f"sentence {number} at offset {offset:,} lies more than {MAX_PADDING:,} characters "
+                             "past the passage's start; check the offsets")
+        if offset > length:
+            pieces.append(" " * (offset - length))
+            length = offset
         pieces.append(sentence.text or "")
         length += len(sentence.text or "")
     return "".join(pieces)
@@ -269,8 +366,8 @@ def _all_relations(document: bioc.BioCDocument) -> Iterator[bioc.BioCRelation]:
 def _infon(infons: dict[str, Any], keys: tuple[str, ...]) -> str:
     for key in keys:
         value = infons.get(key)
-        if value:
-            return str(value)
+        if value and str(value).strip():
+            return str(value).strip()  # "Chemical " is Chemical, not a new label
     return ""
 
 
@@ -346,17 +443,32 @@ def to_bioc_document(document: Document) -> bioc.BioCDocument:
 
 
 def write_bioc(documents: Iterable[Document], destination: str | Path | TextIO, *, format: str = "xml") -> int:
-    """Write documents as one BioC collection (source "bioner"); returns how many were written."""
+    """Write documents as one BioC collection (source "bioner"); returns how many were written.
+
+    Written as they come, one document at a time, so memory stays flat however many there are;
+    the text is what `bioc`'s `dumps`/`dump(indent=2)` would write for the whole collection.
+    """
     if format not in BIOC_FORMATS:
         raise BionerError(f"unknown BioC format {format!r}; expected one of {', '.join(BIOC_FORMATS)}")
     collection = bioc.BioCCollection()
     collection.source = "bioner"
-    for document in documents:
-        collection.add_document(to_bioc_document(document))
+    count = 0
     with open_destination(destination) as handle:
         if format == "xml":
-            handle.write(biocxml.dumps(collection))
+            head = biocxml.dumps(collection)
+            handle.write(head[: head.rindex("</collection>")])
+            for document in documents:
+                element = biocxml.encoder.encode_document(to_bioc_document(document))
+                etree.indent(element, space="  ", level=1)
+                handle.write("  " + etree.tostring(element, encoding="unicode") + "\n")
+                count += 1
+            handle.write("</collection>\n")
         else:
-            biocjson.dump(collection, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-    return len(collection.documents)
+            head = biocjson.dumps(collection, indent=2, ensure_ascii=False)
+            handle.write(head[: head.rindex("[]")] + "[")
+            for document in documents:
+                encoded = json.dumps(biocjson.toJSON(to_bioc_document(document)), indent=2, ensure_ascii=False)
+                handle.write(("," if count else "") + "\n    " + encoded.replace("\n", "\n    "))
+                count += 1
+            handle.write(("\n  " if count else "") + "]\n}\n")
+    return count

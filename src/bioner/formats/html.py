@@ -27,12 +27,14 @@ from ..document import Document
 from ..errors import BionerError
 from ._io import Source, source_name
 
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure "
-    "footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot "
-    "th thead tr ul caption option button".split()
-)
-HIDDEN_TAGS = frozenset("script style noscript template head svg iframe object canvas select".split())
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas",
+                         "select"})
 _SPACES = re.compile(r"[^\S\n]+")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TextIO
 
@@ -149,6 +150,25 @@ def whitespace_tokenize(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in re.finditer(r"\S+", text)]
 
 
+def project_tokenize() -> Tokenize:
+    """Token spans of the project tokenizer (`bioner convert` and the training configs use it)."""
+    import spacy
+
+    from ..pipeline.tokenizer import TOKENIZER_NAME
+
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    return lambda text: [(token.idx, token.idx + len(token)) for token in nlp.make_doc(text)]
+
+
+def _split_at(spans: Sequence[tuple[int, int]], cuts: set[int]) -> list[tuple[int, int]]:
+    """`spans` with each one that has a cut strictly inside it split there."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        bounds = [start, *sorted(c for c in cuts if start < c < end), end]
+        out += pairwise(bounds)
+    return out
+
+
 @dataclass
 class IobWriteStats:
     documents: int = 0
@@ -165,19 +185,21 @@ def write_iob(
     tokenize: Tokenize,
     *,
     snap: bool = False,
+    split: bool = False,
     docstart: bool = False,
 ) -> IobWriteStats:
     """Write documents as BIO tags over the tokens `tokenize` finds; `-` writes to stdout.
 
     Each document is one block (`tokenize` does not split sentences); with `docstart` each block
     is preceded by a `-DOCSTART-` line, so reading it back keeps documents whole. A mention whose
-    edges are not token edges raises, unless `snap` widens it to the tokens it touches (counted in
-    the returned stats). Whitespace-only tokens are left out.
+    edges are not token edges raises, unless `split` cuts the tokens at its edges (every mention
+    kept exactly) or `snap` widens it to the tokens it touches (counted in the returned stats).
+    Whitespace-only tokens are left out.
     """
     stats = IobWriteStats()
     with open_destination(destination) as handle:
         for document in documents:
-            lines = _document_lines(document, tokenize, snap, stats)
+            lines = _document_lines(document, tokenize, snap, split, stats)
             if docstart:
                 handle.write(f"{DOCSTART}\tO\n\n")
             handle.write("".join(f"{token}\t{tag}\n" for token, tag in lines))
@@ -187,10 +209,12 @@ def write_iob(
 
 
 def _document_lines(
-    document: Document, tokenize: Tokenize, snap: bool, stats: IobWriteStats
+    document: Document, tokenize: Tokenize, snap: bool, split: bool, stats: IobWriteStats
 ) -> list[tuple[str, str]]:
     text = document.text
     spans = [(s, e) for s, e in tokenize(text) if text[s:e].strip()]
+    if split:
+        spans = _split_at(spans, {edge for m in document.mentions for edge in (m.start, m.end)})
     starts = {s: i for i, (s, _) in enumerate(spans)}
     ends = {e: i for i, (_, e) in enumerate(spans)}
     tags = ["O"] * len(spans)
@@ -220,7 +244,7 @@ def _document_lines(
             tags[i] = f"I-{mention.label}"
         stats.mentions += 1
     lines = []
-    for (start, end), tag in zip(spans, tags):
+    for (start, end), tag in zip(spans, tags, strict=True):
         token = text[start:end]
         if any(c.isspace() for c in token):
             raise BionerError(f"document {document.id}: token {token!r} at {start}-{end} contains "

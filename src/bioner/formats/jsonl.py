@@ -40,6 +40,7 @@ def iter_jsonl(
     """
     name = source_name(source)
     stem = Path(name).stem if not name.startswith("<") else name.strip("<>")
+    seen: dict[str, int] = {}
     for number, line in iter_lines(source):
         if not line.strip():
             continue
@@ -47,9 +48,15 @@ def iter_jsonl(
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(name, number, f"not valid JSON: {error.msg} at column {error.colno}") from None
+        except RecursionError:
+            raise InputError(name, number, "JSON nested too deeply to be a document") from None
         if not isinstance(record, dict):
             raise InputError(name, number, f"expected a JSON object, found {type(record).__name__}")
         document = _document(record, f"{stem}:{number}", name, number)
+        if document.id in seen:
+            raise InputError(name, number, f"document id {document.id!r} appears more than once in the file "
+                             f"(first at line {seen[document.id]})")
+        seen[document.id] = number
         for index, entity in enumerate(record.get("entities") or []):
             try:
                 document.mentions.append(_mention(entity, index, document.text, name, number))
@@ -66,6 +73,8 @@ def _document(record: dict[str, Any], default_id: str, name: str, number: int) -
     if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool):
         raise InputError(name, number, f'"id" must be a string or a number, found {doc_id!r}')
     doc_id = str(doc_id)
+    if not doc_id.strip():
+        raise InputError(name, number, '"id" is empty; give each document an id (or leave "id" out)')
     entities = record.get("entities")
     if entities is not None and not isinstance(entities, list):
         raise InputError(name, number, f'"entities" must be a list, found {type(entities).__name__}')
@@ -91,6 +100,8 @@ def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Ment
     start, end, label = entity["start"], entity["end"], entity["label"]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
         raise InputError(name, number, f"{where}: offsets must be whole numbers, found {start!r} and {end!r}")
+    if isinstance(label, str):
+        label = label.strip()  # "Chemical " is Chemical, not a new label
     if not isinstance(label, str) or not label:
         raise InputError(name, number, f"{where}: label must be a non-empty string, found {label!r}")
     if not (0 <= start < end <= len(text)):

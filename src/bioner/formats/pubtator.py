@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..document import Document, Mention, Relation
-from ..errors import InputError, InputProblem
+from ..errors import BionerError, InputError, InputProblem
 from ._io import Source, iter_lines, open_destination, source_name
 
 _TEXT_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$", re.DOTALL)
@@ -146,14 +146,17 @@ def _parse_annotation(columns: list[str], text: str, doc_id: str, name: str, num
     except ValueError:
         raise InputError(name, number, f"offsets must be whole numbers, found start {columns[1]!r} "
                          f"and end {columns[2]!r}") from None
-    mention_text, label = columns[3], columns[4]
+    mention_text, label = columns[3], columns[4].strip()  # "Chemical " is Chemical, not a new label
+    if not label:
+        raise InputError(name, number, "empty label (5th column); every mention needs one")
     if not (0 <= start < end <= len(text)):
         raise InputError(name, number, f"offsets {start}-{end} fall outside the text of document "
                          f"{doc_id!r} ({len(text)} characters)")
     if text[start:end] != mention_text:
         # NCBI disease has a mention whose text column carries trailing spaces beyond its offsets:
-        # a difference of surrounding whitespace only is the column's, the offsets win.
-        if text[start:end].strip() != mention_text.strip():
+        # a difference of surrounding whitespace only is the column's, the offsets win. So does a
+        # line break or tab written as a space (the writer's `_one_line`).
+        if text[start:end].strip() != mention_text.strip() and _spaced(text[start:end]) != mention_text:
             raise InputError(name, number, f"mention text {mention_text!r} does not equal the text at "
                              f"offsets {start}-{end}: {text[start:end]!r}")
         mention_text = text[start:end]
@@ -167,11 +170,16 @@ def _shorten(line: str, limit: int = 60) -> str:
 
 
 def format_pubtator(document: Document) -> str:
-    """One document as a PubTator block (without the blank line after it)."""
+    """One document as a PubTator block (without the blank line after it).
+
+    An id PubTator cannot hold (empty, or with `|`, a tab or a line break) is an error rather than
+    a file that does not read back; line breaks in the text are written as spaces (offsets kept).
+    """
+    check_pubtator_id(document.id)
     title, abstract = (_one_line(text) for text in _title_and_abstract(document))
     lines = [f"{document.id}|t|{title}", f"{document.id}|a|{abstract}"]
     for mention in document.mentions:
-        columns = [document.id, str(mention.start), str(mention.end), _one_line(mention.text), mention.label,
+        columns = [document.id, str(mention.start), str(mention.end), _spaced(mention.text), mention.label,
                    mention.identifier or _NO_IDENTIFIER]
         if mention.parts:
             columns.append("|".join(mention.parts))
@@ -185,6 +193,20 @@ def _one_line(text: str) -> str:
     """Line breaks as spaces: a PubTator title or abstract is one line, and one character for
     one keeps every offset (a plain-text document of several lines stays valid PubTator)."""
     return text.replace("\r", " ").replace("\n", " ")
+
+
+def _spaced(text: str) -> str:
+    """A mention's text for its column: tabs and line breaks as spaces, one for one."""
+    return _one_line(text).replace("\t", " ")
+
+
+def check_pubtator_id(doc_id: str) -> None:
+    if not doc_id or any(c in doc_id for c in "|\t\r\n"):
+        raise BionerError(
+            f"document id {doc_id!r} cannot be written as PubTator (an id must be non-empty, without "
+            "'|', tabs or line breaks); give the documents other ids, or write "
+            "JSONL or BioC"
+        )
 
 
 def _title_and_abstract(document: Document) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from spacy.language import Language
 
@@ -16,6 +17,6 @@ def add_linker(nlp: Language, kb_path: str | Path, *, threshold: float = DEFAULT
     file `kb_path`; an existing linker is replaced."""
     if LINKER in nlp.pipe_names:
         nlp.remove_pipe(LINKER)
-    linker = nlp.add_pipe(LINKER, config={"threshold": threshold})
+    linker = cast(EntityLinker, nlp.add_pipe(LINKER, config={"threshold": threshold}))
     linker.initialize(kb_path=str(kb_path))
     return linker

@@ -16,7 +16,7 @@ LINKER = "bioner_linker"
 
 def pipeline_linker(nlp: Language) -> Linker:
     """The `bioner_linker` of a pipeline, or an error saying how to get one."""
-    for name, pipe in nlp.pipeline:
+    for _name, pipe in nlp.pipeline:
         if isinstance(pipe, EntityLinker):
             return pipe.linker
     raise BionerError(f"the pipeline has no {LINKER} component (its pipes: {', '.join(nlp.pipe_names)}); "
@@ -44,5 +44,5 @@ def link_gold_mentions(nlp: Language, documents: Iterable[Document], linker: Lin
         doc = nlp.make_doc(document.text)
         long_forms = {short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts}
         ids = linker.link_document([(m.text, m.label) for m in document.mentions], long_forms)
-        mentions = [Mention(m.start, m.end, m.text, m.label, identifier) for m, identifier in zip(document.mentions, ids)]
+        mentions = [Mention(m.start, m.end, m.text, m.label, identifier) for m, identifier in zip(document.mentions, ids, strict=True)]
         yield Document(document.id, list(document.passages), mentions)

@@ -57,12 +57,13 @@ def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | No
     for document in documents:
         for mention in document.mentions:
             label = mapping.get(mention.label)
-            ids = [_identifier(i) for i in mention.identifiers]
+            # NLM-Chem joins several ids with commas where BC5CDR uses `|`.
+            ids = [_identifier(i) for raw in mention.identifiers for i in raw.split(",") if i.strip()]
             if label is None or not ids:
                 continue
             counts[(label, mention.text, "|".join(ids))] += 1
             if len(ids) > 1 and len(mention.parts) == len(ids):
-                for part, identifier in zip(mention.parts, ids):
+                for part, identifier in zip(mention.parts, ids, strict=True):
                     counts[(label, part, identifier)] += 1
     return counts
 

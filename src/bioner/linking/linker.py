@@ -116,7 +116,9 @@ def write_kb(entries: Iterable[tuple[str, str, str, int]], path: str | Path, *,
              sources: Sequence[str] = ()) -> None:
     rows = sorted(entries)
     payload = {"format": KB_FORMAT, "version": 1, "sources": list(sources), "entries": [list(r) for r in rows]}
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as handle:
+    from ..atomic import atomic_path
+
+    with atomic_path(path) as temporary, gzip.open(temporary, "wt", encoding="utf-8", compresslevel=6) as handle:
         json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -245,7 +247,7 @@ class Linker:
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
 )
-def make_linker(nlp: Language, name: str, threshold: float) -> "EntityLinker":
+def make_linker(nlp: Language, name: str, threshold: float) -> EntityLinker:
     return EntityLinker(name, threshold=threshold)
 
 
@@ -283,7 +285,7 @@ class EntityLinker:
         (path / CONFIG_FILE).write_text(json.dumps({"threshold": self.threshold}), encoding="utf-8")
         write_kb(self.linker.entries, path / KB_FILE)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EntityLinker":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityLinker:
         path = Path(path)
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
         self.threshold = float(config.get("threshold", self.threshold))

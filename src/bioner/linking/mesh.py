@@ -58,6 +58,7 @@ def fetch_mesh(
         local_dir = Path(os.environ[MESH_ENV].strip()).expanduser()
     info = MeshInfo(destination)
     destination.mkdir(parents=True, exist_ok=True)
+    sources: dict[str, Path | None]
     if local_dir is not None:
         sources = {path.name: path for path in mesh_files(local_dir)}
     else:

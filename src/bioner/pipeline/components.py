@@ -23,7 +23,7 @@ LONG_FORMS = "bioner_long_forms"
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_abbreviation_propagator(nlp: Language, name: str, drop_orphans: bool) -> "AbbreviationPropagator":
+def make_abbreviation_propagator(nlp: Language, name: str, drop_orphans: bool) -> AbbreviationPropagator:
     return AbbreviationPropagator(nlp, name, drop_orphans=drop_orphans)
 
 
@@ -90,7 +90,7 @@ class AbbreviationPropagator:
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_consistency(nlp: Language, name: str, min_length: int) -> "DocumentConsistency":
+def make_consistency(nlp: Language, name: str, min_length: int) -> DocumentConsistency:
     return DocumentConsistency(name, min_length=min_length)
 
 
@@ -149,7 +149,7 @@ class DocumentConsistency:
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_label_filter(nlp: Language, name: str, keep: list[str]) -> "LabelFilter":
+def make_label_filter(nlp: Language, name: str, keep: list[str]) -> LabelFilter:
     return LabelFilter(name, keep=keep)
 
 

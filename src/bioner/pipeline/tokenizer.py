@@ -19,6 +19,9 @@ from spacy.symbols import ORTH
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
+TOKENIZER_NAME = "bioner.BiomedicalTokenizer.v1"
+"""The name configs give under [nlp.tokenizer] (`@tokenizers`)."""
+
 EXTRA_INFIXES = [
     r"[\(\)\[\]\{\}/+\-,:;=<>~*'\"%]",  # punctuation inside a word
     r"(?<=[a-z])\.(?=[^\sA-Za-z])",  # "myoglobinuria.(ABSTRACT", "glucose.4"
@@ -48,7 +51,7 @@ def _keep_exception(text: str) -> bool:
     return letters > 1 or (letters == 1 and not text.endswith("."))
 
 
-@registry.tokenizers("bioner.BiomedicalTokenizer.v1")
+@registry.tokenizers(TOKENIZER_NAME)
 def create_biomedical_tokenizer() -> Callable[[Language], Tokenizer]:
     def make_tokenizer(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
@@ -60,9 +63,9 @@ def create_biomedical_tokenizer() -> Callable[[Language], Tokenizer]:
         return Tokenizer(
             nlp.vocab,
             rules=exceptions,
-            prefix_search=compile_prefix_regex(EXTRA_PREFIXES + list(defaults.prefixes or [])).search,
-            suffix_search=compile_suffix_regex(list(defaults.suffixes or []) + EXTRA_SUFFIXES).search,
-            infix_finditer=compile_infix_regex(list(defaults.infixes or []) + EXTRA_INFIXES).finditer,
+            prefix_search=compile_prefix_regex([*EXTRA_PREFIXES, *(defaults.prefixes or [])]).search,
+            suffix_search=compile_suffix_regex([*(defaults.suffixes or []), *EXTRA_SUFFIXES]).search,
+            infix_finditer=compile_infix_regex([*(defaults.infixes or []), *EXTRA_INFIXES]).finditer,
             token_match=None,
             url_match=None,
         )

@@ -1,0 +1,98 @@
+"""Every command's output options: a folder where a file is wanted (or the reverse), an output
+under a file or in an unwritable folder, is one `error:` line naming the path and the option,
+before any work (issue 13). Commands with their own test files test their outputs there too."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from bioner.cli import _register, app, run_app
+
+_register()
+
+
+class _Bioner:
+    """What CliRunner needs of a command, calling `run_app` as the installed `bioner` does."""
+
+    name = "bioner"
+
+    def main(self, args=None, prog_name=None, **extra):
+        saved = sys.argv
+        sys.argv = ["bioner", *(args or [])]
+        try:
+            run_app(app, "bioner")
+        finally:
+            sys.argv = saved
+
+
+def run_bioner(*args):
+    return CliRunner().invoke(_Bioner(), [str(a) for a in args])
+
+
+def assert_one_error(result, *fragments):
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Traceback" not in result.output, result.output
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+@pytest.fixture
+def places(tmp_path):
+    """A file, a folder, and paths that cannot be outputs."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    return {"file": a_file, "folder": tmp_path, "under-a-file": a_file / "out"}
+
+
+def commands(tmp_path):
+    """(command line before the output, option, wants a folder) for each command and option."""
+    config = tmp_path / "some.cfg"
+    texts = tmp_path / "t.jsonl"
+    return [
+        (["data"], "--output", True),
+        (["package", tmp_path / "model"], "--output", True),
+        (["vectors", texts], "--output", True),
+        (["train", config], "--output", True),
+        (["pretrain", config, texts], "--output", True),
+        (["kb", texts], "--output", False),
+        (["multi-corpus"], "--output", False),
+        (["multi-corpus"], "--report", False),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_wrong_kind_of_output_path_is_one_line_before_any_work(tmp_path, places, index, monkeypatch):
+    import bioner.cli.data
+    import bioner.packaging
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the command started its work before checking its output")
+
+    monkeypatch.setattr(bioner.packaging, "package_model", no_work)
+    monkeypatch.setattr(bioner.cli.data, "fetch_corpus", no_work)
+    head, option, folder = commands(tmp_path)[index]
+    wrong = places["file"] if folder else places["folder"]
+    assert_one_error(run_bioner(*head, option, wrong), str(wrong), option)
+    assert_one_error(run_bioner(*head, option, places["under-a-file"]), "is a file, not a folder", option)
+
+
+def test_unwritable_output_folder_is_one_line(tmp_path, monkeypatch):
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(tmp_path) else real_access(p, mode))
+    assert_one_error(run_bioner("data", "--output", tmp_path / "raw"), "is not writable", "--output")
+
+
+def test_package_refuses_an_invalid_version_before_building(tmp_path, monkeypatch):
+    import bioner.packaging
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("built before checking the version")
+
+    monkeypatch.setattr(bioner.packaging, "package_model", no_build)
+    assert_one_error(run_bioner("package", tmp_path, "--version", "not a version!!", "-o", tmp_path / "dist"),
+                     "--version 'not a version!!' is not a package version")
