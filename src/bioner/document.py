@@ -8,6 +8,10 @@ BioCreative scorer and our evaluator count in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .content import Content
 
 
 @dataclass
@@ -53,6 +57,8 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    content: Content | None = field(default=None, repr=False, compare=False)
+    """The regions to tag and the parts skipped (`bioner.content`); None: all of the text."""
 
     @classmethod
     def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> Document:

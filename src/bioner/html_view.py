@@ -46,19 +46,23 @@ _FOOT = """<footer>{summary}</footer>
 
 
 def render_document(document: Document, *, colors: dict[str, str] | None = None) -> str:
-    """One document as an HTML `<section>`: its id, the entity counts and displaCy's entity view."""
+    """One document as an HTML `<section>`: its id, the entity counts and displaCy's entity view.
+
+    A document read from an HTML page is shown in the page's own text (menus and all), each
+    entity placed where it stands in the page; text input notes what was left untagged.
+    """
     from spacy import displacy
 
-    text = document.text
+    text, placed = _placed_mentions(document)
     spans = []
     identifiers: list[str] = []
     end_so_far = 0
-    for mention in document.sorted_mentions():
-        if mention.start < end_so_far or not (0 <= mention.start < mention.end <= len(text)):
+    for start, end, mention in placed:
+        if start < end_so_far or not (0 <= start < end <= len(text)):
             continue  # displaCy cannot show overlapping spans; predictions never overlap
-        spans.append({"start": mention.start, "end": mention.end, "label": html.escape(mention.label)})
+        spans.append({"start": start, "end": end, "label": html.escape(mention.label)})
         identifiers.append(mention.identifier)
-        end_so_far = mention.end
+        end_so_far = end
     markup = displacy.render(
         {"text": text, "ents": spans},
         style="ent",
@@ -72,9 +76,34 @@ def render_document(document: Document, *, colors: dict[str, str] | None = None)
     return (
         f'<section class="document" id="doc-{html.escape(document.id, quote=True)}">\n'
         f"<h2>{identifier}</h2>\n"
-        f'<p class="counts">entities: {html.escape(_count_phrase(Counter(m.label for m in document.mentions)))}</p>\n'
+        f'<p class="counts">entities: {html.escape(_count_phrase(Counter(m.label for m in document.mentions)))}'
+        f"{html.escape(_skipped_phrase(document))}</p>\n"
         f"{markup}\n</section>\n"
     )
+
+
+def _placed_mentions(document: Document) -> tuple[str, list]:
+    """The text to show and (start, end, mention) in it: the page's text for an HTML page."""
+    source = document.content.source if document.content is not None else None
+    mentions = document.sorted_mentions()
+    if source is None:
+        return document.text, [(m.start, m.end, m) for m in mentions]
+    placed = []
+    for mention in mentions:
+        located = source.locate(mention.start, mention.end)
+        if located is not None:
+            placed.append((*located, mention))
+    return source.text, placed
+
+
+def _skipped_phrase(document: Document) -> str:
+    if document.content is None:
+        return ""
+    reasons = Counter(s.reason for s in document.content.skipped if not s.inline)
+    if document.content.source is not None:
+        return "; shown in the page's text, only the article tagged" + (
+            f" (not tagged in it: {_count_phrase(reasons)})" if reasons else "")
+    return f"; not tagged: {_count_phrase(reasons)}" if reasons else ""
 
 
 def _with_titles(markup: str, identifiers: list[str]) -> str:

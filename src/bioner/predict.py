@@ -23,6 +23,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO, cast
 
+from .chunking import DEFAULT_MAX_CHARS
 from .document import Document
 from .errors import BionerError, InputProblem
 from .model_card import PACKAGE_NAME
@@ -147,6 +148,9 @@ def plan_input(
     path = Path(input)
     if not path.exists():
         raise BionerError(f"{path}: no such file or folder")
+    if path.is_file() and input_format is None and _is_pdf(path):
+        raise BionerError(f"{path}: PDF is not read; convert it to text first (pdftotext -layout "
+                          f"{path.name} {path.stem}.txt, from poppler-utils, or GROBID) and tag the .txt")
     if path.is_dir():
         files = sorted(p for p in path.glob("*.txt") if p.is_file() and not p.name.startswith("."))
         if not files:
@@ -156,18 +160,49 @@ def plan_input(
     return InputPlan(str(path), [(path, input_format or detect_format(path))])
 
 
+CONTENT_FORMATS = ("text", "html")
+"""Input formats whose documents are text as people bring it: only their content is tagged."""
+
+
+def _is_pdf(path: Path) -> bool:
+    if path.suffix.lower() == ".pdf":
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-"
+    except OSError:
+        return False  # unreadable: the reader says so
+
+
 def iter_input_documents(
     plan: InputPlan,
     *,
     lines: bool = False,
     lenient: bool = False,
     problems: list[InputProblem] | None = None,
+    find_content: bool = False,
 ) -> Iterator[Document]:
-    """Stream the documents of every source in the plan, in order."""
+    """Stream the documents of every source in the plan, in order.
+
+    With `find_content`, a document of a text source carries its content regions and skipped
+    parts (`bioner.content.find_content`), so that only the content is tagged; an HTML page is
+    its article text. Without, a text is all content and an HTML page is all its visible text.
+    """
+    from .content import find_content as detect
     from .formats import read_documents
 
     for source, fmt in plan.sources:
-        yield from read_documents(source, fmt, lenient=lenient, problems=problems, lines=lines)
+        for document in read_documents(source, fmt, lenient=lenient, problems=problems, lines=lines):
+            if fmt not in CONTENT_FORMATS:
+                yield document
+            elif not find_content:  # everything: for a web page, all of its visible text
+                source_map = document.content.source if document.content is not None else None
+                yield Document.from_text(document.id, source_map.text) if source_map is not None \
+                    else Document.from_text(document.id, document.text)
+            else:
+                if document.content is None:
+                    document.content = detect(document.text)
+                yield document
 
 
 def default_output_format(plan: InputPlan, output: str | Path | None) -> str:
@@ -231,6 +266,9 @@ class PredictionSummary:
     input_format: str = ""
     output_format: str = ""
     empty_input: bool = False
+    skipped: Counter = field(default_factory=Counter)
+    """Parts left untagged (boilerplate, references) by reason; inline spans not counted."""
+    skipped_characters: int = 0
 
     @property
     def words_per_second(self) -> float:
@@ -241,11 +279,17 @@ class PredictionSummary:
         if self.empty_input:
             return "empty input: no documents with text; nothing was tagged (output is empty)"
         labels = ", ".join(f"{label} {n:,}" for label, n in sorted(self.entities.items())) or "none"
-        return (
+        text = (
             f"tagged {self.documents:,} document{'s' if self.documents != 1 else ''}, "
             f"{self.words:,} words in {self.seconds:.1f}s ({self.words_per_second:,.0f} words/s)\n"
             f"entities: {sum(self.entities.values()):,} ({labels})"
         )
+        if self.skipped:
+            reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.skipped.most_common())
+            parts = sum(self.skipped.values())
+            text += (f"\nskipped (not tagged): {parts:,} part{'s' if parts != 1 else ''}, "
+                     f"{self.skipped_characters:,} characters ({reasons}); --keep-boilerplate tags them")
+        return text
 
     def to_dict(self) -> dict:
         return {
@@ -259,6 +303,8 @@ class PredictionSummary:
             "input_format": self.input_format,
             "output_format": self.output_format,
             "empty_input": self.empty_input,
+            "skipped": dict(sorted(self.skipped.items())),
+            "skipped_characters": self.skipped_characters,
         }
 
 
@@ -280,6 +326,8 @@ def predict(
     stdin: BinaryIO | None = None,
     on_model: Callable[[str], None] | None = None,
     id_prefix: str = "",
+    keep_boilerplate: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PredictionSummary:
     """Tag INPUT and write the predictions to `output` (a path, or `-`/None for stdout).
 
@@ -288,6 +336,9 @@ def predict(
     output is empty (no lines; an empty BioC collection; an HTML page saying so).
     `on_model(name)` is called with the model's name before it is loaded, for messages.
     `id_prefix` (e.g. `MESH:`) is put before each identifier the pipeline's linker gives.
+    Text input is tagged in its content regions only (`bioner.content`: no banner, menus or
+    reference lists), offsets still into the whole text; `keep_boilerplate` tags all of it.
+    Long documents are tagged in pieces of at most `max_chars` characters (`bioner.chunking`).
     """
     from .tagging import load_pipeline, tag_documents
 
@@ -307,7 +358,8 @@ def predict(
         output_format=fmt,
     )
 
-    documents = iter_input_documents(plan, lines=lines, lenient=lenient, problems=problems)
+    documents = iter_input_documents(plan, lines=lines, lenient=lenient, problems=problems,
+                                     find_content=not keep_boilerplate)
     empty, documents = _peek_empty(documents)
     if empty:
         summary.empty_input = True
@@ -319,7 +371,8 @@ def predict(
             on_model(str(resolved))
         nlp = load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
     started = time.perf_counter()
-    tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix)
+    tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix,
+                           max_chars=max_chars)
     counted = _count(tagged, summary)
     if progress:
         counted = _progress(counted)
@@ -354,6 +407,11 @@ def _count(documents: Iterable[Document], summary: PredictionSummary) -> Iterato
         summary.words += len(text.split())
         summary.characters += len(text)
         summary.entities.update(m.label for m in document.mentions)
+        if document.content is not None:
+            for skip in document.content.skipped:
+                if not skip.inline:
+                    summary.skipped[skip.reason] += 1
+                    summary.skipped_characters += skip.end - skip.start
         yield document
 
 

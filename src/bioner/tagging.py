@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from .chunking import DEFAULT_MAX_CHARS, chunk_spans
+from .content import Skip, whole_text
 from .document import Document, Mention
 from .errors import BionerError
 
@@ -39,6 +42,7 @@ def tag_documents(
     batch_size: int = DEFAULT_BATCH_SIZE,
     n_process: int = 1,
     id_prefix: str = "",
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Document]:
     """Yield each document with its mentions replaced by the pipeline's, streaming in batches.
 
@@ -46,21 +50,40 @@ def tag_documents(
     replaced, not merged, and input relations dropped: they belonged to the input's mentions.
     A mention's identifier is the linker's `ent.kb_id_` (empty without a linker), each id of a
     composite prefixed with `id_prefix` (`MESH:` as PubTator3 writes them); `-1` is kept bare.
-    """
 
-    def texts(items: Iterable[Document]) -> Iterator[tuple[str, Document]]:
+    Only the regions of `document.content` are tagged (all the text when it is None). A document
+    longer than `max_chars` characters is tagged paragraph by paragraph (paragraphs longer than
+    that cut at line or sentence boundaries, `bioner.chunking`); every piece is its own Doc, so
+    memory is that of a batch of pieces however long a document is. No entity is reported inside a skipped span of a region.
+    """
+    pending: deque[Document] = deque()
+
+    def pieces(items: Iterable[Document]) -> Iterator[tuple[str, tuple[int, bool, tuple[Skip, ...]]]]:
         for document in items:
             text = document.text
-            ensure_max_length(nlp, len(text))
-            yield text, document
+            content = document.content if document.content is not None else whole_text(text)
+            split = len(text) > max_chars  # a long document: every region paragraph by paragraph
+            spans = [piece for region in content.regions
+                     for piece in chunk_spans(text, region.start, region.end, max_chars, split=split)] or [(0, 0)]
+            inline = [s for s in content.skipped if s.inline]
+            pending.append(document)
+            for number, (start, end) in enumerate(spans):
+                ensure_max_length(nlp, end - start)
+                inside = tuple(s for s in inline if s.start < end and start < s.end)
+                yield text[start:end], (start, number == len(spans) - 1, inside)
 
-    for doc, document in nlp.pipe(texts(documents), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield Document(
-            document.id,
-            list(document.passages),
-            [Mention(ent.start_char, ent.end_char, ent.text, ent.label_, prefix_identifier(ent.kb_id_, id_prefix))
-             for ent in doc.ents],
-        )
+    mentions: list[Mention] = []
+    for doc, (offset, last, inside) in nlp.pipe(pieces(documents), as_tuples=True, batch_size=batch_size,
+                                                  n_process=n_process):
+        for ent in doc.ents:
+            start, end = ent.start_char + offset, ent.end_char + offset
+            if any(s.start < end and start < s.end for s in inside):
+                continue
+            mentions.append(Mention(start, end, ent.text, ent.label_, prefix_identifier(ent.kb_id_, id_prefix)))
+        if last:
+            document = pending.popleft()
+            yield Document(document.id, list(document.passages), mentions, content=document.content)
+            mentions = []
 
 
 def prefix_identifier(identifier: str, prefix: str) -> str:

@@ -26,14 +26,31 @@ Examples:
   ner-predict paper.xml --input-format bioc --output-format bioc
   ner-predict abstract.txt --output-format html -o view.html  # to look at
   ner-predict abstracts/ -o train.iob        # IOB to train another tagger on
+  ner-predict saved-page.html -o view.html   # a web page: its article, tagged
 
 Input: a file, a folder (each .txt file in it is one document, id = file name
-without .txt), or - for stdin. The format (text, pubtator, bioc, bioc-json, jsonl, iob) is
-detected from the extension and content; --input-format overrides. A text file is one
-document, or one per non-empty line with --lines. PubTator title and abstract are
-tagged as one text, title + " " + abstract, the offsets the BioCreative scorer and
-`bioner evaluate` count in. Annotations already in the input (mentions, relations)
-are replaced by the model's, not merged.
+without .txt), or - for stdin. The format (text, html, pubtator, bioc, bioc-json,
+jsonl, iob) is detected from the extension and content; --input-format overrides.
+A text file is one document, or one per non-empty line with --lines. PubTator
+title and abstract are tagged as one text, title + " " + abstract, the offsets the
+BioCreative scorer and `bioner evaluate` count in. Annotations already in the input
+(mentions, relations) are replaced by the model's, not merged.
+
+Text as people bring it: in text input only the content is tagged. A saved PubMed
+page keeps its title, abstract and keywords (not the banner, authors, affiliations,
+"Similar articles", references or "LinkOut"); in any text, reference lists, DOI and
+URL lines, author lists, affiliations, citation lines, menus, share buttons, footers
+and disclaimers are skipped, and no entity is reported in a URL, DOI or (Author, 2020)
+citation inside a sentence. Offsets stay those of the whole file; the summary counts
+the skipped parts and JSONL lists them ("skipped": [{"start", "end", "reason"}]).
+--keep-boilerplate tags everything. An HTML page (.html, .htm, or detected) is its
+article text, extracted with trafilatura; offsets count in that text, and the html
+output shows the entities in the page's own text (--keep-boilerplate: all visible
+text). Long documents (full-text papers) are tagged paragraph by paragraph, in
+bounded memory, with the entities their paragraphs get one by one.
+
+PDF is not read: convert it to text first (pdftotext -layout paper.pdf paper.txt,
+from poppler-utils; or GROBID for a paper's structure) and tag the .txt.
 
 Output: pubtator (the default for PubTator input; the BioCreative V CDR scorer
 reads it as is), jsonl (the default otherwise: {"id", "text", "entities": [{"start",
@@ -68,13 +85,14 @@ def predict_command(
     input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
     model: str | None = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
+    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
     output_format: str | None = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
     lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
     lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed annotation in the input with a warning instead of failing (input annotations are replaced by the model's anyway)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr; errors only."),
+    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help="Text input: tag everything, banners, menus and reference lists included (default: the content only)."),
     id_prefix: str = typer.Option("", "--id-prefix", help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).", show_default=False),
 ) -> None:
     from ..errors import InputProblem
@@ -105,6 +123,7 @@ def predict_command(
         progress=not quiet and sys.stderr.isatty(),
         on_model=announce,
         id_prefix=id_prefix,
+        keep_boilerplate=keep_boilerplate,
     )
     for problem in problems:
         typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)

@@ -2,8 +2,9 @@
 
 Names: `pubtator`; `bioc` (XML or JSON, told apart by extension or first character; written as
 XML) and `bioc-json` (JSON both ways); `iob` (token TAB tag); `jsonl`; `text` (one document per
-file, or per line with `lines=True`); `docbin` (spaCy's binary `.spacy`, read only). The format
-modules are imported when used, so that reading text does not import spaCy.
+file, or per line with `lines=True`); `html` (a web page: its article text, read only);
+`docbin` (spaCy's binary `.spacy`, read only). The format modules are imported when used,
+so that reading text does not import spaCy.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..document import Document
 from ..errors import BionerError, InputProblem
 from ._io import SNIFF_BYTES, Source, open_input
 
-FORMATS = ("pubtator", "bioc", "bioc-json", "iob", "jsonl", "text", "docbin")
+FORMATS = ("pubtator", "bioc", "bioc-json", "iob", "jsonl", "text", "html", "docbin")
 WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl", "iob")
 
 _EXTENSIONS = {
@@ -32,7 +33,12 @@ _EXTENSIONS = {
     ".iob": "iob",
     ".bio": "iob",
     ".spacy": "docbin",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _PUBTATOR_LINE = re.compile(r"^[^|\t]+\|[ta]\|")
 _IOB_TAG = re.compile(r"^(O|[BIESUL]-\S+)$")
 _SNIFF_LINES = 5
@@ -70,6 +76,8 @@ def detect_format(path: str | Path) -> str:
 
 def sniff_format(head: bytes) -> str:
     """A format name from the first bytes of a file or stream (for `.txt`, no extension, stdin)."""
+    if _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
+        return "html"
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith("<"):
@@ -146,6 +154,10 @@ def read_documents(
         from .text import iter_text_documents
 
         return iter_text_documents(source, lines=lines)
+    if format == "html":
+        from .html import iter_html
+
+        return iter_html(source)
     assert format == "docbin"
     if not isinstance(source, (str, Path)) or str(source) == "-":
         raise BionerError("docbin is read from a file path, not a stream")

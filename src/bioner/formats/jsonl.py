@@ -8,6 +8,8 @@ in place of `"text"` make a title-and-abstract document (offsets into `title + "
 as in PubTator). The writer writes exactly `id`, `text` and `entities` (`start`, `end`, `label`,
 `text`, and `id`, the concept identifier such as `D008094` or `-1`, when the mention has one);
 downstream tools depend on those key names. An entity's `id` (or `identifier`) is read back.
+Text input adds `"skipped": [{"start", "end", "reason"}]`, the parts left untagged
+(`bioner.content`; `"inline": true` for a URL, DOI or citation inside a tagged sentence).
 """
 
 from __future__ import annotations
@@ -124,6 +126,9 @@ def format_jsonl(document: Document) -> str:
             for m in document.sorted_mentions()
         ],
     }
+    if document.content is not None and document.content.skipped:  # text input: what was not tagged
+        record["skipped"] = [{**s.to_dict(), **({"inline": True} if s.inline else {})}
+                             for s in document.content.skipped]
     return json.dumps(record, ensure_ascii=False)
 
 
