@@ -22,7 +22,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import convert, data, evaluate, kb, multicorpus, package, pretrain, train, vectors  # noqa: F401  (each module adds its command to `app`)
+    from . import convert, data, evaluate, kb, multicorpus, package, pretrain, tag_pubmed, train, vectors  # noqa: F401  (each module adds its command to `app`)
 
 
 def run_app(typer_app: typer.Typer, prog_name: str) -> None:
