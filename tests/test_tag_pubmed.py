@@ -154,6 +154,21 @@ def test_every_pmid_once_with_mentions_at_their_offsets_and_a_manifest(client, m
     assert not list((tmp_path / "out").glob(".*partial"))
 
 
+def test_each_worker_loads_the_model_once_across_tasks_and_runs(client, tmp_path):
+    from bioner.pubmed_tagging import PLUGIN_PREFIX
+
+    model = build_model(tmp_path / "own-model")  # a model no other test used on this cluster
+    folder_of_files(tmp_path / "in", files=6, per_file=5)
+    tag_pubmed([tmp_path / "in"], tmp_path / "out", model=str(model), client=client)
+    tag_pubmed([tmp_path / "in"], tmp_path / "out-again", model=str(model), client=client)
+    name = PLUGIN_PREFIX + str(model.resolve())
+    loads = client.run(lambda dask_worker: dask_worker.plugins[name].loads if name in dask_worker.plugins else 0)
+    tasks = [json.loads(line)["worker"] for out in ("out", "out-again")
+             for line in (tmp_path / out / MANIFEST).read_text().splitlines()]
+    assert len(tasks) == 12
+    assert {address: loads[address] for address in set(tasks)} == {address: 1 for address in set(tasks)}
+
+
 def test_jsonl_shards_score_perfectly_with_bioner_evaluate(client, model, tmp_path):
     from bioner.cli import _register, app
     from bioner.document import Document, Mention

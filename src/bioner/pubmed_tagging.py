@@ -173,6 +173,8 @@ class ModelPlugin(_WorkerPlugin):
         self.name = PLUGIN_PREFIX + model
         self._nlp: Language | None = None
         self._lock = threading.Lock()
+        self.loads = 0
+        """How many times this worker loaded the model: 1 after any number of tasks."""
 
     def __getstate__(self) -> dict[str, Any]:
         return {"model": self.model, "name": self.name}
@@ -192,6 +194,7 @@ class ModelPlugin(_WorkerPlugin):
                 from .tagging import load_pipeline
 
                 self._nlp = load_pipeline(_model_argument(self.model))
+                self.loads += 1
             return self._nlp
 
 
@@ -387,7 +390,7 @@ def _run(engine: Any, todo: list[Shard], output_dir: Path, summary: RunSummary, 
         on_start(f"{len(todo)} shard{'s' if len(todo) != 1 else ''} to tag ({len(summary.skipped)} already "
                  f"complete) on {summary.workers} worker{'s' if summary.workers != 1 else ''} at "
                  f"{engine.scheduler.address}; model {model_name}")
-    engine.register_plugin(ModelPlugin(model_name), name=PLUGIN_PREFIX + model_name)
+    _ensure_plugin(engine, model_name)
     run_id = uuid.uuid4().hex[:8]
     futures = {
         engine.submit(tag_shard, str(shard.input), str(shard.output), model_name, output_format,
@@ -398,6 +401,24 @@ def _run(engine: Any, todo: list[Shard], output_dir: Path, summary: RunSummary, 
         _collect(engine, futures, output_dir, summary, model_name, progress)
     finally:
         engine.cancel(list(futures))
+
+
+def _ensure_plugin(engine: Any, model: str) -> None:
+    """Register the model's plugin, unless every worker has it already (a cluster serving several
+    runs keeps its loaded models: registering again would replace the plugin and reload)."""
+    name = PLUGIN_PREFIX + model
+    present = engine.run(_has_plugin, name)
+    if not present or not all(present.values()):
+        engine.register_plugin(ModelPlugin(model), name=name)
+
+
+def _has_plugin(name: str, dask_worker: Any = None) -> bool:
+    return dask_worker is not None and name in dask_worker.plugins
+
+
+def warm_up(model: str) -> str:
+    """Load the model on this worker now (`client.run(warm_up, model)`), e.g. before timing a run."""
+    return str(_worker_pipeline(model).meta.get("name", ""))
 
 
 def _collect(engine: Any, futures: dict[Any, Shard], output_dir: Path, summary: RunSummary, model: str,
