@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -19,13 +20,15 @@ class CorpusChoice(str, Enum):
     nlm_chem = "nlm-chem"
     pretrain = "pretrain"
     mesh = "mesh"
+    pubmed = "pubmed"
     all = "all"
 
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead), or pubmed (the first --files PubMed baseline files, MD5-checked, for `bioner tag-pubmed`; PUBMED_DIR for a local copy)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
+    files: Optional[int] = typer.Option(None, "--files", "-n", min=1, help="PubMed baseline files to fetch (~30,000 citations, ~20 MB each): for --corpus pubmed (default 1, into data/raw/pubmed, for `bioner tag-pubmed`) and for pretrain's PubMed abstracts (default PRETRAIN_PUBMED_FILES, else 2). PUBMED_DIR: a local copy of the baseline files.", show_default=False),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
 
@@ -36,7 +39,15 @@ def data_command(
     if corpus is CorpusChoice.mesh:
         _fetch_mesh(output / "mesh")
         return
-    chosen = [c for c in CorpusChoice if c not in (CorpusChoice.all, CorpusChoice.mesh)] if corpus is CorpusChoice.all else [corpus]
+    if corpus is CorpusChoice.pubmed:
+        from ..pubmed_baseline import fetch_pubmed_baseline
+
+        infos = [fetch_pubmed_baseline(output / "pubmed", files=files or 1)]
+        typer.echo(format_corpus_table(infos).replace("documents", "citations").replace("mentions", "   words"))
+        typer.echo(f"next: bioner tag-pubmed {output / 'pubmed'} --output tagged/", err=True)
+        return
+    big = (CorpusChoice.all, CorpusChoice.mesh, CorpusChoice.pubmed)
+    chosen = [c for c in CorpusChoice if c not in big] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
         if choice is CorpusChoice.bc5cdr:
@@ -44,7 +55,7 @@ def data_command(
         elif choice is CorpusChoice.ncbi_disease:
             infos.append(fetch_ncbi_disease(output / "ncbi-disease"))
         elif choice is CorpusChoice.pretrain:
-            infos.append(fetch_pretrain_text(output / "pretrain"))
+            infos.append(fetch_pretrain_text(output / "pretrain", files=files))
         else:
             assert choice.value in PARTIAL_CORPORA
             infos.append(fetch_partial_corpus(choice.value, output / choice.value))
