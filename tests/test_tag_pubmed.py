@@ -298,3 +298,16 @@ def test_ctrl_c_leaves_no_partial_shard_under_its_final_name(faults, tmp_path):
     for shard in finished:  # whatever is under a final name is whole
         assert sorted(shard_ids(shard)) == sorted(expected[shard.stem])
     assert not list((tmp_path / "out").glob(".*partial"))
+
+
+def test_a_shard_leaves_the_model_vocabulary_as_it_found_it(model, tmp_path):
+    """spaCy keeps every new string; a worker tagging millions of abstracts must not grow with them."""
+    from bioner.tagging import load_pipeline
+
+    nlp = load_pipeline(model)
+    words = " ".join(f"unseenword{n}" for n in range(50))
+    pubmed_file(tmp_path / "a.xml.gz", range(1, 2500), special={n: f"Aspirin {words} {n}." for n in range(1, 2500)})
+    before = len(nlp.vocab.strings)
+    result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", str(model), nlp=nlp)
+    assert result.documents == 2499 and result.mentions > 2499
+    assert len(nlp.vocab.strings) == before

@@ -245,8 +245,6 @@ def tag_shard(
     from .errors import BionerError as _Error
     from .formats import write_documents
     from .formats.pubmed import iter_pubmed
-    from .tagging import tag_documents
-
     output = Path(output)
     result = ShardResult(str(input), str(output), model=model, bioner=__version__, worker=_worker_name())
     started, cpu_started = time.perf_counter(), time.thread_time()
@@ -256,7 +254,7 @@ def tag_shard(
             nlp = _worker_pipeline(model)
         result.version = str(nlp.meta.get("version", ""))
         documents = iter_pubmed(input, deleted=result.deleted)
-        tagged = _count(tag_documents(nlp, documents, batch_size=batch_size), result)
+        tagged = _count(_tag_in_zones(nlp, documents, batch_size=batch_size), result)
         write_documents(tagged, temporary, output_format)
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
@@ -270,6 +268,29 @@ def tag_shard(
     result.cpu_seconds = round(time.thread_time() - cpu_started, 3)
     result.peak_memory_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
+
+
+ZONE_DOCUMENTS = 1000
+"""Documents tagged inside one spaCy memory zone (below)."""
+
+
+def _tag_in_zones(nlp: Language, documents: Iterable[Document], *, batch_size: int,
+                  zone: int = ZONE_DOCUMENTS) -> Iterator[Document]:
+    """`tag_documents`, `zone` documents at a time inside `nlp.memory_zone()` (spaCy >= 3.8).
+
+    spaCy's vocabulary keeps every new string it sees, so a worker that tags millions of abstracts
+    grows without end; a memory zone frees what its documents added. Our `Document`s are plain
+    data copied out of spaCy's, so nothing refers into a zone after it closes.
+    """
+    from contextlib import nullcontext
+    from itertools import islice
+
+    from .tagging import tag_documents
+
+    stream = iter(documents)
+    while chunk := list(islice(stream, zone)):
+        with nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext():
+            yield from tag_documents(nlp, chunk, batch_size=batch_size)
 
 
 def _count(documents: Iterable[Document], result: ShardResult) -> Iterator[Document]:
