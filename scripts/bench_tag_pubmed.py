@@ -182,6 +182,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=None, help="Working folder (default: a temporary one, removed).")
     parser.add_argument("--json", type=Path, default=None, help="Write the figures here as JSON.")
+    parser.add_argument("--only", default="", help="Comma-separated steps to run (ner_predict_5k, dask_1_worker_5k, "
+                        "dask_1_worker_20k, dask_2_workers_20k); default: all, and the ratios between them.")
     args = parser.parse_args()
     model = str(Path(args.model).resolve()) if Path(args.model).exists() else args.model
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-tag-pubmed-"))
@@ -200,9 +202,17 @@ def main() -> None:
             ("dask_1_worker_20k", lambda: run_dask(model, [whole], 1, work / "out-1w-20k")),
             ("dask_2_workers_20k", lambda: run_dask(model, list(split), 2, work / "out-2w-20k")),
         ]
+        only = {name.strip() for name in args.only.split(",") if name.strip()}
         for name, step in steps:
+            if only and name not in only:
+                continue
             results[name] = step()
             print(f"{name}: {json.dumps(results[name])}", file=sys.stderr, flush=True)
+        if only:
+            print(json.dumps(results, indent=2))
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+            return
         one, two, single = results["dask_1_worker_20k"], results["dask_2_workers_20k"], results["ner_predict_5k"]
         results["scaling_efficiency_1_to_2"] = round(two["words_per_s"] / (2 * one["words_per_s"]), 3)
         # the same 5k file both ways
