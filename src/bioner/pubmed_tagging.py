@@ -50,8 +50,8 @@ PLUGIN_PREFIX = "bioner-model:"
 PARTIAL_SUFFIX = ".partial"
 LOCAL_WORKER_CONFIG = {
     # Dask's default environment for worker processes less MALLOC_TRIM_THRESHOLD_: setting it turns
-    # off glibc's adaptive mmap threshold, and spaCy's many short-lived arrays then cost 15-20% more
-    # CPU in page faults (scripts/bench_tag_pubmed.py). One BLAS thread a worker, as Dask sets it.
+    # off glibc's adaptive mmap threshold, and spaCy's many short-lived arrays then cost 6-16% more
+    # CPU in page faults (measured on 300 citations). One BLAS thread a worker, as Dask sets it.
     "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
     "distributed.worker.profile.enabled": False,  # no dashboard to show the profile
 }
