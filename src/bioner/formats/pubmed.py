@@ -70,12 +70,12 @@ class PubmedReader:
         self._last_pmid: str | None = None
 
     def __iter__(self) -> Iterator[Document]:
-        handle, close = _open_binary(self.source, self.name)
+        handle, opened = _open_binary(self.source, self.name)
         try:
             yield from self._parse(handle)
         finally:
-            if close:
-                handle.close()
+            for item in opened:
+                item.close()
 
     def _parse(self, handle: BinaryIO) -> Iterator[Document]:
         events = etree.iterparse(
@@ -169,12 +169,12 @@ def read_pubmed(source: Source) -> tuple[list[Document], list[str]]:
     return list(reader), reader.deleted
 
 
-def _open_binary(source: Source, name: str) -> tuple[BinaryIO, bool]:
-    """A binary handle on the source, decompressing gzip; and whether we must close it."""
+def _open_binary(source: Source, name: str) -> tuple[BinaryIO, list[BinaryIO]]:
+    """A binary handle on the source, decompressing gzip; and the handles we opened, to close."""
+    opened: list[BinaryIO] = []
     if isinstance(source, (str, Path)):
         if str(source) == "-":
             raw: BinaryIO = sys.stdin.buffer
-            close = False
         else:
             path = Path(source)
             if not path.exists():
@@ -182,15 +182,16 @@ def _open_binary(source: Source, name: str) -> tuple[BinaryIO, bool]:
             if path.is_dir():
                 raise BionerError(f"{path}: is a folder, expected a file")
             raw = path.open("rb")
-            close = True
+            opened.append(raw)
     elif hasattr(source, "encoding"):  # a text stream: lxml wants bytes
-        return io.BytesIO(source.read().encode("utf-8")), True  # type: ignore[union-attr]
+        return io.BytesIO(source.read().encode("utf-8")), []  # type: ignore[union-attr]
     else:
-        raw, close = source, False  # type: ignore[assignment]
+        raw = source  # type: ignore[assignment]
     buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
     if buffered.peek(2)[:2] == _GZIP_MAGIC:  # type: ignore[union-attr]
-        return gzip.GzipFile(fileobj=buffered, mode="rb"), True
-    return buffered, close
+        unzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
+        return unzipped, [unzipped, *opened]  # type: ignore[list-item]
+    return buffered, opened
 
 
 def _local(tag: object) -> str:
