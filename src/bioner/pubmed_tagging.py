@@ -242,9 +242,9 @@ def tag_shard(
     so that one bad file does not stop the run; nothing is left under the output's name.
     """
     from . import __version__
-    from .errors import BionerError as _Error
     from .formats import write_documents
     from .formats.pubmed import iter_pubmed
+
     output = Path(output)
     result = ShardResult(str(input), str(output), model=model, bioner=__version__, worker=_worker_name())
     started, cpu_started = time.perf_counter(), time.thread_time()
@@ -260,7 +260,7 @@ def tag_shard(
             os.fsync(handle.fileno())
         result.bytes = temporary.stat().st_size
         os.replace(temporary, output)
-    except _Error as error:
+    except BionerError as error:
         result.error = str(error)  # the output is named, and not there: the manifest says why
     finally:
         temporary.unlink(missing_ok=True)
