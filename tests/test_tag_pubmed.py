@@ -280,11 +280,13 @@ def test_tag_shard_outside_dask_writes_the_same_shard(model, tmp_path):
 def test_ctrl_c_leaves_no_partial_shard_under_its_final_name(faults, tmp_path):
     """The CLI on its own local cluster, interrupted (SIGINT) once the first shard is done."""
     model = build_model(tmp_path / "model", ("bioner_test_slow", {"seconds": 0.01}))
-    expected = folder_of_files(tmp_path / "in", files=5, per_file=60)
+    expected = folder_of_files(tmp_path / "in", files=8, per_file=60)  # 0.6 s of sleeping a shard
     env = dict(os.environ, DASK_DISTRIBUTED__WORKER__PRELOAD=json.dumps([str(faults)]))
     command = [sys.executable, "-m", "bioner.cli", "tag-pubmed", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
                "-m", str(model), "--workers", "1", "--batch-size", "8"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # SIGINT as a terminal's Ctrl-C delivers it, even where the test runs with SIGINT ignored (`make test &`)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     manifest = tmp_path / "out" / MANIFEST
     deadline = time.monotonic() + 60
     while not (manifest.exists() and manifest.read_text().strip()) and time.monotonic() < deadline:
@@ -294,7 +296,7 @@ def test_ctrl_c_leaves_no_partial_shard_under_its_final_name(faults, tmp_path):
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr
     finished = sorted(tmp_path.joinpath("out").glob("*.pubtator"))
-    assert 1 <= len(finished) < 5
+    assert 1 <= len(finished) < 8
     for shard in finished:  # whatever is under a final name is whole
         assert sorted(shard_ids(shard)) == sorted(expected[shard.stem])
     assert not list((tmp_path / "out").glob(".*partial"))

@@ -25,6 +25,7 @@ import resource
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -509,7 +510,9 @@ class _engine:
 
         import dask
 
-        with dask.config.set(LOCAL_WORKER_CONFIG):
+        with dask.config.set(LOCAL_WORKER_CONFIG), warnings.catch_warnings():
+            # no dashboard; Dask's HTTP server (health checks) takes another port if 8787 is taken
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
             self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
                                         processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         self.client = Client(self.cluster)
