@@ -483,5 +483,6 @@ def test_pretrain_text_with_a_bad_line_names_it_and_leaves_nothing(tmp_path):
 
 def test_pretrain_text_without_a_source_says_how_to_get_one(tmp_path, monkeypatch):
     monkeypatch.delenv("PRETRAIN_DIR", raising=False)
+    monkeypatch.setenv("PUBMED_DIR", str(tmp_path / "no-copy"))  # PubMed abstracts: no download in a test
     with pytest.raises(BionerError, match="PRETRAIN_DIR"):
         corpora.fetch_pretrain_text(tmp_path / "pretrain")

@@ -206,25 +206,29 @@ PRETRAIN_MIN_TOKENS = 1_000_000
 tokens gave BC5CDR test 84.7, 3.6 M gave 86.0); a smaller local copy is accepted with a note."""
 
 
-def fetch_pretrain_text(destination: Path = Path("data/raw/pretrain"), *, local_dir: Path | None = None) -> CorpusInfo:
+def fetch_pretrain_text(destination: Path = Path("data/raw/pretrain"), *, local_dir: Path | None = None,
+                        files: int | None = None, **pubmed: object) -> CorpusInfo:
     """Put unlabelled biomedical text (JSONL, one `{"text": ...}` a line) in `destination`.
 
     The static vectors learn from it (`make vectors`). With `local_dir` (default: the
     `PRETRAIN_DIR` environment variable) every `.jsonl` file there is checked (each line a JSON
-    object with a string "text") and copied. Without one, PubMed abstracts are the source:
-    `bioner data --corpus pubmed-text` downloads baseline files and extracts their abstracts.
+    object with a string "text") and copied. Without one, PubMed abstracts are the source: the
+    first `files` baseline files (default `PRETRAIN_PUBMED_FILES`, else 2; `PUBMED_DIR` for a
+    local copy) are fetched and their abstracts, less those of every evaluation set, written to
+    `pubmed-abstracts.jsonl` (`bioner.pubmed_baseline.pubmed_pretrain_text`, which takes `pubmed`).
     """
     local = _local_dir(local_dir, PRETRAIN_ENV)
     info = CorpusInfo("pretrain", Path(destination))
     if local is None:
-        raise BionerError(f"no unlabelled text: set {PRETRAIN_ENV} to a folder of JSONL files "
-                          '(one {"text": ...} a line), or fetch PubMed abstracts with '
-                          "`bioner data --corpus pubmed-text`")
-    files = sorted(local.glob("*.jsonl")) if local.is_dir() else [local]
-    if not files or not all(f.is_file() for f in files):
+        from .pubmed_baseline import pubmed_pretrain_text
+
+        info = pubmed_pretrain_text(Path(destination), files=files, **pubmed)  # type: ignore[arg-type]
+        return _note_small_text(info)
+    sources = sorted(local.glob("*.jsonl")) if local.is_dir() else [local]
+    if not sources or not all(f.is_file() for f in sources):
         raise BionerError(f"{local} ({PRETRAIN_ENV}): no .jsonl files there")
     with _Staging(Path(destination)) as staging:
-        for source in files:
+        for source in sources:
             final = Path(destination) / source.name
             if final.is_file() and final.stat().st_size == source.stat().st_size:
                 census = _count_texts(final)
@@ -236,6 +240,10 @@ def fetch_pretrain_text(destination: Path = Path("data/raw/pretrain"), *, local_
             os.replace(temporary, final)
             staging.forget(temporary)
             _record_text(info, source.stem, final, census, f"copied from {source}")
+    return _note_small_text(info)
+
+
+def _note_small_text(info: CorpusInfo) -> CorpusInfo:
     tokens = sum(info.mentions.values())
     if tokens < PRETRAIN_MIN_TOKENS:
         info.notes.append(f"only {tokens:,} words of text: the vectors are better with a few million")

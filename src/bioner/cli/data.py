@@ -20,13 +20,15 @@ class CorpusChoice(StrEnum):
     nlm_chem = "nlm-chem"
     pretrain = "pretrain"
     mesh = "mesh"
+    pubmed = "pubmed"
     all = "all"
 
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", metavar="CORPUS", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), or mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead)."),
+    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", metavar="CORPUS", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead), or pubmed (the first --files PubMed baseline files, MD5-checked, for `bioner tag-pubmed`; PUBMED_DIR for a local copy)."),
     output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
+    files: int | None = typer.Option(None, "--files", "-n", min=1, help="PubMed baseline files to fetch (~30,000 citations, ~20 MB each): for --corpus pubmed (default 1, into data/raw/pubmed, for `bioner tag-pubmed`) and for pretrain's PubMed abstracts (default PRETRAIN_PUBMED_FILES, else 2). PUBMED_DIR: a local copy of the baseline files.", show_default=False),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
 
@@ -40,13 +42,21 @@ def data_command(
     if corpus is CorpusChoice.mesh:
         _fetch_mesh(output / "mesh")
         return
-    chosen = [c for c in CorpusChoice if c not in (CorpusChoice.all, CorpusChoice.mesh)] if corpus is CorpusChoice.all else [corpus]
+    if corpus is CorpusChoice.pubmed:
+        from ..pubmed_baseline import fetch_pubmed_baseline
+
+        baseline = [fetch_pubmed_baseline(output / "pubmed", files=files or 1)]
+        typer.echo(format_corpus_table(baseline).replace("documents", "citations").replace("mentions", "   words"))
+        typer.echo(f"next: bioner tag-pubmed {output / 'pubmed'} --output tagged/", err=True)
+        return
+    big = (CorpusChoice.all, CorpusChoice.mesh, CorpusChoice.pubmed)
+    chosen = [c for c in CorpusChoice if c not in big] if corpus is CorpusChoice.all else [corpus]
     infos: list[CorpusInfo] = []
     for choice in chosen:
         if choice.value in corpora.CORPORA:
             infos.append(fetch_corpus(choice.value, output / choice.value))
         else:
-            infos.append(fetch_pretrain_text(output / choice.value))
+            infos.append(fetch_pretrain_text(output / choice.value, files=files))
     typer.echo(format_corpus_table(infos))
     for info in infos:
         for note in info.notes:

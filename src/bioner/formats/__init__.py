@@ -1,6 +1,7 @@
 """Reading and writing documents in every format the project knows, by name.
 
-Names: `pubtator`; `bioc` (XML or JSON, told apart by extension or first character; written as
+Names: `pubtator`; `pubmed` (MEDLINE/PubMed XML, gzip or plain, read only; told from BioC XML by
+its root element); `bioc` (XML or JSON, told apart by extension or first character; written as
 XML) and `bioc-json` (JSON both ways); `iob` (token TAB tag); `jsonl`; `text` (one document per
 file, or per line with `lines=True`); `html` (a web page: its article text, read only);
 `docbin` (spaCy's binary `.spacy`, read only). The format modules are imported when used,
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -19,7 +21,7 @@ from ..document import Document
 from ..errors import BionerError, InputProblem
 from ._io import SNIFF_BYTES, Source, open_input
 
-FORMATS = ("pubtator", "bioc", "bioc-json", "iob", "jsonl", "text", "html", "docbin")
+FORMATS = ("pubtator", "pubmed", "bioc", "bioc-json", "iob", "jsonl", "text", "html", "docbin")
 WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl", "iob")
 
 _EXTENSIONS = {
@@ -68,6 +70,14 @@ def detect_format(path: str | Path) -> str:
     if path.is_dir():
         raise BionerError(f"{path}: is a folder, expected a file")
     suffix = path.suffix.lower()
+    if suffix in (".xml", ".gz"):  # MEDLINE/PubMed XML (often gzipped) or BioC XML: by content
+        from .pubmed import is_pubmed_head, read_head
+
+        if is_pubmed_head(read_head(path)):
+            return "pubmed"
+        if suffix == ".gz":
+            raise BionerError(f"{path}: a .gz file is read only as MEDLINE/PubMed XML, and this one is not "
+                              "(or is not a readable gzip); decompress it first")
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     with open_input(path) as handle:
@@ -76,12 +86,19 @@ def detect_format(path: str | Path) -> str:
 
 def sniff_format(head: bytes) -> str:
     """A format name from the first bytes of a file or stream (for `.txt`, no extension, stdin)."""
+    if head.startswith(b"\x1f\x8b"):  # gzip: only MEDLINE/PubMed XML is read compressed
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head)
+        except zlib.error:
+            return "pubmed"  # let the reader name what is wrong with the stream
     if _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
         return "html"
     text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
     stripped = text.lstrip()
     if stripped.startswith("<"):
-        return "bioc"
+        from .pubmed import is_pubmed_head
+
+        return "pubmed" if is_pubmed_head(head) else "bioc"
     lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_LINES]
     if not lines:
         return "text"
@@ -133,6 +150,10 @@ def read_documents(
         from .pubtator import iter_pubtator
 
         return iter_pubtator(source, lenient=lenient, problems=problems)
+    if format == "pubmed":
+        from .pubmed import iter_pubmed
+
+        return iter_pubmed(source)
     if format in ("bioc", "bioc-json"):
         from .bioc import iter_bioc
 
