@@ -29,8 +29,10 @@ Examples:
   ner-predict saved-page.html -o view.html   # a web page: its article, tagged
 
 Input: a file, a folder (each .txt file in it is one document, id = file name
-without .txt), or - for stdin. The format (text, html, pubtator, bioc, bioc-json,
-jsonl, iob) is detected from the extension and content; --input-format overrides.
+without .txt), or - for stdin. The format (text, html, pubtator, pubmed (MEDLINE
+XML, .xml or .xml.gz), bioc, bioc-json, jsonl, iob) is detected from the extension
+and content; --input-format overrides. For whole PubMed baseline files on
+several cores or machines, use `bioner tag-pubmed`.
 A text file is one document, or one per non-empty line with --lines. PubTator
 title and abstract are tagged as one text, title + " " + abstract, the offsets the
 BioCreative scorer and `bioner evaluate` count in. Annotations already in the input
@@ -85,7 +87,7 @@ def predict_command(
     input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
     model: str | None = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
+    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, pubmed (MEDLINE XML), bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
     output_format: str | None = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
     lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
