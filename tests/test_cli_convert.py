@@ -83,7 +83,7 @@ def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path):
     result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"),
                                  "--format", "xlsx"])
     assert result.exit_code == 2
-    assert "'xlsx' is not one of pubtator, bioc" in result.output
+    assert "'xlsx' is not one of pubtator, pubmed, bioc" in result.output
     assert not (tmp_path / "t.spacy").exists()
 
 
