@@ -1,7 +1,7 @@
 """Copy a trained pipeline with the bioner_linker added (for models trained before the linker).
 
-    bioner kb data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt -o /tmp/kb-train.json.gz
-    python scripts/add_linker.py training/dev/model-best /tmp/kb-train.json.gz /tmp/model-linked
+bioner kb data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt -o /tmp/kb-train.json.gz
+python scripts/add_linker.py training/dev/model-best /tmp/kb-train.json.gz /tmp/model-linked
 """
 
 from __future__ import annotations

@@ -68,9 +68,15 @@ def main() -> None:
         timings["without"].append(seconds(["bioner_linker"]))
         timings["with"].append(seconds([]))
     without, with_linker = (words / statistics.median(timings[k]) for k in ("without", "with"))
-    result = {"words": words, "documents": len(texts), "words_per_second_without_linker": round(without),
-              "words_per_second_with_linker": round(with_linker), "ratio": round(with_linker / without, 3),
-              "peak_rss_mb_without_kb": round(memory_without), "peak_rss_mb_with_kb": round(memory_with)}
+    result = {
+        "words": words,
+        "documents": len(texts),
+        "words_per_second_without_linker": round(without),
+        "words_per_second_with_linker": round(with_linker),
+        "ratio": round(with_linker / without, 3),
+        "peak_rss_mb_without_kb": round(memory_without),
+        "peak_rss_mb_with_kb": round(memory_with),
+    }
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -120,8 +120,21 @@ for name, component in nlp.pipeline:
 
 
 def run(model: str, source: Path, output: Path, max_chars: int, core: int, keep_boilerplate: bool = False) -> dict:
-    result = subprocess.run([sys.executable, "-c", CHILD, model, str(source), str(output), str(max_chars), str(core),
-                             "1" if keep_boilerplate else "0"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            model,
+            str(source),
+            str(output),
+            str(max_chars),
+            str(core),
+            "1" if keep_boilerplate else "0",
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise SystemExit(f"tagging {source} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -154,16 +167,23 @@ def score_articles(model: str, passages: Path, exclude: list[str]) -> None:
 
     _, heldout = nlm_chem_split(passage.id for parts in articles.values() for _, passage in parts)
     for name, limit in (("by paragraph", 10_000), ("whole", 10**9)):
-        predicted = {(d.id, m.start, m.end) for d in tag_documents(nlp, documents, max_chars=limit)
-                     for m in d.mentions if m.label == "Chemical"}
+        predicted = {
+            (d.id, m.start, m.end)
+            for d in tag_documents(nlp, documents, max_chars=limit)
+            for m in d.mentions
+            if m.label == "Chemical"
+        }
         for subset, keep in (("all articles", None), ("held-out", heldout)):
             found = {m for m in predicted if keep is None or m[0] in keep}
             expected = {m for m in gold if keep is None or m[0] in keep}
             tp = len(found & expected)
             p, r = tp / max(len(found), 1), tp / max(len(expected), 1)
             f1 = 2 * p * r / (p + r) if p + r else 0.0
-            print(f"{name:>12}, {subset:<12}: P {100 * p:.2f} R {100 * r:.2f} F1 {100 * f1:.2f} "
-                  f"({len(found):,} predicted, {len(expected):,} gold)", flush=True)
+            print(
+                f"{name:>12}, {subset:<12}: P {100 * p:.2f} R {100 * r:.2f} F1 {100 * f1:.2f} "
+                f"({len(found):,} predicted, {len(expected):,} gold)",
+                flush=True,
+            )
 
 
 def same_entities(long_output: Path, short_output: Path) -> bool:
@@ -206,21 +226,25 @@ def main() -> int:
             print(f"{size:,} bytes as one Doc:", flush=True)
             subprocess.run([sys.executable, "-c", COMPONENTS, args.model, str(long_path), str(args.core)], check=True)
             return 0
-        runs = [("long", long_path, max_chars, False), ("long-all", long_path, max_chars, True),
-                ("short", short_path, max_chars, False)]
+        runs = [
+            ("long", long_path, max_chars, False),
+            ("long-all", long_path, max_chars, True),
+            ("short", short_path, max_chars, False),
+        ]
         if args.unchunked:
             runs.append(("unchunked", long_path, 10**9, False))
         for name, source, limit, keep in runs:
             rows[name] = run(args.model, source, Path(folder) / f"{name}.jsonl", limit, args.core, keep)
             row = rows[name]
-            print(f"{name:>9}: {row['documents']:,} documents, {row['words']:,} words, "
-                  f"{row['words_per_second']:,.0f} words/s, peak RSS {row['peak_rss_mb']:,} MB "
-                  f"(model loaded: {row['model_loaded_mb']:,} MB), entities {sum(row['entities'].values()):,}",
-                  flush=True)
+            print(
+                f"{name:>9}: {row['documents']:,} documents, {row['words']:,} words, "
+                f"{row['words_per_second']:,.0f} words/s, peak RSS {row['peak_rss_mb']:,} MB "
+                f"(model loaded: {row['model_loaded_mb']:,} MB), entities {sum(row['entities'].values()):,}",
+                flush=True,
+            )
         same = same_entities(Path(folder) / "long-all.jsonl", Path(folder) / "short.jsonl")
         print(f"long-all and short: {'the same' if same else 'DIFFERENT'} entities at the same offsets")
-    report = {"model": args.model, "bytes": size, "max_chars": max_chars, "runs": rows,
-              "long_all_equals_short": same}
+    report = {"model": args.model, "bytes": size, "max_chars": max_chars, "runs": rows, "long_all_equals_short": same}
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

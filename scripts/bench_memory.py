@@ -81,15 +81,43 @@ def main() -> None:
         make_model(work / "model")
         runs = {
             "convert": [sys.executable, "-m", "bioner.cli", "convert", str(corpus), "-o", str(work / "out.spacy")],
-            "bioc": [sys.executable, "-m", "bioner.cli.predict", str(corpus), "-m", str(work / "model"), "-q",
-                     "--output-format", "bioc", "-o", str(work / "out.xml")],
-            "bioc-json": [sys.executable, "-m", "bioner.cli.predict", str(corpus), "-m", str(work / "model"), "-q",
-                          "--output-format", "bioc-json", "-o", str(work / "out.json")],
+            "bioc": [
+                sys.executable,
+                "-m",
+                "bioner.cli.predict",
+                str(corpus),
+                "-m",
+                str(work / "model"),
+                "-q",
+                "--output-format",
+                "bioc",
+                "-o",
+                str(work / "out.xml"),
+            ],
+            "bioc-json": [
+                sys.executable,
+                "-m",
+                "bioner.cli.predict",
+                str(corpus),
+                "-m",
+                str(work / "model"),
+                "-q",
+                "--output-format",
+                "bioc-json",
+                "-o",
+                str(work / "out.json"),
+            ],
         }
         for name in args.runs.split(","):
             megabytes, seconds = peak_rss(runs[name], env)
-            results.append({"run": name, "documents": args.documents, "peak_rss_mb": round(megabytes),
-                            "seconds": round(seconds, 1)})
+            results.append(
+                {
+                    "run": name,
+                    "documents": args.documents,
+                    "peak_rss_mb": round(megabytes),
+                    "seconds": round(seconds, 1),
+                }
+            )
             print(f"{name}: {megabytes:,.0f} MB peak RSS, {seconds:.0f} s", file=sys.stderr, flush=True)
     print("| run | documents | peak RSS | time |\n| --- | --- | --- | --- |")
     for result in results:

@@ -53,7 +53,7 @@ def corpus_abstracts(shared: Path) -> list[tuple[str, str]]:
         with path.open(encoding="utf-8") as handle:
             sentences.extend(json.loads(line)["text"] for line in handle if line.strip())
     for start in range(0, len(sentences) - 9, 9):
-        pairs.append((sentences[start], " ".join(sentences[start + 1:start + 9])))
+        pairs.append((sentences[start], " ".join(sentences[start + 1 : start + 9])))
     return pairs
 
 
@@ -64,22 +64,32 @@ def citation_xml(pmid: int, title: str, abstract: str, rng: random.Random) -> st
     elif kind < 0.3:
         pieces = re.split(r"(?<=\.) ", abstract)
         size = max(1, len(pieces) // 4)
-        sections = [" ".join(pieces[i:i + size]) for i in range(0, len(pieces), size)][:4]
-        body = "<Abstract>" + "".join(f'<AbstractText Label="{label}" NlmCategory="{label}">{escape(text)}</AbstractText>'
-                                      for label, text in zip(LABELS, sections, strict=False)) + "</Abstract>"
+        sections = [" ".join(pieces[i : i + size]) for i in range(0, len(pieces), size)][:4]
+        body = (
+            "<Abstract>"
+            + "".join(
+                f'<AbstractText Label="{label}" NlmCategory="{label}">{escape(text)}</AbstractText>'
+                for label, text in zip(LABELS, sections, strict=False)
+            )
+            + "</Abstract>"
+        )
     else:
         body = f"<Abstract><AbstractText>{escape(abstract)}</AbstractText></Abstract>"
-    return (f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
-            f'<Article PubModel="Print"><Journal><Title>Bench</Title></Journal><ArticleTitle>{escape(title)}'
-            f"</ArticleTitle>{body}<Language>eng</Language></Article></MedlineCitation>"
-            f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData>'
-            "</PubmedArticle>\n")
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
+        f'<Article PubModel="Print"><Journal><Title>Bench</Title></Journal><ArticleTitle>{escape(title)}'
+        f"</ArticleTitle>{body}<Language>eng</Language></Article></MedlineCitation>"
+        f'<PubmedData><ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData>'
+        "</PubmedArticle>\n"
+    )
 
 
 def write_pubmed(path: Path, citations: list[str]) -> Path:
     with gzip.open(path, "wt", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
-                  '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n')
+        out.write(
+            '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January '
+            '2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
+        )
         out.writelines(citations)
         out.write("</PubmedArticleSet>\n")
     return path
@@ -96,8 +106,10 @@ def make_inputs(work: Path, citations: int, seed: int) -> dict[str, object]:
     xml = [citation_xml(40_000_001 + n, title, abstract, rng) for n, (title, abstract) in enumerate(chosen)]
     quarter = citations // 4
     (work / "split").mkdir(parents=True, exist_ok=True)
-    split = [write_pubmed(work / "split" / f"pubmedbench{n + 1:04d}.xml.gz", xml[n * quarter:(n + 1) * quarter])
-             for n in range(4)]
+    split = [
+        write_pubmed(work / "split" / f"pubmedbench{n + 1:04d}.xml.gz", xml[n * quarter : (n + 1) * quarter])
+        for n in range(4)
+    ]
     whole = write_pubmed(work / f"pubmedbench-{citations // 1000}k.xml.gz", xml)
     return {"whole": whole, "split": split, "small": split[0], "pool": len(pool)}
 
@@ -125,11 +137,18 @@ def run_ner_predict(model: str, source: Path, work: Path) -> dict[str, object]:
     summary = predict(source, work / "ner-predict.pubtator", nlp=nlp, output_format="pubtator")
     wall = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before
-    return {"documents": summary.documents, "words": summary.words, "wall_seconds": round(wall, 1),
-            "abstracts_per_s": round(summary.documents / wall, 1), "words_per_s": round(summary.words / wall),
-            "cpu_seconds": round(cpu, 1), "words_per_cpu_second": round(summary.words / cpu),
-            "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2)}
+    return {
+        "documents": summary.documents,
+        "words": summary.words,
+        "wall_seconds": round(wall, 1),
+        "abstracts_per_s": round(summary.documents / wall, 1),
+        "words_per_s": round(summary.words / wall),
+        "cpu_seconds": round(cpu, 1),
+        "words_per_cpu_second": round(summary.words / cpu),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
 
 
 def _cpu_seconds() -> float:
@@ -147,8 +166,9 @@ def run_dask(model: str, files: list[Path], workers: int, out: Path) -> dict[str
     if out.exists():
         shutil.rmtree(out)
     with dask.config.set(LOCAL_WORKER_CONFIG):  # the workers `bioner tag-pubmed` starts
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        )
     with cluster, Client(cluster) as client:
         client.run(warm_up, model)
         cpu_before = client.run(_cpu_seconds)
@@ -158,21 +178,31 @@ def run_dask(model: str, files: list[Path], workers: int, out: Path) -> dict[str
         wall = time.perf_counter() - started
         cpu_after = client.run(_cpu_seconds)
         environ = client.run(lambda: {k: os.environ.get(k) for k in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")})
-        plugin_loads = client.run(lambda dask_worker: {n: p.loads for n, p in dask_worker.plugins.items()
-                                                       if hasattr(p, "loads")})
+        plugin_loads = client.run(
+            lambda dask_worker: {n: p.loads for n, p in dask_worker.plugins.items() if hasattr(p, "loads")}
+        )
     assert not summary.failed, summary.format()
     records = [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()]
     cpu = sum(cpu_after[w] - cpu_before[w] for w in cpu_after)
-    return {"workers": workers, "files": len(files), "documents": summary.documents, "words": summary.words,
-            "mentions": summary.mentions, "wall_seconds": round(wall, 1),
-            "abstracts_per_s": round(summary.documents / wall, 1), "words_per_s": round(summary.words / wall),
-            "cpu_seconds": round(cpu, 1), "words_per_cpu_second": round(summary.words / cpu) if cpu else None,
-            "task_cpu_seconds": round(sum(r["cpu_seconds"] for r in records), 1),
-            "words_per_task_cpu_second": round(summary.words / sum(r["cpu_seconds"] for r in records)),
-            "worker_environ": environ,
-            "peak_memory_mb_per_worker": {r["worker"]: r["peak_memory_mb"] for r in records},
-            "model_loads_per_worker": plugin_loads,
-            "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2)}
+    return {
+        "workers": workers,
+        "files": len(files),
+        "documents": summary.documents,
+        "words": summary.words,
+        "mentions": summary.mentions,
+        "wall_seconds": round(wall, 1),
+        "abstracts_per_s": round(summary.documents / wall, 1),
+        "words_per_s": round(summary.words / wall),
+        "cpu_seconds": round(cpu, 1),
+        "words_per_cpu_second": round(summary.words / cpu) if cpu else None,
+        "task_cpu_seconds": round(sum(r["cpu_seconds"] for r in records), 1),
+        "words_per_task_cpu_second": round(summary.words / sum(r["cpu_seconds"] for r in records)),
+        "worker_environ": environ,
+        "peak_memory_mb_per_worker": {r["worker"]: r["peak_memory_mb"] for r in records},
+        "model_loads_per_worker": plugin_loads,
+        "load_before": round(load, 2),
+        "load_after": round(os.getloadavg()[0], 2),
+    }
 
 
 def main() -> None:
@@ -182,8 +212,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=None, help="Working folder (default: a temporary one, removed).")
     parser.add_argument("--json", type=Path, default=None, help="Write the figures here as JSON.")
-    parser.add_argument("--only", default="", help="Comma-separated steps to run (ner_predict_5k, dask_1_worker_5k, "
-                        "dask_1_worker_20k, dask_2_workers_20k); default: all, and the ratios between them.")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated steps to run (ner_predict_5k, dask_1_worker_5k, "
+        "dask_1_worker_20k, dask_2_workers_20k); default: all, and the ratios between them.",
+    )
     args = parser.parse_args()
     model = str(Path(args.model).resolve()) if Path(args.model).exists() else args.model
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-tag-pubmed-"))
@@ -192,10 +226,18 @@ def main() -> None:
         inputs = make_inputs(work, args.citations, args.seed)
         small, whole, split = inputs["small"], inputs["whole"], inputs["split"]
         documents, words = count_words(whole)
-        print(f"input: {documents:,} citations, {words:,} words ({words / documents:.0f} a citation), "
-              f"from {inputs['pool']:,} distinct texts; 4 files of {documents // 4:,}", file=sys.stderr)
-        results: dict[str, object] = {"model": model, "citations": documents, "words": words, "cores": os.cpu_count(),
-                                      "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+        print(
+            f"input: {documents:,} citations, {words:,} words ({words / documents:.0f} a citation), "
+            f"from {inputs['pool']:,} distinct texts; 4 files of {documents // 4:,}",
+            file=sys.stderr,
+        )
+        results: dict[str, object] = {
+            "model": model,
+            "citations": documents,
+            "words": words,
+            "cores": os.cpu_count(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
         steps = [
             ("ner_predict_5k", lambda: run_ner_predict(model, small, work)),
             ("dask_1_worker_5k", lambda: run_dask(model, [small], 1, work / "out-1w-5k")),
@@ -216,9 +258,12 @@ def main() -> None:
         one, two, single = results["dask_1_worker_20k"], results["dask_2_workers_20k"], results["ner_predict_5k"]
         results["scaling_efficiency_1_to_2"] = round(two["words_per_s"] / (2 * one["words_per_s"]), 3)
         # the same 5k file both ways
-        results["per_worker_vs_ner_predict"] = round(results["dask_1_worker_5k"]["words_per_s"] / single["words_per_s"], 3)
-        results["per_worker_vs_ner_predict_cpu"] = round(results["dask_1_worker_5k"]["words_per_cpu_second"]
-                                                         / single["words_per_cpu_second"], 3)
+        results["per_worker_vs_ner_predict"] = round(
+            results["dask_1_worker_5k"]["words_per_s"] / single["words_per_s"], 3
+        )
+        results["per_worker_vs_ner_predict_cpu"] = round(
+            results["dask_1_worker_5k"]["words_per_cpu_second"] / single["words_per_cpu_second"], 3
+        )
         results["cpu_scaling_efficiency_1_to_2"] = round(two["words_per_cpu_second"] / one["words_per_cpu_second"], 3)
         print(json.dumps(results, indent=2))
         if args.json:

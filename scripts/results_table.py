@@ -41,16 +41,26 @@ def row(folder: Path) -> str:
 
     seconds = sum(summary.get("seconds", 0) for summary in (final, dev))
     speed = f"{bench['words_per_second']:,}" if bench else ""
-    return " | ".join([
-        f"| `{final.get('config', folder.name)}` ({folder.name})",
-        prf("Chemical"), prf("Disease"), prf("micro"),
-        f"{seconds / 60:.0f} min" if seconds else "",
-        speed, size_mb(folder),
-    ]) + " |"
+    return (
+        " | ".join(
+            [
+                f"| `{final.get('config', folder.name)}` ({folder.name})",
+                prf("Chemical"),
+                prf("Disease"),
+                prf("micro"),
+                f"{seconds / 60:.0f} min" if seconds else "",
+                speed,
+                size_mb(folder),
+            ]
+        )
+        + " |"
+    )
 
 
 def main(folders: list[str]) -> int:
-    print("| config (run) | Chemical P / R / F1 | Disease P / R / F1 | micro P / R / F1 | training | words/s (1 core) | size |")
+    print(
+        "| config (run) | Chemical P / R / F1 | Disease P / R / F1 | micro P / R / F1 | training | words/s (1 core) | size |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for folder in folders:
         print(row(Path(folder)))

@@ -41,9 +41,11 @@ def main() -> None:
         linked = list(link_gold_mentions(nlp, gold, linker))
         accuracy = linking_accuracy(gold, linked)
         concepts = concept_scores(gold, linked, sorted(accuracy.total))
-        row = {"threshold": threshold,
-               **{f"accuracy {label}": round(100 * accuracy.accuracy(label), 2) for label in accuracy.total},
-               **{f"concept F1 {label}": round(100 * prf.f1, 2) for label, prf in concepts.labels.items()}}
+        row = {
+            "threshold": threshold,
+            **{f"accuracy {label}": round(100 * accuracy.accuracy(label), 2) for label in accuracy.total},
+            **{f"concept F1 {label}": round(100 * prf.f1, 2) for label, prf in concepts.labels.items()},
+        }
         rows.append(row)
         print(json.dumps(row), flush=True)
     if args.json:

@@ -55,8 +55,10 @@ def test_disk_full_is_one_line_naming_the_output_and_leaves_nothing(tmp_path, mo
     target = tmp_path / "out.txt"
     target.write_text("good")
 
-    with pytest.raises(BionerError, match=r"out.txt: cannot write: no space left on the device"), \
-            atomic_path(target) as temporary:
+    with (
+        pytest.raises(BionerError, match=r"out.txt: cannot write: no space left on the device"),
+        atomic_path(target) as temporary,
+    ):
         temporary.write_text("partial")
         raise OSError(errno.ENOSPC, "No space left on device")
     assert target.read_text() == "good"
@@ -78,7 +80,9 @@ def test_folder_file_and_unwritable_outputs_are_refused_with_the_option(tmp_path
 
 def test_an_unwritable_folder_is_refused(tmp_path, monkeypatch):
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode: False if str(path) == str(tmp_path) else real_access(path, mode))
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: False if str(path) == str(tmp_path) else real_access(path, mode)
+    )
     with pytest.raises(BionerError, match="is not writable"):
         check_output(tmp_path / "out.txt", "--json")
 

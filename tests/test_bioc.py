@@ -16,10 +16,11 @@ TITLE = "Famotidine-associated delirium."
 ABSTRACT = "Famotidine caused delirium."
 
 
-def annotation(ann_id: str, label_key: str, label: str, offset: int, length: int, text: str,
-               extra: str = "") -> str:
-    return (f'<annotation id="{ann_id}"><infon key="{label_key}">{label}</infon>{extra}'
-            f'<location offset="{offset}" length="{length}"/><text>{text}</text></annotation>')
+def annotation(ann_id: str, label_key: str, label: str, offset: int, length: int, text: str, extra: str = "") -> str:
+    return (
+        f'<annotation id="{ann_id}"><infon key="{label_key}">{label}</infon>{extra}'
+        f'<location offset="{offset}" length="{length}"/><text>{text}</text></annotation>'
+    )
 
 
 def xml(*annotations: str, relations: str = "") -> str:
@@ -27,11 +28,11 @@ def xml(*annotations: str, relations: str = "") -> str:
         "<?xml version='1.0' encoding='utf-8'?>\n<collection><source>test</source><date>2024</date><key/>"
         "<document><id>1</id>"
         f'<passage><infon key="type">title</infon><offset>0</offset><text>{TITLE}</text>'
-        + "".join(annotations[:1]) +
-        "</passage>"
+        + "".join(annotations[:1])
+        + "</passage>"
         f'<passage><infon key="type">abstract</infon><offset>32</offset><text>{ABSTRACT}</text>'
-        + "".join(annotations[1:]) +
-        f"</passage>{relations}</document></collection>\n"
+        + "".join(annotations[1:])
+        + f"</passage>{relations}</document></collection>\n"
     )
 
 
@@ -39,8 +40,10 @@ GOOD_ANNOTATIONS = (
     annotation("T1", "type", "Chemical", 0, 10, "Famotidine", '<infon key="MESH">D015738</infon>'),
     annotation("T2", "type", "Disease", 50, 8, "delirium", '<infon key="identifier">D003693</infon>'),
 )
-RELATION = ('<relation id="R1"><infon key="relation">CID</infon>'
-            '<node refid="T1" role="Chemical"/><node refid="T2" role="Disease"/></relation>')
+RELATION = (
+    '<relation id="R1"><infon key="relation">CID</infon>'
+    '<node refid="T1" role="Chemical"/><node refid="T2" role="Disease"/></relation>'
+)
 
 
 def write(tmp_path: Path, content: str, name: str = "in.xml") -> Path:
@@ -69,8 +72,10 @@ def test_label_falls_back_to_label_infon(tmp_path):
 
 
 def test_relation_without_nodes_takes_identifier_infons(tmp_path):
-    relation = ('<relation id="R1"><infon key="relation">CID</infon><infon key="Chemical">D1</infon>'
-                '<infon key="Disease">D2</infon></relation>')
+    relation = (
+        '<relation id="R1"><infon key="relation">CID</infon><infon key="Chemical">D1</infon>'
+        '<infon key="Disease">D2</infon></relation>'
+    )
     (document,) = read_bioc(write(tmp_path, xml(*GOOD_ANNOTATIONS, relations=relation)))
     assert document.relations == [Relation("CID", ["D1", "D2"])]
 
@@ -80,9 +85,13 @@ MENTION_CASES = {
     "text mismatch": (annotation("T2", "type", "Disease", 50, 8, "delirious"), "does not equal"),
     "discontinuous": (
         '<annotation id="T2"><infon key="type">Disease</infon><location offset="50" length="3"/>'
-        '<location offset="55" length="3"/><text>del rium</text></annotation>', "discontinuous"),
-    "no label": ('<annotation id="T2"><location offset="50" length="8"/><text>delirium</text></annotation>',
-                 "no 'type'"),
+        '<location offset="55" length="3"/><text>del rium</text></annotation>',
+        "discontinuous",
+    ),
+    "no label": (
+        '<annotation id="T2"><location offset="50" length="8"/><text>delirium</text></annotation>',
+        "no 'type'",
+    ),
 }
 
 
@@ -135,12 +144,28 @@ def test_json_missing_required_key_is_an_input_error(tmp_path):
 
 
 def test_json_document_list_without_optional_keys_reads(tmp_path):
-    content = json.dumps([{
-        "id": "9",
-        "passages": [{"offset": 0, "text": "Aspirin helps.", "infons": {"type": "title"},
-                      "annotations": [{"id": "a", "infons": {"type": "Chemical"},
-                                       "locations": [{"offset": 0, "length": 7}], "text": "Aspirin"}]}],
-    }])
+    content = json.dumps(
+        [
+            {
+                "id": "9",
+                "passages": [
+                    {
+                        "offset": 0,
+                        "text": "Aspirin helps.",
+                        "infons": {"type": "title"},
+                        "annotations": [
+                            {
+                                "id": "a",
+                                "infons": {"type": "Chemical"},
+                                "locations": [{"offset": 0, "length": 7}],
+                                "text": "Aspirin",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+    )
     (document,) = read_bioc(write(tmp_path, content, "in.json"))
     assert document.id == "9"
     assert [m.key() for m in document.mentions] == [(0, 7, "Chemical")]
@@ -198,24 +223,52 @@ def test_unknown_bioc_format_is_refused(tmp_path):
 
 def json_collection() -> dict:
     """A BioC JSON collection of one good document, for the tests to spoil."""
-    document = {"id": "1", "infons": {}, "passages": [
-        {"offset": 0, "infons": {"type": "title"}, "text": TITLE, "annotations": [
-            {"id": "T1", "infons": {"type": "Chemical"}, "text": "Famotidine",
-             "locations": [{"offset": 0, "length": 10}]}]},
-        {"offset": 32, "infons": {"type": "abstract"}, "text": ABSTRACT, "annotations": []},
-    ]}
+    document = {
+        "id": "1",
+        "infons": {},
+        "passages": [
+            {
+                "offset": 0,
+                "infons": {"type": "title"},
+                "text": TITLE,
+                "annotations": [
+                    {
+                        "id": "T1",
+                        "infons": {"type": "Chemical"},
+                        "text": "Famotidine",
+                        "locations": [{"offset": 0, "length": 10}],
+                    }
+                ],
+            },
+            {"offset": 32, "infons": {"type": "abstract"}, "text": ABSTRACT, "annotations": []},
+        ],
+    }
     return {"source": "test", "documents": [document]}
 
 
-@pytest.mark.parametrize("edit,position,fragment", [
-    (lambda d: d.update(id=7), "document 1", "'id' must be a string, found 7"),
-    (lambda d: d["passages"][1].update(offset="32"), "document 1 ('1'), passage 2", "'offset' must be a whole number"),
-    (lambda d: d["passages"][1].update(offset=None), "document 1 ('1'), passage 2", "'offset' must be a whole number"),
-    (lambda d: d["passages"][0].update(text=5), "document 1 ('1'), passage 1", "'text' must be a string"),
-    (lambda d: d.update(infons=None), "document 1", "'infons' must be an object, found null"),
-    (lambda d: d["passages"][0]["annotations"][0]["locations"][0].update(length="10"),
-     "document 1 ('1'), passage 1, annotation 1, location 1", "'length' must be a whole number"),
-])
+@pytest.mark.parametrize(
+    "edit,position,fragment",
+    [
+        (lambda d: d.update(id=7), "document 1", "'id' must be a string, found 7"),
+        (
+            lambda d: d["passages"][1].update(offset="32"),
+            "document 1 ('1'), passage 2",
+            "'offset' must be a whole number",
+        ),
+        (
+            lambda d: d["passages"][1].update(offset=None),
+            "document 1 ('1'), passage 2",
+            "'offset' must be a whole number",
+        ),
+        (lambda d: d["passages"][0].update(text=5), "document 1 ('1'), passage 1", "'text' must be a string"),
+        (lambda d: d.update(infons=None), "document 1", "'infons' must be an object, found null"),
+        (
+            lambda d: d["passages"][0]["annotations"][0]["locations"][0].update(length="10"),
+            "document 1 ('1'), passage 1, annotation 1, location 1",
+            "'length' must be a whole number",
+        ),
+    ],
+)
 def test_json_of_the_wrong_types_is_an_error_with_its_position(tmp_path, edit, position, fragment):
     data = json_collection()
     edit(data["documents"][0])
@@ -237,8 +290,8 @@ def test_overlapping_sentences_are_an_error_not_misplaced_annotations(tmp_path):
         "<document><id>1</id><passage><offset>0</offset>"
         "<sentence><offset>0</offset><text>Aspirin helps.</text></sentence>"
         "<sentence><offset>10</offset><text>Cisplatin harms.</text>"
-        + annotation("A", "type", "Chemical", 10, 9, "Cisplatin") +
-        "</sentence></passage></document></collection>"
+        + annotation("A", "type", "Chemical", 10, 9, "Cisplatin")
+        + "</sentence></passage></document></collection>"
     )
     with pytest.raises(InputError, match=r"document 1 \('1'\), passage 1: sentence 2 at offset 10 overlaps"):
         read_bioc(write(tmp_path, content))
@@ -271,8 +324,9 @@ def test_writer_streams_and_writes_what_bioc_writes_for_the_whole_collection(fmt
 
     from bioner.formats.bioc import to_bioc_document
 
-    documents = [Document(f"{d.id}-{i}", d.passages, d.mentions, d.relations)
-                 for i in range(3) for d in sample_documents()]
+    documents = [
+        Document(f"{d.id}-{i}", d.passages, d.mentions, d.relations) for i in range(3) for d in sample_documents()
+    ]
     out = io.StringIO()
 
     def lazily():
@@ -286,5 +340,7 @@ def test_writer_streams_and_writes_what_bioc_writes_for_the_whole_collection(fmt
     collection.source = "bioner"
     for document in documents:
         collection.add_document(to_bioc_document(document))
-    expected = biocxml.dumps(collection) if fmt == "xml" else biocjson.dumps(collection, indent=2, ensure_ascii=False) + "\n"
+    expected = (
+        biocxml.dumps(collection) if fmt == "xml" else biocjson.dumps(collection, indent=2, ensure_ascii=False) + "\n"
+    )
     assert out.getvalue() == expected

@@ -9,8 +9,10 @@ from bioner.chunking import chunk_spans
 from bioner.document import Document
 from bioner.tagging import tag_documents
 
-PARAGRAPH = ("Ketamine reduced depression scores within a day in patients with treatment-resistant depression. "
-             "Glutamate levels rose after ketamine, and TRD remitted in half of them.")
+PARAGRAPH = (
+    "Ketamine reduced depression scores within a day in patients with treatment-resistant depression. "
+    "Glutamate levels rose after ketamine, and TRD remitted in half of them."
+)
 
 
 def pieces(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -36,8 +38,9 @@ def test_a_long_paragraph_is_cut_between_lines_then_sentences_within_the_limit()
     spans = chunk_spans(text, max_chars=400)
     assert all(end - start <= 400 for start, end in spans)
     assert all(not text[s].isspace() and not text[e - 1].isspace() for s, e in spans)
-    assert "".join(text[s:e] for s, e in spans).replace(" ", "").replace("\n", "") == \
-        text.replace(" ", "").replace("\n", "")
+    assert "".join(text[s:e] for s, e in spans).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )
     sentence_pieces = [p for p in pieces(text, spans) if p in one_line]
     assert all(p.endswith(".") for p in sentence_pieces)  # cut between sentences
 
@@ -81,7 +84,7 @@ def test_a_long_document_gets_the_entities_of_its_paragraphs_tagged_one_by_one(t
         position = start + len(paragraph)
     got = [(m.start, m.end, m.label) for m in tagged.mentions]
     assert got and got == expected
-    assert all(m.text == text[m.start:m.end] for m in tagged.mentions)
+    assert all(m.text == text[m.start : m.end] for m in tagged.mentions)
 
 
 def test_documents_before_and_after_a_long_one_keep_their_order_and_mentions(tiny_nlp):
@@ -117,6 +120,7 @@ def test_every_region_of_a_long_document_is_tagged_by_paragraph(tiny_nlp):
             for piece, context in pairs:
                 seen.append(piece)
                 yield piece, context
+
         return original_pipe(record(items) if kwargs.get("as_tuples") else items, **kwargs)
 
     tiny_nlp.pipe = spying_pipe

@@ -27,8 +27,17 @@ NCBI_STYLE = (
 
 
 def test_convert_writes_docbin_and_a_balanced_report(tmp_path):
-    result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "--output", str(tmp_path / "t.spacy"),
-                                 "--report", str(tmp_path / "r.json")])
+    result = runner.invoke(
+        app,
+        [
+            "convert",
+            str(FIXTURES / "tiny.pubtator"),
+            "--output",
+            str(tmp_path / "t.spacy"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r.json").read_text())["splits"]["t"]
     assert report["documents"] == 6
@@ -39,10 +48,23 @@ def test_convert_writes_docbin_and_a_balanced_report(tmp_path):
 def test_convert_maps_ncbi_labels_to_disease_and_filters_the_rest(tmp_path):
     source = tmp_path / "ncbi.txt"
     source.write_text(NCBI_STYLE)
-    result = runner.invoke(app, [
-        "convert", str(source), "--output", str(tmp_path / "n.spacy"), "--report", str(tmp_path / "r.json"),
-        "--map", "SpecificDisease=Disease", "--map", "DiseaseClass=Disease", "--labels", "Disease",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "convert",
+            str(source),
+            "--output",
+            str(tmp_path / "n.spacy"),
+            "--report",
+            str(tmp_path / "r.json"),
+            "--map",
+            "SpecificDisease=Disease",
+            "--map",
+            "DiseaseClass=Disease",
+            "--labels",
+            "Disease",
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r.json").read_text())["splits"]["n"]
     assert report["labels"]["Disease"]["aligned"] == 3
@@ -52,9 +74,23 @@ def test_convert_maps_ncbi_labels_to_disease_and_filters_the_rest(tmp_path):
 
 
 def test_convert_with_dev_output_splits_documents_between_two_files(tmp_path):
-    result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "--output", str(tmp_path / "train.spacy"),
-                                 "--dev-output", str(tmp_path / "dev.spacy"), "--dev-fraction", "0.34", "--seed", "1",
-                                 "--report", str(tmp_path / "r.json")])
+    result = runner.invoke(
+        app,
+        [
+            "convert",
+            str(FIXTURES / "tiny.pubtator"),
+            "--output",
+            str(tmp_path / "train.spacy"),
+            "--dev-output",
+            str(tmp_path / "dev.spacy"),
+            "--dev-fraction",
+            "0.34",
+            "--seed",
+            "1",
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     splits = json.loads((tmp_path / "r.json").read_text())["splits"]
     assert splits["train"]["documents"] + splits["dev"]["documents"] == 6
@@ -64,8 +100,11 @@ def test_convert_with_dev_output_splits_documents_between_two_files(tmp_path):
 def test_malformed_input_is_one_line_naming_file_and_line_without_traceback(tmp_path):
     bad = tmp_path / "bad.pubtator"
     bad.write_text("1|t|Aspirin.\n1|a|Text.\n1\tzero\t7\tAspirin\tChemical\tD1\n\n")
-    result = subprocess.run([sys.executable, "-m", "bioner.cli", "convert", str(bad), "--output", str(tmp_path / "o.spacy")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bioner.cli", "convert", str(bad), "--output", str(tmp_path / "o.spacy")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert f"{bad}:3:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -80,8 +119,9 @@ def test_every_command_explains_itself():
 
 
 def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path):
-    result = runner.invoke(app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"),
-                                 "--format", "xlsx"])
+    result = runner.invoke(
+        app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"), "--format", "xlsx"]
+    )
     assert result.exit_code == 2
     assert "'xlsx' is not one of pubtator, pubmed, bioc" in result.output
     assert not (tmp_path / "t.spacy").exists()
@@ -135,11 +175,14 @@ def one_line_error(result, *fragments: str) -> None:
         assert fragment in lines[0], lines[0]
 
 
-@pytest.mark.parametrize("content,fragment", [
-    ("# exported from PubTator\n" + PUBTATOR_ONE, ":1: expected 'ID|t|title'"),
-    ("7\t0\t8\tKetamine\tChemical\tD007649\n" + PUBTATOR_ONE, ":2: a '|t|' line after annotation lines"),
-    ("Ketamine\tNNP\tB-Chemical\nhelps\tVBZ\tO\n", ":1: expected 2 columns (token, tag), found 3"),
-])
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ("# exported from PubTator\n" + PUBTATOR_ONE, ":1: expected 'ID|t|title'"),
+        ("7\t0\t8\tKetamine\tChemical\tD007649\n" + PUBTATOR_ONE, ":2: a '|t|' line after annotation lines"),
+        ("Ketamine\tNNP\tB-Chemical\nhelps\tVBZ\tO\n", ":1: expected 2 columns (token, tag), found 3"),
+    ],
+)
 def test_annotated_looking_txt_that_cannot_be_read_is_an_error_with_its_line(tmp_path, content, fragment):
     source = tmp_path / "corpus.txt"
     source.write_text(content)
@@ -178,17 +221,21 @@ def test_same_input_twice_is_refused(tmp_path):
 def test_same_document_id_in_two_inputs_is_refused(tmp_path):
     (tmp_path / "a.pubtator").write_text(PUBTATOR_ONE)
     (tmp_path / "b.pubtator").write_text(PUBTATOR_ONE.replace("Glutamate", "Serotonin"))
-    one_line_error(convert(tmp_path / "a.pubtator", tmp_path / "b.pubtator", "-o", tmp_path / "out.spacy"),
-                   "document id '7' appears again")
+    one_line_error(
+        convert(tmp_path / "a.pubtator", tmp_path / "b.pubtator", "-o", tmp_path / "out.spacy"),
+        "document id '7' appears again",
+    )
 
 
 def test_labels_in_another_case_are_an_error_naming_the_corpus_label(tmp_path):
     source = tmp_path / "a.pubtator"
     source.write_text(PUBTATOR_ONE)
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "chemical,disease"),
-                   "'chemical' is 'Chemical'")
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "Chemical,disease"),
-                   "'disease' is 'Disease'")
+    one_line_error(
+        convert(source, "-o", tmp_path / "out.spacy", "--labels", "chemical,disease"), "'chemical' is 'Chemical'"
+    )
+    one_line_error(
+        convert(source, "-o", tmp_path / "out.spacy", "--labels", "Chemical,disease"), "'disease' is 'Disease'"
+    )
     one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "Gene"), "keeps none of the 2 mentions")
     one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", ","), "names no label")
     assert not (tmp_path / "out.spacy").exists()
@@ -203,13 +250,16 @@ def test_empty_and_padded_labels(tmp_path):
     one_line_error(convert(source, "-o", tmp_path / "out.spacy"), f"{source}:3: empty label")
 
 
-@pytest.mark.parametrize("outputs,fragment", [
-    (["-o", "{src}"], "--output would write over the input"),
-    (["-o", "{tmp}/t.spacy", "--dev-output", "{tmp}/t.spacy"], "--dev-output would write over the --output"),
-    (["-o", "{tmp}/t.spacy", "--report", "{tmp}/t.spacy"], "--report would write over the --output"),
-    (["-o", "{tmp}/t.spacy", "--report", "{src}"], "--report would write over the input"),
-    (["-o", "{link}"], "--output would write over the input"),
-])
+@pytest.mark.parametrize(
+    "outputs,fragment",
+    [
+        (["-o", "{src}"], "--output would write over the input"),
+        (["-o", "{tmp}/t.spacy", "--dev-output", "{tmp}/t.spacy"], "--dev-output would write over the --output"),
+        (["-o", "{tmp}/t.spacy", "--report", "{tmp}/t.spacy"], "--report would write over the --output"),
+        (["-o", "{tmp}/t.spacy", "--report", "{src}"], "--report would write over the input"),
+        (["-o", "{link}"], "--output would write over the input"),
+    ],
+)
 def test_an_output_over_an_input_or_another_output_is_refused(tmp_path, outputs, fragment):
     source = tmp_path / "x.txt"
     source.write_text(PUBTATOR_ONE * 1)
@@ -272,7 +322,9 @@ def test_a_file_size_limit_leaves_the_previous_docbin_whole(tmp_path):
     before = good.read_bytes()
     result = subprocess.run(
         [sys.executable, "-m", "bioner.cli", "convert", str(FIXTURES / "tiny.pubtator"), "-o", str(good)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (1000, resource.RLIM_INFINITY)),
     )
     assert result.returncode == 1, result.stderr
@@ -284,5 +336,7 @@ def test_a_file_size_limit_leaves_the_previous_docbin_whole(tmp_path):
 def test_dev_fraction_leaving_no_training_document_is_one_line(tmp_path):
     source = tmp_path / "a.pubtator"
     source.write_text(PUBTATOR_ONE + PUBTATOR_ONE.replace("7", "8"))
-    one_line_error(convert(source, "-o", tmp_path / "t.spacy", "--dev-output", tmp_path / "d.spacy",
-                           "--dev-fraction", "0.9"), "--dev-fraction 0.9 of 2 documents")
+    one_line_error(
+        convert(source, "-o", tmp_path / "t.spacy", "--dev-output", tmp_path / "d.spacy", "--dev-fraction", "0.9"),
+        "--dev-fraction 0.9 of 2 documents",
+    )

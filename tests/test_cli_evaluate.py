@@ -34,7 +34,9 @@ def pubtator_doc(doc_id, title, abstract, spans):
 
 
 GOLD = [
-    pubtator_doc("d1", TITLE_1, ABSTRACT_1, [(0, 7, "Chemical"), (12, 20, "Disease"), (22, 31, "Chemical"), (39, 45, "Disease")]),
+    pubtator_doc(
+        "d1", TITLE_1, ABSTRACT_1, [(0, 7, "Chemical"), (12, 20, "Disease"), (22, 31, "Chemical"), (39, 45, "Disease")]
+    ),
     pubtator_doc("d2", TITLE_2, ABSTRACT_2, [(0, 6, "Disease"), (13, 20, "Chemical"), (25, 33, "Disease")]),
 ]
 
@@ -51,11 +53,13 @@ def ruler_model(tmp_path):
     """A pipeline that tags lower-case "aspirin" and "headache" only (case-sensitive ORTH)."""
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "Chemical", "pattern": "aspirin"},
-        {"label": "Disease", "pattern": "headache"},
-        {"label": "Disease", "pattern": "rats"},
-    ])
+    ruler.add_patterns(
+        [
+            {"label": "Chemical", "pattern": "aspirin"},
+            {"label": "Disease", "pattern": "headache"},
+            {"label": "Disease", "pattern": "rats"},
+        ]
+    )
     path = tmp_path / "model"
     nlp.to_disk(path)
     return path
@@ -126,7 +130,7 @@ def test_table_is_printed_and_errors_and_html_written(gold_file, tmp_path):
     rows = errors.read_text(encoding="utf-8").splitlines()[1:]
     assert len(rows) == 5  # FP 1 + FN 4
     assert sorted(row.split("\t")[2] for row in rows) == ["missed"] * 4 + ["spurious"]
-    assert "class=\"entities\"" in page.read_text(encoding="utf-8")
+    assert 'class="entities"' in page.read_text(encoding="utf-8")
 
 
 def test_bootstrap_adds_intervals_to_json(gold_file, tmp_path):
@@ -203,8 +207,10 @@ def test_a_plain_text_file_is_refused_as_gold(tmp_path):
 
 
 def relabelled(documents, rename):
-    return [pubtator_doc(d.id, d.title, d.abstract, [(m.start, m.end, rename(m.label)) for m in d.mentions])
-            for d in documents]
+    return [
+        pubtator_doc(d.id, d.title, d.abstract, [(m.start, m.end, rename(m.label)) for m in d.mentions])
+        for d in documents
+    ]
 
 
 def test_predictions_whose_labels_match_no_gold_label_are_an_error(gold_file, tmp_path):
@@ -238,15 +244,20 @@ def test_predictions_without_any_mention_warn(gold_file, tmp_path):
 def test_outputs_over_an_input_or_another_output_or_into_a_folder_are_refused(gold_file, tmp_path, option):
     predictions = tmp_path / "pred.pubtator"
     write_pubtator(RULER_PREDICTIONS, predictions)
-    for target, fragment in [(gold_file, "would write over the input"), (predictions, "would write over the input"),
-                             (tmp_path, "is a folder")]:
+    for target, fragment in [
+        (gold_file, "would write over the input"),
+        (predictions, "would write over the input"),
+        (tmp_path, "is a folder"),
+    ]:
         result = invoke("--gold", gold_file, "--predictions", predictions, option, target)
         assert isinstance(result.exception, BionerError), result.output
         assert fragment in str(result.exception) and option in str(result.exception)
     other = "--json" if option != "--json" else "--html"
     result = invoke("--gold", gold_file, "--predictions", predictions, option, tmp_path / "x", other, tmp_path / "x")
     assert "would write over the" in str(result.exception)
-    assert write_pubtator(GOLD, tmp_path / "check.txt") and gold_file.read_text() == (tmp_path / "check.txt").read_text()
+    assert (
+        write_pubtator(GOLD, tmp_path / "check.txt") and gold_file.read_text() == (tmp_path / "check.txt").read_text()
+    )
 
 
 def test_reports_are_written_atomically(gold_file, tmp_path, monkeypatch):

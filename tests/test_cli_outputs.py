@@ -94,5 +94,7 @@ def test_package_refuses_an_invalid_version_before_building(tmp_path, monkeypatc
         raise AssertionError("built before checking the version")
 
     monkeypatch.setattr(bioner.packaging, "package_model", no_build)
-    assert_one_error(run_bioner("package", tmp_path, "--version", "not a version!!", "-o", tmp_path / "dist"),
-                     "--version 'not a version!!' is not a package version")
+    assert_one_error(
+        run_bioner("package", tmp_path, "--version", "not a version!!", "-o", tmp_path / "dist"),
+        "--version 'not a version!!' is not a package version",
+    )

@@ -20,10 +20,7 @@ from bioner.cli.predict import main
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "examples"
 PUBTATOR = (
-    "100|t|Ketamine for depression.\n"
-    "100|a|Glutamate and mood disorders.\n"
-    "100\t0\t8\tKetamine\tChemical\tD007649\n"
-    "\n"
+    "100|t|Ketamine for depression.\n100|a|Glutamate and mood disorders.\n100\t0\t8\tKetamine\tChemical\tD007649\n\n"
 )
 
 
@@ -63,7 +60,10 @@ class _Main:
 def run_process(*args: str, input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "bioner.cli.predict", *args],
-        input=input, capture_output=True, cwd=cwd, timeout=300,
+        input=input,
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
 
@@ -79,8 +79,12 @@ def test_help_shows_the_examples_formats_and_empty_input_behaviour():
     result = run("--help")
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
-    for example in ("ner-predict abstracts/ -o tagged.pubtator", "cat abstract.txt | ner-predict -",
-                    "--output-format html -o view.html", "--input-format bioc --output-format bioc"):
+    for example in (
+        "ner-predict abstracts/ -o tagged.pubtator",
+        "cat abstract.txt | ner-predict -",
+        "--output-format html -o view.html",
+        "--input-format bioc --output-format bioc",
+    ):
         assert example in text
     for word in ("pubtator", "jsonl", "bioc-json", "html", "--lines", "--n-process", "en_bioner_bc5cdr"):
         assert word in text
@@ -103,9 +107,14 @@ def test_text_file_to_stdout_is_clean_jsonl_with_the_summary_on_stderr(model_dir
     result = run(str(source), "--model", str(model_dir))
     assert result.exit_code == 0, result.output
     [record] = jsonl(result.stdout)
-    assert record == {"id": "abstract", "text": "Ketamine relieves depression.", "entities": [
-        {"start": 0, "end": 8, "label": "Chemical", "text": "Ketamine"},
-        {"start": 18, "end": 28, "label": "Disease", "text": "depression"}]}
+    assert record == {
+        "id": "abstract",
+        "text": "Ketamine relieves depression.",
+        "entities": [
+            {"start": 0, "end": 8, "label": "Chemical", "text": "Ketamine"},
+            {"start": 18, "end": 28, "label": "Disease", "text": "depression"},
+        ],
+    }
     assert "tagged 1 document, 3 words" in result.stderr
     assert "words/s" in result.stderr and "Chemical 1" in result.stderr and "Disease 1" in result.stderr
 
@@ -179,8 +188,9 @@ def test_bioc_xml_in_and_out(model_dir, tmp_path):
     paper = tmp_path / "paper.xml"
     write_documents([Document.from_title_abstract("p9", "Ketamine", "in TRD.")], paper, "bioc")
     out = tmp_path / "out.xml"
-    result = run(str(paper), "--input-format", "bioc", "--output-format", "bioc", "-o", str(out),
-                 "--model", str(model_dir))
+    result = run(
+        str(paper), "--input-format", "bioc", "--output-format", "bioc", "-o", str(out), "--model", str(model_dir)
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     [document] = list(read_documents(out, "bioc"))
@@ -220,7 +230,9 @@ def test_the_model_defaults_to_training_model_best_in_the_current_folder(model_d
 
 
 def test_process_reads_stdin_and_writes_only_output_to_stdout(model_dir):
-    result = run_process("-", "--model", str(model_dir), input=(EXAMPLES / "conference-abstract-ketamine.txt").read_bytes())
+    result = run_process(
+        "-", "--model", str(model_dir), input=(EXAMPLES / "conference-abstract-ketamine.txt").read_bytes()
+    )
     assert result.returncode == 0, result.stderr
     [record] = jsonl(result.stdout.decode("utf-8"))
     assert {"ketamine", "depression"} <= {e["text"].lower() for e in record["entities"]}
@@ -235,7 +247,9 @@ def test_process_pubtator_from_stdin_is_detected(model_dir):
 
 def test_process_n_process_2_gives_the_same_output(model_dir, tmp_path):
     source = tmp_path / "many.pubtator"
-    source.write_text("".join(f"{i}|t|Ketamine {i}\n{i}|a|TRD and depression.\n\n" for i in range(60)), encoding="utf-8")
+    source.write_text(
+        "".join(f"{i}|t|Ketamine {i}\n{i}|a|TRD and depression.\n\n" for i in range(60)), encoding="utf-8"
+    )
     one = run_process(str(source), "--model", str(model_dir), "--batch-size", "8")
     two = run_process(str(source), "--model", str(model_dir), "--batch-size", "8", "--n-process", "2")
     assert one.returncode == two.returncode == 0, two.stderr
@@ -269,7 +283,10 @@ def test_not_utf8_names_file_and_line_and_exits_1(model_dir, tmp_path):
     source.write_bytes(b"ketamine\n\xe9t\xe9\n")
     result = run(str(source), "--model", str(model_dir))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {source}:2: not UTF-8 (byte 0xe9 at column 1); convert the file to UTF-8 first"
+    assert (
+        result.stderr.strip()
+        == f"error: {source}:2: not UTF-8 (byte 0xe9 at column 1); convert the file to UTF-8 first"
+    )
     assert result.stdout == ""
 
 
@@ -284,7 +301,9 @@ def test_malformed_pubtator_names_file_and_line_and_writes_nothing(model_dir, tm
 
 
 def test_malformed_pubtator_on_stdin_names_stdin_and_line(model_dir):
-    result = run_process("-", "--model", str(model_dir), input=b"1|t|Ketamine\n1|a|x\n1\t0\t99\tKetamine\tChemical\tD1\n")
+    result = run_process(
+        "-", "--model", str(model_dir), input=b"1|t|Ketamine\n1|a|x\n1\t0\t99\tKetamine\tChemical\tD1\n"
+    )
     assert result.returncode == 1
     assert result.stderr.decode().startswith("error: <stdin>:3: offsets 0-99 fall outside the text")
 
@@ -362,11 +381,14 @@ def test_unreadable_input_is_one_line(model_dir, tmp_path, monkeypatch):
     one_error_line(run(str(source), "-m", str(model_dir)), f"{source}: cannot read: Permission denied")
 
 
-@pytest.mark.parametrize("where,fragment", [
-    ("folder", "is a folder"),
-    ("under-a-file", "is a file, not a folder"),
-    ("input", "would write over the input"),
-])
+@pytest.mark.parametrize(
+    "where,fragment",
+    [
+        ("folder", "is a folder"),
+        ("under-a-file", "is a file, not a folder"),
+        ("input", "would write over the input"),
+    ],
+)
 def test_bad_output_paths_are_one_line_before_the_model_loads(model_dir, tmp_path, where, fragment):
     source = tmp_path / "a.txt"
     source.write_text("Ketamine helps.")
@@ -397,8 +419,10 @@ def test_disk_full_is_one_line_and_no_partial_file(model_dir, tmp_path, monkeypa
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(jsonl_format, "format_jsonl", full)
-    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "t.jsonl")),
-                   "t.jsonl: cannot write: no space left on the device")
+    one_error_line(
+        run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "t.jsonl")),
+        "t.jsonl: cannot write: no space left on the device",
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
@@ -415,17 +439,25 @@ def test_output_through_a_symlink_replaces_the_target_and_keeps_the_link(model_d
 @pytest.mark.parametrize("doc_id", ["a|b", "a\tb", "a\nb"])
 def test_ids_pubtator_cannot_hold_are_an_error_not_an_unreadable_file(model_dir, tmp_path, doc_id):
     source = tmp_path / "docs.jsonl"
-    source.write_text(json.dumps({"id": "fine", "text": "Ketamine."}) + "\n"
-                      + json.dumps({"id": doc_id, "text": "Ketamine helps."}) + "\n")
-    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")),
-                   f"document id {doc_id!r} cannot be written as PubTator")
+    source.write_text(
+        json.dumps({"id": "fine", "text": "Ketamine."})
+        + "\n"
+        + json.dumps({"id": doc_id, "text": "Ketamine helps."})
+        + "\n"
+    )
+    one_error_line(
+        run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")),
+        f"document id {doc_id!r} cannot be written as PubTator",
+    )
     assert not (tmp_path / "p.pubtator").exists()
 
 
 def test_an_empty_jsonl_id_is_an_input_error(model_dir, tmp_path):
     source = tmp_path / "docs.jsonl"
     source.write_text(json.dumps({"id": "", "text": "Ketamine helps."}) + "\n")
-    one_error_line(run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")), f"{source}:1:", '"id" is empty')
+    one_error_line(
+        run(str(source), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")), f"{source}:1:", '"id" is empty'
+    )
 
 
 def test_a_lone_carriage_return_round_trips_through_pubtator_and_evaluate(model_dir, tmp_path):
@@ -435,14 +467,33 @@ def test_a_lone_carriage_return_round_trips_through_pubtator_and_evaluate(model_
     from bioner.formats import read_documents
 
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "7", "title": "Ketamine\rtrial", "abstract": "for depression.",
-                                "entities": [{"start": 0, "end": 8, "label": "Chemical"}]}) + "\n")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "7",
+                "title": "Ketamine\rtrial",
+                "abstract": "for depression.",
+                "entities": [{"start": 0, "end": 8, "label": "Chemical"}],
+            }
+        )
+        + "\n"
+    )
     assert run(str(gold), "-m", str(model_dir), "-o", str(tmp_path / "p.pubtator")).exit_code == 0
     [document] = read_documents(tmp_path / "p.pubtator")
     assert [(m.start, m.end, m.label) for m in document.mentions] == [(0, 8, "Chemical"), (19, 29, "Disease")]
     _register()
-    result = TyperRunner().invoke(app, ["evaluate", "--gold", str(gold), "--predictions", str(tmp_path / "p.pubtator"),
-                                        "--json", str(tmp_path / "s.json")])
+    result = TyperRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "--gold",
+            str(gold),
+            "--predictions",
+            str(tmp_path / "p.pubtator"),
+            "--json",
+            str(tmp_path / "s.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "s.json").read_text())["strict"]["Chemical"]["tp"] == 1
 

@@ -66,7 +66,10 @@ def test_consistency_tags_other_occurrences_with_the_majority_label():
     text = "Cisplatin causes nephrotoxicity. Magnesium prevents nephrotoxicity from cisplatin and Cisplatin."
     doc = component(tagged(nlp, text, [("Cisplatin", "Chemical"), ("nephrotoxicity", "Disease")]))
     assert ents(doc) == [
-        ("Cisplatin", "Chemical"), ("nephrotoxicity", "Disease"), ("nephrotoxicity", "Disease"), ("Cisplatin", "Chemical"),
+        ("Cisplatin", "Chemical"),
+        ("nephrotoxicity", "Disease"),
+        ("nephrotoxicity", "Disease"),
+        ("Cisplatin", "Chemical"),
     ]  # case-sensitive: "cisplatin" stays untagged
 
 
@@ -95,8 +98,11 @@ def test_components_survive_a_save_and_load(tmp_path):
 def test_label_filter_drops_labels_not_kept_and_leaves_the_rest():
     nlp = make_tokenizer_pipeline()
     label_filter = nlp.add_pipe("bioner_labels", config={"keep": ["Chemical", "Disease"]})
-    doc = tagged(nlp, "BRCA1 binds naloxone in breast cancer.",
-                 [("BRCA1", "Gene"), ("naloxone", "Chemical"), ("breast cancer", "Disease")])
+    doc = tagged(
+        nlp,
+        "BRCA1 binds naloxone in breast cancer.",
+        [("BRCA1", "Gene"), ("naloxone", "Chemical"), ("breast cancer", "Disease")],
+    )
     assert ents(label_filter(doc)) == [("naloxone", "Chemical"), ("breast cancer", "Disease")]
 
 

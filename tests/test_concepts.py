@@ -19,13 +19,16 @@ def doc(doc_id: str, mentions: list[tuple[int, int, str, str]]) -> Document:
     return document
 
 
-GOLD = doc("d1", [
-    (0, 25, "Disease", "D051437|D017093"),   # composite: renal failure + liver failure
-    (32, 41, "Chemical", "D002945"),         # cisplatin
-    (43, 56, "Disease", "D051437"),          # renal failure again: same concept, counted once
-    (61, 70, "Chemical", "D002945"),         # cisplatin again
-    (82, 89, "Chemical", "-1"),              # aspirin without an id: ignored
-])
+GOLD = doc(
+    "d1",
+    [
+        (0, 25, "Disease", "D051437|D017093"),  # composite: renal failure + liver failure
+        (32, 41, "Chemical", "D002945"),  # cisplatin
+        (43, 56, "Disease", "D051437"),  # renal failure again: same concept, counted once
+        (61, 70, "Chemical", "D002945"),  # cisplatin again
+        (82, 89, "Chemical", "-1"),  # aspirin without an id: ignored
+    ],
+)
 
 
 def test_composites_split_duplicates_once_and_minus_one_ignored():
@@ -33,13 +36,16 @@ def test_composites_split_duplicates_once_and_minus_one_ignored():
 
 
 def test_concept_counts_hand_counted():
-    predicted = doc("d1", [
-        (0, 5, "Disease", "D051437"),        # only renal failure, wrong span: concepts ignore offsets
-        (32, 41, "Chemical", "MESH:D002945"),  # PubTator3 prefix equals BC5CDR's bare id
-        (61, 70, "Chemical", "D002945"),     # duplicate concept in the document: once
-        (82, 89, "Chemical", "D001241"),     # aspirin linked, but gold has -1: a false positive
-        (43, 56, "Disease", "-1"),           # unlinked: contributes nothing
-    ])
+    predicted = doc(
+        "d1",
+        [
+            (0, 5, "Disease", "D051437"),  # only renal failure, wrong span: concepts ignore offsets
+            (32, 41, "Chemical", "MESH:D002945"),  # PubTator3 prefix equals BC5CDR's bare id
+            (61, 70, "Chemical", "D002945"),  # duplicate concept in the document: once
+            (82, 89, "Chemical", "D001241"),  # aspirin linked, but gold has -1: a false positive
+            (43, 56, "Disease", "-1"),  # unlinked: contributes nothing
+        ],
+    )
     counts = concept_counts([GOLD], [predicted], ["Chemical", "Disease"])
     # Chemical: gold {D002945}; predicted {D002945, D001241} -> TP 1, FP 1, FN 0
     assert (counts["Chemical"].tp, counts["Chemical"].fp, counts["Chemical"].fn) == (1, 1, 0)
@@ -73,13 +79,16 @@ def test_evaluation_reports_concepts_in_table_json_and_html():
 
 
 def test_linking_accuracy_needs_the_whole_identifier_set():
-    linked = doc("d1", [
-        (0, 25, "Disease", "D051437"),       # composite with one part: wrong
-        (32, 41, "Chemical", "D002945"),     # right
-        (43, 56, "Disease", "D051437"),      # right
-        (61, 70, "Chemical", "-1"),          # unlinked: wrong
-        (82, 89, "Chemical", "D001241"),     # gold -1: not counted
-    ])
+    linked = doc(
+        "d1",
+        [
+            (0, 25, "Disease", "D051437"),  # composite with one part: wrong
+            (32, 41, "Chemical", "D002945"),  # right
+            (43, 56, "Disease", "D051437"),  # right
+            (61, 70, "Chemical", "-1"),  # unlinked: wrong
+            (82, 89, "Chemical", "D001241"),  # gold -1: not counted
+        ],
+    )
     accuracy = linking_accuracy([GOLD], [linked])
     assert accuracy.total == {"Chemical": 2, "Disease": 2}
     assert accuracy.accuracy("Chemical") == 0.5 and accuracy.accuracy("Disease") == 0.5

@@ -95,17 +95,18 @@ Terms of Use
 
 
 def region_texts(text: str, content: Content) -> list[str]:
-    return [text[r.start:r.end] for r in content.regions]
+    return [text[r.start : r.end] for r in content.regions]
 
 
 def skipped_texts(text: str, content: Content, reason: str, inline: bool = False) -> list[str]:
-    return [text[s.start:s.end] for s in content.skipped if s.reason == reason and s.inline == inline]
+    return [text[s.start : s.end] for s in content.skipped if s.reason == reason and s.inline == inline]
 
 
 def assert_partition(text: str, content: Content) -> None:
     """Regions and line-level skips do not overlap, and every non-blank line is in one of them."""
-    spans = sorted([(r.start, r.end) for r in content.regions]
-                   + [(s.start, s.end) for s in content.skipped if not s.inline])
+    spans = sorted(
+        [(r.start, r.end) for r in content.regions] + [(s.start, s.end) for s in content.skipped if not s.inline]
+    )
     for (_, end), (start, _) in pairwise(spans):
         assert end <= start
     covered = [False] * len(text)
@@ -122,7 +123,10 @@ def test_pubmed_page_keeps_title_abstract_and_keywords_only():
     content = find_content(PUBMED_PAGE)
     assert content.page == "pubmed-page"
     assert region_texts(PUBMED_PAGE, content) == [
-        "Ketamine for depression: a trial", ABSTRACT, "Keywords: Ketamine; Glutamate; Depression."]
+        "Ketamine for depression: a trial",
+        ABSTRACT,
+        "Keywords: Ketamine; Glutamate; Depression.",
+    ]
     assert [r.kind for r in content.regions] == ["title", "abstract", "keywords"]
     assert_partition(PUBMED_PAGE, content)
 
@@ -130,8 +134,17 @@ def test_pubmed_page_keeps_title_abstract_and_keywords_only():
 def test_pubmed_page_skips_banner_authors_affiliations_and_every_section_after_the_abstract():
     content = find_content(PUBMED_PAGE)
     reasons = {s.reason for s in content.skipped}
-    assert {"banner", "publication-type", "citation", "authors", "affiliations", "disclaimer",
-            "similar-articles", "mesh-terms", "linkout"} <= reasons
+    assert {
+        "banner",
+        "publication-type",
+        "citation",
+        "authors",
+        "affiliations",
+        "disclaimer",
+        "similar-articles",
+        "mesh-terms",
+        "linkout",
+    } <= reasons
     assert any("Cocaine" in t for t in skipped_texts(PUBMED_PAGE, content, "mesh-terms"))
     assert any("rats" in t for t in skipped_texts(PUBMED_PAGE, content, "similar-articles"))
     assert any("Yale" in t for t in skipped_texts(PUBMED_PAGE, content, "affiliations"))
@@ -165,8 +178,10 @@ def test_reference_section_is_skipped_in_vancouver_apa_and_pubmed_styles():
 
 
 def test_reference_lines_without_a_heading_are_skipped():
-    text = ABSTRACT + "\n" + "Berman RM, Cappiello A, Anand A (2000) Antidepressant effects of ketamine. " \
+    text = (
+        ABSTRACT + "\n" + "Berman RM, Cappiello A, Anand A (2000) Antidepressant effects of ketamine. "
         "Biol Psychiatry 47:351–354\n"
+    )
     content = find_content(text)
     assert region_texts(text, content) == [ABSTRACT]
     assert skipped_texts(text, content, "references")[0].startswith("Berman RM")
@@ -183,16 +198,19 @@ def test_urls_dois_and_author_year_citations_inside_prose_are_skipped_spans():
     assert content.keeps(riluzole, riluzole + len("Riluzole"))
 
 
-@pytest.mark.parametrize("line, reason", [
-    ("doi: 10.1007/s00406-024-01898-6. Online ahead of print.", "identifier"),
-    ("https://pubmed.ncbi.nlm.nih.gov/39343851/", "identifier"),
-    ("Ege T Kavalali, Lisa M Monteggia, Anita E Autry", "authors"),
-    ("Kavalali ET, Monteggia LM, Autry AE, Nosyreva E", "authors"),
-    ("Department of Pharmacology, Vanderbilt University, Nashville, TN, USA", "affiliations"),
-    ("Kavalali ET et al. Eur Arch Psychiatry Clin Neurosci. 2024 Sep 29.", "citation"),
-    ("Paper ID : 1198-IGA", "metadata"),
-    ("Received: 12 March 2024", "metadata"),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("doi: 10.1007/s00406-024-01898-6. Online ahead of print.", "identifier"),
+        ("https://pubmed.ncbi.nlm.nih.gov/39343851/", "identifier"),
+        ("Ege T Kavalali, Lisa M Monteggia, Anita E Autry", "authors"),
+        ("Kavalali ET, Monteggia LM, Autry AE, Nosyreva E", "authors"),
+        ("Department of Pharmacology, Vanderbilt University, Nashville, TN, USA", "affiliations"),
+        ("Kavalali ET et al. Eur Arch Psychiatry Clin Neurosci. 2024 Sep 29.", "citation"),
+        ("Paper ID : 1198-IGA", "metadata"),
+        ("Received: 12 March 2024", "metadata"),
+    ],
+)
 def test_a_line_of_each_kind_is_skipped_with_its_reason(line, reason):
     text = f"{ABSTRACT}\n\n{line}\n"
     content = find_content(text)
@@ -200,13 +218,16 @@ def test_a_line_of_each_kind_is_skipped_with_its_reason(line, reason):
     assert skipped_texts(text, content, reason) == [line]
 
 
-@pytest.mark.parametrize("prose", [
-    "Researchers at the University of Texas, Austin, found that ketamine relieves depression, and more.",
-    "Glutamate, serotonin and norepinephrin are neurotransmitters.",
-    "In an article in the December 1, 2007, issue of Biological Psychiatry, researchers report "
-    "elevated levels of glutamate in the brains of patients with bipolar depression.",
-    "Fluoxetine, Sertraline, Paroxetine",
-])
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Researchers at the University of Texas, Austin, found that ketamine relieves depression, and more.",
+        "Glutamate, serotonin and norepinephrin are neurotransmitters.",
+        "In an article in the December 1, 2007, issue of Biological Psychiatry, researchers report "
+        "elevated levels of glutamate in the brains of patients with bipolar depression.",
+        "Fluoxetine, Sertraline, Paroxetine",
+    ],
+)
 def test_prose_and_lists_of_drugs_are_kept(prose):
     text = f"{prose}\n"
     assert region_texts(text, find_content(text)) == [prose]
@@ -219,9 +240,19 @@ def test_web_article_keeps_the_body_without_menus_share_buttons_ads_disclaimer_o
     content = find_content(WEB_PAGE)
     kept = "\n".join(region_texts(WEB_PAGE, content))
     assert ABSTRACT in kept and "trials of riluzole are under way." in kept
-    for chrome in ("Skip to content", "Menu", "Home > Mental", "Share on Facebook", "Tweet", "Advertisement",
-                   "Is This an Emergency?", "seek emergency treatment", "All rights reserved", "Privacy Policy",
-                   "Terms of Use"):
+    for chrome in (
+        "Skip to content",
+        "Menu",
+        "Home > Mental",
+        "Share on Facebook",
+        "Tweet",
+        "Advertisement",
+        "Is This an Emergency?",
+        "seek emergency treatment",
+        "All rights reserved",
+        "Privacy Policy",
+        "Terms of Use",
+    ):
         assert chrome not in kept, chrome
     reasons = {s.reason for s in content.skipped}
     assert {"navigation", "share", "advertisement", "disclaimer", "footer"} <= reasons
@@ -235,7 +266,7 @@ def test_form_fields_separated_by_bars_are_regions_without_the_bars():
     assert kept[0] == "Antidepressant Effects of Ketamine: A Review of Mechanisms, Efficacy, and Clinical Applications"
     assert not any("|" in k for k in kept)
     assert any(k.startswith("Abstract Background and Aim:") for k in kept)
-    skipped = " ".join(text[s.start:s.end] for s in content.skipped)
+    skipped = " ".join(text[s.start : s.end] for s in content.skipped)
     assert "Paper ID" in skipped and "Paris Lodron University" in skipped and "Status: Accepted" in skipped
 
 
@@ -271,8 +302,10 @@ def ruler_nlp():
 
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns([{"label": "Chemical", "pattern": p} for p in ("ketamine", "DOI")]
-                       + [{"label": "Disease", "pattern": p} for p in ("depression", "mood disorders", "Monteggia")])
+    ruler.add_patterns(
+        [{"label": "Chemical", "pattern": p} for p in ("ketamine", "DOI")]
+        + [{"label": "Disease", "pattern": p} for p in ("depression", "mood disorders", "Monteggia")]
+    )
     return nlp
 
 
@@ -292,13 +325,16 @@ def test_abstract_in_the_saved_pubmed_page_gets_the_entities_it_gets_on_its_own(
     text = page.read_text(encoding="utf-8")
     region = find_content(text).regions[1]
     alone = tmp_path / "abstract.txt"
-    alone.write_text(text[region.start:region.end], encoding="utf-8")
+    alone.write_text(text[region.start : region.end], encoding="utf-8")
 
     in_page = tag_jsonl(tiny_nlp, page, tmp_path)
     on_its_own = tag_jsonl(tiny_nlp, alone, tmp_path)
 
-    from_page = [(e["start"] - region.start, e["end"] - region.start, e["label"]) for e in in_page["entities"]
-                 if region.start <= e["start"] < region.end]
+    from_page = [
+        (e["start"] - region.start, e["end"] - region.start, e["label"])
+        for e in in_page["entities"]
+        if region.start <= e["start"] < region.end
+    ]
     assert on_its_own["entities"]  # the model finds something in the abstract
     assert from_page == [(e["start"], e["end"], e["label"]) for e in on_its_own["entities"]]
 
@@ -311,7 +347,7 @@ def test_predict_reports_no_entity_in_skipped_parts_and_offsets_into_the_origina
     assert record["text"] == text.rstrip("\n")
     assert record["entities"]
     for entity in record["entities"]:
-        assert text[entity["start"]:entity["end"]] == entity["text"]
+        assert text[entity["start"] : entity["end"]] == entity["text"]
         assert content.keeps(entity["start"], entity["end"])
     assert {"references", "banner", "linkout"} <= {s["reason"] for s in record["skipped"]}
     assert not any(e["text"] in ("DOI", "Monteggia") for e in record["entities"])
@@ -326,8 +362,11 @@ def test_keep_boilerplate_tags_the_whole_text(ruler_nlp, tmp_path):
 
 def test_content_regions_are_not_applied_to_annotated_formats(ruler_nlp, tmp_path):
     pubtator = tmp_path / "doc.pubtator"
-    pubtator.write_text("1|t|Berman RM, Cappiello A (2000) Ketamine. Biol Psychiatry 47:351–354 - DOI - PubMed\n"
-                        "1|a|Ketamine for depression.\n\n", encoding="utf-8")
+    pubtator.write_text(
+        "1|t|Berman RM, Cappiello A (2000) Ketamine. Biol Psychiatry 47:351–354 - DOI - PubMed\n"
+        "1|a|Ketamine for depression.\n\n",
+        encoding="utf-8",
+    )
     from bioner.predict import predict
 
     output = tmp_path / "out.jsonl"
@@ -380,8 +419,10 @@ def test_a_pdf_is_refused_with_what_to_use_instead(ruler_nlp, tmp_path):
 
 
 def test_a_journal_named_in_a_sentence_is_a_skipped_span():
-    text = ('In an article in the April 6, 2007, issue of "CNS and Neurological Disorders Drug Targets," '
-            "researchers state that glutamate receptor blockers relieve depression.")
+    text = (
+        'In an article in the April 6, 2007, issue of "CNS and Neurological Disorders Drug Targets," '
+        "researchers state that glutamate receptor blockers relieve depression."
+    )
     content = find_content(text)
     assert skipped_texts(text, content, "journal", inline=True) == ['"CNS and Neurological Disorders Drug Targets,"']
     assert region_texts(text, content) == [text]

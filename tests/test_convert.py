@@ -34,7 +34,9 @@ def convert_one(document: Document, **kwargs):
 
 def test_mentions_on_token_boundaries_are_aligned_and_become_entities():
     text = "Famotidine-associated delirium was seen."
-    document = Document.from_text("1", text, mentions=[mention(text, "Famotidine", "Chemical"), mention(text, "delirium", "Disease")])
+    document = Document.from_text(
+        "1", text, mentions=[mention(text, "Famotidine", "Chemical"), mention(text, "delirium", "Disease")]
+    )
     doc, report = convert_one(document)
     assert [(e.text, e.label_) for e in doc.ents] == [("Famotidine", "Chemical"), ("delirium", "Disease")]
     assert report.total.aligned == 2 and report.total.expanded == 0
@@ -54,7 +56,9 @@ def test_mention_inside_a_token_is_expanded_to_the_enclosing_token_and_listed():
 
 def test_overlapping_mention_is_dropped_with_its_reason():
     text = "renal failure"
-    document = Document.from_text("3", text, mentions=[Mention(0, 13, text, "Disease"), Mention(0, 5, "renal", "Disease")])
+    document = Document.from_text(
+        "3", text, mentions=[Mention(0, 13, text, "Disease"), Mention(0, 5, "renal", "Disease")]
+    )
     doc, report = convert_one(document)
     assert [e.text for e in doc.ents] == ["renal failure"]
     assert report.labels["Disease"].dropped == 1
@@ -63,9 +67,14 @@ def test_overlapping_mention_is_dropped_with_its_reason():
 
 def test_label_map_renames_and_labels_filter_the_rest():
     text = "colon cancer and aspirin"
-    document = Document.from_text("9", text, mentions=[
-        mention(text, "colon cancer", "SpecificDisease"), mention(text, "aspirin", "Chemical"),
-    ])
+    document = Document.from_text(
+        "9",
+        text,
+        mentions=[
+            mention(text, "colon cancer", "SpecificDisease"),
+            mention(text, "aspirin", "Chemical"),
+        ],
+    )
     doc, report = convert_one(document, label_map={"SpecificDisease": "Disease"}, labels=["Disease"])
     assert [(e.text, e.label_) for e in doc.ents] == [("colon cancer", "Disease")]
     assert report.labels["Chemical"].filtered == 1

@@ -106,8 +106,15 @@ def no_local_copy_from_environment(monkeypatch):
 
 
 def fetch(destination: Path, urls: list[str], **kwargs):
-    return fetch_corpus("bc5cdr", destination, urls=urls, expected=kwargs.pop("expected", EXPECTED), progress=False,
-                        timeout=10, **kwargs)
+    return fetch_corpus(
+        "bc5cdr",
+        destination,
+        urls=urls,
+        expected=kwargs.pop("expected", EXPECTED),
+        progress=False,
+        timeout=10,
+        **kwargs,
+    )
 
 
 def contents(folder: Path) -> list[str]:
@@ -315,7 +322,9 @@ NCBI_STEMS = {"train": "NCBItrainset_corpus", "development": "NCBIdevelopset_cor
 
 
 def ncbi_text(split: str, documents: int) -> str:
-    return pubtator(split, documents).replace("\tChemical\t", "\tModifier\t").replace("\tDisease\t", "\tSpecificDisease\t")
+    return (
+        pubtator(split, documents).replace("\tChemical\t", "\tModifier\t").replace("\tDisease\t", "\tSpecificDisease\t")
+    )
 
 
 def single_file_zip(name: str, text: str) -> bytes:
@@ -330,8 +339,13 @@ def test_ncbi_disease_downloads_each_split_zip(server, tmp_path):
         server.routes[f"/DISEASE/{stem}.zip"] = single_file_zip(f"{stem}.txt", ncbi_text(split, DOCUMENTS[split]))
     destination = tmp_path / "ncbi-disease"
 
-    info = fetch_corpus("ncbi-disease", destination, urls=[server.url("/DISEASE/")],
-                              expected={s: Expected(n) for s, n in DOCUMENTS.items()}, progress=False)
+    info = fetch_corpus(
+        "ncbi-disease",
+        destination,
+        urls=[server.url("/DISEASE/")],
+        expected={s: Expected(n) for s, n in DOCUMENTS.items()},
+        progress=False,
+    )
 
     assert sorted(server.requests) == sorted(f"/DISEASE/{stem}.zip" for stem in NCBI_STEMS.values())
     assert info.documents == DOCUMENTS
@@ -360,8 +374,13 @@ def test_ncbi_local_copy_without_test_split_is_accepted_and_reported(server, tmp
     (local / "NCBIdevelopset_corpus.txt").write_text(ncbi_text("development", 2), encoding="utf-8")
     monkeypatch.setenv("NCBI_DISEASE_DIR", str(local))
 
-    info = fetch_corpus("ncbi-disease", tmp_path / "ncbi-disease", urls=[server.url("/DISEASE/")],
-                              expected={"train": Expected(3, 6), "development": Expected(2, 4)}, progress=False)
+    info = fetch_corpus(
+        "ncbi-disease",
+        tmp_path / "ncbi-disease",
+        urls=[server.url("/DISEASE/")],
+        expected={"train": Expected(3, 6), "development": Expected(2, 4)},
+        progress=False,
+    )
 
     assert server.requests == []
     assert info.documents == {"train": 3, "development": 2}
@@ -399,9 +418,8 @@ def real_copy(env: str, folder: str) -> Path:
     return path
 
 
-
 def test_real_bc5cdr_copy_has_the_published_counts(tmp_path):
-    local = real_copy( "BC5CDR_DIR", "bc5cdr")
+    local = real_copy("BC5CDR_DIR", "bc5cdr")
 
     info = fetch_corpus("bc5cdr", tmp_path / "bc5cdr", local_dir=local, urls=(), progress=False)
 
@@ -410,7 +428,7 @@ def test_real_bc5cdr_copy_has_the_published_counts(tmp_path):
 
 
 def test_real_ncbi_disease_copy_has_593_train_and_100_development_documents(tmp_path):
-    local = real_copy( "NCBI_DISEASE_DIR", "ncbi-disease")
+    local = real_copy("NCBI_DISEASE_DIR", "ncbi-disease")
 
     info = fetch_corpus("ncbi-disease", tmp_path / "ncbi-disease", local_dir=local, urls=(), progress=False)
 
@@ -468,7 +486,9 @@ def test_pretrain_text_is_copied_from_its_folder_and_counted(tmp_path, monkeypat
     monkeypatch.setenv("PRETRAIN_DIR", str(local))
     info = corpora.fetch_pretrain_text(tmp_path / "pretrain")
     assert (info.documents, info.mentions) == ({"a": 2}, {"a": 4})
-    assert (tmp_path / "pretrain" / "a.jsonl").read_text(encoding="utf-8") == (local / "a.jsonl").read_text(encoding="utf-8")
+    assert (tmp_path / "pretrain" / "a.jsonl").read_text(encoding="utf-8") == (local / "a.jsonl").read_text(
+        encoding="utf-8"
+    )
     assert any("few million" in note for note in info.notes)
 
 

@@ -31,11 +31,15 @@ GENE_CORPUS = """\
 def nlp():
     pipeline = spacy.blank("en")
     ruler = pipeline.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "Chemical", "pattern": "naloxone"}, {"label": "Chemical", "pattern": "Naloxone"},
-        {"label": "Chemical", "pattern": "insulin"}, {"label": "Disease", "pattern": "cancer"},
-        {"label": "Gene", "pattern": "TP53"},
-    ])
+    ruler.add_patterns(
+        [
+            {"label": "Chemical", "pattern": "naloxone"},
+            {"label": "Chemical", "pattern": "Naloxone"},
+            {"label": "Chemical", "pattern": "insulin"},
+            {"label": "Disease", "pattern": "cancer"},
+            {"label": "Gene", "pattern": "TP53"},
+        ]
+    )
     return pipeline
 
 

@@ -46,7 +46,7 @@ def test_html_is_self_contained_with_tables_kinds_and_displacy_samples():
     assert page.count("<table>") == 3  # strict, lenient, error kinds
     assert page.count('class="sample"') == 6  # all six errors fit in the sample
     assert page.count('class="entities"') == 12  # gold and predicted for each
-    assert "<mark class=\"entity\"" in page
+    assert '<mark class="entity"' in page
     assert "#ff8a80" in page  # the error itself is highlighted
 
 
@@ -67,8 +67,10 @@ def test_html_draws_overlapping_mentions_once_and_lists_the_rest():
 
 
 def test_error_sample_is_seeded_and_spreads_over_kinds():
-    evaluation = evaluate_documents(GOLD * 1 + [doc("d2", [(0, 7, "Chemical")] )],
-                                    PREDICTED + [doc("d2", [(8, 14, "Chemical"), (15, 21, "Chemical")])])
+    evaluation = evaluate_documents(
+        GOLD * 1 + [doc("d2", [(0, 7, "Chemical")])],
+        PREDICTED + [doc("d2", [(8, 14, "Chemical"), (15, 21, "Chemical")])],
+    )
     errors = evaluation.errors
     sample = sample_errors(errors, 3, seed=1)
     assert len(sample) == 3

@@ -21,8 +21,9 @@ def doc(doc_id, spans, identifier="D001241"):
 
 def evaluation():
     gold = [doc(f"d{i}", [(0, 7, "Chemical"), (15, 23, "Disease"), (30, 39, "Chemical")]) for i in range(6)]
-    predicted = [doc(f"d{i}", [(0, 7, "Chemical"), (15, 22, "Disease")] if i % 2 else [(0, 7, "Disease")])
-                 for i in range(6)]
+    predicted = [
+        doc(f"d{i}", [(0, 7, "Chemical"), (15, 22, "Disease")] if i % 2 else [(0, 7, "Disease")]) for i in range(6)
+    ]
     return evaluate_documents(gold, predicted, bootstrap=50, seed=3)
 
 
@@ -37,13 +38,16 @@ def test_json_read_back_gives_the_same_scores_intervals_and_counts(tmp_path):
     assert restored.bootstrap.strict["micro"].low == original.bootstrap.strict["micro"].low
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["strict"]["micro"].update(f1=87.5), r"strict\.micro\.f1 must be a fraction"),
-    (lambda d: d["lenient"]["Chemical"].update(tp=-1), r"lenient\.Chemical\.tp must be a count"),
-    (lambda d: d.pop("lenient"), "no \"lenient\" scores"),
-    (lambda d: d["bootstrap"]["strict"]["micro"].update(low="x"), r"bootstrap\.strict\.micro must hold"),
-    (lambda d: d.clear(), "no \"strict\" scores"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["strict"]["micro"].update(f1=87.5), r"strict\.micro\.f1 must be a fraction"),
+        (lambda d: d["lenient"]["Chemical"].update(tp=-1), r"lenient\.Chemical\.tp must be a count"),
+        (lambda d: d.pop("lenient"), 'no "lenient" scores'),
+        (lambda d: d["bootstrap"]["strict"]["micro"].update(low="x"), r"bootstrap\.strict\.micro must hold"),
+        (lambda d: d.clear(), 'no "strict" scores'),
+    ],
+)
 def test_a_changed_or_foreign_json_is_refused_naming_file_and_key(tmp_path, change, message):
     data = evaluation().to_json()
     change(data)
@@ -65,8 +69,11 @@ def test_evaluation_modules_import_each_other_without_a_circle():
     imports = {}
     for path in folder.glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        imports[path.stem] = {node.module for node in ast.walk(tree)
-                              if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module}
+        imports[path.stem] = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+        }
     assert imports["scoring"] == set()
 
     def reaches(start, target, seen=()):

@@ -22,23 +22,36 @@ def write(tmp_path: Path, name: str, content: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("a.pubtator", "pubtator"), ("a.xml", "bioc"), ("a.json", "bioc-json"), ("a.jsonl", "jsonl"),
-    ("a.tsv", "iob"), ("a.conll", "iob"), ("a.iob", "iob"), ("a.spacy", "docbin"), ("A.XML", "bioc"),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("a.pubtator", "pubtator"),
+        ("a.xml", "bioc"),
+        ("a.json", "bioc-json"),
+        ("a.jsonl", "jsonl"),
+        ("a.tsv", "iob"),
+        ("a.conll", "iob"),
+        ("a.iob", "iob"),
+        ("a.spacy", "docbin"),
+        ("A.XML", "bioc"),
+    ],
+)
 def test_extension_decides_the_format(tmp_path, name, expected):
     assert detect_format(write(tmp_path, name, "anything")) == expected
 
 
-@pytest.mark.parametrize("content,expected", [
-    (PUBTATOR, "pubtator"),
-    ("Aspirin\tB-Chemical\nhelps\tO\n", "iob"),
-    ("Ketamine | a conference abstract\nwith text.\n", "text"),
-    ("", "text"),
-    ("<?xml version='1.0'?><collection/>", "bioc"),
-    ('{"text": "a"}\n{"text": "b"}\n', "jsonl"),
-    ('{\n  "source": "x",\n  "documents": []\n}\n', "bioc-json"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (PUBTATOR, "pubtator"),
+        ("Aspirin\tB-Chemical\nhelps\tO\n", "iob"),
+        ("Ketamine | a conference abstract\nwith text.\n", "text"),
+        ("", "text"),
+        ("<?xml version='1.0'?><collection/>", "bioc"),
+        ('{"text": "a"}\n{"text": "b"}\n', "jsonl"),
+        ('{\n  "source": "x",\n  "documents": []\n}\n', "bioc-json"),
+    ],
+)
 def test_txt_and_unknown_extensions_are_sniffed_from_content(tmp_path, content, expected):
     assert detect_format(write(tmp_path, "corpus.txt", content)) == expected
     assert detect_format(write(tmp_path, "corpus", content)) == expected
@@ -86,8 +99,9 @@ def test_lenient_and_problems_reach_the_reader(tmp_path):
     assert document.mentions == [] and len(problems) == 1
 
 
-@pytest.mark.parametrize("fmt,name", [("pubtator", "o.pubtator"), ("bioc", "o.xml"),
-                                      ("bioc-json", "o.json"), ("jsonl", "o.jsonl")])
+@pytest.mark.parametrize(
+    "fmt,name", [("pubtator", "o.pubtator"), ("bioc", "o.xml"), ("bioc-json", "o.json"), ("jsonl", "o.jsonl")]
+)
 def test_write_documents_then_read_documents_round_trips(tmp_path, fmt, name):
     document = Document.from_title_abstract("1", "Aspirin.", "Ulcers.")
     document.mentions = [Mention(0, 7, "Aspirin", "Chemical", "D1"), Mention(9, 15, "Ulcers", "Disease")]
@@ -138,13 +152,16 @@ def test_binary_stream_input_is_read_when_its_format_is_named(fmt):
     assert back.id == "s1" and [m.key() for m in back.mentions] == [(0, 7, "Chemical")]
 
 
-@pytest.mark.parametrize("content,expected", [
-    ("# a comment\n" + PUBTATOR, "pubtator"),  # the PubTator reader then names line 1
-    ("1\t0\t7\tAspirin\tChemical\tD1\n" + PUBTATOR, "pubtator"),
-    ("Aspirin\tNN\tB-Chemical\nhelps\tVBZ\tO\n", "iob"),  # CoNLL: the IOB reader names the line
-    ("Aspirin\tB-Chemical \nhelps\tO\n", "iob"),
-    ("Aspirin helps.\tIt does.\n", "text"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ("# a comment\n" + PUBTATOR, "pubtator"),  # the PubTator reader then names line 1
+        ("1\t0\t7\tAspirin\tChemical\tD1\n" + PUBTATOR, "pubtator"),
+        ("Aspirin\tNN\tB-Chemical\nhelps\tVBZ\tO\n", "iob"),  # CoNLL: the IOB reader names the line
+        ("Aspirin\tB-Chemical \nhelps\tO\n", "iob"),
+        ("Aspirin helps.\tIt does.\n", "text"),
+    ],
+)
 def test_annotated_looking_files_are_sniffed_as_their_format_not_text(tmp_path, content, expected):
     assert detect_format(write(tmp_path, "corpus.txt", content)) == expected
 

@@ -21,8 +21,10 @@ DISEASES = ("treatment-resistant depression", "depression", "schizophrenia", "bi
 def nlp():
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns([{"label": "Chemical", "pattern": p} for p in CHEMICALS]
-                       + [{"label": "Disease", "pattern": p} for p in DISEASES])
+    ruler.add_patterns(
+        [{"label": "Chemical", "pattern": p} for p in CHEMICALS]
+        + [{"label": "Disease", "pattern": p} for p in DISEASES]
+    )
     return nlp
 
 
@@ -51,10 +53,18 @@ def test_the_article_is_extracted_without_menus_share_buttons_related_links_foot
     text = document.text
     assert text.startswith("Ketamine and the glutamate hypothesis of depression")
     assert "Ketamine produces rapid antidepressant effects in treatment-resistant depression (TRD)." in text
-    for chrome in ("Home", "Sign in", "Share on Facebook", "Related articles", "Cocaine and the brain",
-                   "All rights reserved", "Privacy Policy", "var x"):
+    for chrome in (
+        "Home",
+        "Sign in",
+        "Share on Facebook",
+        "Related articles",
+        "Cocaine and the brain",
+        "All rights reserved",
+        "Privacy Policy",
+        "var x",
+    ):
         assert chrome not in text, chrome
-    skipped = [text[s.start:s.end] for s in document.content.skipped if s.reason == "references"]
+    skipped = [text[s.start : s.end] for s in document.content.skipped if s.reason == "references"]
     assert skipped and "Biol Psychiatry. 2000;47(4):351-354." in skipped[0]
 
 
@@ -73,7 +83,7 @@ def test_every_character_of_the_article_maps_to_the_same_character_in_the_page()
     for start, end in ((0, 8), (text.index("treatment-resistant"), text.index("(TRD)") - 1)):
         located = source.locate(start, end)
         assert located is not None
-        assert source.text[located[0]:located[1]] == text[start:end]
+        assert source.text[located[0] : located[1]] == text[start:end]
     for i in range(len(text)):
         if not text[i].isspace() and not text[i - 1 : i + 1].startswith("- "):
             located = source.locate(i, i + 1)
@@ -88,7 +98,7 @@ def test_predict_reports_offsets_in_the_article_text_and_nothing_from_the_page_c
     assert {"ketamine", "treatment-resistant depression", "riluzole", "schizophrenia"} <= found
     assert "cocaine" not in found and "lithium" not in found  # related-article links
     for entity in record["entities"]:
-        assert text[entity["start"]:entity["end"]] == entity["text"]
+        assert text[entity["start"] : entity["end"]] == entity["text"]
     references = next(s for s in record["skipped"] if s["reason"] == "references")
     assert not any(references["start"] <= e["start"] < references["end"] for e in record["entities"])
 
@@ -114,14 +124,16 @@ def test_entity_references_and_inline_markup_keep_the_map_exact(nlp, tmp_path):
         "<html><body><nav><a>Home</a> <a>Topics</a></nav><article><h1>Serotonin &amp; mood</h1>"
         "<p>Patients with <i>bipolar</i> disorder took lithium&nbsp;carbonate and fluoxetine for many "
         "weeks; their mania and depression lessened, as the trial of serotonin reuptake inhibitors in "
-        "bipolar disorder and schizophrenia had suggested.</p></article></body></html>", encoding="utf-8")
+        "bipolar disorder and schizophrenia had suggested.</p></article></body></html>",
+        encoding="utf-8",
+    )
     (document,) = read_documents(page, "html")
     record = tag(nlp, page, tmp_path)
     source = document.content.source
     for entity in record["entities"]:
         located = source.locate(entity["start"], entity["end"])
         assert located is not None
-        assert source.text[located[0]:located[1]] == entity["text"]
+        assert source.text[located[0] : located[1]] == entity["text"]
     assert "lithium" in {e["text"] for e in record["entities"]}
 
 

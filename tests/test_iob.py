@@ -35,7 +35,7 @@ def test_one_document_per_sentence_with_stem_ids_and_space_joined_text(tmp_path)
     assert documents[0].text == "Selegiline - induced postural hypotension ."
     assert spans(documents[0]) == [("Selegiline", "Chemical"), ("postural hypotension", "Disease")]
     assert [(m.start, m.end) for m in documents[1].mentions] == [(0, 10), (18, 26)]
-    assert all(d.text[m.start:m.end] == m.text for d in documents for m in d.mentions)
+    assert all(d.text[m.start : m.end] == m.text for d in documents for m in d.mentions)
 
 
 def test_docstart_blocks_group_sentences_into_documents(tmp_path):
@@ -70,13 +70,16 @@ def test_mention_does_not_span_sentences(tmp_path):
     assert spans(document) == [("a", "Disease"), ("b", "Disease")]
 
 
-@pytest.mark.parametrize("line,words", [
-    ("hypotension\tI-Disease\textra", "expected 2 columns"),
-    ("hypotension", "expected 2 columns"),
-    ("hypotension\tDisease", "unknown tag"),
-    ("hypotension\tX-Disease", "unknown tag"),
-    ("hypotension\tB-", "unknown tag"),
-])
+@pytest.mark.parametrize(
+    "line,words",
+    [
+        ("hypotension\tI-Disease\textra", "expected 2 columns"),
+        ("hypotension", "expected 2 columns"),
+        ("hypotension\tDisease", "unknown tag"),
+        ("hypotension\tX-Disease", "unknown tag"),
+        ("hypotension\tB-", "unknown tag"),
+    ],
+)
 def test_malformed_line_raises_naming_file_and_line_even_when_lenient(tmp_path, line, words):
     path = write(tmp_path, SENTENCES.replace("hypotension\tI-Disease", line))
     with pytest.raises(InputError) as caught:

@@ -20,11 +20,18 @@ def write(tmp_path: Path, *lines: str, name: str = "docs.jsonl") -> Path:
 
 
 def test_reads_ids_text_and_entities_and_defaults_missing_id_to_stem_and_line(tmp_path):
-    path = write(tmp_path,
-                 json.dumps({"id": "a", "text": "Aspirin helps.",
-                             "entities": [{"start": 0, "end": 7, "label": "Chemical", "text": "Aspirin"}]}),
-                 "",
-                 json.dumps({"text": "No entities here."}))
+    path = write(
+        tmp_path,
+        json.dumps(
+            {
+                "id": "a",
+                "text": "Aspirin helps.",
+                "entities": [{"start": 0, "end": 7, "label": "Chemical", "text": "Aspirin"}],
+            }
+        ),
+        "",
+        json.dumps({"text": "No entities here."}),
+    )
     first, second = read_jsonl(path)
     assert first.id == "a" and first.text == "Aspirin helps."
     assert [(m.start, m.end, m.label, m.text) for m in first.mentions] == [(0, 7, "Chemical", "Aspirin")]
@@ -32,20 +39,32 @@ def test_reads_ids_text_and_entities_and_defaults_missing_id_to_stem_and_line(tm
 
 
 def test_title_and_abstract_keys_make_a_title_abstract_document(tmp_path):
-    path = write(tmp_path, json.dumps({"id": 7, "title": "Aspirin.", "abstract": "It helps.",
-                                       "entities": [{"start": 9, "end": 11, "label": "Chemical"}]}))
+    path = write(
+        tmp_path,
+        json.dumps(
+            {
+                "id": 7,
+                "title": "Aspirin.",
+                "abstract": "It helps.",
+                "entities": [{"start": 9, "end": 11, "label": "Chemical"}],
+            }
+        ),
+    )
     (document,) = read_jsonl(path)
     assert document.id == "7"
     assert (document.title, document.abstract, document.text) == ("Aspirin.", "It helps.", "Aspirin. It helps.")
     assert document.mentions[0].text == "It"
 
 
-@pytest.mark.parametrize("line,words", [
-    ('{"id": "a", "text": "x"', "not valid JSON"),
-    ('["a", "b"]', "expected a JSON object"),
-    ('{"id": "a"}', 'no "text"'),
-    ('{"id": "a", "text": 3}', '"text" must be a string'),
-])
+@pytest.mark.parametrize(
+    "line,words",
+    [
+        ('{"id": "a", "text": "x"', "not valid JSON"),
+        ('["a", "b"]', "expected a JSON object"),
+        ('{"id": "a"}', 'no "text"'),
+        ('{"id": "a", "text": 3}', '"text" must be a string'),
+    ],
+)
 def test_bad_line_raises_naming_file_and_line_even_when_lenient(tmp_path, line, words):
     path = write(tmp_path, json.dumps({"text": "fine"}), line)
     with pytest.raises(InputError) as caught:
@@ -105,7 +124,9 @@ def test_write_then_read_round_trips_and_keeps_non_ascii(tmp_path):
 
 def test_a_repeated_id_is_an_error_naming_both_lines(tmp_path):
     path = write(tmp_path, '{"id": "1", "text": "a"}', '{"id": "2", "text": "b"}', '{"id": "1", "text": "c"}')
-    with pytest.raises(InputError, match=r"docs.jsonl:3: document id '1' appears more than once in the file \(first at line 1\)"):
+    with pytest.raises(
+        InputError, match=r"docs.jsonl:3: document id '1' appears more than once in the file \(first at line 1\)"
+    ):
         read_jsonl(path)
 
 
@@ -120,9 +141,17 @@ def test_deeply_nested_json_is_an_input_error_not_a_recursion_error(tmp_path):
 
 
 def test_a_label_with_surrounding_spaces_is_the_same_label(tmp_path):
-    (document,) = read_jsonl(write(tmp_path, json.dumps(
-        {"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": " Chemical "}]})))
+    (document,) = read_jsonl(
+        write(
+            tmp_path,
+            json.dumps({"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": " Chemical "}]}),
+        )
+    )
     assert document.mentions[0].label == "Chemical"
     with pytest.raises(InputError, match="label must be a non-empty string"):
-        read_jsonl(write(tmp_path, json.dumps(
-            {"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": "  "}]})))
+        read_jsonl(
+            write(
+                tmp_path,
+                json.dumps({"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": "  "}]}),
+            )
+        )

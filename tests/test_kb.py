@@ -95,9 +95,12 @@ def test_corpus_entries_count_names_split_composites_and_skip_minus_one(tmp_path
 def test_mesh_reader_labels_descriptors_by_tree_and_records_by_class(mesh_dir):
     entries = set(read_mesh_xml(mesh_dir / "desc2020.xml")) | set(read_mesh_xml(mesh_dir / "supp2020.xml"))
     assert entries == {
-        ("Disease", "Renal Insufficiency", "D051437"), ("Disease", "Kidney Failure", "D051437"),
-        ("Chemical", "Cisplatin", "D002945"), ("Chemical", "cis-Diamminedichloroplatinum(II)", "D002945"),
-        ("Chemical", "retinyl acetate", "C009166"), ("Chemical", "vitamin A acetate", "C009166"),
+        ("Disease", "Renal Insufficiency", "D051437"),
+        ("Disease", "Kidney Failure", "D051437"),
+        ("Chemical", "Cisplatin", "D002945"),
+        ("Chemical", "cis-Diamminedichloroplatinum(II)", "D002945"),
+        ("Chemical", "retinyl acetate", "C009166"),
+        ("Chemical", "vitamin A acetate", "C009166"),
         ("Disease", "Rare Syndrome X", "C535338"),
     }
 
@@ -108,7 +111,7 @@ def test_mesh_files_takes_the_newest_year_and_broken_xml_is_an_error(mesh_dir, t
     with pytest.raises(BionerError, match="desc2021.xml: not well-formed"):
         list(read_mesh_xml(mesh_dir / "desc2021.xml"))
     with pytest.raises(BionerError, match="no desc20XX.xml"):
-        mesh_files(tmp_path / "mesh" / ".." )
+        mesh_files(tmp_path / "mesh" / "..")
 
 
 def test_build_kb_merges_corpus_and_mesh_into_a_loadable_file(tmp_path, mesh_dir):

@@ -68,8 +68,9 @@ def test_fuzzy_match_above_threshold_and_minus_one_below(linker):
 
 
 def test_long_form_first_and_same_string_same_id_in_a_document(linker):
-    ids = linker.link_document([("doxorubicin", "Chemical"), ("DOX", "Chemical"), ("DOX", "Chemical")],
-                               {"DOX": "doxorubicin"})
+    ids = linker.link_document(
+        [("doxorubicin", "Chemical"), ("DOX", "Chemical"), ("DOX", "Chemical")], {"DOX": "doxorubicin"}
+    )
     assert ids == ["D004317"] * 3
     assert linker.link_document([("DOX", "Chemical")]) == ["D999999"]  # no definition: the KB's own
 
@@ -82,8 +83,14 @@ def _pipeline(tmp_path, threshold: float = 0.6):
     nlp.add_pipe("bioner_abbreviations")
     nlp.add_pipe("bioner_linker", config={"threshold": threshold})
     nlp.initialize()
-    ruler.add_patterns([{"label": "Chemical", "pattern": "doxorubicin"}, {"label": "Chemical", "pattern": "DOX"},
-                        {"label": "Disease", "pattern": "cardiomyopathie"}, {"label": "Chemical", "pattern": "aspirin"}])
+    ruler.add_patterns(
+        [
+            {"label": "Chemical", "pattern": "doxorubicin"},
+            {"label": "Chemical", "pattern": "DOX"},
+            {"label": "Disease", "pattern": "cardiomyopathie"},
+            {"label": "Chemical", "pattern": "aspirin"},
+        ]
+    )
     nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
     return nlp
 
@@ -95,8 +102,11 @@ def test_component_sets_kb_ids_with_abbreviation_long_forms(tmp_path):
     nlp = _pipeline(tmp_path)
     doc = nlp(TEXT)
     assert [(e.text, e.kb_id_) for e in doc.ents] == [
-        ("doxorubicin", "D004317"), ("DOX", "D004317"), ("cardiomyopathie", "D009202"),
-        ("DOX", "D004317"), ("aspirin", NO_ID),
+        ("doxorubicin", "D004317"),
+        ("DOX", "D004317"),
+        ("cardiomyopathie", "D009202"),
+        ("DOX", "D004317"),
+        ("aspirin", NO_ID),
     ]
 
 

@@ -14,9 +14,14 @@ from bioner.linking.linker import write_kb
 TITLE = "Doxorubicin nephrotoxicity."
 ABSTRACT = "Renal failure after doxorubicin (DOX); DOX again."
 TEXT = TITLE + " " + ABSTRACT
-SPANS = [("Doxorubicin", "Chemical", "D004317"), ("nephrotoxicity", "Disease", "D007674"),
-         ("Renal failure", "Disease", "D051437"), ("doxorubicin", "Chemical", "D004317"),
-         ("DOX", "Chemical", "D004317"), ("DOX", "Chemical", "D004317")]
+SPANS = [
+    ("Doxorubicin", "Chemical", "D004317"),
+    ("nephrotoxicity", "Disease", "D007674"),
+    ("Renal failure", "Disease", "D051437"),
+    ("doxorubicin", "Chemical", "D004317"),
+    ("DOX", "Chemical", "D004317"),
+    ("DOX", "Chemical", "D004317"),
+]
 
 
 def gold_text() -> str:
@@ -52,8 +57,10 @@ def test_evaluate_reports_concepts_and_gold_mention_linking_accuracy(tmp_path):
     gold = tmp_path / "gold.txt"
     gold.write_text(GOLD, encoding="utf-8")
     model = make_model(tmp_path)
-    result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--model", str(model), "--gold-mentions",
-                                      "--json", str(tmp_path / "e.json")])
+    result = CliRunner().invoke(
+        app,
+        ["evaluate", "--gold", str(gold), "--model", str(model), "--gold-mentions", "--json", str(tmp_path / "e.json")],
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads((tmp_path / "e.json").read_text())
     # concepts: gold {Chemical D004317, Disease D007674, Disease D051437}; predicted {Chemical D004317}
@@ -76,8 +83,10 @@ def test_model_card_carries_the_concept_table_when_the_evaluation_has_one():
     from test_model_card import card_for, evaluation_json, table_row
 
     evaluation = evaluation_json()
-    evaluation["concepts"] = {label: {"tp": 9, "fp": 1, "fn": 2, "precision": 0.9, "recall": 9 / 11, "f1": 0.857}
-                              for label in ("Chemical", "Disease", "micro", "macro")}
+    evaluation["concepts"] = {
+        label: {"tp": 9, "fp": 1, "fn": 2, "precision": 0.9, "recall": 9 / 11, "f1": 0.857}
+        for label in ("Chemical", "Disease", "micro", "macro")
+    }
     cells = [cell.strip() for cell in table_row(card_for(evaluation), "**Concepts**", "Disease").strip("|").split("|")]
     assert cells[1:7] == ["9", "1", "2", "90.00", "81.82", "85.70"]
     assert "**Concepts**" not in card_for(evaluation_json())
@@ -90,7 +99,9 @@ def test_gold_mentions_with_a_model_without_linker_says_how_to_get_one(tmp_path)
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler")
     nlp.to_disk(tmp_path / "plain")
-    result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "plain"), "--gold-mentions"])
+    result = CliRunner().invoke(
+        app, ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "plain"), "--gold-mentions"]
+    )
     assert isinstance(result.exception, BionerError)  # printed as one line by the CLI's main
     assert "has no bioner_linker component" in str(result.exception)
     assert "tagging" not in result.output  # failed before the tagging run

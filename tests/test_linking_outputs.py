@@ -14,8 +14,11 @@ from bioner.html_view import render_document
 from bioner.linking.linker import write_kb
 from bioner.tagging import prefix_identifier, tag_documents
 
-ENTRIES = [("Chemical", "cisplatin", "D002945", 3), ("Disease", "renal failure", "D051437", 2),
-           ("Disease", "hepatic failure", "D017093", 2)]
+ENTRIES = [
+    ("Chemical", "cisplatin", "D002945", 3),
+    ("Disease", "renal failure", "D051437", 2),
+    ("Disease", "hepatic failure", "D017093", 2),
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,13 @@ def nlp(tmp_path_factory):
     nlp.add_pipe("bioner_linker")
     nlp.initialize()
     nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
-    ruler.add_patterns([{"label": "Chemical", "pattern": [{"LOWER": "cisplatin"}]}, {"label": "Chemical", "pattern": "salt"},
-                        {"label": "Disease", "pattern": "renal and hepatic failure"}])
+    ruler.add_patterns(
+        [
+            {"label": "Chemical", "pattern": [{"LOWER": "cisplatin"}]},
+            {"label": "Chemical", "pattern": "salt"},
+            {"label": "Disease", "pattern": "renal and hepatic failure"},
+        ]
+    )
     return nlp
 
 
@@ -40,7 +48,10 @@ def tagged(nlp, prefix: str = "") -> Document:
 
 def test_tagging_carries_the_linker_ids_into_mentions(nlp):
     assert [(m.text, m.identifier) for m in tagged(nlp).mentions] == [
-        ("Cisplatin", "D002945"), ("salt", "-1"), ("renal and hepatic failure", "D051437|D017093")]
+        ("Cisplatin", "D002945"),
+        ("salt", "-1"),
+        ("renal and hepatic failure", "D051437|D017093"),
+    ]
 
 
 def test_id_prefix_goes_before_each_part_but_not_before_minus_one(nlp):
@@ -62,7 +73,11 @@ def test_pubtator_sixth_column_and_jsonl_id_key(nlp, tmp_path):
     assert [row[5] for row in rows] == ["D002945", "-1", "D051437|D017093"]
     stream = io.StringIO()
     write_documents([tagged(nlp, "MESH:")], stream, "jsonl")
-    assert [e["id"] for e in json.loads(stream.getvalue())["entities"]] == ["MESH:D002945", "-1", "MESH:D051437|MESH:D017093"]
+    assert [e["id"] for e in json.loads(stream.getvalue())["entities"]] == [
+        "MESH:D002945",
+        "-1",
+        "MESH:D051437|MESH:D017093",
+    ]
 
 
 def test_html_view_shows_the_id_on_hover(nlp):

@@ -68,7 +68,8 @@ def test_data_command_fetches_mesh_from_mesh_dir(tmp_path, monkeypatch):
     local.mkdir()
     (local / "desc2024.xml").write_text(DESCRIPTORS, encoding="utf-8")
     _register()
-    result = CliRunner().invoke(app, ["data", "--corpus", "mesh", "--output", str(tmp_path / "raw")],
-                                env={"MESH_DIR": str(local)})
+    result = CliRunner().invoke(
+        app, ["data", "--corpus", "mesh", "--output", str(tmp_path / "raw")], env={"MESH_DIR": str(local)}
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "raw" / "mesh" / "desc2024.xml").read_text(encoding="utf-8") == DESCRIPTORS

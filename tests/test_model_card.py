@@ -27,9 +27,17 @@ def prf(tp, fp, fn):
 def evaluation_json():
     chemical, disease, micro = prf(4900, 300, 485), prf(3800, 700, 624), prf(8700, 1000, 1109)
     macro = {"tp": 8700, "fp": 1000, "fn": 1109, "precision": 0.9, "recall": 0.875, "f1": 0.8875}
-    lenient = {"Chemical": prf(5000, 200, 385), "Disease": prf(4100, 400, 324), "micro": prf(9100, 600, 709), "macro": macro}
-    return {"strict": {"Chemical": chemical, "Disease": disease, "micro": micro, "macro": macro},
-            "lenient": lenient, "documents": 500}
+    lenient = {
+        "Chemical": prf(5000, 200, 385),
+        "Disease": prf(4100, 400, 324),
+        "micro": prf(9100, 600, 709),
+        "macro": macro,
+    }
+    return {
+        "strict": {"Chemical": chemical, "Disease": disease, "micro": micro, "macro": macro},
+        "lenient": lenient,
+        "documents": 500,
+    }
 
 
 def config_for(pipeline, tokenizer="bioner.BiomedicalTokenizer.v1"):
@@ -39,9 +47,16 @@ def config_for(pipeline, tokenizer="bioner.BiomedicalTokenizer.v1"):
     return nlp.config
 
 
-MODEL_META = {"lang": "en", "name": "pipeline", "version": "0.0.0", "spacy_version": ">=3.8.2,<3.9.0",
-              "labels": {"ner": ["Chemical", "Disease"]}, "pipeline": ["ner", "bioner_abbreviations", "bioner_consistency"],
-              "performance": {"ents_f": 0.99, "ents_p": 0.99, "ents_r": 0.99}, "requirements": []}
+MODEL_META = {
+    "lang": "en",
+    "name": "pipeline",
+    "version": "0.0.0",
+    "spacy_version": ">=3.8.2,<3.9.0",
+    "labels": {"ner": ["Chemical", "Disease"]},
+    "pipeline": ["ner", "bioner_abbreviations", "bioner_consistency"],
+    "performance": {"ents_f": 0.99, "ents_p": 0.99, "ents_r": 0.99},
+    "requirements": [],
+}
 
 
 # --- meta.json -------------------------------------------------------------------------------
@@ -67,14 +82,22 @@ def test_a_pipeline_without_scispacy_code_does_not_require_scispacy():
 
 def test_meta_performance_is_the_test_evaluation_not_the_training_scores():
     evaluation = evaluation_json()
-    meta = build_meta(MODEL_META, config_for(["ner"]), evaluation=Evaluation.from_json(evaluation),
-                      evaluation_source="evaluation.json", benchmark={"words_per_second": 12345.0, "peak_memory_mb": 400}, scispacy_version="0.6.2")
+    meta = build_meta(
+        MODEL_META,
+        config_for(["ner"]),
+        evaluation=Evaluation.from_json(evaluation),
+        evaluation_source="evaluation.json",
+        benchmark={"words_per_second": 12345.0, "peak_memory_mb": 400},
+        scispacy_version="0.6.2",
+    )
     assert meta["name"] == "bioner_bc5cdr" and meta["lang"] == "en"  # spaCy's setup.py joins them
     assert meta["version"] == __version__
     assert meta["performance"]["ents_f"] == evaluation["strict"]["micro"]["f1"] != 0.99
     assert meta["performance"]["ents_per_type"]["Disease"] == {
-        "p": evaluation["strict"]["Disease"]["precision"], "r": evaluation["strict"]["Disease"]["recall"],
-        "f": evaluation["strict"]["Disease"]["f1"]}
+        "p": evaluation["strict"]["Disease"]["precision"],
+        "r": evaluation["strict"]["Disease"]["recall"],
+        "f": evaluation["strict"]["Disease"]["f1"],
+    }
     assert meta["performance"]["speed"] == 12345.0
     assert meta["bioner"]["evaluation"]["strict"] == evaluation["strict"]
     assert meta["sources"][0]["author"] == "Li et al. 2016"
@@ -96,14 +119,23 @@ def test_package_name_must_start_with_the_language():
 
 def card_for(evaluation, benchmark=None):
     evaluation = Evaluation.from_json(evaluation) if evaluation is not None else None
-    meta = build_meta(MODEL_META, config_for(["ner"]), evaluation=evaluation, evaluation_source="evaluation.json",
-                      benchmark=benchmark, size_mb=12.34, scispacy_version="0.6.2")
+    meta = build_meta(
+        MODEL_META,
+        config_for(["ner"]),
+        evaluation=evaluation,
+        evaluation_source="evaluation.json",
+        benchmark=benchmark,
+        size_mb=12.34,
+        scispacy_version="0.6.2",
+    )
     return render_model_card(meta, config_for(["ner"]).to_str(), evaluation=evaluation, benchmark=benchmark)
 
 
 def table_row(card, heading, key):
-    section = card[card.index(heading):]
-    return next(line for line in section.splitlines() if line.startswith(f"| {key} |") or line.startswith(f"| **{key}** |"))
+    section = card[card.index(heading) :]
+    return next(
+        line for line in section.splitlines() if line.startswith(f"| {key} |") or line.startswith(f"| **{key}** |")
+    )
 
 
 def test_model_card_writes_per_label_and_micro_figures_from_the_evaluation():
@@ -155,8 +187,15 @@ def test_evaluation_json_in_the_test_shape_reads_back_and_a_bad_benchmark_is_ref
 
 
 def test_card_says_how_the_final_step_count_was_chosen():
-    meta = build_meta(MODEL_META, config_for(["ner"]), evaluation=None, evaluation_source=None,
-                      benchmark=None, size_mb=1.0, scispacy_version="0.6.2")
+    meta = build_meta(
+        MODEL_META,
+        config_for(["ner"]),
+        evaluation=None,
+        evaluation_source=None,
+        benchmark=None,
+        size_mb=1.0,
+        scispacy_version="0.6.2",
+    )
     summary = {"final": True, "steps": 8763, "dev_best_step": 4400, "step_scale": 1.992}
     card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None, training_summary=summary)
     assert "for 8763 steps (the development run's best step, 4400, scaled by 1.992" in card
@@ -164,7 +203,9 @@ def test_card_says_how_the_final_step_count_was_chosen():
 
 def test_card_lists_only_the_labels_the_label_filter_lets_out():
     config = config_for(["ner", "bioner_labels"])  # keeps Chemical and Disease by default
-    meta = build_meta(dict(MODEL_META, labels={"ner": ["Chemical", "Disease", "Gene"]}), config, scispacy_version="0.6.2")
+    meta = build_meta(
+        dict(MODEL_META, labels={"ner": ["Chemical", "Disease", "Gene"]}), config, scispacy_version="0.6.2"
+    )
     card = render_model_card(meta, config.to_str(), evaluation=None)
     assert "- `Chemical`:" in card and "- `Gene`:" not in card
     card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None)

@@ -73,9 +73,11 @@ def test_known_chemical_in_a_gene_corpus_is_missing_not_outside(parts, tmp_path)
 
 def test_a_gene_name_in_a_chemical_corpus_is_masked_when_a_gene_corpus_names_it(tmp_path, parts):
     chemical, gene = parts
-    extra = CorpusPart("chem2", write(tmp_path, "chem2.pubtator",
-                                      "2|t|BRCA1 and naloxone.\n2|a|\n2\t10\t18\tnaloxone\tChemical\t-\n\n"),
-                       ("Chemical", "Disease"))
+    extra = CorpusPart(
+        "chem2",
+        write(tmp_path, "chem2.pubtator", "2|t|BRCA1 and naloxone.\n2|a|\n2\t10\t18\tnaloxone\tChemical\t-\n\n"),
+        ("Chemical", "Disease"),
+    )
     convert_parts([chemical, gene, extra], tmp_path / "train.spacy")
     doc = next(doc for doc in read_docs(tmp_path / "train.spacy") if doc.user_data["id"] == "2")
     tags = token_tags(doc)
@@ -132,8 +134,9 @@ def test_a_teachers_guess_of_an_unannotated_type_is_masked_too(parts, tmp_path):
 
     chemical, gene = parts
     teacher = spacy.blank("en")
-    teacher.add_pipe("entity_ruler").add_patterns([{"label": "Chemical", "pattern": "cells"},
-                                                   {"label": "Gene", "pattern": "protein"}])
+    teacher.add_pipe("entity_ruler").add_patterns(
+        [{"label": "Chemical", "pattern": "cells"}, {"label": "Gene", "pattern": "protein"}]
+    )
     reports = convert_parts([gene], tmp_path / "train.spacy", lexicon_parts=[gene], teacher=teacher)
     tags = token_tags(read_docs(tmp_path / "train.spacy")[0])
     # "cells" guessed Chemical, a type the gene corpus does not annotate: no evidence either way.
@@ -158,14 +161,24 @@ def test_tiny_multi_corpus_training_learns_gene_and_reports_only_chemical_and_di
     chemical, gene = parts
     bc5cdr_like = CorpusPart("tiny", tiny, ("Chemical", "Disease"))
     convert_parts([bc5cdr_like, gene, chemical], tmp_path / "train.spacy")
-    write_docbin(convert_documents(make_tokenizer_pipeline(), read_pubtator(tiny)[:2], ConversionReport("dev")),
-                 tmp_path / "dev.spacy")
-    build_vectors([tiny, gene.path], tmp_path / "vectors",
-                  settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1), threads=1)
+    write_docbin(
+        convert_documents(make_tokenizer_pipeline(), read_pubtator(tiny)[:2], ConversionReport("dev")),
+        tmp_path / "dev.spacy",
+    )
+    build_vectors(
+        [tiny, gene.path],
+        tmp_path / "vectors",
+        settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1),
+        threads=1,
+    )
     overrides = {
-        "paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"),
-        "paths.vectors": str(tmp_path / "vectors"), "training.max_steps": 40, "training.eval_frequency": 20,
-        "training.batcher.size.start": 2000, "training.optimizer.learn_rate": 0.005,
+        "paths.train": str(tmp_path / "train.spacy"),
+        "paths.dev": str(tmp_path / "dev.spacy"),
+        "paths.vectors": str(tmp_path / "vectors"),
+        "training.max_steps": 40,
+        "training.eval_frequency": 20,
+        "training.batcher.size.start": 2000,
+        "training.optimizer.learn_rate": 0.005,
     }
     model = train(root / "configs" / "multi.cfg", tmp_path / "run", overrides=overrides)
 

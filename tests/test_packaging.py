@@ -110,9 +110,18 @@ def test_cli_refuses_to_package_without_evaluation_when_required(untrained_model
     # `import bioner.cli.package` adds the command, as bioner.cli._register does once wired.
     script = "import bioner.cli.package; from bioner.cli import main; main()"
     result = subprocess.run(
-        [sys.executable, "-c", script, "package", str(untrained_model), "--output", str(tmp_path / "dist"),
-         "--require-evaluation"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            script,
+            "package",
+            str(untrained_model),
+            "--output",
+            str(tmp_path / "dist"),
+            "--require-evaluation",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1, result.stderr
     assert "no evaluation of the model" in result.stderr
@@ -144,8 +153,13 @@ def importable(source):
 @pytest.mark.parametrize("first", ["bioner", "package"])
 def test_package_loads_beside_an_installed_bioner_in_either_import_order(untrained_model, tmp_path, first):
     source = importable(stage_package(untrained_model, tmp_path))
-    result = subprocess.run([sys.executable, "-c", BOTH_ORDERS.format(name=NAME), first], capture_output=True,
-                            text=True, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(source)))
+    result = subprocess.run(
+        [sys.executable, "-c", BOTH_ORDERS.format(name=NAME), first],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(source)),
+    )
     assert result.returncode == 0, result.stderr
     assert "bioner_abbreviations" in result.stdout
 
@@ -155,8 +169,13 @@ def test_package_warns_when_the_installed_bioner_code_differs_from_its_copy(untr
     copy = source / NAME / f"{NAME}-{__version__}" / "code" / "components.py"
     copy.write_text(copy.read_text() + "\n# changed since\n")
     script = f"import warnings; warnings.simplefilter('always'); import {NAME}"
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                            env=dict(os.environ, PYTHONPATH=str(source)))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(source)),
+    )
     assert result.returncode == 0, result.stderr
     assert "components module differs" in result.stderr
 
@@ -164,7 +183,10 @@ def test_package_warns_when_the_installed_bioner_code_differs_from_its_copy(untr
 # --- the built wheel in a fresh virtual environment ------------------------------------------
 
 TRAIN = [
-    ("Ketamine relieved treatment-resistant depression (TRD) in adults.", ["Ketamine", "treatment-resistant depression"]),
+    (
+        "Ketamine relieved treatment-resistant depression (TRD) in adults.",
+        ["Ketamine", "treatment-resistant depression"],
+    ),
     ("Famotidine-associated delirium was reported.", ["Famotidine", "delirium"]),
     ("Cisplatin causes nephrotoxicity and hearing loss.", ["Cisplatin", "nephrotoxicity", "hearing loss"]),
     ("Patients given haloperidol developed akathisia after Ca2+ blockers.", ["haloperidol", "akathisia", "Ca2+"]),
@@ -208,8 +230,14 @@ def test_package_builds_a_wheel_and_an_sdist_carrying_code_card_and_requirements
         names = set(wheel.namelist())
         metadata = wheel.read(f"{NAME}-{__version__}.dist-info/METADATA").decode()
     data = f"{NAME}/{NAME}-{__version__}"
-    assert {f"{NAME}/bioner_code.py", f"{data}/code/tokenizer.py", f"{data}/code/components.py", f"{data}/ner/model",
-            f"{data}/meta.json", f"{NAME}/meta.json"} <= names
+    assert {
+        f"{NAME}/bioner_code.py",
+        f"{data}/code/tokenizer.py",
+        f"{data}/code/components.py",
+        f"{data}/ner/model",
+        f"{data}/meta.json",
+        f"{NAME}/meta.json",
+    } <= names
     requires = sorted(line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist:"))
     assert [r.split("<")[0].split(">")[0] for r in requires] == ["scikit-learn", "scispacy", "spacy"]
     assert "bioner" not in " ".join(requires)
@@ -225,18 +253,27 @@ def test_installed_wheel_loads_by_name_without_bioner_and_tags_like_the_training
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=env)
     python = venv / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(paths[1])],
-                             capture_output=True, text=True, env=env)
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(paths[1])], capture_output=True, text=True, env=env
+    )
     assert install.returncode == 0, install.stdout + install.stderr
-    result = subprocess.run([str(python), "-c", TAG_SCRIPT, NAME, TEXT], capture_output=True, text=True, cwd=tmp_path, env=env)
+    result = subprocess.run(
+        [str(python), "-c", TAG_SCRIPT, NAME, TEXT], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
     assert result.returncode == 0, result.stderr
     packaged_output = json.loads(result.stdout)
-    no_bioner = subprocess.run([str(python), "-c", "import bioner"], capture_output=True, text=True, cwd=tmp_path, env=env)
+    no_bioner = subprocess.run(
+        [str(python), "-c", "import bioner"], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
     assert no_bioner.returncode != 0 and "No module named 'bioner'" in no_bioner.stderr
 
     source = spacy.load(model)
     doc = source(TEXT)
-    assert packaged_output["pipes"] == ["ner", "bioner_abbreviations", "bioner_consistency", "bioner_linker"] == source.pipe_names
+    assert (
+        packaged_output["pipes"]
+        == ["ner", "bioner_abbreviations", "bioner_consistency", "bioner_linker"]
+        == source.pipe_names
+    )
     assert packaged_output["tokens"] == [t.text for t in doc]
     assert "Ca" in packaged_output["tokens"] and "+" in packaged_output["tokens"]  # the project tokenizer's split
     assert packaged_output["ents"] == [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents]

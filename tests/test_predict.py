@@ -27,8 +27,14 @@ from bioner.predict import (
 EXAMPLES = Path(__file__).parent / "fixtures" / "examples"
 
 CHEMICALS = ["ketamine", "glutamate", "serotonin", "riluzole", "fluoxetine", "duloxetine", "monoamine"]
-DISEASES = ["depression", "treatment-resistant depression", "TRD", "mood disorders", "bipolar disorder",
-            "schizophrenia"]
+DISEASES = [
+    "depression",
+    "treatment-resistant depression",
+    "TRD",
+    "mood disorders",
+    "bipolar disorder",
+    "schizophrenia",
+]
 
 PUBTATOR_GOLD = (
     "100|t|Ketamine for depression.\n"
@@ -46,8 +52,10 @@ PUBTATOR_GOLD = (
 def build_ruler_pipeline(path: Path) -> Path:
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns([{"label": "Chemical", "pattern": p} for p in CHEMICALS]
-                       + [{"label": "Disease", "pattern": p} for p in DISEASES])
+    ruler.add_patterns(
+        [{"label": "Chemical", "pattern": p} for p in CHEMICALS]
+        + [{"label": "Disease", "pattern": p} for p in DISEASES]
+    )
     nlp.to_disk(path)
     return path
 
@@ -256,7 +264,7 @@ def test_pubtator_to_jsonl_keeps_offsets_into_title_space_abstract(model_dir, tm
     record = read_jsonl(out)[0]
     assert record["text"] == "Ketamine for depression. Glutamate and mood disorders in rats given cocaine."
     for entity in record["entities"]:
-        assert record["text"][entity["start"]:entity["end"]] == entity["text"]
+        assert record["text"][entity["start"] : entity["end"]] == entity["text"]
 
 
 def test_jsonl_in_tags_each_line_and_replaces_given_entities(model_dir, tmp_path):
@@ -269,7 +277,10 @@ def test_jsonl_in_tags_each_line_and_replaces_given_entities(model_dir, tmp_path
     predict(source, out, model=str(model_dir), output_format="jsonl")
     records = read_jsonl(out)
     assert [r["id"] for r in records] == ["a", "b"]
-    assert [(e["text"], e["label"]) for e in records[0]["entities"]] == [("Serotonin", "Chemical"), ("ketamine", "Chemical")]
+    assert [(e["text"], e["label"]) for e in records[0]["entities"]] == [
+        ("Serotonin", "Chemical"),
+        ("ketamine", "Chemical"),
+    ]
     assert records[1]["entities"] == []
     assert set(records[0]) == {"id", "text", "entities"}
 
@@ -284,7 +295,11 @@ def test_bioc_output_reads_back_with_the_predicted_mentions(model_dir, tmp_path,
     documents = list(read_documents(out, output_format))
     assert [d.id for d in documents] == ["100", "200"]
     assert [(m.start, m.end, m.label) for m in documents[0].sorted_mentions()] == [
-        (0, 8, "Chemical"), (13, 23, "Disease"), (25, 34, "Chemical"), (39, 53, "Disease")]
+        (0, 8, "Chemical"),
+        (13, 23, "Disease"),
+        (25, 34, "Chemical"),
+        (39, 53, "Disease"),
+    ]
     assert documents[0].text == "Ketamine for depression. Glutamate and mood disorders in rats given cocaine."
 
 
@@ -294,7 +309,9 @@ def test_bioc_input_is_tagged_and_round_trips_through_bioc(model_dir, tmp_path, 
     from bioner.formats import read_documents, write_documents
 
     source = tmp_path / ("paper.xml" if output_format == "bioc" else "paper.json")
-    write_documents([Document.from_title_abstract("p1", "Riluzole in TRD", "Fluoxetine failed.")], source, output_format)
+    write_documents(
+        [Document.from_title_abstract("p1", "Riluzole in TRD", "Fluoxetine failed.")], source, output_format
+    )
     out = tmp_path / ("out.xml" if output_format == "bioc" else "out.json")
     predict(source, out, model=str(model_dir), input_format=output_format, output_format=output_format)
     [document] = list(read_documents(out, output_format))
@@ -317,7 +334,7 @@ def test_multiline_text_written_as_pubtator_stays_valid_pubtator(model_dir, tmp_
     out = tmp_path / "tagged.pubtator"
     predict(write(tmp_path / "abstract.txt", text), out, model=str(model_dir))
     [document] = read_pubtator(out)
-    assert [document.text[m.start:m.end] for m in document.mentions] == ["Ketamine", "depression"]
+    assert [document.text[m.start : m.end] for m in document.mentions] == ["Ketamine", "depression"]
     assert document.title == text.replace("\n", " ")  # one character for one: offsets hold
 
 
@@ -331,13 +348,16 @@ def test_html_is_one_self_contained_page_with_a_section_per_document(model_dir, 
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert page.count('<section class="document"') == 2
-    assert '<h2>100</h2>' in page and '<h2>200</h2>' in page
+    assert "<h2>100</h2>" in page and "<h2>200</h2>" in page
     assert page.count('<mark class="entity"') == 6
     assert "http://" not in page and "https://" not in page and "<script" not in page
 
 
 def test_html_escapes_the_text_and_ids(model_dir, tmp_path):
-    source = write(tmp_path / "docs.jsonl", json.dumps({"id": "<b>x</b>", "text": "<script>alert(1)</script> ketamine & co"}) + "\n")
+    source = write(
+        tmp_path / "docs.jsonl",
+        json.dumps({"id": "<b>x</b>", "text": "<script>alert(1)</script> ketamine & co"}) + "\n",
+    )
     out = tmp_path / "view.html"
     predict(source, out, model=str(model_dir), output_format="html")
     page = out.read_text(encoding="utf-8")
@@ -443,8 +463,10 @@ def test_a_document_of_several_megabytes_is_tagged_not_refused(model_dir, tmp_pa
 
 
 def test_two_processes_give_the_same_output_as_one(model_dir, tmp_path):
-    source = write(tmp_path / "gold.pubtator",
-                   "".join(f"{i}|t|Ketamine and TRD {i}\n{i}|a|Serotonin in schizophrenia.\n\n" for i in range(1, 40)))
+    source = write(
+        tmp_path / "gold.pubtator",
+        "".join(f"{i}|t|Ketamine and TRD {i}\n{i}|a|Serotonin in schizophrenia.\n\n" for i in range(1, 40)),
+    )
     one, two = tmp_path / "one.pubtator", tmp_path / "two.pubtator"
     predict(source, one, model=str(model_dir), n_process=1, batch_size=4)
     summary = predict(source, two, model=str(model_dir), n_process=2, batch_size=4)
@@ -476,7 +498,7 @@ def test_every_example_text_is_tagged_with_valid_offsets(model_dir, tmp_path, na
     assert record["text"] == (EXAMPLES / name).read_text(encoding="utf-8").rstrip("\n")
     assert summary.entities["Chemical"] > 0 and summary.entities["Disease"] > 0
     for entity in record["entities"]:
-        assert record["text"][entity["start"]:entity["end"]] == entity["text"]
+        assert record["text"][entity["start"] : entity["end"]] == entity["text"]
 
 
 def test_the_example_folder_is_tagged_as_one_document_per_text_file(model_dir, tmp_path):
@@ -511,8 +533,9 @@ def test_pubtator_predictions_score_the_same_as_evaluating_the_model_directly(mo
     if not hasattr(evaluation, "evaluate_files"):
         pytest.skip("bioner.evaluation.evaluate_files is not written yet")
     gold = tmp_path / "gold.pubtator"
-    gold.write_text(PUBTATOR_GOLD + (EXAMPLES / "pubtator3-37424412.pubtator").read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    gold.write_text(
+        PUBTATOR_GOLD + (EXAMPLES / "pubtator3-37424412.pubtator").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     predictions = tmp_path / "pred.pubtator"
     predict(gold, predictions, model=str(model_dir))
 
@@ -545,7 +568,6 @@ def test_output_over_the_input_file_is_refused_before_tagging(model_dir, tmp_pat
     with pytest.raises(BionerError, match="--output would write over the input"):
         predict(path, tmp_path / "alias.pubtator", model=str(model_dir))
     assert path.read_text() == PUBTATOR_GOLD
-
 
 
 def test_iob_output_reads_back_with_the_predicted_mentions_and_documents(model_dir, tmp_path):

@@ -20,9 +20,16 @@ def pretrained(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pretrain")
     texts = folder / "texts.jsonl"
     texts.write_text("".join(json.dumps({"text": d.text}) + "\n" for d in read_pubtator(FIXTURE)))
-    build_vectors([FIXTURE], folder / "vectors", settings=FloretSettings(dim=16, bucket=2000, epoch=1, min_count=1), threads=1)
-    train_config = pretrain(ROOT / "configs" / "cnn.cfg", texts, folder / "out", epochs=1,
-                            overrides={"paths.vectors": str(folder / "vectors")})
+    build_vectors(
+        [FIXTURE], folder / "vectors", settings=FloretSettings(dim=16, bucket=2000, epoch=1, min_count=1), threads=1
+    )
+    train_config = pretrain(
+        ROOT / "configs" / "cnn.cfg",
+        texts,
+        folder / "out",
+        epochs=1,
+        overrides={"paths.vectors": str(folder / "vectors")},
+    )
     return folder, train_config
 
 
@@ -50,8 +57,10 @@ def test_pretrained_weights_really_load_at_initialisation(pretrained, tmp_path):
     from bioner.convert import ConversionReport, convert_documents, make_tokenizer_pipeline
     from bioner.spacy_docs import write_docbin
 
-    write_docbin(convert_documents(make_tokenizer_pipeline(), read_pubtator(corpus / "tiny.pubtator"), ConversionReport("t")),
-                 tmp_path / "t.spacy")
+    write_docbin(
+        convert_documents(make_tokenizer_pipeline(), read_pubtator(corpus / "tiny.pubtator"), ConversionReport("t")),
+        tmp_path / "t.spacy",
+    )
     paths = {"paths.train": str(tmp_path / "t.spacy"), "paths.dev": str(tmp_path / "t.spacy")}
     with_weights = util.load_config(train_config, overrides=paths)
     without = util.load_config(train_config, overrides={**paths, "paths.init_tok2vec": None})
@@ -66,7 +75,9 @@ def test_empty_pretraining_block_is_filled_from_spacy_defaults():
 
 
 def test_weights_without_a_pretraining_block_are_refused_not_silently_ignored():
-    config = util.load_config(ROOT / "configs" / "cnn.cfg", overrides={"paths.init_tok2vec": "weights.bin"}, interpolate=True)
+    config = util.load_config(
+        ROOT / "configs" / "cnn.cfg", overrides={"paths.init_tok2vec": "weights.bin"}, interpolate=True
+    )
     with pytest.raises(BionerError, match="silently ignore"):
         check_init_tok2vec(config)
     check_init_tok2vec(util.load_config(ROOT / "configs" / "cnn.cfg", interpolate=True))  # no weights: fine

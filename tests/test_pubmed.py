@@ -12,8 +12,10 @@ from bioner.errors import BionerError, InputError
 from bioner.formats import detect_format, read_documents, sniff_format
 from bioner.formats.pubmed import PubmedReader, iter_pubmed, read_pubmed
 
-HEADER = ('<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
-          '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n')
+HEADER = (
+    '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
+    '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
+)
 FOOTER = "</PubmedArticleSet>\n"
 
 
@@ -21,8 +23,9 @@ def article(pmid: str, title: str, *sections: tuple[str | None, str], cited: str
     """One PubmedArticle; `sections` are (label, text) pairs of the abstract, none: no abstract."""
     abstract = ""
     if sections:
-        texts = "".join(f'<AbstractText{f" Label={label!r}" if label else ""}>{text}</AbstractText>\n'
-                        for label, text in sections)
+        texts = "".join(
+            f"<AbstractText{f' Label={label!r}' if label else ''}>{text}</AbstractText>\n" for label, text in sections
+        )
         abstract = f"<Abstract>\n{texts}<CopyrightInformation>(c) 2020 Someone.</CopyrightInformation></Abstract>\n"
     return (
         f'<PubmedArticle>\n<MedlineCitation Status="MEDLINE" Owner="NLM">\n<PMID Version="1">{pmid}</PMID>\n'
@@ -39,10 +42,13 @@ def pubmed_xml(*parts: str) -> str:
     return HEADER + "".join(parts) + FOOTER
 
 
-STRUCTURED = article("101", "Ketamine in <i>treatment-resistant</i> depression.",
-                     ("BACKGROUND", "Depression is common."),
-                     ("METHODS", "We gave ketamine\n   to 20 patients."),
-                     ("RESULTS", "Mood improved."))
+STRUCTURED = article(
+    "101",
+    "Ketamine in <i>treatment-resistant</i> depression.",
+    ("BACKGROUND", "Depression is common."),
+    ("METHODS", "We gave ketamine\n   to 20 patients."),
+    ("RESULTS", "Mood improved."),
+)
 PLAIN = article("102", "Aspirin and headache.", (None, "Aspirin relieved headache in most."))
 TITLE_ONLY = article("103", "Cocaine-induced seizures in rats.")
 DELETE = '<DeleteCitation>\n<PMID Version="1">555</PMID>\n<PMID Version="1">556</PMID>\n</DeleteCitation>\n'
@@ -109,7 +115,9 @@ def test_malformed_xml_names_the_file_line_and_last_citation(tmp_path):
 
 
 def test_truncated_gzip_is_an_error_naming_the_file(tmp_path):
-    data = gzip.compress(pubmed_xml(*(article(str(n), f"Title {n}.", (None, "Text " * 50)) for n in range(200))).encode())
+    data = gzip.compress(
+        pubmed_xml(*(article(str(n), f"Title {n}.", (None, "Text " * 50)) for n in range(200))).encode()
+    )
     path = tmp_path / "cut.xml.gz"
     path.write_bytes(data[: len(data) // 2])
     seen: list[str] = []
@@ -127,7 +135,9 @@ def test_bioc_xml_is_refused_as_not_pubmed(tmp_path):
 
 
 def test_elements_are_cleared_as_the_file_is_read(tmp_path):
-    path = write(tmp_path / "many.xml", pubmed_xml(*(article(str(n), f"Title {n}.", (None, "Words.")) for n in range(300))))
+    path = write(
+        tmp_path / "many.xml", pubmed_xml(*(article(str(n), f"Title {n}.", (None, "Words.")) for n in range(300)))
+    )
     reader = PubmedReader(path)
     yielded: list[str] = []
     held: list[int] = []
@@ -159,11 +169,14 @@ def test_read_documents_by_name_and_by_detection(tmp_path):
 
 
 def test_book_article_and_empty_english_title_fall_back(tmp_path):
-    book = ('<PubmedBookArticle><BookDocument><PMID Version="1">201</PMID><Book><BookTitle>Drug Handbook'
-            "</BookTitle></Book><Abstract><AbstractText>About drugs.</AbstractText></Abstract></BookDocument>"
-            "</PubmedBookArticle>\n")
+    book = (
+        '<PubmedBookArticle><BookDocument><PMID Version="1">201</PMID><Book><BookTitle>Drug Handbook'
+        "</BookTitle></Book><Abstract><AbstractText>About drugs.</AbstractText></Abstract></BookDocument>"
+        "</PubmedBookArticle>\n"
+    )
     vernacular = article("202", "", (None, "Texte.")).replace(
-        "<ArticleTitle></ArticleTitle>", "<ArticleTitle></ArticleTitle><VernacularTitle>Titre.</VernacularTitle>")
+        "<ArticleTitle></ArticleTitle>", "<ArticleTitle></ArticleTitle><VernacularTitle>Titre.</VernacularTitle>"
+    )
     documents = list(iter_pubmed(write(tmp_path / "a.xml", pubmed_xml(book, vernacular))))
     assert [(d.id, d.text) for d in documents] == [("201", "Drug Handbook About drugs."), ("202", "Titre. Texte.")]
 

@@ -21,19 +21,28 @@ NAMES = ["pubmed26n0001.xml.gz", "pubmed26n0002.xml.gz", "pubmed26n0003.xml.gz"]
 
 def citation(pmid: int, abstract: str = "Aspirin relieved the headache of most patients.") -> str:
     body = f"<Abstract><AbstractText>{abstract}</AbstractText></Abstract>" if abstract else ""
-    return (f'<PubmedArticle><MedlineCitation><PMID Version="1">{pmid}</PMID><Article>'
-            f"<ArticleTitle>Study {pmid}.</ArticleTitle>{body}</Article></MedlineCitation></PubmedArticle>\n")
+    return (
+        f'<PubmedArticle><MedlineCitation><PMID Version="1">{pmid}</PMID><Article>'
+        f"<ArticleTitle>Study {pmid}.</ArticleTitle>{body}</Article></MedlineCitation></PubmedArticle>\n"
+    )
 
 
 def baseline_file(pmids: list[int], *, without_abstract: tuple[int, ...] = ()) -> bytes:
-    xml = "<?xml version='1.0'?>\n<PubmedArticleSet>\n" + "".join(
-        citation(p, "" if p in without_abstract else "Aspirin relieved the headache of most patients.")
-        for p in pmids) + "</PubmedArticleSet>\n"
+    xml = (
+        "<?xml version='1.0'?>\n<PubmedArticleSet>\n"
+        + "".join(
+            citation(p, "" if p in without_abstract else "Aspirin relieved the headache of most patients.")
+            for p in pmids
+        )
+        + "</PubmedArticleSet>\n"
+    )
     return gzip.compress(xml.encode("utf-8"))
 
 
-FILES = {name: baseline_file(list(range(100 * n + 1, 100 * n + 11)), without_abstract=(100 * n + 10,))
-         for n, name in enumerate(NAMES, start=1)}
+FILES = {
+    name: baseline_file(list(range(100 * n + 1, 100 * n + 11)), without_abstract=(100 * n + 10,))
+    for n, name in enumerate(NAMES, start=1)
+}
 
 
 def md5_line(name: str, data: bytes) -> bytes:
@@ -70,8 +79,9 @@ class Server:
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def publish(self, files: dict[str, bytes]) -> None:
-        listing = "".join(f'<a href="{name}">{name}</a> <a href="{name}.md5">{name}.md5</a>\n'
-                          for name in reversed(list(files)))  # the order of the listing does not matter
+        listing = "".join(
+            f'<a href="{name}">{name}</a> <a href="{name}.md5">{name}.md5</a>\n' for name in reversed(list(files))
+        )  # the order of the listing does not matter
         self.routes["/pubmed/baseline/"] = f"<html><body><pre>{listing}</pre></body></html>".encode()
         for name, data in files.items():
             self.routes[f"/pubmed/baseline/{name}"] = data
@@ -115,11 +125,14 @@ def test_second_fetch_checks_the_md5_and_downloads_nothing(server, tmp_path):
     assert set(info.sources.values()) == {"already in place"}
 
 
-@pytest.mark.parametrize("fault,message", [
-    ("md5", "does not match the published"),
-    ("short", "cut short"),
-    ("corrupt", "not readable MEDLINE/PubMed XML"),
-])
+@pytest.mark.parametrize(
+    "fault,message",
+    [
+        ("md5", "does not match the published"),
+        ("short", "cut short"),
+        ("corrupt", "not readable MEDLINE/PubMed XML"),
+    ],
+)
 def test_a_bad_download_fails_naming_it_and_leaves_nothing(server, tmp_path, fault, message):
     name = NAMES[1]
     data = FILES[name]
@@ -161,7 +174,9 @@ def write_evaluation_corpora(data: Path) -> None:
     (data / "bc5cdr" / "CDR_TestSet.PubTator.txt").write_text("101|t|Study 101.\n101|a|Text.\n\n", encoding="utf-8")
     (data / "bc5cdr" / "CDR_TrainingSet.PubTator.txt").write_text("102|t|Study 102.\n102|a|Text.\n\n", encoding="utf-8")
     (data / "nlm-chem").mkdir()
-    (data / "nlm-chem" / "NLMchem_Test.passages.PubTator").write_text("203-1|t|Passage.\n203-1|a|\n\n", encoding="utf-8")
+    (data / "nlm-chem" / "NLMchem_Test.passages.PubTator").write_text(
+        "203-1|t|Passage.\n203-1|a|\n\n", encoding="utf-8"
+    )
 
 
 def test_evaluation_pmids_come_from_held_out_files_only(tmp_path):
@@ -173,7 +188,9 @@ def test_evaluation_pmids_come_from_held_out_files_only(tmp_path):
 def test_pretrain_abstracts_leave_out_evaluation_sets_and_titles_alone(server, tmp_path):
     write_evaluation_corpora(tmp_path / "raw")
     info = pubmed_pretrain_text(tmp_path / "raw" / "pretrain", files=2, base_url=server.base, progress=False)
-    lines = [json.loads(line) for line in (tmp_path / "raw" / "pretrain" / "pubmed-abstracts.jsonl").read_text().splitlines()]
+    lines = [
+        json.loads(line) for line in (tmp_path / "raw" / "pretrain" / "pubmed-abstracts.jsonl").read_text().splitlines()
+    ]
     texts = [line["text"] for line in lines]
     assert len(texts) == 9 + 9 - 2  # 20 citations, two titles alone, PMIDs 101 and 203 held out
     assert "Study 102. Aspirin relieved the headache of most patients." in texts  # training PMIDs stay

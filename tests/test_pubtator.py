@@ -60,7 +60,7 @@ def test_pubtator3_export_reads_prefixed_ids_dash_ids_and_association_relation()
     labels = {m.label for m in document.mentions}
     assert {"Chemical", "Disease"} <= labels
     assert any(m.identifier.startswith("MESH:") for m in document.mentions)
-    assert all(document.text[m.start:m.end] == m.text for m in document.mentions)
+    assert all(document.text[m.start : m.end] == m.text for m in document.mentions)
     assert Relation("Association", ["MESH:D018698", "MESH:D061218"]) in document.relations
 
 

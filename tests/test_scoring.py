@@ -36,7 +36,9 @@ def counts(evaluation, mode: str, key: str) -> tuple[int, int, int]:
 
 def test_exact_hits_are_true_positives_with_perfect_scores():
     # every gold mention predicted exactly: Chemical 2 TP, Disease 2 TP, nothing else
-    evaluation = score(GOLD, [doc("d1", [(0, 7, "Chemical"), (22, 30, "Disease"), (35, 41, "Disease"), (48, 57, "Chemical")])])
+    evaluation = score(
+        GOLD, [doc("d1", [(0, 7, "Chemical"), (22, 30, "Disease"), (35, 41, "Disease"), (48, 57, "Chemical")])]
+    )
     assert counts(evaluation, "strict", "Chemical") == (2, 0, 0)
     assert counts(evaluation, "strict", "Disease") == (2, 0, 0)
     assert counts(evaluation, "strict", "micro") == (4, 0, 0)
@@ -46,7 +48,9 @@ def test_exact_hits_are_true_positives_with_perfect_scores():
 def test_boundary_error_is_fp_and_fn_strictly_but_a_hit_leniently():
     # predicted "severe headache" 15-30 vs gold "headache" 22-30: strict Disease FP 1, FN 1, and
     # "nausea" right: TP 1. Lenient: 15-30 overlaps 22-30 -> Disease TP 2, FP 0, FN 0.
-    evaluation = score(GOLD, [doc("d1", [(0, 7, "Chemical"), (15, 30, "Disease"), (35, 41, "Disease"), (48, 57, "Chemical")])])
+    evaluation = score(
+        GOLD, [doc("d1", [(0, 7, "Chemical"), (15, 30, "Disease"), (35, 41, "Disease"), (48, 57, "Chemical")])]
+    )
     assert counts(evaluation, "strict", "Disease") == (1, 1, 1)
     assert counts(evaluation, "lenient", "Disease") == (2, 0, 0)
     # strict Disease: P = 1/2, R = 1/2, F1 = 1/2
@@ -60,7 +64,9 @@ def test_boundary_error_is_fp_and_fn_strictly_but_a_hit_leniently():
 def test_label_swap_is_an_fp_in_one_label_and_an_fn_in_the_other_even_leniently():
     # cisplatin 48-57 predicted Disease: Chemical TP 1 FN 1; Disease TP 2 FP 1. Lenient needs the
     # same label, so the same counts.
-    evaluation = score(GOLD, [doc("d1", [(0, 7, "Chemical"), (22, 30, "Disease"), (35, 41, "Disease"), (48, 57, "Disease")])])
+    evaluation = score(
+        GOLD, [doc("d1", [(0, 7, "Chemical"), (22, 30, "Disease"), (35, 41, "Disease"), (48, 57, "Disease")])]
+    )
     for mode in ("strict", "lenient"):
         assert counts(evaluation, mode, "Chemical") == (1, 0, 1)
         assert counts(evaluation, mode, "Disease") == (2, 1, 0)
@@ -135,7 +141,9 @@ def test_macro_is_the_mean_of_per_label_scores_and_micro_pools_counts():
     #   TP 1, FP 2, FN 1 -> P = 1/3, R = 1/2, F1 = 2*(1/3)(1/2)/(5/6) = 2/5.
     # macro P = (1 + 1/3)/2 = 2/3, R = (1 + 1/2)/2 = 3/4, F1 = (1 + 2/5)/2 = 7/10.
     # micro: TP 3, FP 2, FN 1 -> P = 3/5, R = 3/4, F1 = 2*(3/5)(3/4)/(27/20) = 2/3.
-    predicted = doc("d1", [(0, 7, "Chemical"), (48, 57, "Chemical"), (22, 30, "Disease"), (31, 34, "Disease"), (58, 65, "Disease")])
+    predicted = doc(
+        "d1", [(0, 7, "Chemical"), (48, 57, "Chemical"), (22, 30, "Disease"), (31, 34, "Disease"), (58, 65, "Disease")]
+    )
     evaluation = score(GOLD, [predicted])
     assert evaluation.strict["Disease"].f1 == pytest.approx(2 / 5)
     assert evaluation.strict.macro.precision == pytest.approx(2 / 3)
@@ -186,7 +194,9 @@ def _brute_force_matching(gold, predicted) -> int:
     for k in range(min(len(gold), len(predicted)), 0, -1):
         for gs in itertools.combinations(range(len(gold)), k):
             for ps in itertools.permutations(range(len(predicted)), k):
-                if all(gold[g][0] < predicted[p][1] and predicted[p][0] < gold[g][1] for g, p in zip(gs, ps, strict=True)):
+                if all(
+                    gold[g][0] < predicted[p][1] and predicted[p][0] < gold[g][1] for g, p in zip(gs, ps, strict=True)
+                ):
                     return k
     return best
 
@@ -194,12 +204,14 @@ def _brute_force_matching(gold, predicted) -> int:
 def test_lenient_matching_size_equals_brute_force_on_random_cases():
     rng = random.Random(7)
     for _ in range(300):
+
         def spans(n):
             out = []
             for _ in range(n):
                 s = rng.randrange(0, 20)
                 out.append((s, s + rng.randrange(1, 6)))
             return out
+
         gold, predicted = spans(rng.randrange(0, 5)), spans(rng.randrange(0, 5))
         pairs = max_overlap_matching(gold, predicted)
         assert len(pairs) == _brute_force_matching(gold, predicted)
@@ -308,7 +320,7 @@ def test_bc5cdr_perturbed_copy_scores_as_the_biocreative_set_rule_implies(tmp_pa
             if n % 10 == 3:
                 continue  # dropped
             if n % 10 == 5 and end + 1 <= len(text):  # shifted one character right
-                columns[1], columns[2], columns[3] = str(start + 1), str(end + 1), text[start + 1:end + 1]
+                columns[1], columns[2], columns[3] = str(start + 1), str(end + 1), text[start + 1 : end + 1]
             if n % 10 == 9:  # label swapped
                 columns[4] = {"Chemical": "Disease", "Disease": "Chemical"}[columns[4]]
             out.append("\t".join(columns))

@@ -29,19 +29,41 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in found]
 
 
-@pytest.mark.parametrize("signum,to_group,processes", [
-    (signal.SIGTERM, False, 1), (signal.SIGTERM, False, 2), (signal.SIGINT, True, 2),
-], ids=["SIGTERM-one-process", "SIGTERM-to-parent", "SIGINT-to-group"])
+@pytest.mark.parametrize(
+    "signum,to_group,processes",
+    [
+        (signal.SIGTERM, False, 1),
+        (signal.SIGTERM, False, 2),
+        (signal.SIGINT, True, 2),
+    ],
+    ids=["SIGTERM-one-process", "SIGTERM-to-parent", "SIGINT-to-group"],
+)
 def test_a_signal_stops_tagging_cleanly_within_seconds(setup, tmp_path, signum, to_group, processes):
     output = tmp_path / "out.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "bioner.cli.predict", str(setup / "big.txt"), "--lines", "-m", str(setup / "model"),
-         "-n", str(processes), "-o", str(output), "-q"],
-        stderr=subprocess.PIPE, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "bioner.cli.predict",
+            str(setup / "big.txt"),
+            "--lines",
+            "-m",
+            str(setup / "model"),
+            "-n",
+            str(processes),
+            "-o",
+            str(output),
+            "-q",
+        ],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 120
-        while not (list(tmp_path.glob(".out.jsonl.*.partial")) and len(children(process.pid)) >= (0 if processes == 1 else processes)):
+        while not (
+            list(tmp_path.glob(".out.jsonl.*.partial"))
+            and len(children(process.pid)) >= (0 if processes == 1 else processes)
+        ):
             assert process.poll() is None and time.monotonic() < deadline, "the run ended before it could be stopped"
             time.sleep(0.1)
         workers = children(process.pid)
@@ -62,6 +84,9 @@ def test_a_signal_stops_tagging_cleanly_within_seconds(setup, tmp_path, signum, 
     assert "Traceback" not in message and len(message.strip().splitlines()) == 1, message
     assert f"stopped by {signal.Signals(signum).name}" in message
     time.sleep(0.5)
-    assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and
-            "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]] == []
+    assert [
+        pid
+        for pid in workers
+        if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    ] == []
     assert list(tmp_path.iterdir()) == []

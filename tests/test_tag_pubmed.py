@@ -59,16 +59,23 @@ def make_slow(nlp, name, seconds):
 
 def article(pmid: int, title: str, abstract: str) -> str:
     body = f"<Abstract><AbstractText>{abstract}</AbstractText></Abstract>" if abstract else ""
-    return (f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
-            f"<Article><ArticleTitle>{title}</ArticleTitle>{body}</Article></MedlineCitation></PubmedArticle>\n")
+    return (
+        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
+        f"<Article><ArticleTitle>{title}</ArticleTitle>{body}</Article></MedlineCitation></PubmedArticle>\n"
+    )
 
 
 def pubmed_file(path: Path, pmids: range, *, special: dict[int, str] | None = None) -> Path:
     """A gzipped PubMed file; every citation mentions aspirin and headache, some have no abstract."""
     special = special or {}
-    parts = [article(pmid, f"Aspirin and headache {pmid}.",
-                     "" if pmid % 7 == 0 else special.get(pmid, "Cocaine caused headache in rats."))
-             for pmid in pmids]
+    parts = [
+        article(
+            pmid,
+            f"Aspirin and headache {pmid}.",
+            "" if pmid % 7 == 0 else special.get(pmid, "Cocaine caused headache in rats."),
+        )
+        for pmid in pmids
+    ]
     xml = '<?xml version="1.0"?>\n<PubmedArticleSet>\n' + "".join(parts) + "</PubmedArticleSet>\n"
     path.write_bytes(gzip.compress(xml.encode("utf-8")))
     return path
@@ -90,8 +97,10 @@ def build_model(path: Path, *extra: tuple[str, dict]) -> Path:
     for factory, config in extra:
         nlp.add_pipe(factory, config=config)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns([{"label": "Chemical", "pattern": p} for p in ("aspirin", "cocaine")]
-                       + [{"label": "Disease", "pattern": "headache"}])
+    ruler.add_patterns(
+        [{"label": "Chemical", "pattern": p} for p in ("aspirin", "cocaine")]
+        + [{"label": "Disease", "pattern": "headache"}]
+    )
     nlp.to_disk(path)
     return path
 
@@ -116,8 +125,14 @@ def cluster(faults):
     """Two worker processes, one thread each, each importing the fault components at start."""
     import logging
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=logging.ERROR, preload=[str(faults)]) as running:
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+        preload=[str(faults)],
+    ) as running:
         yield running
 
 
@@ -142,7 +157,11 @@ def test_every_pmid_once_with_mentions_at_their_offsets_and_a_manifest(client, m
     document = next(d for d in read_pubtator(tmp_path / "out" / "pubmed26n0001.pubtator") if d.id == "1002")
     assert document.text == "Aspirin and headache 1002. Cocaine caused headache in rats."
     assert [(m.start, m.end, m.label) for m in document.mentions] == [
-        (0, 7, "Chemical"), (12, 20, "Disease"), (27, 34, "Chemical"), (42, 50, "Disease")]
+        (0, 7, "Chemical"),
+        (12, 20, "Disease"),
+        (27, 34, "Chemical"),
+        (42, 50, "Disease"),
+    ]
     records = [json.loads(line) for line in (tmp_path / "out" / MANIFEST).read_text().splitlines()]
     assert sorted(Path(r["input"]).name for r in records) == sorted(f"{s}.xml.gz" for s in expected)
     for record in records:
@@ -162,8 +181,11 @@ def test_each_worker_loads_the_model_once_across_tasks_and_runs(client, tmp_path
     tag_pubmed([tmp_path / "in"], tmp_path / "out-again", model=str(model), client=client)
     name = PLUGIN_PREFIX + str(model.resolve())
     loads = client.run(lambda dask_worker: dask_worker.plugins[name].loads if name in dask_worker.plugins else 0)
-    tasks = [json.loads(line)["worker"] for out in ("out", "out-again")
-             for line in (tmp_path / out / MANIFEST).read_text().splitlines()]
+    tasks = [
+        json.loads(line)["worker"]
+        for out in ("out", "out-again")
+        for line in (tmp_path / out / MANIFEST).read_text().splitlines()
+    ]
     assert len(tasks) == 12
     assert {address: loads[address] for address in set(tasks)} == {address: 1 for address in set(tasks)}
 
@@ -188,8 +210,18 @@ def test_jsonl_shards_score_perfectly_with_bioner_evaluate(client, model, tmp_pa
     assert sum(len(d.mentions) for d in gold) > 20
     write_pubtator(gold, tmp_path / "gold.pubtator")
     _register()
-    result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path / "gold.pubtator"),
-                                      "--predictions", str(shard), "--json", str(tmp_path / "scores.json")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "--gold",
+            str(tmp_path / "gold.pubtator"),
+            "--predictions",
+            str(shard),
+            "--json",
+            str(tmp_path / "scores.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     scores = json.loads((tmp_path / "scores.json").read_text())
     assert scores["documents"] == 10 and scores["strict"]["micro"]["f1"] == pytest.approx(1.0)
@@ -247,9 +279,21 @@ def test_scheduler_address_runs_the_cli_on_an_existing_cluster(cluster, model, t
 
     expected = folder_of_files(tmp_path / "in", files=2, per_file=20)
     _register()
-    result = CliRunner().invoke(app, ["tag-pubmed", str(tmp_path / "in"), "--output", str(tmp_path / "out"),
-                                      "--model", str(model), "--scheduler", cluster.scheduler_address,
-                                      "--output-format", "jsonl"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "tag-pubmed",
+            str(tmp_path / "in"),
+            "--output",
+            str(tmp_path / "out"),
+            "--model",
+            str(model),
+            "--scheduler",
+            cluster.scheduler_address,
+            "--output-format",
+            "jsonl",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "2 of 2 shards tagged" in result.output and "on 2 workers" in result.output
     for stem, pmids in expected.items():
@@ -262,17 +306,35 @@ def test_cli_exits_nonzero_naming_the_bad_file_and_the_others_complete(cluster, 
     folder_of_files(tmp_path / "in", files=2, per_file=5)
     (tmp_path / "in" / "pubmed26n0009.xml").write_text("<PubmedArticleSet><PubmedArticle>", encoding="utf-8")
     _register()
-    result = CliRunner().invoke(app, ["tag-pubmed", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-m", str(model),
-                                      "--scheduler", cluster.scheduler_address])
+    result = CliRunner().invoke(
+        app,
+        [
+            "tag-pubmed",
+            str(tmp_path / "in"),
+            "-o",
+            str(tmp_path / "out"),
+            "-m",
+            str(model),
+            "--scheduler",
+            cluster.scheduler_address,
+        ],
+    )
     assert result.exit_code == 1
     assert "pubmed26n0009.xml" in result.output and "not well-formed XML" in result.output
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.pubtator")) == ["pubmed26n0001.pubtator", "pubmed26n0002.pubtator"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pubtator")) == [
+        "pubmed26n0001.pubtator",
+        "pubmed26n0002.pubtator",
+    ]
 
 
 def test_tag_shard_outside_dask_writes_the_same_shard(model, tmp_path):
     pubmed_file(tmp_path / "a.xml.gz", range(1, 30))
     result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", str(model))
-    assert result.error is None and result.documents == 29 and shard_ids(tmp_path / "a.pubtator") == [str(i) for i in range(1, 30)]
+    assert (
+        result.error is None
+        and result.documents == 29
+        and shard_ids(tmp_path / "a.pubtator") == [str(i) for i in range(1, 30)]
+    )
 
 
 @pytest.mark.slow
@@ -281,11 +343,30 @@ def test_ctrl_c_leaves_no_partial_shard_under_its_final_name(faults, tmp_path):
     model = build_model(tmp_path / "model", ("bioner_test_slow", {"seconds": 0.01}))
     expected = folder_of_files(tmp_path / "in", files=8, per_file=60)  # 0.6 s of sleeping a shard
     env = dict(os.environ, DASK_DISTRIBUTED__WORKER__PRELOAD=json.dumps([str(faults)]))
-    command = [sys.executable, "-m", "bioner.cli", "tag-pubmed", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
-               "-m", str(model), "--workers", "1", "--batch-size", "8"]
+    command = [
+        sys.executable,
+        "-m",
+        "bioner.cli",
+        "tag-pubmed",
+        str(tmp_path / "in"),
+        "-o",
+        str(tmp_path / "out"),
+        "-m",
+        str(model),
+        "--workers",
+        "1",
+        "--batch-size",
+        "8",
+    ]
     # SIGINT as a terminal's Ctrl-C delivers it, even where the test runs with SIGINT ignored (`make test &`)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     manifest = tmp_path / "out" / MANIFEST
     deadline = time.monotonic() + 60
     while not (manifest.exists() and manifest.read_text().strip()) and time.monotonic() < deadline:

@@ -26,7 +26,9 @@ def corpus(tmp_path_factory):
     nlp = make_tokenizer_pipeline()
     write_docbin(convert_documents(nlp, documents, ConversionReport("train")), folder / "train.spacy")
     write_docbin(convert_documents(nlp, documents[:2], ConversionReport("dev")), folder / "dev.spacy")
-    build_vectors([FIXTURE], folder / "vectors", settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1), threads=1)
+    build_vectors(
+        [FIXTURE], folder / "vectors", settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1), threads=1
+    )
     return folder
 
 
@@ -107,7 +109,12 @@ def test_best_step_needs_a_development_log(tmp_path):
 
 
 def test_best_step_is_the_highest_scoring_evaluation(tmp_path):
-    lines = [{"step": 0, "score": 0.1}, {"step": 200, "score": 0.8}, {"step": 400, "score": 0.8}, {"step": 600, "score": 0.5}]
+    lines = [
+        {"step": 0, "score": 0.1},
+        {"step": 200, "score": 0.8},
+        {"step": 400, "score": 0.8},
+        {"step": 600, "score": 0.5},
+    ]
     (tmp_path / LOG_NAME).write_text("".join(json.dumps(line) + "\n" for line in lines))
     assert read_best_step(tmp_path).step == 200  # ties go to the earlier step
 
@@ -151,8 +158,12 @@ def test_every_shipped_config_initialises_with_the_project_tokenizer_and_compone
 def test_vectors_learn_from_jsonl_text_and_annotated_files(tmp_path):
     texts = tmp_path / "raw.jsonl"
     texts.write_text('{"text": "Zolpidem caused amnesia."}\n{"text": "Zolpidem again."}\n')
-    info = build_vectors([FIXTURE, texts], tmp_path / "vectors",
-                         settings=FloretSettings(dim=8, bucket=500, epoch=1, min_count=1), threads=1)
+    info = build_vectors(
+        [FIXTURE, texts],
+        tmp_path / "vectors",
+        settings=FloretSettings(dim=8, bucket=500, epoch=1, min_count=1),
+        threads=1,
+    )
     words_in_fixture = sum(len(make_tokenizer_pipeline().make_doc(d.text)) for d in read_pubtator(FIXTURE))
     assert info["tokens"] == words_in_fixture + 7  # "zolpidem caused amnesia ." and "zolpidem again ."
     import spacy

@@ -18,11 +18,22 @@ from bioner.formats.pubtator import read_pubtator
 FIXTURE = Path(__file__).parent / "fixtures" / "tiny.pubtator"
 CONFIG = {
     "model": {
-        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
-        "hidden_width": 32, "maxout_pieces": 2, "use_upper": True, "nO": None,
+        "@architectures": "spacy.TransitionBasedParser.v2",
+        "state_type": "ner",
+        "extra_state_tokens": False,
+        "hidden_width": 32,
+        "maxout_pieces": 2,
+        "use_upper": True,
+        "nO": None,
         "tok2vec": {
-            "@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 32, "depth": 2,
-            "embed_size": 500, "window_size": 1, "maxout_pieces": 2, "subword_features": True,
+            "@architectures": "spacy.HashEmbedCNN.v2",
+            "pretrained_vectors": None,
+            "width": 32,
+            "depth": 2,
+            "embed_size": 500,
+            "window_size": 1,
+            "maxout_pieces": 2,
+            "subword_features": True,
         },
     }
 }

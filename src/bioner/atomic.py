@@ -110,8 +110,9 @@ def atomic_path(destination: str | Path, option: str = "--output", *, make_paren
 
 
 @contextmanager
-def atomic_open(destination: str | Path, mode: str = "w", option: str = "--output", *,
-                make_parents: bool = True) -> Iterator[IO[Any]]:
+def atomic_open(
+    destination: str | Path, mode: str = "w", option: str = "--output", *, make_parents: bool = True
+) -> Iterator[IO[Any]]:
     """`open(destination, mode)` written atomically; text modes are UTF-8 with `\\n` newlines."""
     with atomic_path(destination, option, make_parents=make_parents) as temporary:
         if "b" in mode:
@@ -153,5 +154,12 @@ def _write_error(destination: str | Path, error: OSError) -> BionerError:
     return BionerError(f"{destination}: cannot write: {reason}; nothing was written")
 
 
-__all__ = ["atomic_open", "atomic_path", "check_distinct", "check_output", "create_temporary", "real_path",
-           "write_text"]
+__all__ = [
+    "atomic_open",
+    "atomic_path",
+    "check_distinct",
+    "check_output",
+    "create_temporary",
+    "real_path",
+    "write_text",
+]

@@ -28,8 +28,9 @@ _LINE_BREAK = re.compile(r"\n\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
-def chunk_spans(text: str, start: int = 0, end: int | None = None,
-                max_chars: int = DEFAULT_MAX_CHARS, *, split: bool | None = None) -> list[tuple[int, int]]:
+def chunk_spans(
+    text: str, start: int = 0, end: int | None = None, max_chars: int = DEFAULT_MAX_CHARS, *, split: bool | None = None
+) -> list[tuple[int, int]]:
     """The pieces of `text[start:end]` to tag, as (start, end) offsets into `text`.
 
     `split` cuts into paragraphs even within `max_chars` (True) or never (False: one piece);

@@ -223,10 +223,46 @@ _CHROME_PHRASES = {
     ),
 }
 _CHROME_WORDS = {
-    "share", "tweet", "email", "print", "facebook", "twitter", "linkedin", "pinterest", "whatsapp",
-    "reddit", "home", "menu", "search", "subscribe", "login", "log", "sign", "in", "up", "on", "via",
-    "news", "about", "contact", "us", "blog", "topics", "health", "shop", "more", "copy", "link",
-    "save", "follow", "newsletter", "account", "register", "main", "content", "navigation",
+    "share",
+    "tweet",
+    "email",
+    "print",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "pinterest",
+    "whatsapp",
+    "reddit",
+    "home",
+    "menu",
+    "search",
+    "subscribe",
+    "login",
+    "log",
+    "sign",
+    "in",
+    "up",
+    "on",
+    "via",
+    "news",
+    "about",
+    "contact",
+    "us",
+    "blog",
+    "topics",
+    "health",
+    "shop",
+    "more",
+    "copy",
+    "link",
+    "save",
+    "follow",
+    "newsletter",
+    "account",
+    "register",
+    "main",
+    "content",
+    "navigation",
 }
 _BREADCRUMB = re.compile(r"^(?:[\w&'’ -]{1,30}\s*(?:›|»|>|/)\s*){2,}[\w&'’ -]{1,40}$")
 _FOOTER = re.compile(
@@ -234,8 +270,9 @@ _FOOTER = re.compile(
     r"cookie (?:policy|settings))",
     re.IGNORECASE,
 )
-_COOKIE = re.compile(r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)\b",
-                     re.IGNORECASE)
+_COOKIE = re.compile(
+    r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)\b", re.IGNORECASE
+)
 _DISCLAIMER = re.compile(
     r"(?:seek (?:emergency|immediate|prompt) (?:medical )?(?:treatment|attention|care|help)|"
     r"not (?:intended (?:to be|as) a substitute|a substitute) for (?:professional )?(?:medical )?"
@@ -339,8 +376,11 @@ def _classify_text(lines: list[_Line]) -> None:
             line.reason, section = "related-links", "related-links"
             continue
         if section is not None:
-            if _CONTENT_HEADINGS.match(line.text) or not _is_reference(line.text) and (
-                    _is_prose(line.text) or _is_title(line.text)):
+            if (
+                _CONTENT_HEADINGS.match(line.text)
+                or not _is_reference(line.text)
+                and (_is_prose(line.text) or _is_title(line.text))
+            ):
                 section = None
             else:
                 line.reason = section
@@ -370,8 +410,9 @@ def _line_reason(text: str) -> str | None:
             return "navigation"
         lowered = [w.strip(".,:|·•").lower() for w in words]
         if len(words) >= 2 and sum(w in _CHROME_WORDS for w in lowered) >= 0.75 * len(words):
-            return "share" if {"share", "tweet", "facebook", "twitter", "email", "print"} & set(lowered) \
-                else "navigation"
+            return (
+                "share" if {"share", "tweet", "facebook", "twitter", "email", "print"} & set(lowered) else "navigation"
+            )
     if _COOKIE.search(text) and len(text) <= 400:
         return "cookie-notice"
     if len(text) <= 200 and _FOOTER.search(text) and not _PROSE_WORDS.search(text):
@@ -398,7 +439,7 @@ def _is_reference(text: str) -> bool:
     if _REFERENCE_TAIL.search(text):
         return True
     numbered = _NUMBERING.match(text)
-    body = text[numbered.end():] if numbered else text
+    body = text[numbered.end() :] if numbered else text
     authors = bool(_AUTHOR_START.match(body))
     year = bool(_YEAR_RE.search(body))
     pages = bool(_VOLUME_PAGES.search(body))
@@ -456,8 +497,13 @@ def _is_title(text: str) -> bool:
 
 def _is_heading(text: str) -> bool:
     """A short line without a full stop, a list or a "Label: value" pair."""
-    return (0 < len(text.split()) <= 8 and len(text) <= 80 and not text.endswith((".", ",", ";"))
-            and text.count(",") < 2 and not re.search(r":\s*\S", text))
+    return (
+        0 < len(text.split()) <= 8
+        and len(text) <= 80
+        and not text.endswith((".", ",", ";"))
+        and text.count(",") < 2
+        and not re.search(r":\s*\S", text)
+    )
 
 
 def _skip_orphan_headings(lines: list[_Line]) -> None:
@@ -471,9 +517,14 @@ def _skip_orphan_headings(lines: list[_Line]) -> None:
         if line.blank:
             continue
         detected = line.reason is not None
-        if (line.reason is None and following is not None and following_detected
-                and not _is_heading(following.text) and _is_heading(line.text)
-                and not _CONTENT_HEADINGS.match(line.text)):
+        if (
+            line.reason is None
+            and following is not None
+            and following_detected
+            and not _is_heading(following.text)
+            and _is_heading(line.text)
+            and not _CONTENT_HEADINGS.match(line.text)
+        ):
             line.reason = following.reason
         following, following_detected = line, detected
 
@@ -580,10 +631,14 @@ def _skips(lines: list[_Line]) -> list[Skip]:
 
 def _inline_skips(text: str, region: Region) -> list[Skip]:
     """URLs, DOIs and author-year citations inside a kept region."""
-    piece = text[region.start:region.end]
+    piece = text[region.start : region.end]
     found: list[Skip] = []
-    for reason, pattern in (("url", _INLINE_URL), ("doi", _INLINE_DOI), ("citation", _INLINE_CITATION),
-                            ("journal", _INLINE_SOURCE)):
+    for reason, pattern in (
+        ("url", _INLINE_URL),
+        ("doi", _INLINE_DOI),
+        ("citation", _INLINE_CITATION),
+        ("journal", _INLINE_SOURCE),
+    ):
         for match in pattern.finditer(piece):
             start, end = match.span(match.lastindex or 0)
             if reason in ("url", "doi"):

@@ -130,7 +130,9 @@ def document_to_doc(
         label = label_map.get(mention.label, mention.label)
         if keep is not None and label not in keep:
             report.count(label, "filtered")
-            report.records.append(_record(document, mention, label, "filtered", f"label {label!r} not kept by --labels"))
+            report.records.append(
+                _record(document, mention, label, "filtered", f"label {label!r} not kept by --labels")
+            )
             continue
         span = doc.char_span(mention.start, mention.end, label=label)
         outcome = "aligned"
@@ -141,7 +143,7 @@ def document_to_doc(
                 report.count(label, "dropped")
                 report.records.append(_record(document, mention, label, "dropped", "covers no token (whitespace only)"))
                 continue
-        if any(occupied[span.start:span.end]):
+        if any(occupied[span.start : span.end]):
             report.count(label, "dropped")
             report.records.append(
                 _record(document, mention, label, "dropped", "overlaps a mention already placed", span)
@@ -153,17 +155,33 @@ def document_to_doc(
         report.count(label, outcome)
         if outcome == "expanded":
             report.records.append(
-                _record(document, mention, label, "expanded", "not on token boundaries; snapped to the enclosing tokens", span)
+                _record(
+                    document,
+                    mention,
+                    label,
+                    "expanded",
+                    "not on token boundaries; snapped to the enclosing tokens",
+                    span,
+                )
             )
     doc.set_ents(sorted(spans, key=lambda s: s.start))
     report.documents += 1
     return doc
 
 
-def _record(document: Document, mention: Mention, label: str, outcome: str, reason: str, span: Span | None = None) -> MentionRecord:
+def _record(
+    document: Document, mention: Mention, label: str, outcome: str, reason: str, span: Span | None = None
+) -> MentionRecord:
     return MentionRecord(
-        document.id, mention.start, mention.end, mention.text, label, outcome, reason,
-        span.start_char if span is not None else None, span.end_char if span is not None else None,
+        document.id,
+        mention.start,
+        mention.end,
+        mention.text,
+        label,
+        outcome,
+        reason,
+        span.start_char if span is not None else None,
+        span.end_char if span is not None else None,
     )
 
 
@@ -259,7 +277,7 @@ def convert_files(
         splits = [(output, documents)]
     nlp = make_tokenizer_pipeline()
     reports = []
-    for (path, split_documents_), option in zip(splits, ("--output", "--dev-output")[:len(splits)], strict=True):
+    for (path, split_documents_), option in zip(splits, ("--output", "--dev-output")[: len(splits)], strict=True):
         report = ConversionReport(Path(path).stem)
         docs = convert_documents(nlp, split_documents_, report, label_map=label_map, labels=labels)
         docs = tqdm(docs, desc=f"converting {report.split}", unit="doc", disable=not progress, leave=False)
@@ -285,13 +303,15 @@ def _check_inputs(inputs: Sequence[str]) -> None:
             continue
         key = real_path(source)
         if key in seen:
-            raise BionerError(f"{source}: given twice as input (also as {seen[key]}); its documents would be "
-                              "converted twice")
+            raise BionerError(
+                f"{source}: given twice as input (also as {seen[key]}); its documents would be converted twice"
+            )
         seen[key] = str(source)
 
 
-def _read_annotated(inputs: Sequence[str], format: str | None, lenient: bool,
-                    problems: list[InputProblem]) -> Iterator[tuple[str, Document]]:
+def _read_annotated(
+    inputs: Sequence[str], format: str | None, lenient: bool, problems: list[InputProblem]
+) -> Iterator[tuple[str, Document]]:
     """Documents of every input; a file that reads as plain text is refused: convert needs annotations."""
     from .formats import check_format, detect_format, read_documents
 
@@ -322,14 +342,17 @@ def _unique_documents(documents: Iterable[tuple[str, Document]]) -> Iterator[Doc
     seen: dict[str, str] = {}
     for source, document in documents:
         if document.id in seen:
-            raise BionerError(f"{source}: document id {document.id!r} appears again (first in {seen[document.id]}); "
-                              "each document must be converted once")
+            raise BionerError(
+                f"{source}: document id {document.id!r} appears again (first in {seen[document.id]}); "
+                "each document must be converted once"
+            )
         seen[document.id] = source
         yield document
 
 
-def _checked(docs: Iterable[Doc], reports: list[ConversionReport], inputs: Sequence[str],
-             labels: Sequence[str] | None) -> Iterator[Doc]:
+def _checked(
+    docs: Iterable[Doc], reports: list[ConversionReport], inputs: Sequence[str], labels: Sequence[str] | None
+) -> Iterator[Doc]:
     """The docs, then the checks on the reports so far (run before the DocBin is renamed into place)."""
     yield from docs
     documents = sum(report.documents for report in reports)
@@ -342,11 +365,18 @@ def _checked(docs: Iterable[Doc], reports: list[ConversionReport], inputs: Seque
                 totals.labels.setdefault(label, LabelCounts()).add(counts)
         seen = sorted(totals.labels)
         folded = {label.casefold(): label for label in seen}
-        case = [f"{wanted!r} is {folded[wanted.casefold()]!r}" for wanted in labels
-                if wanted not in totals.labels and wanted.casefold() in folded]
+        case = [
+            f"{wanted!r} is {folded[wanted.casefold()]!r}"
+            for wanted in labels
+            if wanted not in totals.labels and wanted.casefold() in folded
+        ]
         if case:
-            raise BionerError(f"--labels {','.join(labels)}: labels are case-sensitive and in the input "
-                              f"{', '.join(case)}; nothing was written")
+            raise BionerError(
+                f"--labels {','.join(labels)}: labels are case-sensitive and in the input "
+                f"{', '.join(case)}; nothing was written"
+            )
         if totals.total.mentions and totals.total.filtered == totals.total.mentions:
-            raise BionerError(f"--labels {','.join(labels)} keeps none of the {totals.total.mentions} mentions; "
-                              f"the input's labels are {', '.join(seen)}. Nothing was written")
+            raise BionerError(
+                f"--labels {','.join(labels)} keeps none of the {totals.total.mentions} mentions; "
+                f"the input's labels are {', '.join(seen)}. Nothing was written"
+            )

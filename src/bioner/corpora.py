@@ -104,7 +104,8 @@ class Corpus:
 def _splits(archive: str | None, folder: str, files: Sequence[tuple[str, str]]) -> tuple[Split, ...]:
     """Splits of files in one zip (`archive`), or each in a zip of its own name (`archive` None)."""
     return tuple(
-        Split(split, filename, archive or filename.rsplit(".", 1)[0] + ".zip", folder + filename) for split, filename in files
+        Split(split, filename, archive or filename.rsplit(".", 1)[0] + ".zip", folder + filename)
+        for split, filename in files
     )
 
 
@@ -114,28 +115,82 @@ def _splits(archive: str | None, folder: str, files: Sequence[tuple[str, str]]) 
 AIONER_URLS: tuple[str, ...] = ("https://ftp.ncbi.nlm.nih.gov/pub/lu/AIONER/AIONER.zip",)
 _AIONER = "AIONER.zip"
 
-CORPORA: dict[str, Corpus] = {corpus.name: corpus for corpus in (
-    Corpus("bc5cdr", BC5CDR_ENV, _splits("CDR_Data.zip", "CDR_Data/CDR.Corpus.v010516/", [
-        ("train", "CDR_TrainingSet.PubTator.txt"),
-        ("development", "CDR_DevelopmentSet.PubTator.txt"),
-        ("test", "CDR_TestSet.PubTator.txt"),
-    ]), BC5CDR_URLS, expected=BC5CDR_EXPECTED),
-    Corpus("ncbi-disease", NCBI_DISEASE_ENV, tuple(
-        replace(split, optional_locally=split.name == "test") for split in _splits(None, "", [
-            ("train", "NCBItrainset_corpus.txt"),
-            ("development", "NCBIdevelopset_corpus.txt"),
-            ("test", "NCBItestset_corpus.txt"),
-        ])
-    ), NCBI_DISEASE_URLS, per_archive=True, expected=NCBI_DISEASE_EXPECTED, lenient=True, repeats_allowed=True),
-    Corpus("gnormplus", "GNORMPLUS_DIR", _splits(_AIONER, "", [
-        ("train", "GNormPlus_Train.PubTator"), ("test", "GNormPlus_Test.PubTator"),
-    ]), AIONER_URLS, timeout=300.0),
-    Corpus("nlm-gene", "NLM_GENE_DIR", _splits(_AIONER, "", [
-        ("train", "NLMgene_Train.PubTator"), ("test", "NLMgene_Test.PubTator"),
-    ]), AIONER_URLS, timeout=300.0),
-    Corpus("nlm-chem", "NLM_CHEM_DIR", _splits(_AIONER, "", [("passages", "NLMchem_Test.passages.PubTator")]),
-           AIONER_URLS, timeout=300.0),
-)}
+CORPORA: dict[str, Corpus] = {
+    corpus.name: corpus
+    for corpus in (
+        Corpus(
+            "bc5cdr",
+            BC5CDR_ENV,
+            _splits(
+                "CDR_Data.zip",
+                "CDR_Data/CDR.Corpus.v010516/",
+                [
+                    ("train", "CDR_TrainingSet.PubTator.txt"),
+                    ("development", "CDR_DevelopmentSet.PubTator.txt"),
+                    ("test", "CDR_TestSet.PubTator.txt"),
+                ],
+            ),
+            BC5CDR_URLS,
+            expected=BC5CDR_EXPECTED,
+        ),
+        Corpus(
+            "ncbi-disease",
+            NCBI_DISEASE_ENV,
+            tuple(
+                replace(split, optional_locally=split.name == "test")
+                for split in _splits(
+                    None,
+                    "",
+                    [
+                        ("train", "NCBItrainset_corpus.txt"),
+                        ("development", "NCBIdevelopset_corpus.txt"),
+                        ("test", "NCBItestset_corpus.txt"),
+                    ],
+                )
+            ),
+            NCBI_DISEASE_URLS,
+            per_archive=True,
+            expected=NCBI_DISEASE_EXPECTED,
+            lenient=True,
+            repeats_allowed=True,
+        ),
+        Corpus(
+            "gnormplus",
+            "GNORMPLUS_DIR",
+            _splits(
+                _AIONER,
+                "",
+                [
+                    ("train", "GNormPlus_Train.PubTator"),
+                    ("test", "GNormPlus_Test.PubTator"),
+                ],
+            ),
+            AIONER_URLS,
+            timeout=300.0,
+        ),
+        Corpus(
+            "nlm-gene",
+            "NLM_GENE_DIR",
+            _splits(
+                _AIONER,
+                "",
+                [
+                    ("train", "NLMgene_Train.PubTator"),
+                    ("test", "NLMgene_Test.PubTator"),
+                ],
+            ),
+            AIONER_URLS,
+            timeout=300.0,
+        ),
+        Corpus(
+            "nlm-chem",
+            "NLM_CHEM_DIR",
+            _splits(_AIONER, "", [("passages", "NLMchem_Test.passages.PubTator")]),
+            AIONER_URLS,
+            timeout=300.0,
+        ),
+    )
+}
 """Every annotated corpus `bioner data` fetches, by its `--corpus` name."""
 
 
@@ -206,8 +261,13 @@ PRETRAIN_MIN_TOKENS = 1_000_000
 tokens gave BC5CDR test 84.7, 3.6 M gave 86.0); a smaller local copy is accepted with a note."""
 
 
-def fetch_pretrain_text(destination: Path = Path("data/raw/pretrain"), *, local_dir: Path | None = None,
-                        files: int | None = None, **pubmed: object) -> CorpusInfo:
+def fetch_pretrain_text(
+    destination: Path = Path("data/raw/pretrain"),
+    *,
+    local_dir: Path | None = None,
+    files: int | None = None,
+    **pubmed: object,
+) -> CorpusInfo:
     """Put unlabelled biomedical text (JSONL, one `{"text": ...}` a line) in `destination`.
 
     The static vectors learn from it (`make vectors`). With `local_dir` (default: the
@@ -350,11 +410,14 @@ def _record(info: CorpusInfo, split: Split, path: Path, census: _Census, source:
     info.mentions[split.name] = census.mentions
     info.sources[split.name] = source
     if census.repeated:
-        info.notes.append(f"{split.name}: {census.repeated} document(s) repeated verbatim in the file "
-                          "(counted, as the corpus's own figures do)")
+        info.notes.append(
+            f"{split.name}: {census.repeated} document(s) repeated verbatim in the file "
+            "(counted, as the corpus's own figures do)"
+        )
     for problem in census.skipped:
-        info.notes.append(f"{split.name}: skipped a mention that does not parse: {problem.message} "
-                          f"(line {problem.line})")
+        info.notes.append(
+            f"{split.name}: skipped a mention that does not parse: {problem.message} (line {problem.line})"
+        )
 
 
 class _Staging:
@@ -410,21 +473,24 @@ def _stage_local(
     info: CorpusInfo,
 ) -> dict[Split, tuple[Path, _Census, str]]:
     if not local_dir.exists():
-        raise BionerError(f"{corpus.name}: the local copy {local_dir} (local_dir or {corpus.env}) "
-                          "does not exist")
+        raise BionerError(f"{corpus.name}: the local copy {local_dir} (local_dir or {corpus.env}) does not exist")
     staged: dict[Split, tuple[Path, _Census, str]] = {}
     for split in needed:
         found = _find_local(split, local_dir)
         if found is None:
             if split.optional_locally:
                 info.missing.append(split.name)
-                info.notes.append(f"{split.name}: not in the local copy {local_dir}; "
-                                  "it is not in place (download it by running without a local copy)")
+                info.notes.append(
+                    f"{split.name}: not in the local copy {local_dir}; "
+                    "it is not in place (download it by running without a local copy)"
+                )
                 continue
             present = sorted(p.name for p in local_dir.iterdir()) if local_dir.is_dir() else [local_dir.name]
-            raise BionerError(f"{corpus.name}: the local copy {local_dir} has no {split.name} split: expected "
-                              f"{split.filename}, {split.member} or {split.archive} there; found "
-                              f"{', '.join(present) or 'nothing'}")
+            raise BionerError(
+                f"{corpus.name}: the local copy {local_dir} has no {split.name} split: expected "
+                f"{split.filename}, {split.member} or {split.archive} there; found "
+                f"{', '.join(present) or 'nothing'}"
+            )
         kind, path = found
         temporary = staging.new(split.filename)
         if kind == "file":
@@ -465,8 +531,10 @@ def _stage_remote(
     for archive, splits in by_archive.items():
         urls = urls_for(archive)
         if not urls:
-            raise BionerError(f"{corpus.name}: no download address for {archive}, and no local copy "
-                              f"(set {corpus.env} to a folder that holds the files)")
+            raise BionerError(
+                f"{corpus.name}: no download address for {archive}, and no local copy "
+                f"(set {corpus.env} to a folder that holds the files)"
+            )
         failures: list[str] = []
         for number, url in enumerate(urls):
             attempt: list[Path] = []
@@ -479,8 +547,11 @@ def _stage_remote(
                 attempt.extend(temporary for _, temporary in targets)
                 _extract(download, url, targets)
                 results = {
-                    split: (temporary, _verify(corpus, split, temporary, expected,
-                                               shown_as=f"{url}!{split.member}"), f"downloaded from {url}")
+                    split: (
+                        temporary,
+                        _verify(corpus, split, temporary, expected, shown_as=f"{url}!{split.member}"),
+                        f"downloaded from {url}",
+                    )
                     for split, temporary in targets
                 }
             except BionerError as error:
@@ -494,9 +565,11 @@ def _stage_remote(
             staged.update(results)
             break
         else:
-            raise BionerError(f"{corpus.name}: could not get {archive} from any address:\n  "
-                              + "\n  ".join(failures)
-                              + f"\nWith a copy of the corpus at hand, set {corpus.env} to its folder.")
+            raise BionerError(
+                f"{corpus.name}: could not get {archive} from any address:\n  "
+                + "\n  ".join(failures)
+                + f"\nWith a copy of the corpus at hand, set {corpus.env} to its folder."
+            )
     return staged
 
 
@@ -514,8 +587,16 @@ def _download(url: str, target: Path, *, progress: bool, timeout: float) -> None
         with urllib.request.urlopen(request, timeout=timeout) as response, target.open("wb") as out:
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.strip().isdigit() else None
-            with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=Path(url).name,
-                      file=sys.stderr, disable=not progress, leave=False) as bar:
+            with tqdm(
+                total=total,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=Path(url).name,
+                file=sys.stderr,
+                disable=not progress,
+                leave=False,
+            ) as bar:
                 while chunk := response.read(1 << 16):
                     out.write(chunk)
                     received += len(chunk)
@@ -525,8 +606,10 @@ def _download(url: str, target: Path, *, progress: bool, timeout: float) -> None
     except urllib.error.URLError as error:
         raise BionerError(f"{url}: cannot connect ({error.reason})") from None
     except http.client.IncompleteRead as error:
-        raise BionerError(f"{url}: download cut short after {received + len(error.partial):,} bytes "
-                          f"of {total if total is not None else 'an unknown number of'}") from None
+        raise BionerError(
+            f"{url}: download cut short after {received + len(error.partial):,} bytes "
+            f"of {total if total is not None else 'an unknown number of'}"
+        ) from None
     except (http.client.HTTPException, OSError) as error:  # timeouts, resets, disk errors
         raise BionerError(f"{url}: download failed after {received:,} bytes: {error}") from None
     if total is not None and received != total:
@@ -542,8 +625,10 @@ def _extract(archive: Path, shown_as: str, targets: list[tuple[Split, Path]]) ->
                 member = _find_member(split, names)
                 if member is None:
                     sample = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-                    raise BionerError(f"{shown_as}: the zip has no {split.member} ({split.name} split); "
-                                      f"it holds {len(names)} files: {sample or 'none'}")
+                    raise BionerError(
+                        f"{shown_as}: the zip has no {split.member} ({split.name} split); "
+                        f"it holds {len(names)} files: {sample or 'none'}"
+                    )
                 with zipped.open(member) as source, target.open("wb") as out:
                     shutil.copyfileobj(source, out)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
@@ -557,8 +642,7 @@ def _find_member(split: Split, names: list[str]) -> str | None:
     return same_name[0] if len(same_name) == 1 else None
 
 
-def _verify(corpus: Corpus, split: Split, path: Path, expected: Mapping[str, Expected],
-            *, shown_as: str) -> _Census:
+def _verify(corpus: Corpus, split: Split, path: Path, expected: Mapping[str, Expected], *, shown_as: str) -> _Census:
     census = _count(corpus, path, shown_as)
     want = expected.get(split.name)
     if want is None:
@@ -566,9 +650,11 @@ def _verify(corpus: Corpus, split: Split, path: Path, expected: Mapping[str, Exp
     checks = [(want.documents, census.documents, "documents"), (want.mentions, census.mentions, "mentions")]
     if any(wanted is not None and wanted != found for wanted, found, _ in checks):
         wanted_text = " and ".join(f"{wanted:,} {what}" for wanted, _, what in checks if wanted is not None)
-        raise BionerError(f"{corpus.name} {split.name} split ({shown_as}) is not the expected corpus: "
-                          f"expected {wanted_text}, found {census.documents:,} documents and "
-                          f"{census.mentions:,} mentions")
+        raise BionerError(
+            f"{corpus.name} {split.name} split ({shown_as}) is not the expected corpus: "
+            f"expected {wanted_text}, found {census.documents:,} documents and "
+            f"{census.mentions:,} mentions"
+        )
     return census
 
 

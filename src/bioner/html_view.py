@@ -102,7 +102,8 @@ def _skipped_phrase(document: Document) -> str:
     reasons = Counter(s.reason for s in document.content.skipped if not s.inline)
     if document.content.source is not None:
         return "; shown in the page's text, only the article tagged" + (
-            f" (not tagged in it: {_count_phrase(reasons)})" if reasons else "")
+            f" (not tagged in it: {_count_phrase(reasons)})" if reasons else ""
+        )
     return f"; not tagged: {_count_phrase(reasons)}" if reasons else ""
 
 

@@ -27,8 +27,11 @@ LICENSE = "Research use only (trained on the BC5CDR corpus); the packaged code i
 SCISPACY_USERS = {"bioner_abbreviations"}
 LINKER = "bioner_linker"
 """The factory whose code needs scikit-learn (TF-IDF nearest neighbours)."""
-BC5CDR_SOURCE = {"name": "BioCreative V CDR corpus (BC5CDR)", "author": "Li et al. 2016",
-                 "url": "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/"}
+BC5CDR_SOURCE = {
+    "name": "BioCreative V CDR corpus (BC5CDR)",
+    "author": "Li et al. 2016",
+    "url": "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/",
+}
 BC5CDR_CITATION = (
     "Li J, Sun Y, Johnson RJ, Sciaky D, Wei CH, Leaman R, Davis AP, Mattingly CJ, Wiegers TC, Lu Z. "
     "BioCreative V CDR task corpus: a resource for chemical disease relation extraction. "
@@ -68,8 +71,9 @@ def uses_scispacy(config: Mapping[str, Any]) -> bool:
     return tokenizer == TOKENIZER_NAME or bool(_factories(config) & SCISPACY_USERS)
 
 
-def package_requirements(model_meta: Mapping[str, Any], config: Mapping[str, Any], *,
-                         scispacy_version: str | None = None) -> list[str]:
+def package_requirements(
+    model_meta: Mapping[str, Any], config: Mapping[str, Any], *, scispacy_version: str | None = None
+) -> list[str]:
     """spaCy in the range the pipeline was trained with; scispaCy (the installed minor range) and
     scikit-learn when the pipeline uses them; whatever else its meta asks for, except bioner."""
     from importlib.metadata import PackageNotFoundError, version
@@ -95,40 +99,73 @@ def package_requirements(model_meta: Mapping[str, Any], config: Mapping[str, Any
     return requirements
 
 
-def build_meta(model_meta: Mapping[str, Any], config: Mapping[str, Any], *, name: str = PACKAGE_NAME,
-               version: str = __version__, evaluation: Evaluation | None = None, evaluation_source: str | None = None,
-               benchmark: Mapping[str, Any] | None = None, size_mb: float | None = None,
-               scispacy_version: str | None = None) -> dict[str, Any]:
+def build_meta(
+    model_meta: Mapping[str, Any],
+    config: Mapping[str, Any],
+    *,
+    name: str = PACKAGE_NAME,
+    version: str = __version__,
+    evaluation: Evaluation | None = None,
+    evaluation_source: str | None = None,
+    benchmark: Mapping[str, Any] | None = None,
+    size_mb: float | None = None,
+    scispacy_version: str | None = None,
+) -> dict[str, Any]:
     """The package's meta.json from the trained pipeline's. Its `performance` (development scores,
     which for a `--final` model are scores on training data) gives way to the test evaluation's."""
     lang = model_meta.get("lang", "en")
-    if not name.startswith(f"{lang}_") or not name[len(lang) + 1:].isidentifier():
+    if not name.startswith(f"{lang}_") or not name[len(lang) + 1 :].isidentifier():
         raise BionerError(f"package name {name!r} must start with the language ({lang}_) and be a Python identifier")
     performance: dict[str, Any] = {}
     record: Any = NOT_EVALUATED
     if evaluation is not None:
         micro, scores = evaluation.strict.micro, evaluation.to_json()
-        performance.update(ents_p=micro.precision, ents_r=micro.recall, ents_f=micro.f1, ents_per_type={
-            label: {"p": prf.precision, "r": prf.recall, "f": prf.f1} for label, prf in evaluation.strict.labels.items()})
-        record = {"source": evaluation_source, "documents": evaluation.documents,
-                  **{key: scores[key] for key in ("strict", "lenient", "concepts") if key in scores}}
+        performance.update(
+            ents_p=micro.precision,
+            ents_r=micro.recall,
+            ents_f=micro.f1,
+            ents_per_type={
+                label: {"p": prf.precision, "r": prf.recall, "f": prf.f1}
+                for label, prf in evaluation.strict.labels.items()
+            },
+        )
+        record = {
+            "source": evaluation_source,
+            "documents": evaluation.documents,
+            **{key: scores[key] for key in ("strict", "lenient", "concepts") if key in scores},
+        }
     if benchmark and benchmark.get("words_per_second") is not None:
         performance["speed"] = benchmark["words_per_second"]
     return {
         **{key: value for key, value in model_meta.items() if key != "performance"},
-        "lang": lang, "name": name[len(lang) + 1:],  # spaCy names the package lang + "_" + name
-        "version": version, "description": DESCRIPTION, "author": "bioner", "license": LICENSE,
-        "sources": [dict(BC5CDR_SOURCE)], "performance": performance,
+        "lang": lang,
+        "name": name[len(lang) + 1 :],  # spaCy names the package lang + "_" + name
+        "version": version,
+        "description": DESCRIPTION,
+        "author": "bioner",
+        "license": LICENSE,
+        "sources": [dict(BC5CDR_SOURCE)],
+        "performance": performance,
         "requirements": package_requirements(model_meta, config, scispacy_version=scispacy_version),
-        "bioner": {"bioner_version": __version__, "code": [f"{module}.py" for module in CODE_MODULES],
-                   "evaluation": record, "benchmark": dict(benchmark) if benchmark is not None else None,
-                   "size_mb": round(size_mb, 1) if size_mb is not None else None},
+        "bioner": {
+            "bioner_version": __version__,
+            "code": [f"{module}.py" for module in CODE_MODULES],
+            "evaluation": record,
+            "benchmark": dict(benchmark) if benchmark is not None else None,
+            "size_mb": round(size_mb, 1) if size_mb is not None else None,
+        },
     }
 
 
-def render_model_card(meta: Mapping[str, Any], config_text: str, *, evaluation: Evaluation | None,
-                      benchmark: Mapping[str, Any] | None = None, evaluation_note: str | None = None,
-                      training_summary: Mapping[str, Any] | None = None) -> str:
+def render_model_card(
+    meta: Mapping[str, Any],
+    config_text: str,
+    *,
+    evaluation: Evaluation | None,
+    benchmark: Mapping[str, Any] | None = None,
+    evaluation_note: str | None = None,
+    training_summary: Mapping[str, Any] | None = None,
+) -> str:
     """The package's README.md: what it tags, data and citation, config, test figures, speed and size."""
     from .evaluation.report import scores_table
 
@@ -139,41 +176,88 @@ def render_model_card(meta: Mapping[str, Any], config_text: str, *, evaluation: 
     keep = config.get("components", {}).get("bioner_labels", {}).get("keep")  # the label filter's output
     labels = [label for label in meta.get("labels", {}).get("ner", []) if keep is None or label in keep]
     summary = training_summary or {}
-    out = [f"# {package} {version}", "", f"{meta.get('description', DESCRIPTION)}.", "",
-           f"- Pipeline: {', '.join(f'`{p}`' for p in meta.get('pipeline', []))}", f"- Tokenizer: `{config.get('nlp', {}).get('tokenizer', {}).get('@tokenizers', '')}`",
-           f"- Requirements: {', '.join(f'`{r}`' for r in meta.get('requirements', []))}",
-           f"- Licence: {meta.get('license', '')}; built with bioner {__version__}", "",
-           "## What it tags", "", "Mentions in biomedical text (PubMed titles and abstracts) as `doc.ents`:", ""]
+    out = [
+        f"# {package} {version}",
+        "",
+        f"{meta.get('description', DESCRIPTION)}.",
+        "",
+        f"- Pipeline: {', '.join(f'`{p}`' for p in meta.get('pipeline', []))}",
+        f"- Tokenizer: `{config.get('nlp', {}).get('tokenizer', {}).get('@tokenizers', '')}`",
+        f"- Requirements: {', '.join(f'`{r}`' for r in meta.get('requirements', []))}",
+        f"- Licence: {meta.get('license', '')}; built with bioner {__version__}",
+        "",
+        "## What it tags",
+        "",
+        "Mentions in biomedical text (PubMed titles and abstracts) as `doc.ents`:",
+        "",
+    ]
     out += [f"- `{label}`: {LABEL_DESCRIPTIONS.get(label, 'as annotated in the training data')}" for label in labels]
-    out += ["", "## Usage", "", "```python", "import spacy", "", f'nlp = spacy.load("{package}")',
-            'doc = nlp("Famotidine-associated delirium in a patient with renal failure.")',
-            "print([(ent.text, ent.label_, ent.kb_id_) for ent in doc.ents])", "```", "",
-            "The package carries the code of its tokenizer and components; bioner is not needed. If bioner is "
-            "installed too, its own registrations are used (spaCy allows one per name), with a warning if they differ.",
-            "", "## Training data", "", "The BioCreative V Chemical Disease Relation corpus (BC5CDR): 1,500 PubMed "
-            "abstracts (training, development and test sets of 500 each) annotated with Chemical and Disease mentions.",
-            "", f"> {BC5CDR_CITATION}", ""]
+    out += [
+        "",
+        "## Usage",
+        "",
+        "```python",
+        "import spacy",
+        "",
+        f'nlp = spacy.load("{package}")',
+        'doc = nlp("Famotidine-associated delirium in a patient with renal failure.")',
+        "print([(ent.text, ent.label_, ent.kb_id_) for ent in doc.ents])",
+        "```",
+        "",
+        "The package carries the code of its tokenizer and components; bioner is not needed. If bioner is "
+        "installed too, its own registrations are used (spaCy allows one per name), with a warning if they differ.",
+        "",
+        "## Training data",
+        "",
+        "The BioCreative V Chemical Disease Relation corpus (BC5CDR): 1,500 PubMed "
+        "abstracts (training, development and test sets of 500 each) annotated with Chemical and Disease mentions.",
+        "",
+        f"> {BC5CDR_CITATION}",
+        "",
+    ]
     if summary.get("final"):
-        how = (f"the development run's best step, {summary['dev_best_step']}, scaled by {summary.get('step_scale')} "
-               "for the larger data" if "dev_best_step" in summary else "a step count given with --steps")
-        out += [f"This model was trained on the training and development sets together, for {summary.get('steps')} "
-                f"steps ({how}): `bioner train --final`.", ""]
+        how = (
+            f"the development run's best step, {summary['dev_best_step']}, scaled by {summary.get('step_scale')} "
+            "for the larger data"
+            if "dev_best_step" in summary
+            else "a step count given with --steps"
+        )
+        out += [
+            f"This model was trained on the training and development sets together, for {summary.get('steps')} "
+            f"steps ({how}): `bioner train --final`.",
+            "",
+        ]
     elif "best_step" in summary:
-        out += [f"This model was trained on the training set; it is the checkpoint of step {summary['best_step']}, "
-                "best on the development set.", ""]
-    out += ["**Licence note:** the BC5CDR corpus is free for research use. This model is derived from it and is "
-            "therefore offered for research use only; check the corpus terms before any other use.", "",
-            "## Evaluation: BC5CDR test set", ""]
+        out += [
+            f"This model was trained on the training set; it is the checkpoint of step {summary['best_step']}, "
+            "best on the development set.",
+            "",
+        ]
+    out += [
+        "**Licence note:** the BC5CDR corpus is free for research use. This model is derived from it and is "
+        "therefore offered for research use only; check the corpus terms before any other use.",
+        "",
+        "## Evaluation: BC5CDR test set",
+        "",
+    ]
     if evaluation is None:
-        out += [f"**Not evaluated.** {evaluation_note or 'No evaluation was given when this package was built.'} "
-                "The scores logged during training are not test scores (for a model trained on train + development "
-                "they are scores on training data).", ""]
+        out += [
+            f"**Not evaluated.** {evaluation_note or 'No evaluation was given when this package was built.'} "
+            "The scores logged during training are not test scores (for a model trained on train + development "
+            "they are scores on training data).",
+            "",
+        ]
     else:
         source = meta.get("bioner", {}).get("evaluation", {}).get("source") or "evaluation.json"
-        out += [f"Scores of `bioner evaluate` on {evaluation.documents} test documents, copied from `{source}`; "
-                "in %. Micro averages pool the mentions of all labels, macro averages are the mean over labels.", ""]
-        modes = [("Strict** (the BioCreative V CDR rule: same start, end and label)", evaluation.strict, "strict"),
-                 ("Lenient** (overlapping a gold mention of the same label)", evaluation.lenient, "lenient")]
+        out += [
+            f"Scores of `bioner evaluate` on {evaluation.documents} test documents, copied from `{source}`; "
+            "in %. Micro averages pool the mentions of all labels, macro averages are the mean over labels.",
+            "",
+        ]
+        modes = [
+            ("Strict** (the BioCreative V CDR rule: same start, end and label)", evaluation.strict, "strict"),
+            ("Lenient** (overlapping a gold mention of the same label)", evaluation.lenient, "lenient"),
+        ]
         if evaluation.concepts is not None:
             modes.append(("Concepts** (MeSH ids: per document, distinct (label, id) pairs)", evaluation.concepts, ""))
         for title, scores, mode in modes:
@@ -182,9 +266,12 @@ def render_model_card(meta: Mapping[str, Any], config_text: str, *, evaluation: 
     speed = (benchmark or {}).get("words_per_second")
     memory = (benchmark or {}).get("peak_memory_mb")
     size = meta.get("bioner", {}).get("size_mb")
-    out += ["## Speed and size", "", f"- Speed: {f'{speed:,.0f} words per second' if speed is not None else 'not measured'}"]
+    out += [
+        "## Speed and size",
+        "",
+        f"- Speed: {f'{speed:,.0f} words per second' if speed is not None else 'not measured'}",
+    ]
     out += [f"- Peak memory while tagging: {memory:,.0f} MB"] if memory is not None else []
     out += [f"- Pipeline data: {size:.1f} MB"] if size is not None else []
     out += ["", "## Config", "", "```ini", config_text.strip(), "```", ""]
     return "\n".join(out)
-

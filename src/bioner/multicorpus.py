@@ -40,7 +40,10 @@ OUTPUT_LABELS: tuple[str, ...] = ("Chemical", "Disease")
 
 GENE_LABEL_MAP: Mapping[str, str] = {"Gene": "Gene", "FamilyName": "Gene", "DomainMotif": "Gene"}
 NCBI_LABEL_MAP: Mapping[str, str] = {
-    "SpecificDisease": "Disease", "DiseaseClass": "Disease", "Modifier": "Disease", "CompositeMention": "Disease",
+    "SpecificDisease": "Disease",
+    "DiseaseClass": "Disease",
+    "Modifier": "Disease",
+    "CompositeMention": "Disease",
 }
 
 
@@ -93,8 +96,17 @@ def mapped_documents(part: CorpusPart, documents: Iterable[Document]) -> list[Do
         mentions = []
         for mention in document.mentions:
             label = part.model_label(mention.label) or mention.label
-            mentions.append(type(mention)(mention.start, mention.end, mention.text, label, mention.identifier,
-                                          list(mention.parts), mention.line))
+            mentions.append(
+                type(mention)(
+                    mention.start,
+                    mention.end,
+                    mention.text,
+                    label,
+                    mention.identifier,
+                    list(mention.parts),
+                    mention.line,
+                )
+            )
         out.append(Document(document.id, list(document.passages), mentions, list(document.relations)))
     return out
 
@@ -131,7 +143,10 @@ def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Docum
 
 
 def mask_unannotated(
-    doc: Doc, part: CorpusPart, matcher: PhraseMatcher, masked: dict[str, int],
+    doc: Doc,
+    part: CorpusPart,
+    matcher: PhraseMatcher,
+    masked: dict[str, int],
     guesses: Sequence[tuple[int, int, str]] = (),
 ) -> Doc:
     """Set missing every lexicon match of a type `part` does not annotate, off its own entities,
@@ -159,23 +174,34 @@ class PartReport:
     masked: dict[str, int]
 
     def to_json(self) -> dict:
-        return {"part": self.part, "documents": self.documents, "masked": dict(sorted(self.masked.items())),
-                "conversion": self.conversion.to_json()}
+        return {
+            "part": self.part,
+            "documents": self.documents,
+            "masked": dict(sorted(self.masked.items())),
+            "conversion": self.conversion.to_json(),
+        }
 
 
 def teacher_guesses(teacher: Language, docs: Sequence[Doc], batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
     """A first model's entities on each doc, as token spans of `docs`' own tokenisation."""
     guesses = []
     for doc, tagged in zip(docs, teacher.pipe((doc.text for doc in docs), batch_size=batch_size), strict=True):
-        spans = [doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
-                 for ent in tagged.ents]
+        spans = [
+            doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
+            for ent in tagged.ents
+        ]
         guesses.append([(span.start, span.end, span.label_) for span in spans if span is not None and len(span)])
     return guesses
 
 
 def convert_parts(
-    parts: Sequence[CorpusPart], output: Path, *, lexicon_parts: Sequence[CorpusPart] | None = None,
-    nlp: Language | None = None, seed: int = 0, teacher: Language | None = None,
+    parts: Sequence[CorpusPart],
+    output: Path,
+    *,
+    lexicon_parts: Sequence[CorpusPart] | None = None,
+    nlp: Language | None = None,
+    seed: int = 0,
+    teacher: Language | None = None,
 ) -> list[PartReport]:
     """Convert `parts` into one shuffled DocBin at `output`, masking unannotated types.
 
@@ -188,9 +214,9 @@ def convert_parts(
 
     nlp = nlp or make_tokenizer_pipeline()
     loaded = [(part, mapped_documents(part, read_part(part))) for part in parts]
-    lexicon_source = loaded if lexicon_parts is None else [
-        (part, mapped_documents(part, read_part(part))) for part in lexicon_parts
-    ]
+    lexicon_source = (
+        loaded if lexicon_parts is None else [(part, mapped_documents(part, read_part(part))) for part in lexicon_parts]
+    )
     matcher = build_lexicon(lexicon_source).matcher(nlp)
     docs: list[Doc] = []
     reports = []
@@ -199,7 +225,9 @@ def convert_parts(
         masked: dict[str, int] = {}
         part_docs = [document_to_doc(nlp, document, report, labels=part.annotates) for document in documents]
         unannotated = set(MODEL_LABELS) - set(part.annotates)
-        guesses = teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
+        guesses = (
+            teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
+        )
         for doc, doc_guesses in zip(part_docs, guesses, strict=True):
             docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses)] * part.repeat)
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
@@ -217,12 +245,14 @@ def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
     return {
         "train": [
             CorpusPart("bc5cdr-train", bc5cdr / "CDR_TrainingSet.PubTator.txt", ("Chemical", "Disease")),
-            CorpusPart("ncbi-disease-train", raw / "ncbi-disease" / "NCBItrainset_corpus.txt", ("Disease",),
-                       NCBI_LABEL_MAP),
+            CorpusPart(
+                "ncbi-disease-train", raw / "ncbi-disease" / "NCBItrainset_corpus.txt", ("Disease",), NCBI_LABEL_MAP
+            ),
             CorpusPart("gnormplus-train", raw / "gnormplus" / "GNormPlus_Train.PubTator", gene, GENE_LABEL_MAP),
             CorpusPart("nlm-gene-train", raw / "nlm-gene" / "NLMgene_Train.PubTator", gene, GENE_LABEL_MAP),
-            CorpusPart("nlm-chem-train", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",),
-                       documents="train"),
+            CorpusPart(
+                "nlm-chem-train", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",), documents="train"
+            ),
         ],
         "dev": [
             CorpusPart("bc5cdr-dev", bc5cdr / "CDR_DevelopmentSet.PubTator.txt", ("Chemical", "Disease")),
@@ -230,8 +260,9 @@ def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
     }
 
 
-def select_parts(parts: Sequence[CorpusPart], *, only: Sequence[str] | None = None,
-                 repeat: Sequence[str] = ()) -> list[CorpusPart]:
+def select_parts(
+    parts: Sequence[CorpusPart], *, only: Sequence[str] | None = None, repeat: Sequence[str] = ()
+) -> list[CorpusPart]:
     """`parts` narrowed to the names in `only` and weighted by `repeat` items (`NAME=K`)."""
     from dataclasses import replace
 

@@ -66,9 +66,16 @@ if __package__:  # not when `spacy package` imports this file on its own, beside
 '''
 
 
-def stage_model(model_dir: Path, staging_dir: Path, *, name: str = PACKAGE_NAME, version: str = __version__,
-                evaluation: Path | None = None, benchmark: Path | None = None,
-                require_evaluation: bool = False) -> Path:
+def stage_model(
+    model_dir: Path,
+    staging_dir: Path,
+    *,
+    name: str = PACKAGE_NAME,
+    version: str = __version__,
+    evaluation: Path | None = None,
+    benchmark: Path | None = None,
+    require_evaluation: bool = False,
+) -> Path:
     """A copy of the pipeline in `staging_dir`/model with the package's meta.json, its README.md
     and `code/`: what `spacy package` takes. Returns that folder.
 
@@ -83,13 +90,17 @@ def stage_model(model_dir: Path, staging_dir: Path, *, name: str = PACKAGE_NAME,
 
     model_dir = Path(model_dir)
     if not (model_dir / "meta.json").is_file() or not (model_dir / "config.cfg").is_file():
-        raise BionerError(f"{model_dir}: not a trained pipeline (no meta.json and config.cfg); train one with `bioner train`")
+        raise BionerError(
+            f"{model_dir}: not a trained pipeline (no meta.json and config.cfg); train one with `bioner train`"
+        )
     parent = model_dir.resolve().parent
     note = None
     if evaluation is None and not (parent / "evaluation.json").exists():
         if require_evaluation:
-            raise BionerError(f"{parent / 'evaluation.json'}: no evaluation of the model; run `make evaluate` "
-                              "(bioner evaluate --json) first, or give --evaluation PATH")
+            raise BionerError(
+                f"{parent / 'evaluation.json'}: no evaluation of the model; run `make evaluate` "
+                "(bioner evaluate --json) first, or give --evaluation PATH"
+            )
         note = f"No evaluation JSON was found beside the pipeline ({parent / 'evaluation.json'})."
     elif evaluation is not None and not Path(evaluation).exists():
         raise BionerError(f"{evaluation}: no such evaluation JSON (written by `bioner evaluate --json`)")
@@ -104,15 +115,22 @@ def stage_model(model_dir: Path, staging_dir: Path, *, name: str = PACKAGE_NAME,
     shutil.copytree(model_dir, staged)
     config_text = (model_dir / "config.cfg").read_text(encoding="utf-8")
     size = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file()) / 1_000_000
-    meta = build_meta(json.loads((model_dir / "meta.json").read_text(encoding="utf-8")),
-                      Config().from_str(config_text, interpolate=False), name=name, version=version,
-                      evaluation=scores, evaluation_source=evaluation.name if evaluation else None,
-                      benchmark=bench, size_mb=size)
+    meta = build_meta(
+        json.loads((model_dir / "meta.json").read_text(encoding="utf-8")),
+        Config().from_str(config_text, interpolate=False),
+        name=name,
+        version=version,
+        evaluation=scores,
+        evaluation_source=evaluation.name if evaluation else None,
+        benchmark=bench,
+        size_mb=size,
+    )
     (staged / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     summary_path = parent / "training-summary.json"  # written by bioner.training
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else None
-    card = render_model_card(meta, config_text, evaluation=scores, benchmark=bench, evaluation_note=note,
-                             training_summary=summary)
+    card = render_model_card(
+        meta, config_text, evaluation=scores, benchmark=bench, evaluation_note=note, training_summary=summary
+    )
     (staged / "README.md").write_text(card, encoding="utf-8")
     (staged / "code").mkdir()
     for module in CODE_MODULES:
@@ -143,18 +161,33 @@ def stage_package(model_dir: Path, staging_dir: Path, *, build: bool = False, **
     staged = stage_model(model_dir, staging_dir, **options)
     meta = json.loads((staged / "meta.json").read_text(encoding="utf-8"))
     code = Path(staging_dir) / "bioner_code.py"
-    code.write_text(CODE_TEMPLATE.format(name=f"{meta['lang']}_{meta['name']}", version=meta["version"],
-                                         modules=CODE_MODULES, bioner_version=__version__), encoding="utf-8")
+    code.write_text(
+        CODE_TEMPLATE.format(
+            name=f"{meta['lang']}_{meta['name']}",
+            version=meta["version"],
+            modules=CODE_MODULES,
+            bioner_version=__version__,
+        ),
+        encoding="utf-8",
+    )
     spacy_package = import_module("spacy.cli.package")
     # spaCy adds the distributions its config's functions come from: bioner, which the package's
     # code replaces; meta.json already lists every requirement.
     with mock.patch.object(spacy_package, "get_third_party_dependencies", return_value=[]), _stdout_to_stderr():
         try:
-            spacy_package.package(staged, Path(staging_dir), code_paths=[code], create_sdist=build, create_wheel=build,
-                                  force=True, silent=True)
+            spacy_package.package(
+                staged,
+                Path(staging_dir),
+                code_paths=[code],
+                create_sdist=build,
+                create_wheel=build,
+                force=True,
+                silent=True,
+            )
         except SystemExit:
-            raise BionerError(f"spaCy could not package {model_dir}; run `python -m spacy package {staged} "
-                              f"{staging_dir}` to see why") from None
+            raise BionerError(
+                f"spaCy could not package {model_dir}; run `python -m spacy package {staged} {staging_dir}` to see why"
+            ) from None
     return Path(staging_dir) / f"{meta['lang']}_{meta['name']}-{meta['version']}"
 
 
@@ -165,8 +198,10 @@ def package_model(model_dir: Path, output_dir: Path, **options: Any) -> list[Pat
         source = stage_package(model_dir, Path(scratch), build=True, **options)
         built = [next(iter(sorted((source / "dist").glob(pattern))), None) for pattern in ("*.tar.gz", "*.whl")]
         if None in built:
-            raise BionerError(f"spaCy's build of {model_dir} made no {'sdist' if built[0] is None else 'wheel'}; "
-                              "see the build's output above")
+            raise BionerError(
+                f"spaCy's build of {model_dir} made no {'sdist' if built[0] is None else 'wheel'}; "
+                "see the build's output above"
+            )
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         paths = [Path(output_dir) / path.name for path in built if path is not None]
         for path, target in zip(built, paths, strict=True):

@@ -149,13 +149,17 @@ def plan_input(
     if not path.exists():
         raise BionerError(f"{path}: no such file or folder")
     if path.is_file() and input_format is None and _is_pdf(path):
-        raise BionerError(f"{path}: PDF is not read; convert it to text first (pdftotext -layout "
-                          f"{path.name} {path.stem}.txt, from poppler-utils, or GROBID) and tag the .txt")
+        raise BionerError(
+            f"{path}: PDF is not read; convert it to text first (pdftotext -layout "
+            f"{path.name} {path.stem}.txt, from poppler-utils, or GROBID) and tag the .txt"
+        )
     if path.is_dir():
         files = sorted(p for p in path.glob("*.txt") if p.is_file() and not p.name.startswith("."))
         if not files:
-            raise BionerError(f"{path}: the folder holds no .txt files to tag (a folder is read as one "
-                              "document per .txt file; give other files by name)")
+            raise BionerError(
+                f"{path}: the folder holds no .txt files to tag (a folder is read as one "
+                "document per .txt file; give other files by name)"
+            )
         return InputPlan(str(path), [(f, input_format or detect_format(f)) for f in files])
     return InputPlan(str(path), [(path, input_format or detect_format(path))])
 
@@ -197,8 +201,11 @@ def iter_input_documents(
                 yield document
             elif not find_content:  # everything: for a web page, all of its visible text
                 source_map = document.content.source if document.content is not None else None
-                yield Document.from_text(document.id, source_map.text) if source_map is not None \
+                yield (
+                    Document.from_text(document.id, source_map.text)
+                    if source_map is not None
                     else Document.from_text(document.id, document.text)
+                )
             else:
                 if document.content is None:
                     document.content = detect(document.text)
@@ -287,8 +294,10 @@ class PredictionSummary:
         if self.skipped:
             reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.skipped.most_common())
             parts = sum(self.skipped.values())
-            text += (f"\nskipped (not tagged): {parts:,} part{'s' if parts != 1 else ''}, "
-                     f"{self.skipped_characters:,} characters ({reasons}); --keep-boilerplate tags them")
+            text += (
+                f"\nskipped (not tagged): {parts:,} part{'s' if parts != 1 else ''}, "
+                f"{self.skipped_characters:,} characters ({reasons}); --keep-boilerplate tags them"
+            )
         return text
 
     def to_dict(self) -> dict:
@@ -358,8 +367,9 @@ def predict(
         output_format=fmt,
     )
 
-    documents = iter_input_documents(plan, lines=lines, lenient=lenient, problems=problems,
-                                     find_content=not keep_boilerplate)
+    documents = iter_input_documents(
+        plan, lines=lines, lenient=lenient, problems=problems, find_content=not keep_boilerplate
+    )
     empty, documents = _peek_empty(documents)
     if empty:
         summary.empty_input = True
@@ -371,8 +381,9 @@ def predict(
             on_model(str(resolved))
         nlp = load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
     started = time.perf_counter()
-    tagged = tag_documents(nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix,
-                           max_chars=max_chars)
+    tagged = tag_documents(
+        nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix, max_chars=max_chars
+    )
     counted = _count(tagged, summary)
     if progress:
         counted = _progress(counted)

@@ -14,7 +14,12 @@ from typing import Any
 from .errors import BionerError
 
 OBJECTIVES = {
-    "characters": {"@architectures": "spacy.PretrainCharacters.v1", "maxout_pieces": 3, "hidden_size": 300, "n_characters": 4},
+    "characters": {
+        "@architectures": "spacy.PretrainCharacters.v1",
+        "maxout_pieces": 3,
+        "hidden_size": 300,
+        "n_characters": 4,
+    },
     "vectors": {"@architectures": "spacy.PretrainVectors.v1", "maxout_pieces": 3, "hidden_size": 300, "loss": "cosine"},
 }
 TRAIN_CONFIG_NAME = "train.cfg"
@@ -55,7 +60,7 @@ def pretrain(
     if objective not in OBJECTIVES:
         raise BionerError(f"--objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     if not texts.exists():
-        raise BionerError(f"{texts}: no such file (JSONL, one {{\"text\": ...}} a line)")
+        raise BionerError(f'{texts}: no such file (JSONL, one {{"text": ...}} a line)')
     if epochs < 1:
         raise BionerError(f"--epochs must be at least 1, got {epochs}")
     filled = with_pretraining(config, overrides)

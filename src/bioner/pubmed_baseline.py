@@ -115,8 +115,10 @@ def _remote_names(base_url: str, timeout: float) -> list[str]:
         raise BionerError(f"{base_url}: HTTP {error.code} {error.reason}") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise BionerError(f"{base_url}: cannot list the PubMed baseline ({reason}); with the files at hand, "
-                          f"set {PUBMED_ENV} to their folder") from None
+        raise BionerError(
+            f"{base_url}: cannot list the PubMed baseline ({reason}); with the files at hand, "
+            f"set {PUBMED_ENV} to their folder"
+        ) from None
     names = sorted(set(_BASELINE_NAME.findall(listing)))
     if not names:
         raise BionerError(f"{base_url}: the listing names no pubmedYYnNNNN.xml.gz files")
@@ -146,8 +148,10 @@ def _check_md5(archive: Path, checksum: Path, *, shown_as: str) -> None:
         raise BionerError(f"{shown_as}.md5: no MD5 checksum in it")
     found = _md5(archive)
     if found != match.group(1).lower():
-        raise BionerError(f"{shown_as}: MD5 {found} does not match the published {match.group(1).lower()} "
-                          "(a truncated or corrupt download); run again to fetch it anew")
+        raise BionerError(
+            f"{shown_as}: MD5 {found} does not match the published {match.group(1).lower()} "
+            "(a truncated or corrupt download); run again to fetch it anew"
+        )
 
 
 def _in_place(path: Path) -> bool:
@@ -231,15 +235,24 @@ def pubmed_pretrain_text(
     if files is None:
         files = _files_from_env()
     try:
-        baseline = fetch_pubmed_baseline(Path(pubmed_dir) if pubmed_dir is not None else data_dir / "pubmed",
-                                         files=files, base_url=base_url, progress=progress, timeout=timeout)
+        baseline = fetch_pubmed_baseline(
+            Path(pubmed_dir) if pubmed_dir is not None else data_dir / "pubmed",
+            files=files,
+            base_url=base_url,
+            progress=progress,
+            timeout=timeout,
+        )
     except BionerError as error:
-        raise BionerError(f"no unlabelled text: PubMed abstracts could not be fetched ({error}). Set PRETRAIN_DIR "
-                          'to a folder of JSONL files (one {"text": ...} a line) instead') from None
+        raise BionerError(
+            f"no unlabelled text: PubMed abstracts could not be fetched ({error}). Set PRETRAIN_DIR "
+            'to a folder of JSONL files (one {"text": ...} a line) instead'
+        ) from None
     excluded, read = evaluation_pmids(data_dir)
     if not read:
-        info.notes.append(f"no evaluation corpora under {data_dir} yet: no PMIDs were left out "
-                          "(fetch the corpora first, then delete the file and fetch again)")
+        info.notes.append(
+            f"no evaluation corpora under {data_dir} yet: no PMIDs were left out "
+            "(fetch the corpora first, then delete the file and fetch again)"
+        )
     left_out = 0
     with _Staging(destination) as staging:
         temporary = staging.new(PRETRAIN_FILE)
@@ -256,8 +269,9 @@ def pubmed_pretrain_text(
         staging.forget(temporary)
     names = ", ".join(path.name for path in baseline.paths.values())
     _record_text(info, final.stem, final, census, f"extracted from {names}")
-    info.notes.append(f"left out {left_out:,} citations of evaluation sets ({len(excluded):,} PMIDs from "
-                      f"{len(read)} files)")
+    info.notes.append(
+        f"left out {left_out:,} citations of evaluation sets ({len(excluded):,} PMIDs from {len(read)} files)"
+    )
     return info
 
 
@@ -268,4 +282,3 @@ def _files_from_env() -> int:
     if not value.isdigit() or int(value) < 1:
         raise BionerError(f"{PRETRAIN_FILES_ENV}={value!r}: expected a number of baseline files (1 or more)")
     return int(value)
-

@@ -78,8 +78,11 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
         if not path.exists():
             raise BionerError(f"{path}: no such file or folder")
         if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.is_file() and not p.name.startswith(".") and p.name.lower().endswith(INPUT_SUFFIXES))
+            found = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.name.lower().endswith(INPUT_SUFFIXES)
+            )
             if not found:
                 raise BionerError(f"{path}: the folder holds no .xml or .xml.gz files")
             files.extend(found)
@@ -108,8 +111,9 @@ def plan_shards(inputs: Sequence[str | Path], output_dir: str | Path, output_for
         if name in by_name:
             if by_name[name].resolve() == path.resolve():
                 continue  # the same file given twice
-            raise BionerError(f"{by_name[name]} and {path} would both be written to {name}; "
-                              "tag them into different output folders")
+            raise BionerError(
+                f"{by_name[name]} and {path} would both be written to {name}; tag them into different output folders"
+            )
         by_name[name] = path
         shards.append(Shard(path.resolve(), Path(output_dir).resolve() / name))
     return shards
@@ -275,8 +279,9 @@ ZONE_DOCUMENTS = 1000
 """Documents tagged inside one spaCy memory zone (below)."""
 
 
-def _tag_in_zones(nlp: Language, documents: Iterable[Document], *, batch_size: int,
-                  zone: int = ZONE_DOCUMENTS) -> Iterator[Document]:
+def _tag_in_zones(
+    nlp: Language, documents: Iterable[Document], *, batch_size: int, zone: int = ZONE_DOCUMENTS
+) -> Iterator[Document]:
     """`tag_documents`, `zone` documents at a time inside `nlp.memory_zone()` (spaCy >= 3.8).
 
     spaCy's vocabulary keeps every new string it sees, so a worker that tags millions of abstracts
@@ -342,11 +347,13 @@ class RunSummary:
         if not self.done and not self.failed:
             return f"nothing to do: all {self.shards} shards in {self.output_dir} are complete"
         rate = self.documents / self.seconds if self.seconds > 0 else 0.0
-        lines = [f"{len(self.done)} of {self.shards} shards tagged now, {len(self.skipped)} already complete, "
-                 f"{len(self.failed)} failed",
-                 f"{self.documents:,} abstracts, {self.words:,} words, {self.mentions:,} mentions in "
-                 f"{self.seconds:.1f}s on {self.workers} worker{'s' if self.workers != 1 else ''} "
-                 f"({rate:,.0f} abstracts/s, {self.words / self.seconds if self.seconds else 0:,.0f} words/s)"]
+        lines = [
+            f"{len(self.done)} of {self.shards} shards tagged now, {len(self.skipped)} already complete, "
+            f"{len(self.failed)} failed",
+            f"{self.documents:,} abstracts, {self.words:,} words, {self.mentions:,} mentions in "
+            f"{self.seconds:.1f}s on {self.workers} worker{'s' if self.workers != 1 else ''} "
+            f"({rate:,.0f} abstracts/s, {self.words / self.seconds if self.seconds else 0:,.0f} words/s)",
+        ]
         deleted = sum(len(r.deleted) for r in self.done)
         if deleted:
             lines.append(f"{deleted:,} PMIDs deleted by DeleteCitation entries (listed in {MANIFEST})")
@@ -379,7 +386,9 @@ def tag_pubmed(
     from .predict import resolve_model
 
     if workers is not None and scheduler is not None:
-        raise BionerError("give either --workers (a cluster on this machine) or --scheduler (an existing one), not both")
+        raise BionerError(
+            "give either --workers (a cluster on this machine) or --scheduler (an existing one), not both"
+        )
     if workers is not None and workers < 1:
         raise BionerError(f"--workers must be at least 1, found {workers}")
     if batch_size < 1:
@@ -414,19 +423,38 @@ def tag_pubmed(
     return summary
 
 
-def _run(engine: Any, todo: list[Shard], output_dir: Path, summary: RunSummary, model_name: str,
-         output_format: str, batch_size: int, progress: bool, on_start: Callable[[str], None] | None) -> None:
+def _run(
+    engine: Any,
+    todo: list[Shard],
+    output_dir: Path,
+    summary: RunSummary,
+    model_name: str,
+    output_format: str,
+    batch_size: int,
+    progress: bool,
+    on_start: Callable[[str], None] | None,
+) -> None:
     info = engine.scheduler_info(n_workers=-1) if _accepts_n_workers(engine) else engine.scheduler_info()
     summary.workers = len(info.get("workers", {}))
     if on_start is not None:
-        on_start(f"{len(todo)} shard{'s' if len(todo) != 1 else ''} to tag ({len(summary.skipped)} already "
-                 f"complete) on {summary.workers} worker{'s' if summary.workers != 1 else ''} at "
-                 f"{engine.scheduler.address}; model {model_name}")
+        on_start(
+            f"{len(todo)} shard{'s' if len(todo) != 1 else ''} to tag ({len(summary.skipped)} already "
+            f"complete) on {summary.workers} worker{'s' if summary.workers != 1 else ''} at "
+            f"{engine.scheduler.address}; model {model_name}"
+        )
     _ensure_plugin(engine, model_name)
     run_id = uuid.uuid4().hex[:8]
     futures = {
-        engine.submit(tag_shard, str(shard.input), str(shard.output), model_name, output_format,
-                      batch_size=batch_size, key=f"bioner-tag-{shard.output.name}-{run_id}", pure=False): shard
+        engine.submit(
+            tag_shard,
+            str(shard.input),
+            str(shard.output),
+            model_name,
+            output_format,
+            batch_size=batch_size,
+            key=f"bioner-tag-{shard.output.name}-{run_id}",
+            pure=False,
+        ): shard
         for shard in todo
     }
     try:
@@ -453,14 +481,17 @@ def warm_up(model: str) -> str:
     return str(_worker_pipeline(model).meta.get("name", ""))
 
 
-def _collect(engine: Any, futures: dict[Any, Shard], output_dir: Path, summary: RunSummary, model: str,
-             progress: bool) -> None:
+def _collect(
+    engine: Any, futures: dict[Any, Shard], output_dir: Path, summary: RunSummary, model: str, progress: bool
+) -> None:
     """Write a manifest line for each shard as it finishes (done or failed)."""
     from distributed import as_completed
     from tqdm import tqdm
 
-    with (output_dir / MANIFEST).open("a", encoding="utf-8") as manifest, \
-            tqdm(total=len(futures), unit=" files", disable=not progress, dynamic_ncols=True) as bar:
+    with (
+        (output_dir / MANIFEST).open("a", encoding="utf-8") as manifest,
+        tqdm(total=len(futures), unit=" files", disable=not progress, dynamic_ncols=True) as bar,
+    ):
         for future in as_completed(list(futures)):
             shard = futures[future]
             try:
@@ -492,19 +523,25 @@ class _engine:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise BionerError("tag-pubmed needs Dask: pip install 'dask[distributed]' (or bioner's 'pubmed' extra)") from None
+            raise BionerError(
+                "tag-pubmed needs Dask: pip install 'dask[distributed]' (or bioner's 'pubmed' extra)"
+            ) from None
         if self.scheduler is not None:
             try:
                 self.client = Client(self.scheduler, timeout="20s")
             except (OSError, TimeoutError) as error:
-                raise BionerError(f"cannot connect to the Dask scheduler at {self.scheduler}: {error}. Start one "
-                                  "with `dask scheduler` and workers with `dask worker ADDRESS`") from None
+                raise BionerError(
+                    f"cannot connect to the Dask scheduler at {self.scheduler}: {error}. Start one "
+                    "with `dask scheduler` and workers with `dask worker ADDRESS`"
+                ) from None
             try:
                 self.client.wait_for_workers(1, timeout=60)
             except TimeoutError:
                 self.client.close()
-                raise BionerError(f"the Dask scheduler at {self.scheduler} has no workers (waited 60 s): start "
-                                  f"some with `dask worker {self.scheduler} --nthreads 1`") from None
+                raise BionerError(
+                    f"the Dask scheduler at {self.scheduler} has no workers (waited 60 s): start "
+                    f"some with `dask worker {self.scheduler} --nthreads 1`"
+                ) from None
             return self.client
         import logging
 
@@ -513,8 +550,13 @@ class _engine:
         with dask.config.set(LOCAL_WORKER_CONFIG), warnings.catch_warnings():
             # no dashboard; Dask's HTTP server (health checks) takes another port if 8787 is taken
             warnings.filterwarnings("ignore", message="Port .* is already in use")
-            self.cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            self.cluster = LocalCluster(
+                n_workers=self.workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         self.client = Client(self.cluster)
         return self.client
 

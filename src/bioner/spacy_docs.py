@@ -30,9 +30,7 @@ def doc_id(doc: Doc) -> str:
 def doc_to_document(doc: Doc, *, fallback_id: str = "") -> Document:
     """A document whose mentions are the `Doc`'s entities, at character offsets."""
     document = Document.from_text(doc_id(doc) or fallback_id, doc.text)
-    document.mentions = [
-        Mention(ent.start_char, ent.end_char, ent.text, ent.label_) for ent in doc.ents
-    ]
+    document.mentions = [Mention(ent.start_char, ent.end_char, ent.text, ent.label_) for ent in doc.ents]
     return document
 
 
@@ -63,8 +61,11 @@ def write_docbin(docs: Iterable[Doc], path: str | Path, *, option: str = "--outp
     from .atomic import atomic_path
 
     # Spooling inside the atomic write: a full disk there is the same one-line error.
-    with atomic_path(path, option) as temporary, tempfile.TemporaryFile(dir=temporary.parent) as tokens, \
-            tempfile.TemporaryFile(dir=temporary.parent) as spaces:
+    with (
+        atomic_path(path, option) as temporary,
+        tempfile.TemporaryFile(dir=temporary.parent) as tokens,
+        tempfile.TemporaryFile(dir=temporary.parent) as spaces,
+    ):
         batch = DocBin(store_user_data=True)
         attrs = batch.attrs
         lengths: list[int] = []

@@ -63,8 +63,11 @@ def tag_documents(
             text = document.text
             content = document.content if document.content is not None else whole_text(text)
             split = len(text) > max_chars  # a long document: every region paragraph by paragraph
-            spans = [piece for region in content.regions
-                     for piece in chunk_spans(text, region.start, region.end, max_chars, split=split)] or [(0, 0)]
+            spans = [
+                piece
+                for region in content.regions
+                for piece in chunk_spans(text, region.start, region.end, max_chars, split=split)
+            ] or [(0, 0)]
             inline = [s for s in content.skipped if s.inline]
             pending.append(document)
             for number, (start, end) in enumerate(spans):
@@ -73,8 +76,9 @@ def tag_documents(
                 yield text[start:end], (start, number == len(spans) - 1, inside)
 
     mentions: list[Mention] = []
-    for doc, (offset, last, inside) in nlp.pipe(pieces(documents), as_tuples=True, batch_size=batch_size,
-                                                  n_process=n_process):
+    for doc, (offset, last, inside) in nlp.pipe(
+        pieces(documents), as_tuples=True, batch_size=batch_size, n_process=n_process
+    ):
         for ent in doc.ents:
             start, end = ent.start_char + offset, ent.end_char + offset
             if any(s.start < end and start < s.end for s in inside):

@@ -134,4 +134,3 @@ def train(
         summary.update(best_step=best.step, best_score=best.score)
     (output / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return output / "model-best"
-

@@ -41,12 +41,16 @@ def write_training_text(texts: Iterable[str], destination: Path, tokenize) -> in
     return tokens
 
 
-def train_floret(text_path: Path, output_prefix: Path, settings: FloretSettings = FloretSettings(), threads: int = 2) -> Path:
+def train_floret(
+    text_path: Path, output_prefix: Path, settings: FloretSettings = FloretSettings(), threads: int = 2
+) -> Path:
     """Train floret vectors; returns the `.floret` table that `spacy init vectors --mode floret` reads."""
     try:
         import floret
     except ImportError:
-        raise BionerError("training vectors needs floret: pip install floret (or pip install 'bioner[vectors]')") from None
+        raise BionerError(
+            "training vectors needs floret: pip install floret (or pip install 'bioner[vectors]')"
+        ) from None
     model = floret.train_unsupervised(
         str(text_path),
         model=settings.model,

@@ -14,14 +14,37 @@ from . import app, format_choice
 
 @app.command("convert")
 def convert_command(
-    inputs: list[Path] = typer.Argument(..., help="Annotated files (PubTator, BioC XML/JSON, CoNLL/IOB, JSONL).", show_default=False),
+    inputs: list[Path] = typer.Argument(
+        ..., help="Annotated files (PubTator, BioC XML/JSON, CoNLL/IOB, JSONL).", show_default=False
+    ),
     output: Path = typer.Option(..., "--output", "-o", help="DocBin to write (.spacy).", show_default=False),
-    format: str | None = typer.Option(None, "--format", "-f", help="Input format: pubtator, bioc, iob, jsonl. Detected from extension and content when omitted."),
-    label_map: list[str] = typer.Option([], "--map", help="Rename a label, SOURCE=DST; repeat for several (e.g. --map SpecificDisease=Disease)."),
-    labels: str | None = typer.Option(None, "--labels", help="Comma-separated labels to keep (after --map); others are counted as 'filtered'."),
-    report_path: Path | None = typer.Option(None, "--report", help="Write the conversion report (JSON) here: counts per label and every mention not aligned."),
-    lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed mention (bad offsets or text) with a warning instead of failing; it is counted and listed in the report."),
-    dev_output: Path | None = typer.Option(None, "--dev-output", help="Hold out a seeded share of the documents as a development DocBin written here (for corpora without a development split)."),
+    format: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="Input format: pubtator, bioc, iob, jsonl. Detected from extension and content when omitted.",
+    ),
+    label_map: list[str] = typer.Option(
+        [], "--map", help="Rename a label, SOURCE=DST; repeat for several (e.g. --map SpecificDisease=Disease)."
+    ),
+    labels: str | None = typer.Option(
+        None, "--labels", help="Comma-separated labels to keep (after --map); others are counted as 'filtered'."
+    ),
+    report_path: Path | None = typer.Option(
+        None,
+        "--report",
+        help="Write the conversion report (JSON) here: counts per label and every mention not aligned.",
+    ),
+    lenient: bool = typer.Option(
+        False,
+        "--lenient",
+        help="Skip a malformed mention (bad offsets or text) with a warning instead of failing; it is counted and listed in the report.",
+    ),
+    dev_output: Path | None = typer.Option(
+        None,
+        "--dev-output",
+        help="Hold out a seeded share of the documents as a development DocBin written here (for corpora without a development split).",
+    ),
     dev_fraction: float = typer.Option(0.1, "--dev-fraction", help="Share of documents held out with --dev-output."),
     seed: int = typer.Option(0, "--seed", help="Seed of the development split."),
 ) -> None:

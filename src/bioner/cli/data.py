@@ -26,9 +26,27 @@ class CorpusChoice(StrEnum):
 
 @app.command("data")
 def data_command(
-    corpus: CorpusChoice = typer.Option(CorpusChoice.bc5cdr, "--corpus", "-c", metavar="CORPUS", help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead), or pubmed (the first --files PubMed baseline files, MD5-checked, for `bioner tag-pubmed`; PUBMED_DIR for a local copy)."),
-    output: Path = typer.Option(Path("data/raw"), "--output", "-o", help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...)."),
-    files: int | None = typer.Option(None, "--files", "-n", min=1, help="PubMed baseline files to fetch (~30,000 citations, ~20 MB each): for --corpus pubmed (default 1, into data/raw/pubmed, for `bioner tag-pubmed`) and for pretrain's PubMed abstracts (default PRETRAIN_PUBMED_FILES, else 2). PUBMED_DIR: a local copy of the baseline files.", show_default=False),
+    corpus: CorpusChoice = typer.Option(
+        CorpusChoice.bc5cdr,
+        "--corpus",
+        "-c",
+        metavar="CORPUS",
+        help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead), or pubmed (the first --files PubMed baseline files, MD5-checked, for `bioner tag-pubmed`; PUBMED_DIR for a local copy).",
+    ),
+    output: Path = typer.Option(
+        Path("data/raw"),
+        "--output",
+        "-o",
+        help="Parent folder; each corpus goes in a subfolder named after it (data/raw/bc5cdr, ...).",
+    ),
+    files: int | None = typer.Option(
+        None,
+        "--files",
+        "-n",
+        min=1,
+        help="PubMed baseline files to fetch (~30,000 citations, ~20 MB each): for --corpus pubmed (default 1, into data/raw/pubmed, for `bioner tag-pubmed`) and for pretrain's PubMed abstracts (default PRETRAIN_PUBMED_FILES, else 2). PUBMED_DIR: a local copy of the baseline files.",
+        show_default=False,
+    ),
 ) -> None:
     """Download the corpora, verify them and put them under --output.
 
@@ -81,8 +99,10 @@ def format_corpus_table(infos: list[CorpusInfo]) -> str:
         for split, path in info.paths.items():
             source = info.sources.get(split, "")
             source = "downloaded" if source.startswith("downloaded") else source.split(" from ")[0]
-            rows.append(f"{info.name:<14}{split:<13}{info.documents[split]:>10,}{info.mentions[split]:>10,}  "
-                        f"{str(path):<48} {source}")
+            rows.append(
+                f"{info.name:<14}{split:<13}{info.documents[split]:>10,}{info.mentions[split]:>10,}  "
+                f"{str(path):<48} {source}"
+            )
         for split in info.missing:
             rows.append(f"{info.name:<14}{split:<13}{'-':>10}{'-':>10}  {'(not in place)':<48}")
     return "\n".join(rows)

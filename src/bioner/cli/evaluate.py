@@ -11,16 +11,51 @@ from . import app
 
 @app.command("evaluate")
 def evaluate_command(
-    gold: Path = typer.Option(..., "--gold", "-g", help="Gold annotations: PubTator, BioC (XML/JSON) or DocBin (.spacy).", show_default=False),
-    model: str | None = typer.Option(None, "--model", "-m", help="Trained pipeline directory or installed model package, run over the gold documents' text.", show_default=False),
-    predictions: Path | None = typer.Option(None, "--predictions", "-p", help="Predicted annotations on the same documents: PubTator, BioC or DocBin.", show_default=False),
+    gold: Path = typer.Option(
+        ..., "--gold", "-g", help="Gold annotations: PubTator, BioC (XML/JSON) or DocBin (.spacy).", show_default=False
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Trained pipeline directory or installed model package, run over the gold documents' text.",
+        show_default=False,
+    ),
+    predictions: Path | None = typer.Option(
+        None,
+        "--predictions",
+        "-p",
+        help="Predicted annotations on the same documents: PubTator, BioC or DocBin.",
+        show_default=False,
+    ),
     json_path: Path | None = typer.Option(None, "--json", help="Write the scores as JSON here.", show_default=False),
-    html_path: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).", show_default=False),
-    errors_path: Path | None = typer.Option(None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False),
-    bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual)."),
+    html_path: Path | None = typer.Option(
+        None,
+        "--html",
+        help="Write a self-contained HTML report here (tables, error kinds, sample errors drawn with displaCy).",
+        show_default=False,
+    ),
+    errors_path: Path | None = typer.Option(
+        None, "--errors", help="Write every false positive and false negative as TSV here.", show_default=False
+    ),
+    bootstrap: int = typer.Option(
+        0,
+        "--bootstrap",
+        min=0,
+        help="Add 95% confidence intervals for micro and per-label F1 from N bootstrap samples of documents (0: off; 1000 is usual).",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap resampling and of the HTML error sample."),
-    cross_corpus: Path | None = typer.Option(None, "--cross-corpus", help="With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON (\"cross_corpus\") and the HTML report.", show_default=False),
-    gold_mentions: bool = typer.Option(False, "--gold-mentions", help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model)."),
+    cross_corpus: Path | None = typer.Option(
+        None,
+        "--cross-corpus",
+        help='With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON ("cross_corpus") and the HTML report.',
+        show_default=False,
+    ),
+    gold_mentions: bool = typer.Option(
+        False,
+        "--gold-mentions",
+        help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model).",
+    ),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.
 
@@ -46,7 +81,9 @@ def evaluate_command(
     from ..evaluation.checks import check_comparable, check_predictions_file
 
     if (model is None) == (predictions is None):
-        raise typer.BadParameter("give exactly one of --model and --predictions", param_hint="'--model' / '--predictions'")
+        raise typer.BadParameter(
+            "give exactly one of --model and --predictions", param_hint="'--model' / '--predictions'"
+        )
     outputs = [("--json", json_path), ("--html", html_path), ("--errors", errors_path)]
     for option, path in outputs:
         if path is not None:
@@ -67,7 +104,9 @@ def evaluate_command(
         typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     if cross_corpus is not None:
         if model is None:
-            raise typer.BadParameter("needs --model: the other corpora are tagged by the model", param_hint="'--cross-corpus'")
+            raise typer.BadParameter(
+                "needs --model: the other corpora are tagged by the model", param_hint="'--cross-corpus'"
+            )
         from ..evaluation.cross_corpus import evaluate_parts, heldout_parts
         from ..tagging import load_pipeline
 

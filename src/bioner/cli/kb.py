@@ -11,9 +11,24 @@ from . import app
 
 @app.command("kb")
 def kb_command(
-    corpora: list[Path] = typer.Argument(None, help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): BC5CDR train and dev, NCBI disease. Never the test split.", show_default=False),
-    output: Path = typer.Option(Path("training/kb.json.gz"), "--output", "-o", help="Knowledge base file, loaded by the bioner_linker component at initialisation."),
-    mesh_dir: Path | None = typer.Option(None, "--mesh", envvar="MESH_DIR", help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.", show_default=False),
+    corpora: list[Path] = typer.Argument(
+        None,
+        help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): BC5CDR train and dev, NCBI disease. Never the test split.",
+        show_default=False,
+    ),
+    output: Path = typer.Option(
+        Path("training/kb.json.gz"),
+        "--output",
+        "-o",
+        help="Knowledge base file, loaded by the bioner_linker component at initialisation.",
+    ),
+    mesh_dir: Path | None = typer.Option(
+        None,
+        "--mesh",
+        envvar="MESH_DIR",
+        help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.",
+        show_default=False,
+    ),
 ) -> None:
     """Build the name -> MeSH id knowledge base the linker uses.
 

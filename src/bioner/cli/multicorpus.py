@@ -11,13 +11,38 @@ from . import app
 
 @app.command("multi-corpus")
 def multi_corpus_command(
-    raw: Path = typer.Option(Path("data/raw"), "--raw", help="Folder `bioner data` filled: bc5cdr/, ncbi-disease/, gnormplus/, nlm-gene/, nlm-chem/."),
-    output: Path = typer.Option(Path("data/corpus/multi/train.spacy"), "--output", "-o", help="Training DocBin to write."),
-    report: Path = typer.Option(Path("data/corpus/multi/train.report.json"), "--report", help="Counts per corpus and label: every mention's outcome and the spans masked."),
+    raw: Path = typer.Option(
+        Path("data/raw"),
+        "--raw",
+        help="Folder `bioner data` filled: bc5cdr/, ncbi-disease/, gnormplus/, nlm-gene/, nlm-chem/.",
+    ),
+    output: Path = typer.Option(
+        Path("data/corpus/multi/train.spacy"), "--output", "-o", help="Training DocBin to write."
+    ),
+    report: Path = typer.Option(
+        Path("data/corpus/multi/train.report.json"),
+        "--report",
+        help="Counts per corpus and label: every mention's outcome and the spans masked.",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the document shuffle."),
-    only: str | None = typer.Option(None, "--parts", help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.", show_default=False),
-    repeat: list[str] = typer.Option([], "--repeat", help="PART=K: put each document of a part K times in the training set, to weigh it among larger corpora (e.g. --repeat bc5cdr-train=2).", show_default=False),
-    teacher: str | None = typer.Option(None, "--teacher", help="A pipeline trained on BC5CDR alone: what it tags of a type a corpus does not annotate is masked too, so names no lexicon knows are not taught as 'no entity'.", show_default=False),
+    only: str | None = typer.Option(
+        None,
+        "--parts",
+        help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.",
+        show_default=False,
+    ),
+    repeat: list[str] = typer.Option(
+        [],
+        "--repeat",
+        help="PART=K: put each document of a part K times in the training set, to weigh it among larger corpora (e.g. --repeat bc5cdr-train=2).",
+        show_default=False,
+    ),
+    teacher: str | None = typer.Option(
+        None,
+        "--teacher",
+        help="A pipeline trained on BC5CDR alone: what it tags of a type a corpus does not annotate is masked too, so names no lexicon knows are not taught as 'no entity'.",
+        show_default=False,
+    ),
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
 
@@ -41,8 +66,11 @@ def multi_corpus_command(
         raise BionerError(f"{parts[0].path}: BC5CDR training set not found; run `bioner data` (make data) first")
     for part in parts:
         if part not in present:
-            typer.secho(f"note: {part.name} left out: {part.path} is not there (bioner data --corpus all)",
-                        fg=typer.colors.YELLOW, err=True)
+            typer.secho(
+                f"note: {part.name} left out: {part.path} is not there (bioner data --corpus all)",
+                fg=typer.colors.YELLOW,
+                err=True,
+            )
     reports = convert_parts(present, output, seed=seed, teacher=load_pipeline(teacher) if teacher else None)
     header = f"{'part':<20}{'docs':>6}  {'label':<20}{'mentions':>9}{'aligned':>9}{'expanded':>9}{'dropped':>9}{'filtered':>9}   masked"
     typer.echo(header, err=True)
@@ -50,7 +78,10 @@ def multi_corpus_command(
         masked = ", ".join(f"{label} {count}" for label, count in sorted(part_report.masked.items())) or "-"
         for i, (label, counts) in enumerate(sorted(part_report.conversion.labels.items())):
             name, docs = (part_report.part, str(part_report.documents)) if i == 0 else ("", "")
-            typer.echo(f"{name:<20}{docs:>6}  {label:<20}{counts.mentions:>9}{counts.aligned:>9}{counts.expanded:>9}"
-                       f"{counts.dropped:>9}{counts.filtered:>9}   {masked if i == 0 else ''}", err=True)
+            typer.echo(
+                f"{name:<20}{docs:>6}  {label:<20}{counts.mentions:>9}{counts.aligned:>9}{counts.expanded:>9}"
+                f"{counts.dropped:>9}{counts.filtered:>9}   {masked if i == 0 else ''}",
+                err=True,
+            )
     write_reports(reports, report)
     typer.echo(f"wrote {output} and {report}", err=True)

@@ -13,13 +13,31 @@ from . import app
 
 @app.command("package")
 def package_command(
-    model_dir: Path = typer.Argument(..., help="Trained pipeline directory, such as training/model-best.", show_default=False),
+    model_dir: Path = typer.Argument(
+        ..., help="Trained pipeline directory, such as training/model-best.", show_default=False
+    ),
     output: Path = typer.Option(Path("dist"), "--output", "-o", help="Folder for the wheel and the sdist."),
-    name: str = typer.Option(PACKAGE_NAME, "--name", help="Package name: the name spacy.load() takes; starts with the language (en_)."),
+    name: str = typer.Option(
+        PACKAGE_NAME, "--name", help="Package name: the name spacy.load() takes; starts with the language (en_)."
+    ),
     version: str = typer.Option(__version__, "--version", help="Package version (default: bioner's)."),
-    evaluation: Path | None = typer.Option(None, "--evaluation", help="Evaluation JSON of `bioner evaluate --json` on BC5CDR test, copied into the model card and meta.json. Default: MODEL_DIR/../evaluation.json, if it exists.", show_default=False),
-    require_evaluation: bool = typer.Option(False, "--require-evaluation", help="Fail when there is no evaluation JSON, instead of packaging a model card that says \"not evaluated\"."),
-    benchmark: Path | None = typer.Option(None, "--benchmark", help="Benchmark JSON ({\"words_per_second\": ..., \"peak_memory_mb\": ...}) for the card's speed figures. Default: MODEL_DIR/../benchmark.json, if it exists.", show_default=False),
+    evaluation: Path | None = typer.Option(
+        None,
+        "--evaluation",
+        help="Evaluation JSON of `bioner evaluate --json` on BC5CDR test, copied into the model card and meta.json. Default: MODEL_DIR/../evaluation.json, if it exists.",
+        show_default=False,
+    ),
+    require_evaluation: bool = typer.Option(
+        False,
+        "--require-evaluation",
+        help='Fail when there is no evaluation JSON, instead of packaging a model card that says "not evaluated".',
+    ),
+    benchmark: Path | None = typer.Option(
+        None,
+        "--benchmark",
+        help='Benchmark JSON ({"words_per_second": ..., "peak_memory_mb": ...}) for the card\'s speed figures. Default: MODEL_DIR/../benchmark.json, if it exists.',
+        show_default=False,
+    ),
 ) -> None:
     """Build a wheel and an sdist of a trained pipeline with spaCy's packaging.
 
@@ -36,12 +54,17 @@ def package_command(
     check_output(output, "--output", folder=True)
     check_version(version)
     paths = package_model(
-        model_dir, output, name=name, version=version, evaluation=evaluation, benchmark=benchmark,
+        model_dir,
+        output,
+        name=name,
+        version=version,
+        evaluation=evaluation,
+        benchmark=benchmark,
         require_evaluation=require_evaluation,
     )
     for path in paths:
         typer.echo(str(path))
-    typer.echo(f"pip install {paths[-1]}  then  spacy.load(\"{name}\")", err=True)
+    typer.echo(f'pip install {paths[-1]}  then  spacy.load("{name}")', err=True)
 
 
 def check_version(version: str) -> None:
@@ -53,4 +76,6 @@ def check_version(version: str) -> None:
     try:
         Version(version)
     except InvalidVersion:
-        raise BionerError(f"--version {version!r} is not a package version (PEP 440), such as 1.0.0 or 0.2.1.dev0") from None
+        raise BionerError(
+            f"--version {version!r} is not a package version (PEP 440), such as 1.0.0 or 0.2.1.dev0"
+        ) from None

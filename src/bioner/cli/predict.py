@@ -84,18 +84,55 @@ app = typer.Typer(
 
 @app.command(help=HELP, no_args_is_help=True)
 def predict_command(
-    input: str = typer.Argument(..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False),
-    model: str | None = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    input_format: str | None = typer.Option(None, "--input-format", "-i", help="text, html, pubtator, pubmed (MEDLINE XML), bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.", show_default=False),
-    output_format: str | None = typer.Option(None, "--output-format", "-f", help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).", show_default=False),
-    lines: bool = typer.Option(False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."),
+    input: str = typer.Argument(
+        ..., metavar="INPUT", help="A file, a folder of .txt files, or - for stdin.", show_default=False
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="File to write; stdout when omitted.", show_default=False
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).",
+        show_default=False,
+    ),
+    input_format: str | None = typer.Option(
+        None,
+        "--input-format",
+        "-i",
+        help="text, html, pubtator, pubmed (MEDLINE XML), bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.",
+        show_default=False,
+    ),
+    output_format: str | None = typer.Option(
+        None,
+        "--output-format",
+        "-f",
+        help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).",
+        show_default=False,
+    ),
+    lines: bool = typer.Option(
+        False, "--lines", help="Plain text: one document per non-empty line (ids FILE:LINE) instead of one per file."
+    ),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Processes to tag with (-1: one per core)."),
-    lenient: bool = typer.Option(False, "--lenient", help="Skip a malformed annotation in the input with a warning instead of failing (input annotations are replaced by the model's anyway)."),
+    lenient: bool = typer.Option(
+        False,
+        "--lenient",
+        help="Skip a malformed annotation in the input with a warning instead of failing (input annotations are replaced by the model's anyway).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary on stderr; errors only."),
-    keep_boilerplate: bool = typer.Option(False, "--keep-boilerplate", help="Text input: tag everything, banners, menus and reference lists included (default: the content only)."),
-    id_prefix: str = typer.Option("", "--id-prefix", help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).", show_default=False),
+    keep_boilerplate: bool = typer.Option(
+        False,
+        "--keep-boilerplate",
+        help="Text input: tag everything, banners, menus and reference lists included (default: the content only).",
+    ),
+    id_prefix: str = typer.Option(
+        "",
+        "--id-prefix",
+        help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).",
+        show_default=False,
+    ),
 ) -> None:
     from ..errors import InputProblem
     from ..formats import FORMATS
@@ -131,8 +168,11 @@ def predict_command(
         typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)
     if summary.empty_input:
         name = "stdin" if input == "-" else input
-        typer.secho(f"note: {name}: empty input, no document with text; nothing was tagged and the output is empty",
-                    fg=typer.colors.YELLOW, err=True)
+        typer.secho(
+            f"note: {name}: empty input, no document with text; nothing was tagged and the output is empty",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
         return
     if not quiet:
         typer.echo(summary.format(), err=True)

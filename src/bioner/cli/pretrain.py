@@ -13,11 +13,21 @@ from . import app
 @app.command("pretrain", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def pretrain_command(
     ctx: typer.Context,
-    config: Path = typer.Argument(..., help="The training config whose tok2vec to pretrain, such as configs/cnn.cfg.", show_default=False),
-    texts: Path = typer.Argument(..., help="Raw text: JSONL, one {\"text\": ...} a line (PubMed abstracts of your own).", show_default=False),
-    output: Path = typer.Option(Path("training/pretrain"), "--output", "-o", help="Folder for the weights (model*.bin) and train.cfg."),
+    config: Path = typer.Argument(
+        ..., help="The training config whose tok2vec to pretrain, such as configs/cnn.cfg.", show_default=False
+    ),
+    texts: Path = typer.Argument(
+        ..., help='Raw text: JSONL, one {"text": ...} a line (PubMed abstracts of your own).', show_default=False
+    ),
+    output: Path = typer.Option(
+        Path("training/pretrain"), "--output", "-o", help="Folder for the weights (model*.bin) and train.cfg."
+    ),
     epochs: int = typer.Option(3, "--epochs", help="Passes over the text."),
-    objective: str = typer.Option("characters", "--objective", help=f"What the tok2vec learns to predict: {', '.join(OBJECTIVES)} (vectors needs paths.vectors)."),
+    objective: str = typer.Option(
+        "characters",
+        "--objective",
+        help=f"What the tok2vec learns to predict: {', '.join(OBJECTIVES)} (vectors needs paths.vectors).",
+    ),
 ) -> None:
     """Pretrain a config's tok2vec layer on unlabelled text, as `spacy pretrain` does.
 
@@ -32,6 +42,7 @@ def pretrain_command(
 
     from spacy.cli._util import parse_config_overrides
 
-    train_config = pretrain(config, texts, output, epochs=epochs, objective=objective,
-                            overrides=parse_config_overrides(ctx.args))
+    train_config = pretrain(
+        config, texts, output, epochs=epochs, objective=objective, overrides=parse_config_overrides(ctx.args)
+    )
     typer.echo(f"train with: bioner train {train_config}", err=True)

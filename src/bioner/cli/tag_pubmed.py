@@ -52,11 +52,32 @@ fixing it, run again and only that shard is tagged."""
 
 @app.command("tag-pubmed", help=HELP, no_args_is_help=True)
 def tag_pubmed_command(
-    inputs: list[Path] = typer.Argument(..., metavar="INPUT...", help="MEDLINE/PubMed XML files (.xml, .xml.gz) or folders of them.", show_default=False),
-    output: Path = typer.Option(..., "--output", "-o", help="Folder for the shards and manifest.jsonl (created if missing).", show_default=False),
-    model: str | None = typer.Option(None, "--model", "-m", help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).", show_default=False),
-    workers: int | None = typer.Option(None, "--workers", "-w", help="Worker processes of the local cluster (default: one per core).", show_default=False),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler (tcp://HOST:8786) instead of a local cluster.", show_default=False),
+    inputs: list[Path] = typer.Argument(
+        ..., metavar="INPUT...", help="MEDLINE/PubMed XML files (.xml, .xml.gz) or folders of them.", show_default=False
+    ),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="Folder for the shards and manifest.jsonl (created if missing).", show_default=False
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        "-m",
+        help="Pipeline folder or installed model package (default: training/model-best, else en_bioner_bc5cdr).",
+        show_default=False,
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        "-w",
+        help="Worker processes of the local cluster (default: one per core).",
+        show_default=False,
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Address of a running Dask scheduler (tcp://HOST:8786) instead of a local cluster.",
+        show_default=False,
+    ),
     output_format: str = typer.Option("pubtator", "--output-format", "-f", help="pubtator or jsonl."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only."),
@@ -71,11 +92,23 @@ def tag_pubmed_command(
             typer.echo(message, err=True)
 
     try:
-        summary = tag_pubmed(inputs, output, model=model, workers=workers, scheduler=scheduler, output_format=fmt,
-                             batch_size=batch_size, progress=not quiet and sys.stderr.isatty(), on_start=announce)
+        summary = tag_pubmed(
+            inputs,
+            output,
+            model=model,
+            workers=workers,
+            scheduler=scheduler,
+            output_format=fmt,
+            batch_size=batch_size,
+            progress=not quiet and sys.stderr.isatty(),
+            on_start=announce,
+        )
     except (KeyboardInterrupt, Interrupted) as stop:
-        typer.secho(f"interrupted: the complete shards are in {output}; run the same command again to resume",
-                    fg=typer.colors.YELLOW, err=True)
+        typer.secho(
+            f"interrupted: the complete shards are in {output}; run the same command again to resume",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
         if isinstance(stop, Interrupted):
             raise  # run_app ends the process with 128 + signal
         raise typer.Exit(130) from None
@@ -85,7 +118,10 @@ def tag_pubmed_command(
         for failure in summary.failed:
             typer.secho(f"failed: {failure.input}: {failure.error}", fg=typer.colors.RED, err=True)
     if summary.failed:
-        typer.secho(f"error: {len(summary.failed)} of {summary.shards} files failed (see above and "
-                    f"{output / 'manifest.jsonl'}); fix them and run again to tag only those",
-                    fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"error: {len(summary.failed)} of {summary.shards} files failed (see above and "
+            f"{output / 'manifest.jsonl'}); fix them and run again to tag only those",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(1)

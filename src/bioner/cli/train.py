@@ -17,11 +17,28 @@ from . import app
 def train_command(
     ctx: typer.Context,
     config: Path = typer.Argument(..., help="A spaCy config, such as configs/cnn.cfg.", show_default=False),
-    output: Path = typer.Option(Path("training"), "--output", "-o", help="Folder for the trained pipeline (model-best, model-last) and the training log."),
-    final: bool = typer.Option(False, "--final", help="Train on train + development for the number of steps the development run chose; keeps the last model."),
-    steps: int | None = typer.Option(None, "--steps", help="With --final: train this many steps instead of reading them from the development run."),
-    dev_run: Path | None = typer.Option(None, "--dev-run", help="With --final: the development run whose best step to use (default: OUTPUT/dev)."),
-    scale_steps: bool = typer.Option(True, "--scale-steps/--same-steps", help="With --final: scale the development run's best step by the growth of the data (train+dev tokens / train tokens), so the final run makes as many passes over its data; --same-steps keeps the step count as it is."),
+    output: Path = typer.Option(
+        Path("training"),
+        "--output",
+        "-o",
+        help="Folder for the trained pipeline (model-best, model-last) and the training log.",
+    ),
+    final: bool = typer.Option(
+        False,
+        "--final",
+        help="Train on train + development for the number of steps the development run chose; keeps the last model.",
+    ),
+    steps: int | None = typer.Option(
+        None, "--steps", help="With --final: train this many steps instead of reading them from the development run."
+    ),
+    dev_run: Path | None = typer.Option(
+        None, "--dev-run", help="With --final: the development run whose best step to use (default: OUTPUT/dev)."
+    ),
+    scale_steps: bool = typer.Option(
+        True,
+        "--scale-steps/--same-steps",
+        help="With --final: scale the development run's best step by the growth of the data (train+dev tokens / train tokens), so the final run makes as many passes over its data; --same-steps keeps the step count as it is.",
+    ),
 ) -> None:
     """Train a Chemical/Disease tagger with spaCy's trainer.
 
@@ -40,5 +57,7 @@ def train_command(
     from spacy.cli._util import parse_config_overrides
 
     overrides = parse_config_overrides(ctx.args)
-    model = train(config, output, overrides=overrides, final=final, steps=steps, dev_run=dev_run, scale_steps=scale_steps)
+    model = train(
+        config, output, overrides=overrides, final=final, steps=steps, dev_run=dev_run, scale_steps=scale_steps
+    )
     typer.echo(f"trained pipeline: {model}", err=True)

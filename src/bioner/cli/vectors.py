@@ -12,8 +12,14 @@ from . import app
 
 @app.command("vectors")
 def vectors_command(
-    inputs: list[Path] = typer.Argument(..., help="Text to learn from: JSONL with a \"text\" a line, or annotated files (PubTator, BioC...) whose text is used.", show_default=False),
-    output: Path = typer.Option(Path("training/vectors"), "--output", "-o", help="Folder of the vectors, for [initialize] vectors in a config."),
+    inputs: list[Path] = typer.Argument(
+        ...,
+        help='Text to learn from: JSONL with a "text" a line, or annotated files (PubTator, BioC...) whose text is used.',
+        show_default=False,
+    ),
+    output: Path = typer.Option(
+        Path("training/vectors"), "--output", "-o", help="Folder of the vectors, for [initialize] vectors in a config."
+    ),
     dim: int = typer.Option(FloretSettings.dim, "--dim", help="Vector width."),
     epochs: int = typer.Option(FloretSettings.epoch, "--epochs", help="Passes over the text."),
     bucket: int = typer.Option(FloretSettings.bucket, "--bucket", help="Rows of the hashed subword table."),

@@ -21,10 +21,25 @@ from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
 
 __all__ = [
-    "Counts", "PRF", "Scores", "Evaluation", "ErrorRecord", "BootstrapResult",
-    "score", "evaluate_documents", "evaluate_files", "read_input", "predict_documents",
-    "find_errors", "errors_by_kind", "write_errors_tsv", "format_table", "render_html", "write_html",
-    "write_json", "read_evaluation",
+    "Counts",
+    "PRF",
+    "Scores",
+    "Evaluation",
+    "ErrorRecord",
+    "BootstrapResult",
+    "score",
+    "evaluate_documents",
+    "evaluate_files",
+    "read_input",
+    "predict_documents",
+    "find_errors",
+    "errors_by_kind",
+    "write_errors_tsv",
+    "format_table",
+    "render_html",
+    "write_html",
+    "write_json",
+    "read_evaluation",
 ]
 
 
@@ -44,8 +59,12 @@ def evaluate_documents(
     evaluation.errors = find_errors(evaluation.gold, evaluation.predicted, window=window, labels=evaluation.labels)
     if bootstrap:
         evaluation.bootstrap = bootstrap_evaluation(
-            evaluation.gold, evaluation.predicted, evaluation.labels,
-            {"strict": evaluation.strict, "lenient": evaluation.lenient}, samples=bootstrap, seed=seed,
+            evaluation.gold,
+            evaluation.predicted,
+            evaluation.labels,
+            {"strict": evaluation.strict, "lenient": evaluation.lenient},
+            samples=bootstrap,
+            seed=seed,
         )
     return evaluation
 
@@ -57,14 +76,14 @@ def read_input(path: str | Path, format: str | None = None) -> list[Document]:
     format = format or detect_format(path)
     if format == "text":
         raise BionerError(
-            f"{path}: not an annotated file (it reads as plain text); give PubTator, BioC or "
-            "DocBin annotations"
+            f"{path}: not an annotated file (it reads as plain text); give PubTator, BioC or DocBin annotations"
         )
     return list(read_documents(path, format))
 
 
-def predict_documents(model: str | Path, gold: Sequence[Document], *, progress: bool = False,
-                      batch_size: int | None = None) -> list[Document]:
+def predict_documents(
+    model: str | Path, gold: Sequence[Document], *, progress: bool = False, batch_size: int | None = None
+) -> list[Document]:
     """Run a pipeline over the gold documents' text (its own tokenisation, never the gold's)."""
     from ..tagging import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 
@@ -130,5 +149,4 @@ def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
 def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(evaluation.to_json(include_errors=include_errors), indent=2) + "\n",
-                    encoding="utf-8")
+    path.write_text(json.dumps(evaluation.to_json(include_errors=include_errors), indent=2) + "\n", encoding="utf-8")

@@ -92,10 +92,20 @@ def document_errors(
         for span in mine:
             kind, related = classify(span, theirs, type)
             start, end, label = span
-            records.append(ErrorRecord(
-                gold.id, type, kind, label, start, end, text[start:end],
-                text[max(0, start - window):start], text[end:end + window], related,
-            ))
+            records.append(
+                ErrorRecord(
+                    gold.id,
+                    type,
+                    kind,
+                    label,
+                    start,
+                    end,
+                    text[start:end],
+                    text[max(0, start - window) : start],
+                    text[end : end + window],
+                    related,
+                )
+            )
     records.sort(key=lambda r: (r.start, r.end, r.label, r.type))
     return records
 
@@ -142,8 +152,18 @@ def write_errors_tsv(errors: Iterable[ErrorRecord], destination: str | Path | Te
     destination.write("\t".join(TSV_COLUMNS) + "\n")
     rows = 0
     for e in errors:
-        cells = [e.document, e.type, e.kind, e.label, e.start, e.end, e.text, e.left, e.right,
-                 format_related(e.related)]
+        cells = [
+            e.document,
+            e.type,
+            e.kind,
+            e.label,
+            e.start,
+            e.end,
+            e.text,
+            e.left,
+            e.right,
+            format_related(e.related),
+        ]
         destination.write("\t".join(_cell(c) for c in cells) + "\n")
         rows += 1
     return rows

@@ -64,10 +64,17 @@ class BootstrapResult:
     def from_json(cls, data: Any, where: str) -> BootstrapResult:
         if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("strict", "lenient")):
             raise BionerError(f"{where} must hold strict and lenient intervals")
-        intervals = {mode: {key: Interval.from_json(value, f"{where}.{mode}.{key}") for key, value in data[mode].items()}
-                     for mode in ("strict", "lenient")}
-        return cls(data.get("samples", 0), data.get("seed", DEFAULT_SEED), data.get("confidence", DEFAULT_CONFIDENCE),
-                   intervals["strict"], intervals["lenient"])
+        intervals = {
+            mode: {key: Interval.from_json(value, f"{where}.{mode}.{key}") for key, value in data[mode].items()}
+            for mode in ("strict", "lenient")
+        }
+        return cls(
+            data.get("samples", 0),
+            data.get("seed", DEFAULT_SEED),
+            data.get("confidence", DEFAULT_CONFIDENCE),
+            intervals["strict"],
+            intervals["lenient"],
+        )
 
 
 def counts_array(per_document: Sequence[DocumentCounts], labels: Sequence[str], mode: str) -> np.ndarray:

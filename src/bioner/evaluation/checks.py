@@ -35,7 +35,9 @@ def check_comparable(evaluation: Evaluation, *, predictions: str | None = None) 
     source = f"predictions {predictions}" if predictions else "the model's predictions"
     if gold and predicted and not gold & predicted:
         folded = {label.casefold(): label for label in gold}
-        hints = [f"{label!r} is {folded[label.casefold()]!r}" for label in sorted(predicted) if label.casefold() in folded]
+        hints = [
+            f"{label!r} is {folded[label.casefold()]!r}" for label in sorted(predicted) if label.casefold() in folded
+        ]
         hint = f" (labels are case-sensitive: {', '.join(hints)})" if hints else ""
         raise BionerError(
             f"no label of the {source} ({', '.join(sorted(predicted))}) is a gold label "

@@ -46,8 +46,7 @@ def document_concepts(document: Document, labels: Iterable[str] | None = None) -
     }
 
 
-def concept_counts(gold: Sequence[Document], predicted: Sequence[Document],
-                   labels: Sequence[str]) -> dict[str, Counts]:
+def concept_counts(gold: Sequence[Document], predicted: Sequence[Document], labels: Sequence[str]) -> dict[str, Counts]:
     """Counts per label over aligned document pairs (see `scoring.align_documents`)."""
     totals = {label: Counts() for label in labels}
     for g_doc, p_doc in zip(gold, predicted, strict=True):
@@ -79,19 +78,27 @@ class LinkingAccuracy:
 
     def to_json(self) -> dict[str, Any]:
         payload: dict[str, Any] = {
-            label: {"mentions": self.total[label], "correct": self.correct.get(label, 0),
-                    "accuracy": self.accuracy(label)}
+            label: {
+                "mentions": self.total[label],
+                "correct": self.correct.get(label, 0),
+                "accuracy": self.accuracy(label),
+            }
             for label in self.total
         }
-        payload["micro"] = {"mentions": sum(self.total.values()), "correct": sum(self.correct.values()),
-                            "accuracy": self.accuracy()}
+        payload["micro"] = {
+            "mentions": sum(self.total.values()),
+            "correct": sum(self.correct.values()),
+            "accuracy": self.accuracy(),
+        }
         return payload
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> LinkingAccuracy:
         labels = {k: v for k, v in data.items() if k != "micro"} if isinstance(data, dict) else None
-        if labels is None or not all(isinstance(v, dict) and isinstance(v.get("mentions"), int)
-                                     and isinstance(v.get("correct"), int) for v in labels.values()):
+        if labels is None or not all(
+            isinstance(v, dict) and isinstance(v.get("mentions"), int) and isinstance(v.get("correct"), int)
+            for v in labels.values()
+        ):
             raise BionerError(f"{where} must hold mentions and correct counts per label")
         return cls({k: v["mentions"] for k, v in labels.items()}, {k: v["correct"] for k, v in labels.items()})
 

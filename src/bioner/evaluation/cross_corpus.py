@@ -25,9 +25,12 @@ def heldout_parts(raw: Path) -> list[CorpusPart]:
     """The held-out parts `make evaluate` reports, beside BC5CDR test (which `bioner evaluate` scores)."""
     gene = ("Gene",)
     return [
-        CorpusPart("ncbi-disease-dev", raw / "ncbi-disease" / "NCBIdevelopset_corpus.txt", ("Disease",), NCBI_LABEL_MAP),
-        CorpusPart("nlm-chem-heldout", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",),
-                   documents="heldout"),
+        CorpusPart(
+            "ncbi-disease-dev", raw / "ncbi-disease" / "NCBIdevelopset_corpus.txt", ("Disease",), NCBI_LABEL_MAP
+        ),
+        CorpusPart(
+            "nlm-chem-heldout", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",), documents="heldout"
+        ),
         CorpusPart("gnormplus-test", raw / "gnormplus" / "GNormPlus_Test.PubTator", gene, GENE_LABEL_MAP),
         CorpusPart("nlm-gene-test", raw / "nlm-gene" / "NLMgene_Test.PubTator", gene, GENE_LABEL_MAP),
     ]
@@ -54,9 +57,13 @@ class CorpusScore:
     def to_json(self) -> dict:
         out: dict = {"documents": self.documents, "labels": list(self.labels)}
         if self.gene_mentions:
-            out.update(gene_mentions=self.gene_mentions, genes_tagged=self.genes_tagged,
-                       gene_rate=round(self.gene_rate, 4), genes_tagged_as=self.genes_tagged_as,
-                       examples=self.examples)
+            out.update(
+                gene_mentions=self.gene_mentions,
+                genes_tagged=self.genes_tagged,
+                gene_rate=round(self.gene_rate, 4),
+                genes_tagged_as=self.genes_tagged_as,
+                examples=self.examples,
+            )
         else:
             out["strict"] = {label: prf.to_json() for label, prf in self.strict.items()}
             out["lenient"] = {label: prf.to_json() for label, prf in self.lenient.items()}
@@ -74,7 +81,9 @@ def gene_overlaps(gold: Sequence[Document], predicted: Sequence[Document]) -> tu
     as_label: Counter = Counter()
     names: Counter = Counter()
     for document in gold:
-        predictions = [m for m in by_id[document.id].mentions if m.label in OUTPUT_LABELS] if document.id in by_id else []
+        predictions = (
+            [m for m in by_id[document.id].mentions if m.label in OUTPUT_LABELS] if document.id in by_id else []
+        )
         for gene in document.mentions:
             hit: Mention | None = next((p for p in predictions if p.start < gene.end and gene.start < p.end), None)
             if hit is not None:
@@ -108,15 +117,21 @@ def evaluate_parts(nlp: Language, parts: Sequence[CorpusPart], *, skip_missing: 
 
 
 def format_cross_corpus(results: Sequence[CorpusScore]) -> str:
-    rows = ["cross-corpus (held-out parts of other corpora; only the types each annotates)",
-            f"{'corpus':<20}{'label':<10}{'P':>7}{'R':>7}{'F1':>7}{'lenient F1':>12}   genes tagged C/D"]
+    rows = [
+        "cross-corpus (held-out parts of other corpora; only the types each annotates)",
+        f"{'corpus':<20}{'label':<10}{'P':>7}{'R':>7}{'F1':>7}{'lenient F1':>12}   genes tagged C/D",
+    ]
     for result in results:
         if result.gene_mentions:
-            rows.append(f"{result.name:<20}{'Gene':<10}{'':>7}{'':>7}{'':>7}{'':>12}   "
-                        f"{100 * result.gene_rate:.1f}% of {result.gene_mentions}")
+            rows.append(
+                f"{result.name:<20}{'Gene':<10}{'':>7}{'':>7}{'':>7}{'':>12}   "
+                f"{100 * result.gene_rate:.1f}% of {result.gene_mentions}"
+            )
             continue
         for label in result.labels:
             s, lenient = result.strict[label], result.lenient[label]
-            rows.append(f"{result.name:<20}{label:<10}{100 * s.precision:>7.2f}{100 * s.recall:>7.2f}"
-                        f"{100 * s.f1:>7.2f}{100 * lenient.f1:>12.2f}")
+            rows.append(
+                f"{result.name:<20}{label:<10}{100 * s.precision:>7.2f}{100 * s.recall:>7.2f}"
+                f"{100 * s.f1:>7.2f}{100 * lenient.f1:>12.2f}"
+            )
     return "\n".join(rows)

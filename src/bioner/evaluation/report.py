@@ -42,14 +42,19 @@ def _percent(value: float) -> str:
     return f"{100 * value:6.2f}"
 
 
-def scores_table(scores: Scores, intervals: Mapping[str, Interval] | None = None, *, style: str = "text",
-                 confidence: float = 0.95) -> str:
+def scores_table(
+    scores: Scores, intervals: Mapping[str, Interval] | None = None, *, style: str = "text", confidence: float = 0.95
+) -> str:
     """One matching mode's table as aligned `text`, `markdown` or `html`: per label, then micro
     and macro, TP, FP, FN, precision, recall and F1 in percent, and the F1 interval if given."""
-    header = ["label", "TP", "FP", "FN", "P%", "R%", "F1%"] + ([f"F1 {round(100 * confidence)}% CI"] if intervals else [])
+    header = ["label", "TP", "FP", "FN", "P%", "R%", "F1%"] + (
+        [f"F1 {round(100 * confidence)}% CI"] if intervals else []
+    )
     rows = []
     for name, prf in _rows(scores):
-        cells = [name, str(prf.tp), str(prf.fp), str(prf.fn)] + [f"{100 * v:.2f}" for v in (prf.precision, prf.recall, prf.f1)]
+        cells = [name, str(prf.tp), str(prf.fp), str(prf.fn)] + [
+            f"{100 * v:.2f}" for v in (prf.precision, prf.recall, prf.f1)
+        ]
         if intervals:
             i = intervals.get(name)
             cells.append(f"[{_percent(i.low)}, {_percent(i.high)}]" if i else "")
@@ -69,7 +74,9 @@ def scores_table(scores: Scores, intervals: Mapping[str, Interval] | None = None
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     rule = "-" * len(line(header))
     lines = [line(header), rule]
@@ -85,14 +92,22 @@ def format_table(evaluation: Evaluation) -> str:
     lines: list[str] = []
     confidence = evaluation.bootstrap.confidence if evaluation.bootstrap else 0.95
     for mode, title in _modes(evaluation):
-        lines += [title, scores_table(getattr(evaluation, mode), _intervals(evaluation, mode), confidence=confidence), ""]
+        lines += [
+            title,
+            scores_table(getattr(evaluation, mode), _intervals(evaluation, mode), confidence=confidence),
+            "",
+        ]
     if evaluation.linking is not None:
         lines.append(_linking_line(evaluation))
     if evaluation.errors is not None:
         kinds = errors_by_kind(evaluation.errors)
-        lines.append("Errors (strict): "
-                     + "; ".join(f"{side.upper()} " + ", ".join(f"{kind} {n}" for kind, n in counts.items())
-                                 for side, counts in kinds.items()))
+        lines.append(
+            "Errors (strict): "
+            + "; ".join(
+                f"{side.upper()} " + ", ".join(f"{kind} {n}" for kind, n in counts.items())
+                for side, counts in kinds.items()
+            )
+        )
     lines.append(
         f"{evaluation.documents} documents; {sum(evaluation.gold_mentions.values())} gold and "
         f"{sum(evaluation.predicted_mentions.values())} predicted mentions (distinct; "
@@ -108,10 +123,13 @@ def format_table(evaluation: Evaluation) -> str:
 def _linking_line(evaluation: Evaluation) -> str:
     linking = evaluation.linking
     assert linking is not None
-    per_label = ", ".join(f"{label} {_percent(linking.accuracy(label)).strip()}% of {n}"
-                          for label, n in linking.total.items())
-    return (f"Linking accuracy on gold mentions (identifier set equal to gold's; -1 gold left out): "
-            f"{per_label}; all {_percent(linking.accuracy()).strip()}%")
+    per_label = ", ".join(
+        f"{label} {_percent(linking.accuracy(label)).strip()}% of {n}" for label, n in linking.total.items()
+    )
+    return (
+        f"Linking accuracy on gold mentions (identifier set equal to gold's; -1 gold left out): "
+        f"{per_label}; all {_percent(linking.accuracy()).strip()}%"
+    )
 
 
 # --- HTML ------------------------------------------------------------------------------------
@@ -178,8 +196,9 @@ def _window(document_text: str, spans: Sequence[tuple[int, int, str]], start: in
     return left, right
 
 
-def _displacy_side(text: str, spans: Sequence[tuple[int, int, str]], left: int, right: int,
-                   wrong: tuple[int, int, str] | None) -> str:
+def _displacy_side(
+    text: str, spans: Sequence[tuple[int, int, str]], left: int, right: int, wrong: tuple[int, int, str] | None
+) -> str:
     from spacy import displacy
 
     inside = [s for s in spans if s[0] >= left and s[1] <= right]
@@ -201,7 +220,11 @@ def _displacy_side(text: str, spans: Sequence[tuple[int, int, str]], left: int, 
     colors = {_e(label).upper(): color for label, color in LABEL_COLORS.items()}
     markup = displacy.render(
         {"text": text[left:right], "ents": ents, "title": None},
-        style="ent", manual=True, page=False, jupyter=False, options={"colors": colors},
+        style="ent",
+        manual=True,
+        page=False,
+        jupyter=False,
+        options={"colors": colors},
     )
     if hidden:
         markup += f'<p class="note">overlapping, not drawn: {_e(format_related(sorted(hidden)))}</p>'
@@ -217,14 +240,19 @@ def _render_sample(error: ErrorRecord, gold: Document, predicted: Document) -> s
     gold_html = _displacy_side(text, g, left, right, span if error.type == FN else None)
     pred_html = _displacy_side(text, p, left, right, span if error.type == FP else None)
     related = f" — related: {_e(format_related(error.related))}" if error.related else ""
-    heading = (f"{_e(error.type)} · {_e(error.kind)} · {_e(error.label)} · document {_e(error.document)} "
-               f"· {error.start}–{error.end} <code>{_e(error.text)}</code>{related}")
-    return (f'<div class="sample"><h3>{heading}</h3><div class="sides">'
-            f"<div><h4>gold</h4>{gold_html}</div><div><h4>predicted</h4>{pred_html}</div></div></div>")
+    heading = (
+        f"{_e(error.type)} · {_e(error.kind)} · {_e(error.label)} · document {_e(error.document)} "
+        f"· {error.start}–{error.end} <code>{_e(error.text)}</code>{related}"
+    )
+    return (
+        f'<div class="sample"><h3>{heading}</h3><div class="sides">'
+        f"<div><h4>gold</h4>{gold_html}</div><div><h4>predicted</h4>{pred_html}</div></div></div>"
+    )
 
 
-def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sample: int = DEFAULT_SAMPLE,
-                seed: int = 0) -> str:
+def render_html(
+    evaluation: Evaluation, *, title: str = "bioner evaluation", sample: int = DEFAULT_SAMPLE, seed: int = 0
+) -> str:
     """A self-contained page (no external resources): tables, error kinds, sample errors."""
     parts = [f"<h1>{_e(title)}</h1>"]
     parts.append(
@@ -241,45 +269,59 @@ def render_html(evaluation: Evaluation, *, title: str = "bioner evaluation", sam
         parts.append(f"<p>{_e(_linking_line(evaluation))}</p>")
     if evaluation.bootstrap:
         b = evaluation.bootstrap
-        parts.append(f'<p class="note">Intervals: {b.samples} bootstrap samples of documents '
-                     f"(with replacement), seed {b.seed}, percentile method.</p>")
+        parts.append(
+            f'<p class="note">Intervals: {b.samples} bootstrap samples of documents '
+            f"(with replacement), seed {b.seed}, percentile method.</p>"
+        )
     if evaluation.cross_corpus:
         parts.append(_cross_corpus_table(evaluation.cross_corpus))
     parts.append("<h2>Errors by kind (strict)</h2>")
-    parts.append('<p class="note">boundary: overlaps a mention of the same label on the other side; '
-                 "label: same span, other label; spurious: predicted, nothing there in gold; "
-                 "missed: gold, nothing predicted there.</p>")
+    parts.append(
+        '<p class="note">boundary: overlaps a mention of the same label on the other side; '
+        "label: same span, other label; spurious: predicted, nothing there in gold; "
+        "missed: gold, nothing predicted there.</p>"
+    )
     errors = evaluation.errors if evaluation.errors is not None else find_errors(evaluation.gold, evaluation.predicted)
     parts.append(_kinds_table(errors))
     chosen = sample_errors(errors, sample, seed)
     parts.append(f"<h2>Sample of errors ({len(chosen)} of {len(errors)})</h2>")
-    parts.append('<p class="note">The error itself is drawn in red: in gold for a false negative, in the '
-                 "predictions for a false positive.</p>")
+    parts.append(
+        '<p class="note">The error itself is drawn in red: in gold for a false negative, in the '
+        "predictions for a false positive.</p>"
+    )
     by_id = {g.id: (g, p) for g, p in zip(evaluation.gold, evaluation.predicted, strict=True)}
     for error in chosen:
         gold, predicted = by_id[error.document]
         parts.append(_render_sample(error, gold, predicted))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>"
-            + "\n".join(parts) + "</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>" + "\n".join(parts) + "</body></html>\n"
+    )
 
 
 def _cross_corpus_table(results: Sequence) -> str:
     rows = []
     for result in results:
         if result.gene_mentions:
-            rows.append(f"<tr><td>{_e(result.name)}</td><td>Gene</td><td colspan=\"4\">"
-                        f"{100 * result.gene_rate:.1f}% of {result.gene_mentions} gene mentions overlapped by a "
-                        f"Chemical or Disease prediction; most often: {_e(', '.join(result.examples[:5]))}</td></tr>")
+            rows.append(
+                f'<tr><td>{_e(result.name)}</td><td>Gene</td><td colspan="4">'
+                f"{100 * result.gene_rate:.1f}% of {result.gene_mentions} gene mentions overlapped by a "
+                f"Chemical or Disease prediction; most often: {_e(', '.join(result.examples[:5]))}</td></tr>"
+            )
             continue
         for label in result.labels:
             s, lenient = result.strict[label], result.lenient[label]
-            rows.append(f"<tr><td>{_e(result.name)}</td><td>{_e(label)}</td><td>{_percent(s.precision)}</td>"
-                        f"<td>{_percent(s.recall)}</td><td>{_percent(s.f1)}</td><td>{_percent(lenient.f1)}</td></tr>")
-    return ("<h2>Other corpora (held-out parts)</h2><p class=\"note\">Each corpus is scored only on the types it "
-            "annotates; for gene corpora, the share of gene mentions tagged Chemical or Disease.</p>"
-            "<table><tr><th>corpus</th><th>label</th><th>P</th><th>R</th><th>F1 (strict)</th><th>F1 (lenient)</th></tr>"
-            + "".join(rows) + "</table>")
+            rows.append(
+                f"<tr><td>{_e(result.name)}</td><td>{_e(label)}</td><td>{_percent(s.precision)}</td>"
+                f"<td>{_percent(s.recall)}</td><td>{_percent(s.f1)}</td><td>{_percent(lenient.f1)}</td></tr>"
+            )
+    return (
+        '<h2>Other corpora (held-out parts)</h2><p class="note">Each corpus is scored only on the types it '
+        "annotates; for gene corpora, the share of gene mentions tagged Chemical or Disease.</p>"
+        "<table><tr><th>corpus</th><th>label</th><th>P</th><th>R</th><th>F1 (strict)</th><th>F1 (lenient)</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
 
 
 def write_html(evaluation: Evaluation, path: str | Path, **kwargs) -> None:

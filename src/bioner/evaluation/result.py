@@ -65,11 +65,16 @@ class Evaluation:
             **({"concepts": self.concepts.to_json()} if self.concepts is not None else {}),
             "documents": self.documents,
             "labels": list(self.labels),
-            "gold": {"mentions": sum(self.gold_mentions.values()), "by_label": dict(self.gold_mentions),
-                     "duplicates": self.duplicates.get("gold", 0)},
-            "predictions": {"mentions": sum(self.predicted_mentions.values()),
-                            "by_label": dict(self.predicted_mentions),
-                            "duplicates": self.duplicates.get("predictions", 0)},
+            "gold": {
+                "mentions": sum(self.gold_mentions.values()),
+                "by_label": dict(self.gold_mentions),
+                "duplicates": self.duplicates.get("gold", 0),
+            },
+            "predictions": {
+                "mentions": sum(self.predicted_mentions.values()),
+                "by_label": dict(self.predicted_mentions),
+                "duplicates": self.duplicates.get("predictions", 0),
+            },
         }
         if self.errors is not None:
             payload["errors_by_kind"] = errors_by_kind(self.errors)
@@ -91,15 +96,16 @@ class Evaluation:
         their counts.
         """
         if not isinstance(data, dict) or "strict" not in data:
-            raise BionerError(f"{where}: not an evaluation written by `bioner evaluate --json` (no \"strict\" scores)")
+            raise BionerError(f'{where}: not an evaluation written by `bioner evaluate --json` (no "strict" scores)')
         strict = Scores.from_json(data["strict"], "strict")
         if "lenient" not in data:
-            raise BionerError(f"{where}: no \"lenient\" scores (`bioner evaluate --json` writes both)")
-        sides: dict[str, dict[str, Any]] = {side: data[side] if isinstance(data.get(side), dict) else {}
-                                            for side in ("gold", "predictions")}
+            raise BionerError(f'{where}: no "lenient" scores (`bioner evaluate --json` writes both)')
+        sides: dict[str, dict[str, Any]] = {
+            side: data[side] if isinstance(data.get(side), dict) else {} for side in ("gold", "predictions")
+        }
         documents = data.get("documents", 0)
         if not isinstance(documents, int) or isinstance(documents, bool) or documents < 0:
-            raise BionerError(f"{where}: \"documents\" must be a count, not {documents!r}")
+            raise BionerError(f'{where}: "documents" must be a count, not {documents!r}')
         return cls(
             strict=strict,
             lenient=Scores.from_json(data["lenient"], "lenient"),

@@ -147,10 +147,12 @@ class Scores:
         """The inverse of `to_json`: per-label scores plus `micro` and `macro`."""
         if not isinstance(data, dict) or MICRO not in data or MACRO not in data:
             raise BionerError(f"{where} must hold per-label, micro and macro scores")
-        labels = {key: PRF.from_json(value, f"{where}.{key}") for key, value in data.items()
-                  if key not in RESERVED_LABELS}
-        return cls(labels, PRF.from_json(data[MICRO], f"{where}.{MICRO}"),
-                   PRF.from_json(data[MACRO], f"{where}.{MACRO}"))
+        labels = {
+            key: PRF.from_json(value, f"{where}.{key}") for key, value in data.items() if key not in RESERVED_LABELS
+        }
+        return cls(
+            labels, PRF.from_json(data[MICRO], f"{where}.{MICRO}"), PRF.from_json(data[MACRO], f"{where}.{MACRO}")
+        )
 
 
 # --- aligning the two sides -------------------------------------------------------------------
@@ -180,21 +182,20 @@ def align_documents(gold: Sequence[Document], predicted: Sequence[Document]) -> 
             )
         _check_same_text(reference, document)
         predicted_by_id[document.id] = document
-    return [
-        predicted_by_id.get(document.id) or Document(document.id, list(document.passages))
-        for document in gold
-    ]
+    return [predicted_by_id.get(document.id) or Document(document.id, list(document.passages)) for document in gold]
 
 
 def _check_same_text(gold: Document, predicted: Document) -> None:
     gold_text, predicted_text = gold.text, predicted.text
     if gold_text == predicted_text or _one_line(gold_text) == _one_line(predicted_text):
         return  # PubTator writes a line break as a space: the offsets are the same
-    at = next((i for i, (a, b) in enumerate(zip(gold_text, predicted_text, strict=False)) if a != b),
-              min(len(gold_text), len(predicted_text)))
+    at = next(
+        (i for i, (a, b) in enumerate(zip(gold_text, predicted_text, strict=False)) if a != b),
+        min(len(gold_text), len(predicted_text)),
+    )
     raise BionerError(
         f"document {gold.id!r}: the predicted text differs from the gold text at character {at} "
-        f"(gold {gold_text[at:at + 30]!r}, predicted {predicted_text[at:at + 30]!r}; "
+        f"(gold {gold_text[at : at + 30]!r}, predicted {predicted_text[at : at + 30]!r}; "
         f"lengths {len(gold_text)} and {len(predicted_text)}); offsets would not be comparable"
     )
 
@@ -214,8 +215,10 @@ def mention_spans(document: Document, side: str = "predictions") -> set[Span]:
                 f"{mention.label} falls outside the text ({length} characters)"
             )
         if mention.label in RESERVED_LABELS:
-            raise BionerError(f"{side}: document {document.id!r}: label {mention.label!r} is reserved "
-                              "for averages in the report; rename it")
+            raise BionerError(
+                f"{side}: document {document.id!r}: label {mention.label!r} is reserved "
+                "for averages in the report; rename it"
+            )
         spans.add(mention.key())
     return spans
 
@@ -238,14 +241,15 @@ def strict_counts(gold: set[Span], predicted: set[Span], labels: Iterable[str]) 
     return counts
 
 
-def max_overlap_matching(gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def max_overlap_matching(
+    gold: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """A maximum set of (gold index, predicted index) pairs of overlapping spans, each index once.
 
     Kuhn's algorithm with breadth-first search for augmenting paths (no recursion, so long
     documents cannot exhaust the stack).
     """
-    adjacency = [[g for g, gold_span in enumerate(gold) if overlaps(gold_span, pred_span)]
-                 for pred_span in predicted]
+    adjacency = [[g for g, gold_span in enumerate(gold) if overlaps(gold_span, pred_span)] for pred_span in predicted]
     gold_partner: list[int | None] = [None] * len(gold)
     pred_partner: list[int | None] = [None] * len(predicted)
     for root in range(len(predicted)):

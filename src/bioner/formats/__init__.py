@@ -40,7 +40,8 @@ _EXTENSIONS = {
     ".xhtml": "html",
 }
 _HTML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+)
 _PUBTATOR_LINE = re.compile(r"^[^|\t]+\|[ta]\|")
 _IOB_TAG = re.compile(r"^(O|[BIESUL]-\S+)$")
 _SNIFF_LINES = 5
@@ -63,8 +64,7 @@ def detect_format(path: str | Path) -> str:
     """
     path = Path(path)
     if str(path) == "-":
-        raise BionerError("cannot tell the format of standard input; name it with --format "
-                          f"({', '.join(FORMATS)})")
+        raise BionerError(f"cannot tell the format of standard input; name it with --format ({', '.join(FORMATS)})")
     if not path.exists():
         raise BionerError(f"{path}: no such file")
     if path.is_dir():
@@ -76,8 +76,10 @@ def detect_format(path: str | Path) -> str:
         if is_pubmed_head(read_head(path)):
             return "pubmed"
         if suffix == ".gz":
-            raise BionerError(f"{path}: a .gz file is read only as MEDLINE/PubMed XML, and this one is not "
-                              "(or is not a readable gzip); decompress it first")
+            raise BionerError(
+                f"{path}: a .gz file is read only as MEDLINE/PubMed XML, and this one is not "
+                "(or is not a readable gzip); decompress it first"
+            )
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
     with open_input(path) as handle:
@@ -109,8 +111,11 @@ def sniff_format(head: bytes) -> str:
             record = json.loads(lines[0])
         except (json.JSONDecodeError, RecursionError):
             return "bioc-json"  # a pretty-printed JSON document, not one object a line
-        return "jsonl" if isinstance(record, dict) and "passages" not in record and "documents" not in record \
+        return (
+            "jsonl"
+            if isinstance(record, dict) and "passages" not in record and "documents" not in record
             else "bioc-json"
+        )
     # A PubTator file with a comment first or a mention line before its title is still PubTator:
     # read as such, its reader names the line that is wrong instead of tagging the markup as text.
     first_lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_PUBTATOR_LINES]
@@ -208,5 +213,13 @@ def write_documents(documents: Iterable[Document], destination: str | Path | Tex
     return write_jsonl(documents, destination)
 
 
-__all__ = ["FORMATS", "SNIFF_BYTES", "WRITE_FORMATS", "check_format", "detect_format", "read_documents", "sniff_format",
-           "write_documents"]
+__all__ = [
+    "FORMATS",
+    "SNIFF_BYTES",
+    "WRITE_FORMATS",
+    "check_format",
+    "detect_format",
+    "read_documents",
+    "sniff_format",
+    "write_documents",
+]

@@ -64,8 +64,10 @@ def _decode(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise InputError(
-                name, number, f"not UTF-8 (byte {raw[error.start]:#04x} at column {error.start + 1}); "
-                "convert the file to UTF-8 first"
+                name,
+                number,
+                f"not UTF-8 (byte {raw[error.start]:#04x} at column {error.start + 1}); "
+                "convert the file to UTF-8 first",
             ) from None
         if number == 1:
             line = line.removeprefix("\ufeff")

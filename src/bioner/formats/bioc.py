@@ -70,7 +70,7 @@ def iter_bioc(
 
 
 def detect_bioc_format(source: Source) -> str:
-    """"xml" or "json" from a path's extension, else from the first non-blank character."""
+    """ "xml" or "json" from a path's extension, else from the first non-blank character."""
     if isinstance(source, (str, Path)) and str(source) != "-":
         suffix = Path(source).suffix.lower()
         if suffix == ".xml":
@@ -166,26 +166,49 @@ def _check_json_types(document: dict[str, Any], where: str, name: str) -> None:
         for number, relation in enumerate(document.get("relations", []) if position == where else [], start=1):
             check(relation, f"{position}, relation {number}", {"id": (str,), "infons": (dict,), "nodes": (list,)})
 
-    check(document, where, {"id": (str,), "infons": (dict,), "passages": (list,), "annotations": (list,),
-                            "relations": (list,)})
+    check(
+        document,
+        where,
+        {"id": (str,), "infons": (dict,), "passages": (list,), "annotations": (list,), "relations": (list,)},
+    )
     if "id" not in document:
-        raise InputError(name, None, f"{where}: has no \"id\"")
+        raise InputError(name, None, f'{where}: has no "id"')
     where = f"{where} ({document['id']!r})"
     for number, passage in enumerate(document.get("passages", []), start=1):
         at = f"{where}, passage {number}"
-        check(passage, at, {"offset": (int,), "text": (str,), "infons": (dict,), "sentences": (list,),
-                            "annotations": (list,), "relations": (list,)}, ("text",))
+        check(
+            passage,
+            at,
+            {
+                "offset": (int,),
+                "text": (str,),
+                "infons": (dict,),
+                "sentences": (list,),
+                "annotations": (list,),
+                "relations": (list,),
+            },
+            ("text",),
+        )
         if "offset" not in passage:
-            raise InputError(name, None, f"{at}: has no \"offset\"")
+            raise InputError(name, None, f'{at}: has no "offset"')
         annotations(passage.get("annotations", []), at)
         for count, sentence in enumerate(passage.get("sentences", []), start=1):
-            check(sentence, f"{at}, sentence {count}", {"offset": (int,), "text": (str,), "infons": (dict,),
-                                                        "annotations": (list,)}, ("text",))
+            check(
+                sentence,
+                f"{at}, sentence {count}",
+                {"offset": (int,), "text": (str,), "infons": (dict,), "annotations": (list,)},
+                ("text",),
+            )
             annotations(sentence.get("annotations", []), f"{at}, sentence {count}")
     annotations(document.get("annotations", []), where)
 
 
-_TYPE_NAMES: dict[tuple[type, ...], str] = {(str,): "a string", (int,): "a whole number", (dict,): "an object", (list,): "a list"}
+_TYPE_NAMES: dict[tuple[type, ...], str] = {
+    (str,): "a string",
+    (int,): "a whole number",
+    (dict,): "an object",
+    (list,): "a list",
+}
 
 
 def _json_document_objects(data: Any, name: str) -> list[Any]:
@@ -200,8 +223,9 @@ def _json_document_objects(data: Any, name: str) -> list[Any]:
             return data["PubTator3"]
         if "passages" in data:
             return [data]
-    raise InputError(name, None, "not BioC JSON: expected a collection with \"documents\", "
-                     "a list of documents or one document")
+    raise InputError(
+        name, None, 'not BioC JSON: expected a collection with "documents", a list of documents or one document'
+    )
 
 
 def _with_defaults(obj: dict[str, Any]) -> dict[str, Any]:
@@ -258,7 +282,9 @@ def _document(
     passages = []
     for number, passage in enumerate(bioc_document.passages, start=1):
         try:
-            passages.append(Passage(_passage_text(passage), _offset(passage.offset), str(passage.infons.get("type") or "text")))
+            passages.append(
+                Passage(_passage_text(passage), _offset(passage.offset), str(passage.infons.get("type") or "text"))
+            )
         except ValueError as error:
             raise InputError(name, None, f"{where}, passage {number}: {error}") from None
     _check_layout(passages, where, name)
@@ -308,12 +334,20 @@ def _check_layout(passages: list[Passage], where: str, name: str) -> None:
     end = padding = 0
     for number, passage in sorted(enumerate(passages, start=1), key=lambda item: item[1].offset):
         if passage.offset < end:
-            raise InputError(name, None, f"{where}, passage {number}: offset {passage.offset} overlaps the "
-                             f"passage before it (which ends at {end})")
+            raise InputError(
+                name,
+                None,
+                f"{where}, passage {number}: offset {passage.offset} overlaps the "
+                f"passage before it (which ends at {end})",
+            )
         padding += passage.offset - end
         if padding > MAX_PADDING:
-            raise InputError(name, None, f"{where}, passage {number}: offset {passage.offset:,} leaves "
-                             f"{padding:,} characters between passages (at most {MAX_PADDING:,}); check the offsets")
+            raise InputError(
+                name,
+                None,
+                f"{where}, passage {number}: offset {passage.offset:,} leaves "
+                f"{padding:,} characters between passages (at most {MAX_PADDING:,}); check the offsets",
+            )
         end = passage.offset + len(passage.text)
 
 
@@ -334,11 +368,15 @@ def _passage_text(passage: bioc.BioCPassage) -> str:
     sentences = [(_offset(s.offset), number, s) for number, s in enumerate(passage.sentences, start=1)]
     for offset, number, sentence in sorted(sentences, key=lambda item: item[0]):
         if offset < length:
-            raise ValueError(f"sentence {number} at offset {offset} overlaps the text before it (which ends "
-                             f"at {length}); sentences must not overlap")
+            raise ValueError(
+                f"sentence {number} at offset {offset} overlaps the text before it (which ends "
+                f"at {length}); sentences must not overlap"
+            )
         if offset - start > MAX_PADDING:
-            raise ValueError(f"sentence {number} at offset {offset:,} lies more than {MAX_PADDING:,} characters "
-                             "past the passage's start; check the offsets")
+            raise ValueError(
+                f"sentence {number} at offset {offset:,} lies more than {MAX_PADDING:,} characters "
+                "past the passage's start; check the offsets"
+            )
         if offset > length:
             pieces.append(" " * (offset - length))
             length = offset
@@ -383,8 +421,9 @@ def _mention(annotation: bioc.BioCAnnotation, text: str) -> Mention:
     if not (0 <= start < end <= len(text)):
         raise ValueError(f"offsets {start}-{end} fall outside the document text ({len(text)} characters)")
     if annotation.text and annotation.text != text[start:end]:  # an absent <text> reads as ''
-        raise ValueError(f"text {annotation.text!r} does not equal the text at offsets {start}-{end}: "
-                         f"{text[start:end]!r}")
+        raise ValueError(
+            f"text {annotation.text!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}"
+        )
     label = _infon(annotation.infons, _LABEL_KEYS)
     if not label:
         raise ValueError("has no 'type' infon to give its label")
@@ -425,7 +464,7 @@ def to_bioc_document(document: Document) -> bioc.BioCDocument:
         annotation.infons["type"] = mention.label
         if mention.identifier:
             annotation.infons["identifier"] = mention.identifier
-        annotation.text = text[mention.start:mention.end]
+        annotation.text = text[mention.start : mention.end]
         annotation.add_location(bioc.BioCLocation(mention.start, mention.end - mention.start))
         holder = next(
             (b for p, b in bioc_passages if p.offset <= mention.start and mention.end <= p.offset + len(p.text)),

@@ -27,14 +27,57 @@ from ..document import Document
 from ..errors import BionerError
 from ._io import Source, source_name
 
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-    "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section",
-    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-})
-HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas",
-                         "select"})
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "br",
+        "button",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "option",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+HIDDEN_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas", "select"}
+)
 _SPACES = re.compile(r"[^\S\n]+")
 
 
@@ -83,8 +126,9 @@ def extract_text(raw: bytes) -> str:
     """The article's text as trafilatura finds it (headings, paragraphs, lists, tables), or ""."""
     import trafilatura
 
-    text = trafilatura.extract(raw, include_comments=False, include_tables=True, include_images=False,
-                               deduplicate=False, output_format="txt")
+    text = trafilatura.extract(
+        raw, include_comments=False, include_tables=True, include_images=False, deduplicate=False, output_format="txt"
+    )
     return text or ""
 
 
@@ -147,7 +191,7 @@ def _find(page: str, paragraph: str, cursor: int) -> tuple[int, int]:
     candidates = [(paragraph, 0)]
     bullet = re.match(r"^[-*•] ", paragraph)
     if bullet:
-        candidates.append((paragraph[bullet.end():], bullet.end()))
+        candidates.append((paragraph[bullet.end() :], bullet.end()))
     for start in (cursor, 0):
         for candidate, skip in candidates:
             found = page.find(candidate, start)

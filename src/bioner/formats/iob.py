@@ -32,9 +32,7 @@ Tokenize = Callable[[str], Sequence[tuple[int, int]]]
 """Text -> (start, end) character spans of its tokens, e.g. the project tokenizer's."""
 
 
-def read_iob(
-    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
-) -> list[Document]:
+def read_iob(source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None) -> list[Document]:
     return list(iter_iob(source, lenient=lenient, problems=problems))
 
 
@@ -77,14 +75,12 @@ def iter_iob(
             yield from flush_document()
             continue
         if len(columns) != 2:
-            raise InputError(name, number, f"expected 2 columns (token, tag), found {len(columns)}: "
-                             f"{_shorten(line)!r}")
+            raise InputError(name, number, f"expected 2 columns (token, tag), found {len(columns)}: {_shorten(line)!r}")
         token, tag = columns[0].strip(), columns[1].strip()
         if not token:
             raise InputError(name, number, "empty token")
         if tag != "O" and not _TAG.match(tag):
-            raise InputError(name, number, f"unknown tag {tag!r}; expected O, B-label, I-label, "
-                             "E-label or S-label")
+            raise InputError(name, number, f"unknown tag {tag!r}; expected O, B-label, I-label, E-label or S-label")
         sentence.append((number, token, tag))
     if sentence:
         sentences.append(sentence)
@@ -128,8 +124,9 @@ def _build(
             if not continues:
                 close()
                 if prefix in ("I", "E") and lenient and problems is not None:
-                    problems.append(InputProblem(name, number, doc_id, f"{tag} does not continue a "
-                                                 f"{label} mention; it starts one"))
+                    problems.append(
+                        InputProblem(name, number, doc_id, f"{tag} does not continue a {label} mention; it starts one")
+                    )
                 open_label, open_start, open_line = label, start, number
             open_end = end
             if prefix in ("E", "S"):
@@ -137,7 +134,7 @@ def _build(
     close()
     text = " ".join(pieces)
     for mention in mentions:
-        mention.text = text[mention.start:mention.end]
+        mention.text = text[mention.start : mention.end]
     return Document.from_text(doc_id, text, mentions=mentions)
 
 
@@ -223,7 +220,7 @@ def _document_lines(
         if first is None or last is None:
             if not snap:
                 raise BionerError(
-                    f"document {document.id}: mention {mention.text or text[mention.start:mention.end]!r} "
+                    f"document {document.id}: mention {mention.text or text[mention.start : mention.end]!r} "
                     f"at {mention.start}-{mention.end} does not start and end on token boundaries; "
                     "pass snap=True to widen it to whole tokens"
                 )
@@ -233,10 +230,12 @@ def _document_lines(
                 continue
             first, last = touched[0], touched[-1]
             stats.snapped += 1
-        if any(tag != "O" for tag in tags[first:last + 1]):
+        if any(tag != "O" for tag in tags[first : last + 1]):
             if not snap:
-                raise BionerError(f"document {document.id}: mention at {mention.start}-{mention.end} "
-                                  "overlaps another; IOB cannot express overlapping mentions")
+                raise BionerError(
+                    f"document {document.id}: mention at {mention.start}-{mention.end} "
+                    "overlaps another; IOB cannot express overlapping mentions"
+                )
             stats.dropped += 1
             continue
         tags[first] = f"B-{mention.label}"
@@ -247,7 +246,9 @@ def _document_lines(
     for (start, end), tag in zip(spans, tags, strict=True):
         token = text[start:end]
         if any(c.isspace() for c in token):
-            raise BionerError(f"document {document.id}: token {token!r} at {start}-{end} contains "
-                              "whitespace, which the IOB format cannot hold")
+            raise BionerError(
+                f"document {document.id}: token {token!r} at {start}-{end} contains "
+                "whitespace, which the IOB format cannot hold"
+            )
         lines.append((token, tag))
     return lines

@@ -24,9 +24,7 @@ from ..errors import InputError, InputProblem
 from ._io import Source, iter_lines, open_destination, source_name
 
 
-def read_jsonl(
-    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
-) -> list[Document]:
+def read_jsonl(source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None) -> list[Document]:
     return list(iter_jsonl(source, lenient=lenient, problems=problems))
 
 
@@ -54,8 +52,11 @@ def iter_jsonl(
             raise InputError(name, number, f"expected a JSON object, found {type(record).__name__}")
         document = _document(record, f"{stem}:{number}", name, number)
         if document.id in seen:
-            raise InputError(name, number, f"document id {document.id!r} appears more than once in the file "
-                             f"(first at line {seen[document.id]})")
+            raise InputError(
+                name,
+                number,
+                f"document id {document.id!r} appears more than once in the file (first at line {seen[document.id]})",
+            )
         seen[document.id] = number
         for index, entity in enumerate(record.get("entities") or []):
             try:
@@ -105,11 +106,13 @@ def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Ment
     if not isinstance(label, str) or not label:
         raise InputError(name, number, f"{where}: label must be a non-empty string, found {label!r}")
     if not (0 <= start < end <= len(text)):
-        raise InputError(name, number, f"{where}: offsets {start}-{end} fall outside the text "
-                         f"({len(text)} characters)")
+        raise InputError(name, number, f"{where}: offsets {start}-{end} fall outside the text ({len(text)} characters)")
     if "text" in entity and entity["text"] != text[start:end]:
-        raise InputError(name, number, f"{where}: text {entity['text']!r} does not equal the text at "
-                         f"offsets {start}-{end}: {text[start:end]!r}")
+        raise InputError(
+            name,
+            number,
+            f"{where}: text {entity['text']!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}",
+        )
     identifier = entity.get("id", entity.get("identifier", ""))
     return Mention(start, end, text[start:end], label, str(identifier or ""), line=number)
 
@@ -121,14 +124,20 @@ def format_jsonl(document: Document) -> str:
         "id": document.id,
         "text": text,
         "entities": [
-            {"start": m.start, "end": m.end, "label": m.label, "text": text[m.start:m.end],
-             **({"id": m.identifier} if m.identifier else {})}
+            {
+                "start": m.start,
+                "end": m.end,
+                "label": m.label,
+                "text": text[m.start : m.end],
+                **({"id": m.identifier} if m.identifier else {}),
+            }
             for m in document.sorted_mentions()
         ],
     }
     if document.content is not None and document.content.skipped:  # text input: what was not tagged
-        record["skipped"] = [{**s.to_dict(), **({"inline": True} if s.inline else {})}
-                             for s in document.content.skipped]
+        record["skipped"] = [
+            {**s.to_dict(), **({"inline": True} if s.inline else {})} for s in document.content.skipped
+        ]
     return json.dumps(record, ensure_ascii=False)
 
 

@@ -79,8 +79,14 @@ class PubmedReader:
 
     def _parse(self, handle: BinaryIO) -> Iterator[Document]:
         events = etree.iterparse(
-            handle, events=("end",), tag=_CITATION_TAGS, resolve_entities=False, no_network=True,
-            load_dtd=False, huge_tree=True, remove_comments=True,
+            handle,
+            events=("end",),
+            tag=_CITATION_TAGS,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+            remove_comments=True,
         )
         try:
             for _, element in events:
@@ -102,10 +108,15 @@ class PubmedReader:
         except etree.XMLSyntaxError as error:
             line, column = error.position if error.position else (error.lineno, None)
             where = f" (column {column})" if column else ""
-            raise InputError(self.name, line or None, f"not well-formed XML{where}: {error.msg}{self._after()}") from None
+            raise InputError(
+                self.name, line or None, f"not well-formed XML{where}: {error.msg}{self._after()}"
+            ) from None
         except (EOFError, zlib.error, gzip.BadGzipFile) as error:
-            raise InputError(self.name, None, f"the gzip stream is truncated or corrupt ({error}){self._after()}; "
-                             "download the file again") from None
+            raise InputError(
+                self.name,
+                None,
+                f"the gzip stream is truncated or corrupt ({error}){self._after()}; download the file again",
+            ) from None
         except OSError as error:
             raise InputError(self.name, None, f"cannot read the file: {error}{self._after()}") from None
         if self.root is None:
@@ -118,8 +129,11 @@ class PubmedReader:
     def _check_root(self, root: etree._Element) -> None:
         tag = _local(root.tag)
         if tag not in ROOT_TAGS:
-            raise InputError(self.name, root.sourceline, f"not MEDLINE/PubMed XML: the root element is <{tag}>, "
-                             "expected <PubmedArticleSet>")
+            raise InputError(
+                self.name,
+                root.sourceline,
+                f"not MEDLINE/PubMed XML: the root element is <{tag}>, expected <PubmedArticleSet>",
+            )
 
     def _after(self) -> str:
         if self._last_pmid is None:

@@ -71,11 +71,18 @@ def _parse_block(
         if match:
             line_id, kind, text = match.groups()
             if annotation_lines:
-                raise InputError(name, number, f"a '|{kind}|' line after annotation lines; "
-                                 "title and abstract must come first in a document")
+                raise InputError(
+                    name,
+                    number,
+                    f"a '|{kind}|' line after annotation lines; title and abstract must come first in a document",
+                )
             if doc_id is not None and line_id != doc_id:
-                raise InputError(name, number, f"document id {line_id!r} in the middle of document "
-                                 f"{doc_id!r}; separate documents with a blank line")
+                raise InputError(
+                    name,
+                    number,
+                    f"document id {line_id!r} in the middle of document "
+                    f"{doc_id!r}; separate documents with a blank line",
+                )
             doc_id = line_id
             if kind == "t":
                 if title is not None:
@@ -90,8 +97,11 @@ def _parse_block(
         elif "\t" in line:
             annotation_lines.append((number, line.split("\t")))
         else:
-            raise InputError(name, number, "expected 'ID|t|title', 'ID|a|abstract' or a tab-separated "
-                             f"annotation line, found {_shorten(line)!r}")
+            raise InputError(
+                name,
+                number,
+                f"expected 'ID|t|title', 'ID|a|abstract' or a tab-separated annotation line, found {_shorten(line)!r}",
+            )
     if title is None:
         raise InputError(name, first_line, "document has no title line ('ID|t|title')")
     if abstract is None:
@@ -101,11 +111,21 @@ def _parse_block(
     if doc_id in seen:
         earlier_line, earlier_content = seen[doc_id]
         if content != earlier_content:
-            raise InputError(name, first_line, f"document id {doc_id!r} appears more than once in the file "
-                             f"(first at line {earlier_line}) with different content")
+            raise InputError(
+                name,
+                first_line,
+                f"document id {doc_id!r} appears more than once in the file "
+                f"(first at line {earlier_line}) with different content",
+            )
         if problems is not None:
-            problems.append(InputProblem(name, first_line, doc_id, f"document {doc_id!r} repeats the one at "
-                                         f"line {earlier_line} word for word; the copy was skipped"))
+            problems.append(
+                InputProblem(
+                    name,
+                    first_line,
+                    doc_id,
+                    f"document {doc_id!r} repeats the one at line {earlier_line} word for word; the copy was skipped",
+                )
+            )
         return None
     seen[doc_id] = (first_line, content)
 
@@ -134,31 +154,42 @@ def _is_structural(columns: list[str], doc_id: str) -> bool:
 
 def _parse_annotation(columns: list[str], text: str, doc_id: str, name: str, number: int) -> Mention | Relation:
     if columns[0] != doc_id:
-        raise InputError(name, number, f"annotation for document {columns[0]!r} inside document {doc_id!r}; "
-                         "separate documents with a blank line")
+        raise InputError(
+            name,
+            number,
+            f"annotation for document {columns[0]!r} inside document {doc_id!r}; separate documents with a blank line",
+        )
     if len(columns) == 4 and not columns[1].strip().lstrip("-").isdigit():
         return Relation(columns[1], columns[2:])
     if len(columns) not in (5, 6, 7):
-        raise InputError(name, number, f"expected 6 or 7 tab-separated columns for a mention "
-                         f"(or 4 for a relation), found {len(columns)}")
+        raise InputError(
+            name,
+            number,
+            f"expected 6 or 7 tab-separated columns for a mention (or 4 for a relation), found {len(columns)}",
+        )
     try:
         start, end = int(columns[1]), int(columns[2])
     except ValueError:
-        raise InputError(name, number, f"offsets must be whole numbers, found start {columns[1]!r} "
-                         f"and end {columns[2]!r}") from None
+        raise InputError(
+            name, number, f"offsets must be whole numbers, found start {columns[1]!r} and end {columns[2]!r}"
+        ) from None
     mention_text, label = columns[3], columns[4].strip()  # "Chemical " is Chemical, not a new label
     if not label:
         raise InputError(name, number, "empty label (5th column); every mention needs one")
     if not (0 <= start < end <= len(text)):
-        raise InputError(name, number, f"offsets {start}-{end} fall outside the text of document "
-                         f"{doc_id!r} ({len(text)} characters)")
+        raise InputError(
+            name, number, f"offsets {start}-{end} fall outside the text of document {doc_id!r} ({len(text)} characters)"
+        )
     if text[start:end] != mention_text:
         # NCBI disease has a mention whose text column carries trailing spaces beyond its offsets:
         # a difference of surrounding whitespace only is the column's, the offsets win. So does a
         # line break or tab written as a space (the writer's `_one_line`).
         if text[start:end].strip() != mention_text.strip() and _spaced(text[start:end]) != mention_text:
-            raise InputError(name, number, f"mention text {mention_text!r} does not equal the text at "
-                             f"offsets {start}-{end}: {text[start:end]!r}")
+            raise InputError(
+                name,
+                number,
+                f"mention text {mention_text!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}",
+            )
         mention_text = text[start:end]
     identifier = columns[5] if len(columns) > 5 else ""
     parts = [p for p in columns[6].split("|") if p] if len(columns) > 6 else []
@@ -179,8 +210,14 @@ def format_pubtator(document: Document) -> str:
     title, abstract = (_one_line(text) for text in _title_and_abstract(document))
     lines = [f"{document.id}|t|{title}", f"{document.id}|a|{abstract}"]
     for mention in document.mentions:
-        columns = [document.id, str(mention.start), str(mention.end), _spaced(mention.text), mention.label,
-                   mention.identifier or _NO_IDENTIFIER]
+        columns = [
+            document.id,
+            str(mention.start),
+            str(mention.end),
+            _spaced(mention.text),
+            mention.label,
+            mention.identifier or _NO_IDENTIFIER,
+        ]
         if mention.parts:
             columns.append("|".join(mention.parts))
         lines.append("\t".join(columns))

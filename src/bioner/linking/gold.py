@@ -19,8 +19,10 @@ def pipeline_linker(nlp: Language) -> Linker:
     for _name, pipe in nlp.pipeline:
         if isinstance(pipe, EntityLinker):
             return pipe.linker
-    raise BionerError(f"the pipeline has no {LINKER} component (its pipes: {', '.join(nlp.pipe_names)}); "
-                      "train with a config that adds it (configs/cnn.cfg) or add it to the pipeline")
+    raise BionerError(
+        f"the pipeline has no {LINKER} component (its pipes: {', '.join(nlp.pipe_names)}); "
+        "train with a config that adds it (configs/cnn.cfg) or add it to the pipeline"
+    )
 
 
 def abbreviation_detector(nlp: Language):
@@ -32,7 +34,9 @@ def abbreviation_detector(nlp: Language):
     return AbbreviationPropagator(nlp)
 
 
-def link_gold_mentions(nlp: Language, documents: Iterable[Document], linker: Linker | None = None) -> Iterator[Document]:
+def link_gold_mentions(
+    nlp: Language, documents: Iterable[Document], linker: Linker | None = None
+) -> Iterator[Document]:
     """Each document with its own mentions (same spans and labels) and the linker's identifiers.
 
     Long forms of abbreviations come from the pipeline's tokenizer and abbreviation detector, as
@@ -44,5 +48,8 @@ def link_gold_mentions(nlp: Language, documents: Iterable[Document], linker: Lin
         doc = nlp.make_doc(document.text)
         long_forms = {short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts}
         ids = linker.link_document([(m.text, m.label) for m in document.mentions], long_forms)
-        mentions = [Mention(m.start, m.end, m.text, m.label, identifier) for m, identifier in zip(document.mentions, ids, strict=True)]
+        mentions = [
+            Mention(m.start, m.end, m.text, m.label, identifier)
+            for m, identifier in zip(document.mentions, ids, strict=True)
+        ]
         yield Document(document.id, list(document.passages), mentions)

@@ -21,8 +21,12 @@ from ..document import Document
 from ..errors import BionerError
 from .linker import KB_FORMAT, read_kb, write_kb  # noqa: F401  (re-exported)
 
-NCBI_LABELS = {"SpecificDisease": "Disease", "DiseaseClass": "Disease", "Modifier": "Disease",
-               "CompositeMention": "Disease"}
+NCBI_LABELS = {
+    "SpecificDisease": "Disease",
+    "DiseaseClass": "Disease",
+    "Modifier": "Disease",
+    "CompositeMention": "Disease",
+}
 """NCBI disease's labels, all diseases; BC5CDR's Chemical and Disease map to themselves."""
 LABELS = ("Chemical", "Disease")
 MESH_COUNT = 1
@@ -123,7 +127,9 @@ def mesh_files(folder: str | Path) -> list[Path]:
         if match:
             found[match.group(1)] = path  # sorted: the newest year wins
     if not found:
-        raise BionerError(f"{folder}: holds no desc20XX.xml or supp20XX.xml (fetch them with `bioner data --corpus mesh`)")
+        raise BionerError(
+            f"{folder}: holds no desc20XX.xml or supp20XX.xml (fetch them with `bioner data --corpus mesh`)"
+        )
     return [found[kind] for kind in sorted(found)]
 
 
@@ -156,11 +162,15 @@ def build_kb(
                 counts[entry] += MESH_COUNT
             sources.append(str(path))
     if not counts:
-        raise BionerError("the knowledge base would be empty: give corpora whose mentions carry identifiers, or MeSH XML")
+        raise BionerError(
+            "the knowledge base would be empty: give corpora whose mentions carry identifiers, or MeSH XML"
+        )
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
-    write_kb(((label, name, identifier, n) for (label, name, identifier), n in counts.items()), partial, sources=sources)
+    write_kb(
+        ((label, name, identifier, n) for (label, name, identifier), n in counts.items()), partial, sources=sources
+    )
     partial.replace(output)
     concepts: dict[str, set[str]] = {}
     for label, _, identifier in counts:

@@ -54,10 +54,31 @@ LONG_FORMS = "bioner_long_forms"
 """Doc extension the abbreviation component fills: short form text -> long form text."""
 
 GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
-    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi",
-    "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon",
-    "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "ο": "omicron",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "ς": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
 }
 STOPWORDS = frozenset({"of", "the", "a", "an"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -112,8 +133,7 @@ def read_kb(path: str | Path) -> list[tuple[str, str, str, int]]:
     return [(label, name, identifier, int(count)) for label, name, identifier, count in payload["entries"]]
 
 
-def write_kb(entries: Iterable[tuple[str, str, str, int]], path: str | Path, *,
-             sources: Sequence[str] = ()) -> None:
+def write_kb(entries: Iterable[tuple[str, str, str, int]], path: str | Path, *, sources: Sequence[str] = ()) -> None:
     rows = sorted(entries)
     payload = {"format": KB_FORMAT, "version": 1, "sources": list(sources), "entries": [list(r) for r in rows]}
     from ..atomic import atomic_path
@@ -224,6 +244,7 @@ class Linker:
                     index = self.indexes.get(label)
                     similar[key] = index.nearest([text])[0] if index else (NO_ID, 0.0)
                 return similar[key]
+
             return lookup
 
         result = []
@@ -263,8 +284,13 @@ class EntityLinker:
     def set_entries(self, entries: Sequence[tuple[str, str, str, int]]) -> None:
         self.linker = Linker(entries, threshold=self.threshold)
 
-    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
-                   nlp: Language | None = None, kb_path: str | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        kb_path: str | None = None,
+    ) -> None:
         """Load the knowledge base file made by `bioner kb`; without one every mention gets -1."""
         if kb_path:
             self.set_entries(read_kb(kb_path))
@@ -275,8 +301,9 @@ class EntityLinker:
             return doc
         long_forms = getattr(doc._, LONG_FORMS, None) if Doc.has_extension(LONG_FORMS) else None
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
-        doc.ents = [Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier)
-                    for ent, identifier in zip(ents, ids)]
+        doc.ents = [
+            Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier) for ent, identifier in zip(ents, ids)
+        ]
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

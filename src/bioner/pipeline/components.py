@@ -77,7 +77,8 @@ class AbbreviationPropagator:
                     orphans.add((short.start, short.end))
         taken = {i for span in added for i in range(span.start, span.end)}
         kept = [
-            ent for ent in ents
+            ent
+            for ent in ents
             if (ent.start, ent.end) not in orphans and not any(i in taken for i in range(ent.start, ent.end))
         ]
         doc.ents = filter_spans(kept + added)
@@ -140,7 +141,6 @@ class DocumentConsistency:
         if added:
             doc.ents = sorted(ents + added, key=lambda span: span.start)
         return doc
-
 
 
 @Language.factory(

@@ -32,7 +32,21 @@ EXTRA_INFIXES = [
 ]
 EXTRA_PREFIXES = [r"[\-+]"]
 # Kept whole besides scispaCy's list: dosing routes and schedules are common in abstracts.
-EXTRA_ABBREVIATIONS = ["i.v.", "i.p.", "i.m.", "s.c.", "p.o.", "b.i.d.", "t.i.d.", "q.d.", "vs.", "approx.", "ca.", "cf.", "resp."]
+EXTRA_ABBREVIATIONS = [
+    "i.v.",
+    "i.p.",
+    "i.m.",
+    "s.c.",
+    "p.o.",
+    "b.i.d.",
+    "t.i.d.",
+    "q.d.",
+    "vs.",
+    "approx.",
+    "ca.",
+    "cf.",
+    "resp.",
+]
 EXTRA_SUFFIXES = [r"(?<=[A-Za-z])\."]
 
 
@@ -55,9 +69,7 @@ def _keep_exception(text: str) -> bool:
 def create_biomedical_tokenizer() -> Callable[[Language], Tokenizer]:
     def make_tokenizer(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
-        exceptions = {
-            text: tokens for text, tokens in defaults.tokenizer_exceptions.items() if _keep_exception(text)
-        }
+        exceptions = {text: tokens for text, tokens in defaults.tokenizer_exceptions.items() if _keep_exception(text)}
         for abbreviation in _abbreviations() + EXTRA_ABBREVIATIONS:
             exceptions[abbreviation] = [{ORTH: abbreviation}]
         return Tokenizer(
