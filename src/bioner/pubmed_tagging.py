@@ -253,22 +253,19 @@ def tag_shard(
     output = Path(output)
     result = ShardResult(str(input), str(output), model=model, bioner=__version__, worker=_worker_name())
     started, cpu_started = time.perf_counter(), time.thread_time()
-    temporary = output.parent / f".{output.name}.{uuid.uuid4().hex[:12]}{PARTIAL_SUFFIX}"
     try:
         if nlp is None:
             nlp = _worker_pipeline(model)
         result.version = str(nlp.meta.get("version", ""))
         documents = iter_pubmed(input, deleted=result.deleted)
         tagged = _count(_tag_in_zones(nlp, documents, batch_size=batch_size), result)
-        write_documents(tagged, temporary, output_format)
-        with temporary.open("rb") as handle:
+        # The writer is atomic (bioner.atomic): `.NAME.XXXX.partial` beside the shard, renamed when whole.
+        write_documents(tagged, output, output_format)
+        with output.open("rb") as handle:
             os.fsync(handle.fileno())
-        result.bytes = temporary.stat().st_size
-        os.replace(temporary, output)
+        result.bytes = output.stat().st_size
     except BionerError as error:
         result.error = str(error)  # the output is named, and not there: the manifest says why
-    finally:
-        temporary.unlink(missing_ok=True)
     result.seconds = round(time.perf_counter() - started, 3)
     result.cpu_seconds = round(time.thread_time() - cpu_started, 3)
     result.peak_memory_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -576,7 +573,5 @@ def _accepts_n_workers(client: Any) -> bool:
 def _remove_partials(output_dir: Path, shards: Iterable[Shard]) -> None:
     """Temporary files of these shards left by tasks that died (a killed worker, Ctrl-C)."""
     for shard in shards:
-        # ours (`.NAME.X.partial`) and the one the format writer's atomic write made beside it
-        for pattern in (f".{shard.output.name}.*{PARTIAL_SUFFIX}", f"..{shard.output.name}.*{PARTIAL_SUFFIX}"):
-            for path in output_dir.glob(pattern):
-                path.unlink(missing_ok=True)
+        for path in output_dir.glob(f".{shard.output.name}.*{PARTIAL_SUFFIX}"):  # bioner.atomic's temporaries
+            path.unlink(missing_ok=True)
