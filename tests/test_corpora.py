@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 import zipfile
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from bioner import corpora
 from bioner.corpora import Expected, fetch_corpus
 from bioner.errors import BionerError
+from local_http import Server, serving
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STARTING_ENV = dict(os.environ)
@@ -54,48 +53,10 @@ def cdr_zip(files: dict[str, str] = FILES) -> bytes:
     return buffer.getvalue()
 
 
-class Server:
-    """Serves `routes` (path -> body, or (body, declared length)); records every request."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, bytes | tuple[bytes, int]] = {}
-        self.requests: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append(self.path)
-                route = server.routes.get(self.path)
-                if route is None:
-                    self.send_error(404, "Not Found")
-                    return
-                body, length = route if isinstance(route, tuple) else (route, len(route))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/zip")
-                self.send_header("Content-Length", str(length))
-                self.end_headers()
-                self.wfile.write(body)
-                self.close_connection = True
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-
 @pytest.fixture
 def server():
-    running = Server()
-    running.thread.start()
-    yield running
-    running.httpd.shutdown()
-    running.httpd.server_close()
-    running.thread.join(timeout=5)
+    with serving(Server()) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)

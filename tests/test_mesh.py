@@ -6,18 +6,14 @@ import pytest
 
 from bioner.errors import BionerError
 from bioner.linking.mesh import fetch_mesh
-from test_corpora import Server  # the local HTTP server the corpus download tests use
+from local_http import Server, serving
 from test_kb import DESCRIPTORS, SUPPLEMENTARY
 
 
 @pytest.fixture
 def server():
-    running = Server()
-    running.thread.start()
-    yield running
-    running.httpd.shutdown()
-    running.httpd.server_close()
-    running.thread.join(timeout=5)
+    with serving(Server()) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)

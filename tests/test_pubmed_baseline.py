@@ -5,8 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from typer.testing import CliRunner
 from bioner import corpora
 from bioner.errors import BionerError
 from bioner.pubmed_baseline import evaluation_pmids, fetch_pubmed_baseline, pubmed_pretrain_text
+from local_http import Server, serving
 
 NAMES = ["pubmed26n0001.xml.gz", "pubmed26n0002.xml.gz", "pubmed26n0003.xml.gz"]
 
@@ -49,34 +48,12 @@ def md5_line(name: str, data: bytes) -> bytes:
     return f"MD5({name})= {hashlib.md5(data).hexdigest()}\n".encode()
 
 
-class Server:
-    """Serves `routes` (path -> body, or (body, declared length)); records every request."""
+class BaselineServer(Server):
+    """NLM's baseline folder: a listing, each file and its `.md5`."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, bytes | tuple[bytes, int]] = {}
-        self.requests: list[str] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                server.requests.append(self.path)
-                route = server.routes.get(self.path)
-                if route is None:
-                    self.send_error(404, "Not Found")
-                    return
-                body, length = route if isinstance(route, tuple) else (route, len(route))
-                self.send_response(200)
-                self.send_header("Content-Length", str(length))
-                self.end_headers()
-                self.wfile.write(body)
-                self.close_connection = True
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/pubmed/baseline/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        super().__init__()
+        self.baseline = self.url("/pubmed/baseline/")
 
     def publish(self, files: dict[str, bytes]) -> None:
         listing = "".join(
@@ -90,12 +67,9 @@ class Server:
 
 @pytest.fixture
 def server():
-    running = Server()
-    running.thread.start()
-    running.publish(FILES)
-    yield running
-    running.httpd.shutdown()
-    running.httpd.server_close()
+    with serving(BaselineServer()) as running:
+        running.publish(FILES)
+        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +83,7 @@ def contents(folder: Path) -> list[str]:
 
 
 def test_the_first_n_files_are_downloaded_with_their_md5_and_counted(server, tmp_path):
-    info = fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.base, progress=False)
+    info = fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.baseline, progress=False)
     assert contents(tmp_path / "pubmed") == sorted(NAMES[:2] + [n + ".md5" for n in NAMES[:2]])
     assert (tmp_path / "pubmed" / NAMES[0]).read_bytes() == FILES[NAMES[0]]
     assert info.documents == {"pubmed26n0001": 10, "pubmed26n0002": 10}
@@ -118,9 +92,9 @@ def test_the_first_n_files_are_downloaded_with_their_md5_and_counted(server, tmp
 
 
 def test_second_fetch_checks_the_md5_and_downloads_nothing(server, tmp_path):
-    fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.base, progress=False)
+    fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.baseline, progress=False)
     server.requests.clear()
-    info = fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.base, progress=False)
+    info = fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.baseline, progress=False)
     assert server.requests == ["/pubmed/baseline/"]
     assert set(info.sources.values()) == {"already in place"}
 
@@ -144,14 +118,14 @@ def test_a_bad_download_fails_naming_it_and_leaves_nothing(server, tmp_path, fau
         server.routes[f"/pubmed/baseline/{name}"] = data[: len(data) // 2]
         server.routes[f"/pubmed/baseline/{name}.md5"] = md5_line(name, data[: len(data) // 2])
     with pytest.raises(BionerError, match=message) as caught:
-        fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.base, progress=False)
+        fetch_pubmed_baseline(tmp_path / "pubmed", files=2, base_url=server.baseline, progress=False)
     assert name in str(caught.value)
     assert contents(tmp_path / "pubmed") == [NAMES[0], NAMES[0] + ".md5"]  # the good one stays, nothing partial
 
 
 def test_asking_for_more_files_than_published_is_an_error(server, tmp_path):
     with pytest.raises(BionerError, match="asked for 5 baseline files.*has 3"):
-        fetch_pubmed_baseline(tmp_path / "pubmed", files=5, base_url=server.base, progress=False)
+        fetch_pubmed_baseline(tmp_path / "pubmed", files=5, base_url=server.baseline, progress=False)
 
 
 def test_pubmed_dir_is_copied_and_nothing_is_downloaded(server, tmp_path, monkeypatch):
@@ -161,12 +135,12 @@ def test_pubmed_dir_is_copied_and_nothing_is_downloaded(server, tmp_path, monkey
         (local / name).write_bytes(data)
     (local / (NAMES[0] + ".md5")).write_bytes(md5_line(NAMES[0], FILES[NAMES[0]]))
     monkeypatch.setenv("PUBMED_DIR", str(local))
-    info = fetch_pubmed_baseline(tmp_path / "pubmed", files=3, base_url=server.base, progress=False)
+    info = fetch_pubmed_baseline(tmp_path / "pubmed", files=3, base_url=server.baseline, progress=False)
     assert server.requests == [] and len(info.paths) == 3
     assert all(source.startswith("copied from") for source in info.sources.values())
     (local / (NAMES[0] + ".md5")).write_bytes(md5_line(NAMES[0], b"something else"))
     with pytest.raises(BionerError, match="MD5"):
-        fetch_pubmed_baseline(tmp_path / "again", files=1, base_url=server.base, progress=False)
+        fetch_pubmed_baseline(tmp_path / "again", files=1, base_url=server.baseline, progress=False)
 
 
 def write_evaluation_corpora(data: Path) -> None:
@@ -187,7 +161,7 @@ def test_evaluation_pmids_come_from_held_out_files_only(tmp_path):
 
 def test_pretrain_abstracts_leave_out_evaluation_sets_and_titles_alone(server, tmp_path):
     write_evaluation_corpora(tmp_path / "raw")
-    info = pubmed_pretrain_text(tmp_path / "raw" / "pretrain", files=2, base_url=server.base, progress=False)
+    info = pubmed_pretrain_text(tmp_path / "raw" / "pretrain", files=2, base_url=server.baseline, progress=False)
     lines = [
         json.loads(line) for line in (tmp_path / "raw" / "pretrain" / "pubmed-abstracts.jsonl").read_text().splitlines()
     ]
