@@ -4,7 +4,7 @@ Installed, `bioner` also exposes them as entry points, so `spacy.load()` finds t
 import; packaged models carry copies of these modules.
 """
 
-from ..linking import linker  # lives with the knowledge-base code; copied the same way
+from ..linking import candidates, linker, ranker  # live with the knowledge-base code; copied the same way
 from . import components, tokenizer
 
-__all__ = ["components", "linker", "tokenizer"]
+__all__ = ["candidates", "components", "linker", "ranker", "tokenizer"]

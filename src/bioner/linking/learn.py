@@ -1,0 +1,140 @@
+"""Training the linker's ranker on gold mentions (scikit-learn; not part of packaged models).
+
+Every gold mention of the training corpora is linked the way the pipeline links it (long forms
+from the abbreviation detector, exact names, else near names), except that the document's own
+annotations are taken out of the counts and priors it sees (and names only it gave are
+dropped): otherwise each training mention would find its own answer in the knowledge base and
+the ranker would learn to trust counts more than they deserve. A logistic regression is fitted
+on (candidate is the gold id) over all candidates; the NIL threshold is the probability that
+maximises linking accuracy over those same held-out-counts mentions (a gold `-1` is right when
+nothing is linked).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..document import Document
+from .candidates import normalise
+from .linker import KnowledgeBase, Linker
+from .ranker import FEATURES, INDEX, Ranker
+
+NIL = "-1"
+
+
+def _long_forms(documents: Sequence[Document]) -> list[dict[str, str]]:
+    import spacy
+
+    from ..pipeline.components import AbbreviationPropagator
+    from ..pipeline.tokenizer import create_biomedical_tokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_biomedical_tokenizer()(nlp)
+    detector = AbbreviationPropagator(nlp)
+    result = []
+    for document in documents:
+        doc = nlp.make_doc(document.text)
+        result.append({short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts})
+    return result
+
+
+def _gold(document: Document, labels: Mapping[str, str]) -> dict[tuple[str, str], str]:
+    """(text, label) -> the id annotators gave it most often in this document (`-1` when none)."""
+    from .kb import _identifier
+
+    votes: dict[tuple[str, str], Counter] = {}
+    for mention in document.mentions:
+        label = labels.get(mention.label)
+        if label is None:
+            continue
+        ids = [_identifier(i) for raw in mention.identifiers for i in raw.split(",") if i.strip()]
+        votes.setdefault((mention.text, label), Counter())["|".join(ids) if ids else NIL] += 1
+    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+
+
+def training_rows(
+    linker: Linker, documents: Sequence[Document], labels: Mapping[str, str]
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, list[str]]]]:
+    """Feature rows, targets, and per mention (first row, gold id, candidate ids)."""
+    from .kb import corpus_entries
+
+    position = {identifier: i for i, identifier in enumerate(linker.concepts.identifiers)}
+    matrices: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    mentions: list[tuple[int, str, list[str]]] = []
+    rows = 0
+    for document, long_forms in zip(documents, _long_forms(documents), strict=True):
+        gold = _gold(document, labels)
+        if not gold:
+            continue
+        exclude: Counter = Counter()
+        prior: Counter = Counter()
+        for (label, name, identifier), n in corpus_entries([document], labels).items():
+            index = linker.indexes.get(label)
+            concept = position.get(identifier)
+            row = index.exact(normalise(name)) if index is not None else -1
+            if concept is not None and row >= 0:
+                exclude[(label, row, concept)] += n
+                prior[identifier] += n
+        keys = list(gold)
+        for (text, label), (ids, matrix, _) in zip(
+            keys, linker.candidates_for_training(keys, long_forms, exclude), strict=True
+        ):
+            for i, identifier in enumerate(ids):
+                if prior[identifier]:
+                    own = int(linker.concepts.priors[position[identifier]]) - prior[identifier]
+                    matrix[i, INDEX["log_prior"]] = math.log1p(max(0, own))
+            answer = gold[(text, label)]
+            matrices.append(matrix)
+            targets.append(np.array([identifier == answer for identifier in ids], dtype=np.int8))
+            mentions.append((rows, answer, ids))
+            rows += len(ids)
+    if not matrices:
+        return np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.int8), []
+    return np.vstack(matrices), np.concatenate(targets), mentions
+
+
+def choose_threshold(probabilities: np.ndarray, mentions: Sequence[tuple[int, str, list[str]]]) -> float:
+    """The NIL threshold with the best linking accuracy (gold `-1` right when nothing is linked)."""
+    best_p: list[tuple[float, bool, bool]] = []  # (probability of the top candidate, it is right, gold is NIL)
+    for start, answer, ids in mentions:
+        if ids:
+            top = int(np.argmax(probabilities[start : start + len(ids)]))
+            best_p.append((float(probabilities[start + top]), ids[top] == answer, answer == NIL))
+        else:
+            best_p.append((0.0, False, answer == NIL))
+    best, best_score = 0.5, -1
+    for threshold in np.arange(0.05, 0.96, 0.05):
+        score = sum((right if p >= threshold else nil) for p, right, nil in best_p)
+        if score > best_score:
+            best, best_score = float(threshold), score
+    return round(best, 2)
+
+
+def train_ranker(
+    kb: KnowledgeBase, documents: Iterable[Document], *, labels: Mapping[str, str] | None = None, seed: int = 0
+) -> dict[str, Any] | None:
+    """The ranker (as stored in the knowledge base file) fitted on the documents' gold mentions;
+    None when they give no positive and negative example."""
+    from sklearn.linear_model import LogisticRegression
+
+    from .kb import LABELS, NCBI_LABELS
+
+    mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
+    documents = list(documents)
+    linker = Linker.build(kb)
+    x, y, mentions = training_rows(linker, documents, mapping)
+    if len(set(y.tolist())) < 2:
+        return None
+    model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+    model.fit(x, y)
+    probabilities = model.predict_proba(x)[:, 1]
+    threshold = choose_threshold(probabilities, mentions)
+    ranker = Ranker(model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold)
+    ranker.info = {"trained": True, "mentions": len(mentions), "candidates": int(len(y))}
+    return ranker.to_json()
