@@ -138,12 +138,13 @@ def evaluate_files(
 
 def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
     """Linking accuracy of the model's `bioner_linker` on the gold mentions (see `concepts`)."""
-    from ..linking.gold import link_gold_mentions
+    from ..linking.gold import link_gold_mentions, pipeline_linker
     from ..tagging import load_pipeline
     from .concepts import linking_accuracy
 
     nlp = load_pipeline(model)
-    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)))
+    known = set(pipeline_linker(nlp).concepts.identifiers)
+    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)
 
 
 def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:

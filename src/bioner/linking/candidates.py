@@ -76,11 +76,15 @@ def _singular(token: str) -> str:
     return token
 
 
+_BRITISH = re.compile(r"[ao]e(?=[a-z])")
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-case words: Greek letters spelled out, punctuation as spaces, plurals singular."""
+    """Lower-case words: Greek letters spelled out, punctuation as spaces, plurals singular,
+    British "ae" and "oe" before a letter as "e" (anaemia, oedema, haemorrhage)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = "".join(f" {GREEK[c]} " if c in GREEK else c for c in text)
-    return [_singular(t) for t in _NON_WORD.split(text) if t]
+    return [_singular(_BRITISH.sub("e", t)) for t in _NON_WORD.split(text) if t]
 
 
 def surface_key(text: str) -> str:

@@ -14,6 +14,7 @@ concept's kind and label and the ranker trained on the corpora's gold mentions (
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,11 @@ def _identifier(raw: str) -> str:
     return raw[5:] if raw.upper().startswith("MESH:") else raw
 
 
+def mention_ids(mention) -> list[str]:
+    """A gold mention's ids: NLM-Chem joins several with `,` and NCBI disease with `+` where BC5CDR uses `|`."""
+    return [_identifier(i) for raw in mention.identifiers for i in re.split(r"[,+]", raw) if i.strip()]
+
+
 def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | None = None) -> Counter:
     """Counts of (label, name, id) over annotated documents; mentions without an id are skipped.
 
@@ -62,8 +68,7 @@ def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | No
     for document in documents:
         for mention in document.mentions:
             label = mapping.get(mention.label)
-            # NLM-Chem joins several ids with commas where BC5CDR uses `|`.
-            ids = [_identifier(i) for raw in mention.identifiers for i in raw.split(",") if i.strip()]
+            ids = mention_ids(mention)
             if label is None or not ids:
                 continue
             counts[(label, mention.text, "|".join(ids))] += 1

@@ -6,8 +6,7 @@ annotations are taken out of the counts and priors it sees (and names only it ga
 dropped): otherwise each training mention would find its own answer in the knowledge base and
 the ranker would learn to trust counts more than they deserve. A logistic regression is fitted
 on (candidate is the gold id) over all candidates; the NIL threshold is the probability that
-maximises linking accuracy over those same held-out-counts mentions (a gold `-1` is right when
-nothing is linked).
+maximises concept-level F1 over those same held-out-counts mentions.
 """
 
 from __future__ import annotations
@@ -45,30 +44,30 @@ def _long_forms(documents: Sequence[Document]) -> list[dict[str, str]]:
 
 def _gold(document: Document, labels: Mapping[str, str]) -> dict[tuple[str, str], str]:
     """(text, label) -> the id annotators gave it most often in this document (`-1` when none)."""
-    from .kb import _identifier
+    from .kb import mention_ids
 
     votes: dict[tuple[str, str], Counter] = {}
     for mention in document.mentions:
         label = labels.get(mention.label)
         if label is None:
             continue
-        ids = [_identifier(i) for raw in mention.identifiers for i in raw.split(",") if i.strip()]
+        ids = mention_ids(mention)
         votes.setdefault((mention.text, label), Counter())["|".join(ids) if ids else NIL] += 1
     return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
 
 
 def training_rows(
     linker: Linker, documents: Sequence[Document], labels: Mapping[str, str]
-) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, list[str]]]]:
-    """Feature rows, targets, and per mention (first row, gold id, candidate ids)."""
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, list[str], int]]]:
+    """Feature rows, targets, and per mention (first row, gold id, candidate ids, document number)."""
     from .kb import corpus_entries
 
     position = {identifier: i for i, identifier in enumerate(linker.concepts.identifiers)}
     matrices: list[np.ndarray] = []
     targets: list[np.ndarray] = []
-    mentions: list[tuple[int, str, list[str]]] = []
+    mentions: list[tuple[int, str, list[str], int]] = []
     rows = 0
-    for document, long_forms in zip(documents, _long_forms(documents), strict=True):
+    for number, (document, long_forms) in enumerate(zip(documents, _long_forms(documents), strict=True)):
         gold = _gold(document, labels)
         if not gold:
             continue
@@ -92,42 +91,52 @@ def training_rows(
             answer = gold[(text, label)]
             matrices.append(matrix)
             targets.append(np.array([identifier == answer for identifier in ids], dtype=np.int8))
-            mentions.append((rows, answer, ids))
+            mentions.append((rows, answer, ids, number))
             rows += len(ids)
     if not matrices:
         return np.zeros((0, len(FEATURES)), np.float32), np.zeros(0, np.int8), []
     return np.vstack(matrices), np.concatenate(targets), mentions
 
 
-def choose_threshold(probabilities: np.ndarray, mentions: Sequence[tuple[int, str, list[str]]]) -> float:
-    """The NIL threshold with the best linking accuracy (gold `-1` right when nothing is linked)."""
-    best_p: list[tuple[float, bool, bool]] = []  # (probability of the top candidate, it is right, gold is NIL)
-    for start, answer, ids in mentions:
+def choose_threshold(probabilities: np.ndarray, mentions: Sequence[tuple[int, str, list[str], int]]) -> float:
+    """The NIL threshold with the best concept-level F1 (distinct (document, id) pairs, as the
+    BioCreative scorer counts) over the training mentions: a wrong id costs precision, `-1` only
+    recall."""
+    tops: list[tuple[int, float, str | None, str]] = []  # (document, probability, best id, gold)
+    for start, answer, ids, document in mentions:
         if ids:
             top = int(np.argmax(probabilities[start : start + len(ids)]))
-            best_p.append((float(probabilities[start + top]), ids[top] == answer, answer == NIL))
+            tops.append((document, float(probabilities[start + top]), ids[top], answer))
         else:
-            best_p.append((0.0, False, answer == NIL))
-    best, best_score = 0.5, -1
+            tops.append((document, 0.0, None, answer))
+    gold = {(d, i) for d, _, _, answer in tops if answer != NIL for i in answer.split("|")}
+    best, best_f1 = 0.5, -1.0
     for threshold in np.arange(0.05, 0.96, 0.05):
-        score = sum((right if p >= threshold else nil) for p, right, nil in best_p)
-        if score > best_score:
-            best, best_score = float(threshold), score
+        predicted = {(d, i) for d, p, top, _ in tops if top is not None and p >= threshold for i in top.split("|")}
+        tp = len(gold & predicted)
+        f1 = 2 * tp / (len(gold) + len(predicted)) if gold or predicted else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(threshold), f1
     return round(best, 2)
 
 
 def train_ranker(
-    kb: KnowledgeBase, documents: Iterable[Document], *, labels: Mapping[str, str] | None = None, seed: int = 0
+    kb: KnowledgeBase,
+    documents: Iterable[Document],
+    *,
+    labels: Mapping[str, str] | None = None,
+    seed: int = 0,
+    linker: Linker | None = None,
 ) -> dict[str, Any] | None:
     """The ranker (as stored in the knowledge base file) fitted on the documents' gold mentions;
-    None when they give no positive and negative example."""
+    None when they give no positive and negative example. `linker`: one already built from `kb`."""
     from sklearn.linear_model import LogisticRegression
 
     from .kb import LABELS, NCBI_LABELS
 
     mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
     documents = list(documents)
-    linker = Linker.build(kb)
+    linker = linker or Linker.build(kb)
     x, y, mentions = training_rows(linker, documents, mapping)
     if len(set(y.tolist())) < 2:
         return None

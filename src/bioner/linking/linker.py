@@ -312,7 +312,15 @@ class Linker:
         """
         long_forms = long_forms or {}
         distinct = list(dict.fromkeys(mentions))
-        evidence = {m: self.gather(m[0], m[1], long_forms.get(m[0]), exclude=exclude) for m in distinct}
+        evidence = {}
+        for text, label in distinct:
+            long_form = long_forms.get(text)
+            implicit = None if long_form else implicit_long_form(text, [t for t, lab in distinct if lab == label])
+            found = self.gather(text, label, long_form or implicit, exclude=exclude)
+            if implicit:
+                for e in found.values():
+                    e.implicit = e.exact_long_form or e.similarity_long_form > 0
+            evidence[(text, label)] = found
         exact_in = Counter(c for e in evidence.values() for c, ev in e.items() if ev.exact or ev.exact_long_form)
         result = []
         for text, label in distinct:
@@ -322,6 +330,31 @@ class Linker:
             has_exact = any(e.exact or e.exact_long_form for e in own.values())
             result.append(([self.concepts.identifiers[i] for i in ids], matrix, has_exact))
         return result
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether the short form's letters appear in order in the long form, the first as its first."""
+    letters = [c for c in short.lower() if c.isalnum()]
+    long = long.lower()
+    if not letters or not long or letters[0] != long[0]:
+        return False
+    at = 0
+    for c in letters:
+        at = long.find(c, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def implicit_long_form(text: str, others: Sequence[str]) -> str | None:
+    """For a short form with no definition in the document ("DEN"), the longest other mention
+    it abbreviates ("diethylnitrosamine"): annotators link both to one concept."""
+    short = text[:-1] if len(text) > 2 and text.endswith("s") and text[-2].isupper() else text
+    if not (2 <= len(short) <= 6 and " " not in short and any(c.isupper() for c in short)):
+        return None
+    fitting = [o for o in others if len(o) >= len(short) + 3 and _abbreviates(short, o)]
+    return max(fitting, key=len) if fitting else None
 
 
 def _merge(merged: dict[int, Evidence], concept: int, e: Evidence) -> None:

@@ -43,6 +43,7 @@ FEATURES = (
     "composite_id",
     "similarity_gap",
     "most_chosen",
+    "long_form_in_document",
 )
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -59,6 +60,8 @@ class Evidence:
     key_total: int = 0
     listed: bool = False
     ambiguity: int = 1
+    implicit: bool = False
+    """The long form is another mention of the document that the short form abbreviates (no definition)."""
 
 
 @dataclass
@@ -106,6 +109,7 @@ def features(
         values[INDEX["composite_id"]] = "|" in info.identifier
         values[INDEX["similarity_gap"]] = max(e.similarity, e.similarity_long_form) - best
         values[INDEX["most_chosen"]] = e.count > 0 and e.count == most
+        values[INDEX["long_form_in_document"]] = e.implicit
     return ids, matrix
 
 
