@@ -30,6 +30,7 @@ ENTRIES = [
     ("Disease", "hepatic failure", "D000001", 1, 0),  # chosen less often by annotators: loses
     ("Disease", "nephrotoxicity", "D000002", 0, 1),  # listed, never annotated
     ("Disease", "neurotoxicity", "D000003", 40, 1),  # annotated often, but a different name
+    ("Chemical", "diethylnitrosamine", "D004052", 0, 1),
 ]
 CONCEPTS = {
     "D004317": ("descriptor", "Chemical"),
@@ -39,6 +40,7 @@ CONCEPTS = {
     "D017093": ("descriptor", "Disease"),
     "D000002": ("descriptor", "Disease"),
     "D000003": ("descriptor", "Disease"),
+    "D004052": ("descriptor", "Chemical"),
 }
 
 
@@ -100,6 +102,12 @@ def test_long_form_first_and_same_string_same_id_in_a_document(linker):
     )
     assert ids == ["D004317"] * 3
     assert linker.link_document([("DOX", "Chemical")]) == ["D999999"]  # no definition: the KB's own
+
+
+def test_short_form_without_definition_takes_the_concept_of_the_mention_it_abbreviates(linker):
+    mentions = [("diethylnitrosamine", "Chemical"), ("DEN", "Chemical")]
+    assert linker.link_document(mentions) == ["D004052", "D004052"]
+    assert linker.link_document([("DEN", "Chemical")]) == [NO_ID]  # alone, nothing to expand it
 
 
 def test_ranker_round_trips_through_json_and_rejects_unknown_features():

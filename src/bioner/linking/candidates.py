@@ -208,7 +208,7 @@ class LabelIndex:
 COMMON_SHARE = 0.002
 """A 3-gram held by more than this share of the names is `common` (scored only for the shortlist)."""
 COMMON_MIN = 500
-SHORTLIST = 200
+SHORTLIST = 64
 
 
 def build_label_index(

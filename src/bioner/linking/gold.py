@@ -10,6 +10,13 @@ from ..document import Document, Mention
 from ..errors import BionerError
 from .linker import EntityLinker, Linker
 
+NCBI_LABELS = {
+    "SpecificDisease": "Disease",
+    "DiseaseClass": "Disease",
+    "Modifier": "Disease",
+    "CompositeMention": "Disease",
+}
+
 ABBREVIATIONS = "bioner_abbreviations"
 LINKER = "bioner_linker"
 
@@ -47,7 +54,8 @@ def link_gold_mentions(
     for document in documents:
         doc = nlp.make_doc(document.text)
         long_forms = {short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts}
-        ids = linker.link_document([(m.text, m.label) for m in document.mentions], long_forms)
+        # NCBI disease's classes (SpecificDisease...) are linked as Disease, as the knowledge base files them.
+        ids = linker.link_document([(m.text, NCBI_LABELS.get(m.label, m.label)) for m in document.mentions], long_forms)
         mentions = [
             Mention(m.start, m.end, m.text, m.label, identifier)
             for m, identifier in zip(document.mentions, ids, strict=True)

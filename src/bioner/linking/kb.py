@@ -23,15 +23,9 @@ from pathlib import Path
 from ..document import Document
 from ..errors import BionerError
 from ..vocabularies import Concept
+from .gold import NCBI_LABELS  # noqa: E402  (NCBI disease's labels, all diseases)
 from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
 
-NCBI_LABELS = {
-    "SpecificDisease": "Disease",
-    "DiseaseClass": "Disease",
-    "Modifier": "Disease",
-    "CompositeMention": "Disease",
-}
-"""NCBI disease's labels, all diseases; BC5CDR's Chemical and Disease map to themselves."""
 LABELS = ("Chemical", "Disease")
 SCR_CLASSES = {"1": "Chemical", "3": "Disease"}
 

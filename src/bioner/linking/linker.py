@@ -1,33 +1,34 @@
 """`bioner_linker`: MeSH identifiers for chemical and disease mentions, offline, on a CPU.
 
-The component sets `ent.kb_id_` of every entity to a MeSH id (`D008094`, supplementary concepts
-`C…`), several joined with `|` for a composite mention ("renal and hepatic failure"), or `-1` when
-no candidate is good enough. For each mention, in order:
+The component sets `ent.kb_id_` of every entity to a MeSH id (`D008094`, supplementary records
+`C…`; OMIM ids where CTD's disease vocabulary has them), several joined with `|` for a composite
+mention ("renal and hepatic failure"), or `-1` (NIL). For the mentions of one document:
 
-1. its abbreviation's long form first: when the mention is a short form the abbreviation
-   component (`bioner_abbreviations`) saw defined in the abstract, the long form is linked and,
-   if it resolves, wins;
-2. normalised exact match against the knowledge base's names of that label: lower case, Greek
-   letters spelled out, hyphens and punctuation as spaces, plurals singular, word order ignored;
-3. a composite mention ("breast and ovarian cancers") split into its parts ("breast cancers",
-   "ovarian cancers"), each linked; ids joined with `|` when every part resolves;
-4. nearest neighbour over character 3-gram TF-IDF vectors (scikit-learn) of the names, accepted
-   when the cosine similarity reaches `threshold` (tuned on BC5CDR development,
-   scripts/tune_linker.py).
+1. candidates (`candidates`): the concepts of the knowledge-base names equal to the mention
+   after normalisation (case, Greek letters, punctuation, plurals, British spellings, word
+   order), and to the long form of its abbreviation (defined in the abstract, or else another
+   mention of the document the short form abbreviates); with no exact name, the nearest names
+   by character 3-gram TF-IDF cosine;
+2. a ranker (`ranker`, trained by `bioner kb` on the corpora's gold mentions, `learn`) scores
+   each candidate from string similarity, how often annotators chose the id for that name,
+   the record's kind and label, and whether the document names the concept elsewhere; the best
+   is kept if its probability reaches the threshold (learned with the ranker), else `-1`;
+3. a composite mention with no exact name is split into its parts, each linked; ids joined
+   with `|` when every part resolves.
 
-The same string in the same document gets the same id (the first decision is reused).
+The same (text, label) in a document gets the same id. The knowledge base (about 700k names
+from MeSH 2024, CTD MEDIC and the corpora) is indexed once, at `initialize(kb_path=...)`, and
+the pipeline folder stores the index as numpy arrays that load in under a second.
 
 How it relates to the published linkers: DNorm (Leaman et al. 2013) learns a pairwise ranking of
 TF-IDF vectors of mention and name, and TaggerOne (Leaman & Lu 2016) learns NER and that ranking
-jointly; both win their accuracy from training a similarity on the corpus, which we do not do:
-our TF-IDF similarity is untrained, and the corpus enters through the names (with counts) in the
-knowledge base. scispaCy's linker uses the same character 3-gram TF-IDF nearest neighbours, but
-over all of UMLS with an approximate-neighbour index (about 11 GB in memory, downloaded at run
-time); ours is restricted to MeSH names of the two labels and the training corpora, exact search,
-kept in the pipeline folder. SapBERT (Liu et al. 2021) replaces the sparse vectors by dense
-vectors from a BERT model trained on UMLS synonyms: much better on unseen surface forms, and a
-GPU's worth of compute. This module imports only the standard library, numpy, scikit-learn and
-spaCy, because it is copied into packaged models.
+jointly; ours keeps the TF-IDF similarity untrained and learns how to weigh it against the
+annotators' choices and the vocabulary's structure. scispaCy's linker uses character 3-gram
+TF-IDF neighbours over all of UMLS (an approximate-neighbour index of about 11 GB, downloaded at
+run time); ours is restricted to MeSH and CTD names of the two labels. SapBERT (Liu et al. 2021)
+replaces sparse vectors by dense ones from a BERT model trained on UMLS synonyms: better on
+unseen surface forms, and a GPU's worth of compute. This module and the two it imports use only
+the standard library, numpy, scipy and spaCy, because they are copied into packaged models.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from .candidates import (  # noqa: F401  (re-exported)
     surface_key,
     tokens,
 )
-from .ranker import KINDS, LABELS, ConceptInfo, Evidence, Ranker, features
+from .ranker import INDEX, KINDS, LABELS, ConceptInfo, Evidence, Ranker, features
 
 NO_ID = "-1"
 KB_FILE = "kb.json.gz"
@@ -64,8 +65,10 @@ CONCEPTS_FILE = "concepts"
 KB_FORMAT = "bioner-kb"
 DEFAULT_THRESHOLD = 0.5
 """Probability the ranker must give the best candidate for it to be linked (else -1)."""
-NEAREST = 10
+NEAREST = 8
 """Near names looked at for a mention with no exact name."""
+NEAR_CACHE = 50_000
+"""Near-name searches and mentions remembered (each cleared when full)."""
 LONG_FORMS = "bioner_long_forms"
 """Doc extension the abbreviation component fills: short form text -> long form text."""
 _CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and/or\s+|\s+and\s+|\s+or\s+)", re.IGNORECASE)
@@ -170,6 +173,10 @@ class Linker:
         self.indexes = indexes
         self.ranker = ranker
         self.threshold = ranker.threshold if threshold is None else threshold
+        self._near_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self._mention_cache: dict[tuple[str, str, str | None, bool], tuple[list[int], np.ndarray, np.ndarray]] = {}
+        """Candidates and features of a (text, label, long form) apart from the document's other
+        mentions: computed once per process, since names recur across documents."""
 
     @classmethod
     def build(cls, kb: KnowledgeBase | Iterable[Sequence[Any]], *, threshold: float | None = None) -> Linker:
@@ -206,8 +213,17 @@ class Linker:
         return cls(concepts, indexes, ranker, threshold=threshold)
 
     # -- linking -----------------------------------------------------------------------------
+    def _nearest(self, index: LabelIndex, label: str, key: str) -> list[tuple[int, float]]:
+        """`index.nearest`, remembered: the same unknown name recurs across documents."""
+        cached = self._near_cache.get((label, key))
+        if cached is None:
+            if len(self._near_cache) >= NEAR_CACHE:
+                self._near_cache.clear()
+            cached = self._near_cache[(label, key)] = index.nearest([key], NEAREST)[0]
+        return cached
+
     def _evidence(
-        self, label: str, key: str, row: int, similarity: float, long_form: bool, exclude: Mapping | None
+        self, label: str, row: int, similarity: float, long_form: bool, exclude: Mapping | None
     ) -> dict[int, Evidence]:
         index = self.indexes[label]
         found: dict[int, Evidence] = {}
@@ -234,18 +250,21 @@ class Linker:
         if index is None:
             return {}
         merged: dict[int, Evidence] = {}
-        for form, is_long in ((text, False), (long_form, True)):
-            if not form:
-                continue
-            key = normalise(form)
+        forms = [(normalise(form), is_long) for form, is_long in ((text, False), (long_form, True)) if form]
+        inexact = []
+        for key, is_long in forms:
             row = index.exact(key)
-            found = self._evidence(label, key, row, 1.0, is_long, exclude) if row >= 0 else {}
-            if not found:
-                for near, similarity in index.nearest([key], NEAREST)[0]:
-                    for concept, e in self._evidence(label, key, near, similarity, is_long, exclude).items():
-                        _merge(merged, concept, e)
+            found = self._evidence(label, row, 1.0, is_long, exclude) if row >= 0 else {}
             for concept, e in found.items():
                 _merge(merged, concept, e)
+            if not found:
+                inexact.append((key, is_long))
+        # Near names only when neither the mention nor its long form is a known name.
+        if len(inexact) == len(forms):
+            for key, is_long in inexact:
+                for near, similarity in self._nearest(index, label, key):
+                    for concept, e in self._evidence(label, near, similarity, is_long, exclude).items():
+                        _merge(merged, concept, e)
         return merged
 
     def rank(
@@ -312,23 +331,33 @@ class Linker:
         """
         long_forms = long_forms or {}
         distinct = list(dict.fromkeys(mentions))
-        evidence = {}
+        scored = []
         for text, label in distinct:
             long_form = long_forms.get(text)
             implicit = None if long_form else implicit_long_form(text, [t for t, lab in distinct if lab == label])
-            found = self.gather(text, label, long_form or implicit, exclude=exclude)
-            if implicit:
-                for e in found.values():
-                    e.implicit = e.exact_long_form or e.similarity_long_form > 0
-            evidence[(text, label)] = found
-        exact_in = Counter(c for e in evidence.values() for c, ev in e.items() if ev.exact or ev.exact_long_form)
+            key = (text, label, long_form or implicit, bool(implicit))
+            cached = self._mention_cache.get(key) if exclude is None else None
+            if cached is None:
+                found = self.gather(text, label, long_form or implicit, exclude=exclude)
+                if implicit:
+                    for e in found.values():
+                        e.implicit = e.exact_long_form or e.similarity_long_form > 0
+                ids, matrix = features(text, label, found, self.concepts, {})
+                exact = np.array([found[i].exact or found[i].exact_long_form for i in ids], dtype=bool)
+                cached = (ids, matrix, exact)
+                if exclude is None:
+                    if len(self._mention_cache) >= NEAR_CACHE:
+                        self._mention_cache.clear()
+                    self._mention_cache[key] = cached
+            scored.append(cached)
+        exact_in = Counter(i for ids, _, exact in scored for i, is_exact in zip(ids, exact.tolist()) if is_exact)
         result = []
-        for text, label in distinct:
-            own = evidence[(text, label)]
-            in_document = {c: exact_in[c] - (own[c].exact or own[c].exact_long_form) > 0 for c in own}
-            ids, matrix = features(text, label, own, self.concepts, in_document)
-            has_exact = any(e.exact or e.exact_long_form for e in own.values())
-            result.append(([self.concepts.identifiers[i] for i in ids], matrix, has_exact))
+        column = INDEX["in_document"]
+        for ids, matrix, exact in scored:
+            matrix = matrix.copy()
+            if ids:
+                matrix[:, column] = [exact_in[i] - is_exact > 0 for i, is_exact in zip(ids, exact.tolist())]
+            result.append(([self.concepts.identifiers[i] for i in ids], matrix, bool(exact.any())))
         return result
 
 
