@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bioner.document import Document, Mention, Passage
 from bioner.linking.kb import corpus_entries
 from bioner.linking.learn import choose_threshold, train_ranker, training_rows
@@ -22,10 +24,13 @@ def document(number: int, names: list[tuple[str, str, str]]) -> Document:
 DOCUMENTS = [
     document(i, [("cisplatin", "Chemical", "D002945"), ("renal failure", "Disease", "D051437")]) for i in range(4)
 ] + [document(9, [("cisplatin", "Chemical", "D002945"), ("zorbid syndrome", "Disease", "D999999")])]
+MANY = [
+    document(i, [("cisplatin", "Chemical", "D002945"), ("renal failure", "Disease", "D051437")]) for i in range(120)
+]
 
 
-def knowledge_base() -> KnowledgeBase:
-    counts = corpus_entries(DOCUMENTS)
+def knowledge_base(documents=DOCUMENTS) -> KnowledgeBase:
+    counts = corpus_entries(documents)
     entries = [(label, name, identifier, n, 0) for (label, name, identifier), n in counts.items()]
     entries.append(("Disease", "kidney failure", "D051437", 0, 1))
     entries.append(("Disease", "renal failure", "D000777", 0, 1))  # a vocabulary's other reading: never right
@@ -44,15 +49,17 @@ def test_a_document_does_not_see_its_own_annotations_when_training():
     assert targets.sum() == 9  # every mention but the zorbid one finds its gold id
 
 
-def test_trained_ranker_is_stored_as_json_and_links_the_corpus_names():
-    kb = knowledge_base()
-    ranker = train_ranker(kb, DOCUMENTS)
-    assert ranker is not None and ranker["info"]["trained"] and ranker["info"]["mentions"] == 10
+@pytest.mark.parametrize(("documents", "model"), [(DOCUMENTS, "logistic regression"), (MANY, "gradient-boosted trees")])
+def test_trained_ranker_is_stored_as_json_and_links_the_corpus_names(documents, model):
+    kb = knowledge_base(documents)
+    ranker = train_ranker(kb, documents)
+    assert ranker is not None and ranker["info"]["trained"] and ranker["info"]["mentions"] == 2 * len(documents)
+    assert ranker["info"]["model"] == model
     assert 0.0 < Ranker.from_json(ranker).threshold < 1.0
     kb.ranker = ranker
     linker = Linker.build(kb)
-    mentions = [("Cisplatin", "Chemical"), ("renal failure", "Disease"), ("kidney failure", "Disease")]
-    assert linker.link_document(mentions) == ["D002945", "D051437", "D051437"]
+    # "renal failure" is also a vocabulary name of D000777, which annotators never chose.
+    assert linker.link_document([("Cisplatin", "Chemical"), ("renal failure", "Disease")]) == ["D002945", "D051437"]
 
 
 def test_threshold_is_chosen_on_concept_f1():

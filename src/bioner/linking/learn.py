@@ -4,8 +4,11 @@ Every gold mention of the training corpora is linked the way the pipeline links 
 from the abbreviation detector, exact names, else near names), except that the document's own
 annotations are taken out of the counts and priors it sees (and names only it gave are
 dropped): otherwise each training mention would find its own answer in the knowledge base and
-the ranker would learn to trust counts more than they deserve. A logistic regression is fitted
-on (candidate is the gold id) over all candidates; the NIL threshold is the probability that
+the ranker would learn to trust counts more than they deserve. A classifier is fitted on
+(candidate is the gold id) over all candidates: gradient-boosted trees (scikit-learn's
+HistGradientBoostingClassifier, exported as node arrays) beat a logistic regression on BC5CDR
+dev gold mentions by about 2 points of accuracy, as similarity matters most where no name is
+exact and counts where one is (a logistic regression for toy corpora); the NIL threshold is the probability that
 maximises concept-level F1 over those same held-out-counts mentions.
 """
 
@@ -21,9 +24,11 @@ import numpy as np
 from ..document import Document
 from .candidates import normalise
 from .linker import KnowledgeBase, Linker
-from .ranker import FEATURES, INDEX, Ranker
+from .ranker import FEATURES, INDEX, Ranker, Trees
 
 NIL = "-1"
+MIN_TREE_ROWS = 200
+"""Fewer candidate rows than this (a toy corpus) train a logistic regression: trees need data."""
 
 
 def _long_forms(documents: Sequence[Document]) -> list[dict[str, str]]:
@@ -120,6 +125,39 @@ def choose_threshold(probabilities: np.ndarray, mentions: Sequence[tuple[int, st
     return round(best, 2)
 
 
+def export_trees(model: Any) -> Trees:
+    """A fitted binary `HistGradientBoostingClassifier` as flat node arrays (see `ranker.Trees`)."""
+    feature: list[int] = []
+    threshold: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+    roots: list[int] = []
+    depth = 0
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        base = len(feature)
+        roots.append(base)
+        for i, node in enumerate(nodes):
+            leaf = bool(node["is_leaf"])
+            feature.append(0 if leaf else int(node["feature_idx"]))
+            threshold.append(np.inf if leaf else float(node["num_threshold"]))
+            left.append(base + i if leaf else base + int(node["left"]))
+            right.append(base + i if leaf else base + int(node["right"]))
+            value.append(float(node["value"]) if leaf else 0.0)
+            depth = max(depth, int(node["depth"]))
+    return Trees(
+        np.array(feature, dtype=np.int32),
+        np.array(threshold, dtype=np.float64),
+        np.array(left, dtype=np.int32),
+        np.array(right, dtype=np.int32),
+        np.array(value, dtype=np.float64),
+        np.array(roots, dtype=np.int32),
+        depth,
+        float(np.ravel(model._baseline_prediction)[0]),
+    )
+
+
 def train_ranker(
     kb: KnowledgeBase,
     documents: Iterable[Document],
@@ -130,6 +168,7 @@ def train_ranker(
 ) -> dict[str, Any] | None:
     """The ranker (as stored in the knowledge base file) fitted on the documents' gold mentions;
     None when they give no positive and negative example. `linker`: one already built from `kb`."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
     from .kb import LABELS, NCBI_LABELS
@@ -140,10 +179,22 @@ def train_ranker(
     x, y, mentions = training_rows(linker, documents, mapping)
     if len(set(y.tolist())) < 2:
         return None
-    model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
-    model.fit(x, y)
-    probabilities = model.predict_proba(x)[:, 1]
-    threshold = choose_threshold(probabilities, mentions)
-    ranker = Ranker(model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold)
-    ranker.info = {"trained": True, "mentions": len(mentions), "candidates": int(len(y))}
+    ranker: Ranker
+    if len(y) >= MIN_TREE_ROWS:
+        model = HistGradientBoostingClassifier(
+            max_iter=200, learning_rate=0.1, max_leaf_nodes=15, early_stopping=False, random_state=seed
+        )
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):  # OpenMP threads on a shared machine cost more than they bring here
+            model.fit(x, y)
+        ranker = Ranker(np.zeros(len(FEATURES), dtype=np.float32), 0.0, trees=export_trees(model))
+        kind = "gradient-boosted trees"
+    else:
+        model = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+        model.fit(x, y)
+        ranker = Ranker(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+        kind = "logistic regression"
+    ranker.threshold = choose_threshold(model.predict_proba(x)[:, 1], mentions)
+    ranker.info = {"trained": True, "model": kind, "mentions": len(mentions), "candidates": int(len(y))}
     return ranker.to_json()

@@ -3,9 +3,10 @@
 Candidates come from `candidates` (exact names of the mention and of its abbreviation's long
 form, else near names); each concept is described by how well its names match, how often
 annotators chose it for that name, what kind of record it is, whether its label agrees with the
-mention's, and whether the document names it elsewhere. A logistic regression (trained by
-`learn.train_ranker`, stored as coefficients in JSON) turns that into the probability that the
-candidate is right; the best candidate is kept when that probability reaches the threshold,
+mention's, and whether the document names it elsewhere. Gradient-boosted trees (trained by
+`learn.train_ranker`, stored as node arrays in JSON; a logistic regression's coefficients also
+work, and a hand-set one serves knowledge bases made without gold) turn that into the
+probability that the candidate is right; the best candidate is kept when that probability reaches the threshold,
 otherwise the mention gets `-1` (NIL). Only numpy at run time: this module is copied into
 packaged models.
 """
@@ -128,11 +129,63 @@ about 0.8 similarity, exact names always, and annotators' choices settle shared 
 
 
 @dataclass
+class Trees:
+    """Gradient-boosted regression trees flattened into node arrays: all trees are walked at once,
+    one numpy step per level. A leaf points to itself, so walking past it changes nothing."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    roots: np.ndarray
+    depth: int
+    baseline: float
+
+    def raw(self, matrix: np.ndarray) -> np.ndarray:
+        nodes = np.broadcast_to(self.roots, (len(matrix), len(self.roots)))
+        rows = np.arange(len(matrix))[:, None]
+        for _ in range(self.depth):
+            go_left = matrix[rows, self.feature[nodes]] <= self.threshold[nodes]
+            nodes = np.where(go_left, self.left[nodes], self.right[nodes])
+        return self.baseline + self.value[nodes].sum(axis=1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feature": self.feature.tolist(),
+            "threshold": [float(t) for t in self.threshold],
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "value": [float(v) for v in self.value],
+            "roots": self.roots.tolist(),
+            "depth": self.depth,
+            "baseline": self.baseline,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Trees:
+        return cls(
+            np.array(data["feature"], dtype=np.int32),
+            np.array(data["threshold"], dtype=np.float64),
+            np.array(data["left"], dtype=np.int32),
+            np.array(data["right"], dtype=np.int32),
+            np.array(data["value"], dtype=np.float64),
+            np.array(data["roots"], dtype=np.int32),
+            int(data["depth"]),
+            float(data["baseline"]),
+        )
+
+
+@dataclass
 class Ranker:
+    """A logistic regression (`coefficients`, `intercept`) or, when `trees` is set, gradient-boosted
+    trees over the same features; either gives the probability that a candidate is right."""
+
     coefficients: np.ndarray
     intercept: float
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
+    trees: Trees | None = None
 
     @classmethod
     def default(cls) -> Ranker:
@@ -140,7 +193,7 @@ class Ranker:
         return cls(weights, -6.0, 0.5, {"trained": False})
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
-        scores = matrix @ self.coefficients + self.intercept
+        scores = self.trees.raw(matrix) if self.trees is not None else matrix @ self.coefficients + self.intercept
         return 1.0 / (1.0 + np.exp(-scores))
 
     def to_json(self) -> dict[str, Any]:
@@ -150,16 +203,27 @@ class Ranker:
             "intercept": float(self.intercept),
             "threshold": float(self.threshold),
             "info": self.info,
+            **({"trees": self.trees.to_json()} if self.trees is not None else {}),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Ranker:
-        """Coefficients by feature name; a feature the file lacks weighs 0 (and one it has extra is an error)."""
+        """Coefficients by feature name; a feature the file lacks weighs 0 (and one it has extra is an
+        error). Trees must use this linker's features in this order."""
         weights = dict(zip(data["features"], data["coefficients"], strict=True))
         unknown = set(weights) - set(FEATURES)
         if unknown:
             raise ValueError(f"ranker features unknown to this linker: {', '.join(sorted(unknown))}")
+        trees = None
+        if data.get("trees"):
+            if list(data["features"]) != list(FEATURES):
+                raise ValueError("the ranker's trees were trained on other features than this linker computes")
+            trees = Trees.from_json(data["trees"])
         coefficients = np.array([weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
         return cls(
-            coefficients, float(data["intercept"]), float(data.get("threshold", 0.5)), dict(data.get("info", {}))
+            coefficients,
+            float(data["intercept"]),
+            float(data.get("threshold", 0.5)),
+            dict(data.get("info", {})),
+            trees,
         )
