@@ -143,7 +143,7 @@ def build_vectors(
 
     def texts() -> Iterator[str]:
         for given in inputs:
-            for path in text_files(given):
+            for path in text_files(Path(given)):
                 if is_text_file(path):
                     yield from read_jsonl_texts(path)
                 else:
