@@ -15,6 +15,7 @@ Text input adds `"skipped": [{"start", "end", "reason"}]`, the parts left untagg
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -91,6 +92,10 @@ def _document(record: dict[str, Any], default_id: str, name: str, number: int) -
     raise InputError(name, number, 'no "text" (or "title"/"abstract") in the object')
 
 
+_LABEL = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+(?: [^\s\x00-\x1f\x7f-\x9f]+)*")
+"""A label as a name: printable words separated by single spaces (a DocBin keeps any string)."""
+
+
 def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Mention:
     where = f"entity {index + 1}"
     if not isinstance(entity, dict):
@@ -105,6 +110,13 @@ def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Ment
         label = label.strip()  # "Chemical " is Chemical, not a new label
     if not isinstance(label, str) or not label:
         raise InputError(name, number, f"{where}: label must be a non-empty string, found {label!r}")
+    if not _LABEL.fullmatch(label):
+        raise InputError(
+            name,
+            number,
+            f"{where}: label {label!r} holds a control character, a tab, a line break or a double space; "
+            "a label is words separated by single spaces",
+        )
     if not (0 <= start < end <= len(text)):
         raise InputError(name, number, f"{where}: offsets {start}-{end} fall outside the text ({len(text)} characters)")
     if "text" in entity and entity["text"] != text[start:end]:
