@@ -69,6 +69,18 @@ def resolve_model(model: str | None, cwd: str | Path | None = None) -> str | Pat
     from spacy.util import is_package
 
     base = Path(cwd) if cwd is not None else Path.cwd()
+    try:
+        return _resolve_model(model, base)
+    except PermissionError as error:
+        raise BionerError(
+            f"model {str(error.filename or model)!r}: cannot read it: Permission denied; "
+            "give a pipeline folder you can read (check its permissions and those of the folders above it)"
+        ) from None
+
+
+def _resolve_model(model: str | None, base: Path) -> str | Path:
+    from spacy.util import is_package
+
     if model:
         path = Path(model).expanduser()
         if not path.is_absolute():
