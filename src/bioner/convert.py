@@ -14,21 +14,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .document import Document, Mention
 from .errors import BionerError, InputProblem
-from .pipeline.tokenizer import TOKENIZER_NAME
+from .pipeline.tokenizer import make_tokenizer_pipeline
 from .spacy_docs import ID_KEY
 
 OUTCOMES = ("aligned", "expanded", "dropped", "filtered")
-
-
-def make_tokenizer_pipeline() -> Language:
-    """A blank English pipeline with the project's tokenizer: what training configs use too."""
-    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 
 @dataclass

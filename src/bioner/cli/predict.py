@@ -135,8 +135,8 @@ def predict_command(
     ),
 ) -> None:
     from ..errors import InputProblem
-    from ..formats import FORMATS
-    from ..predict import OUTPUT_FORMATS, predict
+    from ..formats import FORMATS, OUTPUT_FORMATS
+    from ..predict import predict
 
     input_format = format_choice(input_format, FORMATS, "--input-format")
     output_format = format_choice(output_format, OUTPUT_FORMATS, "--output-format")

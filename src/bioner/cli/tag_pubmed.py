@@ -82,10 +82,11 @@ def tag_pubmed_command(
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only."),
 ) -> None:
-    from ..pubmed_tagging import OUTPUT_FORMATS, tag_pubmed
+    from ..formats import SHARD_FORMATS
+    from ..pubmed_tagging import tag_pubmed
     from ..signals import Interrupted
 
-    fmt = format_choice(output_format, OUTPUT_FORMATS, "--output-format") or "pubtator"
+    fmt = format_choice(output_format, SHARD_FORMATS, "--output-format") or "pubtator"
 
     def announce(message: str) -> None:
         if not quiet:
