@@ -20,7 +20,9 @@ several machines, a shared file system, or a model installed as a package (`bion
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import os
 import resource
 import threading
@@ -511,7 +513,6 @@ class _engine:
                     f"some with `dask worker {self.scheduler} --nthreads 1`"
                 ) from None
             return self.client
-        import logging
 
         import dask
 
@@ -536,8 +537,6 @@ class _engine:
 
 
 def _accepts_n_workers(client: Any) -> bool:
-    import inspect
-
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 

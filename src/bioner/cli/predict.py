@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from ..errors import InputProblem
 from . import format_choice, run_app
 
 HELP = """Tag Chemical and Disease mentions with a trained pipeline.
@@ -134,7 +135,6 @@ def predict_command(
         show_default=False,
     ),
 ) -> None:
-    from ..errors import InputProblem
     from ..formats import FORMATS, OUTPUT_FORMATS
     from ..predict import predict
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..signals import Interrupted
 from . import app, format_choice
 
 HELP = """Tag MEDLINE/PubMed XML files (the NLM baseline and update files) on a
@@ -84,7 +85,6 @@ def tag_pubmed_command(
 ) -> None:
     from ..formats import SHARD_FORMATS
     from ..pubmed_tagging import tag_pubmed
-    from ..signals import Interrupted
 
     fmt = format_choice(output_format, SHARD_FORMATS, "--output-format") or "pubtator"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BionerError
+from ..formats import SNIFF_BYTES
+from ..formats._io import open_input
 from .result import Evaluation
 
 
@@ -21,9 +23,6 @@ def check_predictions_file(path: str | Path) -> None:
 
 
 def _head(path: Path) -> bytes:
-    from ..formats import SNIFF_BYTES
-    from ..formats._io import open_input
-
     with open_input(path) as handle:
         return handle.read(SNIFF_BYTES)
 

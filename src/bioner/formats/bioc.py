@@ -23,7 +23,8 @@ from lxml import etree
 
 from ..document import Document, Mention, Passage, Relation
 from ..errors import BionerError, InputError, InputProblem
-from ._io import Source, open_destination, open_input, read_text, source_name
+from ._io import SNIFF_BYTES, Source, open_destination, open_input, read_text, source_name
+from .sniff import sniff_format
 
 BIOC_FORMATS = ("xml", "json")
 _LABEL_KEYS = ("type", "label", "Type")
@@ -84,8 +85,6 @@ def detect_bioc_format(source: Source) -> str:
         path = Path(source)
         if not path.is_file():
             raise BionerError(f"{path}: no such file")
-        from . import SNIFF_BYTES, sniff_format
-
         with open_input(path) as handle:
             sniffed = sniff_format(handle.read(SNIFF_BYTES))
         if sniffed == "bioc":
