@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import typer
 
+from bioner.cli.predict import app as predict_app
 from bioner.document import Document, Mention
 from bioner.errors import BionerError
 from bioner.formats import detect_format, read_documents, write_documents
@@ -17,6 +19,7 @@ from bioner.formats.registry import (
     OUTPUT_FORMATS,
     SHARD_FORMATS,
     TABLE,
+    describe,
     get_format,
     output_format_for,
     shard_suffix,
@@ -96,3 +99,10 @@ def test_an_unknown_name_lists_the_known_ones():
     with pytest.raises(BionerError) as caught:
         get_format("docbin", OUTPUT_FORMATS)
     assert "docbin" not in str(caught.value).split("known formats:")[1]
+
+
+def test_the_format_options_of_ner_predict_list_the_table():
+    help_texts = {param.name: param.help for param in typer.main.get_command(predict_app).params}
+    assert describe(OUTPUT_FORMATS) in help_texts["output_format"]
+    assert describe(INPUT_FORMATS) in help_texts["input_format"]
+    assert describe(SHARD_FORMATS) == "pubtator or jsonl"  # tag-pubmed's --output-format

@@ -66,6 +66,11 @@ class Format:
     """Text as people bring it: its content regions are found on reading (`bioner.content`)."""
     output_rank: int = 0
     """Where it stands among output formats in help and messages (the defaults first)."""
+    note: str = ""
+    """A few words for option help (`bioc (XML)`), when the name does not say it all."""
+
+    def described(self) -> str:
+        return f"{self.name} ({self.note})" if self.note else self.name
 
     @property
     def input(self) -> bool:
@@ -169,28 +174,66 @@ TABLE: tuple[Format, ...] = (
         "pubtator",
         _read_pubtator,
         _write_pubtator,
-        (".pubtator",),
-        (".pubtator",),
+        extensions=(".pubtator",),
+        output_extensions=(".pubtator",),
         streams=True,
         shards=True,
         output_rank=1,
     ),
-    Format("pubmed", _read_pubmed, streams=True),  # MEDLINE/PubMed XML, .xml(.gz): told from BioC by content
-    Format("bioc", _read_bioc, _write_bioc, (".xml", ".bioc"), (".xml",), streams=True, output_rank=3),
-    Format("bioc-json", _read_bioc_json, _write_bioc_json, (".json",), (".json",), output_rank=4),
+    Format(
+        "pubmed",  # .xml or .xml.gz, told from BioC XML by its root element
+        _read_pubmed,
+        streams=True,
+        note="MEDLINE XML, .xml or .xml.gz",
+    ),
+    Format(
+        "bioc",
+        _read_bioc,
+        _write_bioc,
+        extensions=(".xml", ".bioc"),
+        output_extensions=(".xml",),
+        streams=True,
+        output_rank=3,
+        note="XML",
+    ),
+    Format(
+        "bioc-json",
+        _read_bioc_json,
+        _write_bioc_json,
+        extensions=(".json",),
+        output_extensions=(".json",),
+        output_rank=4,
+    ),
     Format(
         "iob",
         _read_iob,
         _write_iob,
-        (".tsv", ".conll", ".iob", ".bio"),
-        (".iob", ".conll"),
+        extensions=(".tsv", ".conll", ".iob", ".bio"),
+        output_extensions=(".iob", ".conll"),
         streams=True,
         output_rank=6,
+        note="token TAB tag, for other trainers",
     ),
-    Format("jsonl", _read_jsonl, _write_jsonl, (".jsonl",), (".jsonl",), streams=True, shards=True, output_rank=2),
+    Format(
+        "jsonl",
+        _read_jsonl,
+        _write_jsonl,
+        extensions=(".jsonl",),
+        output_extensions=(".jsonl",),
+        streams=True,
+        shards=True,
+        output_rank=2,
+    ),
     Format("text", _read_text, streams=True, content=True),  # .txt is sniffed: PubTator, IOB or text
     Format(
-        "html", _read_html, _write_html, (".html", ".htm", ".xhtml"), (".html", ".htm"), content=True, output_rank=5
+        "html",
+        _read_html,
+        _write_html,
+        extensions=(".html", ".htm", ".xhtml"),
+        output_extensions=(".html", ".htm"),
+        content=True,
+        output_rank=5,
+        note="a web page in; a displaCy page out",
     ),
     Format("docbin", _read_docbin, extensions=(".spacy",)),
 )
@@ -220,3 +263,9 @@ def output_format_for(path: str | Path) -> str | None:
 def shard_suffix(name: str) -> str:
     """The extension of a tag-pubmed shard in format `name` (`.pubtator`, `.jsonl`)."""
     return BY_NAME[name].output_extensions[0]
+
+
+def describe(names: tuple[str, ...]) -> str:
+    """`a, b (note) or c`: the formats for an option's help."""
+    described = [BY_NAME[name].described() for name in names]
+    return ", ".join(described[:-1]) + " or " + described[-1] if len(described) > 1 else "".join(described)
