@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bioner.convert import ConversionReport, convert_documents, make_tokenizer_pipeline
+from bioner.convert import ConversionReport, convert_documents
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 from bioner.spacy_docs import write_docbin
 from bioner.training import (
     LOG_NAME,

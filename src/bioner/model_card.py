@@ -19,20 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import BionerError
+from .names import ABBREVIATIONS, LINKER, PACKAGE_NAME
 
 if TYPE_CHECKING:
     from .evaluation.result import Evaluation
 
-PACKAGE_NAME = "en_bioner_bc5cdr"
-"""The model package's name: what `spacy.load()` takes."""
 CODE_MODULES = ("tokenizer", "components", "linker")
 """Modules of `bioner.pipeline` copied into the package, in import order."""
 DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts"
 """What the model does; `describe` adds what it was trained on."""
 LICENSE = "Research use only (derived from the BC5CDR corpus, free for research use); the packaged code is MIT"
-SCISPACY_USERS = {"bioner_abbreviations"}
-LINKER = "bioner_linker"
-"""The factory whose code needs scikit-learn (TF-IDF nearest neighbours)."""
+SCISPACY_USERS = {ABBREVIATIONS}
+"""The factories whose code needs scispaCy; `LINKER`'s needs scikit-learn (TF-IDF nearest neighbours)."""
 
 
 @dataclass(frozen=True)

@@ -135,8 +135,8 @@ def build_vectors(
     import spacy
     from spacy.training.initialize import convert_vectors
 
-    from .convert import make_tokenizer_pipeline
     from .formats import read_documents
+    from .pipeline.tokenizer import make_tokenizer_pipeline
 
     nlp = make_tokenizer_pipeline()
     inputs = [Path(p) for p in inputs]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from ..atomic import check_output
+from ..errors import BionerError
 from . import app
 
 
@@ -37,11 +39,8 @@ def kb_command(
     Chemicals trees and of chemical and disease supplementary concepts. NCBI disease labels
     (SpecificDisease, DiseaseClass, Modifier, CompositeMention) count as Disease.
     """
-    from ..atomic import check_output
-
     check_output(output, "--output")
 
-    from ..errors import BionerError
     from ..linking.kb import build_kb
 
     if not corpora and mesh_dir is None:

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from .. import __version__
+from ..atomic import check_output
+from ..errors import BionerError
 from ..packaging import PACKAGE_NAME
 from . import app
 
@@ -47,7 +49,6 @@ def package_command(
 
     Building needs the `build` package (pip install build), which fetches setuptools for an isolated build.
     """
-    from ..atomic import check_output
     from ..packaging import package_model
 
     # Before the build, which takes minutes: a bad version or output fails at once.
@@ -70,8 +71,6 @@ def package_command(
 def check_version(version: str) -> None:
     """A PEP 440 version, as pip and setuptools want it, or one line saying what is wrong."""
     from packaging.version import InvalidVersion, Version
-
-    from ..errors import BionerError
 
     try:
         Version(version)
