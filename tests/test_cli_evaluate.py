@@ -300,3 +300,28 @@ def test_disk_full_writing_the_json_is_one_error_and_leaves_nothing(gold_file, t
     assert isinstance(result.exception, BionerError)
     assert "s.json: cannot write: no space left on the device" in str(result.exception)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gold.txt", "pred.pubtator"]
+
+
+def test_predictions_whose_text_column_differs_are_scored_by_offsets_and_counted(gold_file, tmp_path):
+    # As the BioCreative scorer does: (document, start, end, type) counts, the text column does not.
+    predictions = tmp_path / "pred.txt"
+    shifted = pubtator_doc("d1", TITLE_1, ABSTRACT_1, [(12, 20, "Disease"), (49, 53, "Disease")])
+    shifted.mentions[0].text = "eadache"  # the text column of a tool that counts offsets differently
+    write_pubtator([shifted, RULER_PREDICTIONS[1]], predictions)
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", out)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    assert payload["strict"]["micro"]["tp"] == 3  # headache 12-20 still matches the gold by offsets
+    assert payload["predictions"]["text_mismatches"] == 1
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert "1 predicted mention" in warnings[0] and "'eadache'" in warnings[0] and "by offsets" in warnings[0]
+
+
+def test_predictions_with_offsets_outside_the_text_are_still_refused(gold_file, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    predictions.write_text(f"d1|t|{TITLE_1}\nd1|a|{ABSTRACT_1}\nd1\t50\t99\trats\tDisease\t-1\n\n", encoding="utf-8")
+    result = invoke("--gold", gold_file, "--predictions", predictions)
+    assert isinstance(result.exception, BionerError)
+    assert "pred.txt:3: offsets 50-99 fall outside the text" in str(result.exception)

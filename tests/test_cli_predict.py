@@ -426,6 +426,42 @@ def test_disk_full_is_one_line_and_no_partial_file(model_dir, tmp_path, monkeypa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
+def test_output_onto_a_named_pipe_is_written_into_the_pipe(model_dir, tmp_path):
+    import stat
+
+    source = tmp_path / "a.txt"
+    source.write_text("Ketamine helps.")
+    pipe = tmp_path / "out.pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # a reader waits on the pipe, as `cat pipe` would
+    try:
+        result = run(str(source), "-m", str(model_dir), "-o", str(pipe), "-f", "jsonl")
+        received = b""
+        while chunk := os.read(reader, 65536):
+            received += chunk
+    finally:
+        os.close(reader)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)  # still the pipe, not a file renamed over it
+    assert [e["text"] for e in jsonl(received.decode())[0]["entities"]] == ["Ketamine"]
+
+
+def test_a_model_folder_that_cannot_be_read_is_one_line(model_dir, tmp_path, monkeypatch):
+    source = tmp_path / "a.txt"
+    source.write_text("Ketamine helps.")
+    locked_model = tmp_path / "locked-model"
+    shutil.copytree(model_dir, locked_model)
+    real_stat = Path.stat
+
+    def no_search_permission(self, *args, **kwargs):  # a folder without x permission: its files cannot be seen
+        if self.parent == locked_model:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", no_search_permission)
+    one_error_line(run(str(source), "-m", str(locked_model)), str(locked_model), "Permission denied")
+
+
 def test_output_through_a_symlink_replaces_the_target_and_keeps_the_link(model_dir, tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("Ketamine helps.")

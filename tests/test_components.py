@@ -3,7 +3,7 @@
 import spacy
 from spacy.tokens import Span
 
-from bioner.convert import make_tokenizer_pipeline
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 
 
 def tagged(nlp, text: str, entities: list[tuple[str, str]]):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bioner.content import Content, find_content, whole_text
+from bioner.content import find_content
+from bioner.regions import Content, whole_text
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "examples"
 

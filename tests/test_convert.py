@@ -7,13 +7,13 @@ import pytest
 from bioner.convert import (
     ConversionReport,
     convert_documents,
-    make_tokenizer_pipeline,
     parse_label_map,
     split_documents,
 )
 from bioner.document import Document, Mention
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 from bioner.spacy_docs import doc_id, read_docbin, write_docbin
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -77,7 +77,21 @@ BAD_ENTITIES = {
     "mismatch": ({"start": 0, "end": 7, "label": "Chemical", "text": "Aspirn"}, "does not equal"),
     "missing label": ({"start": 0, "end": 7}, "missing 'label'"),
     "string offset": ({"start": "0", "end": 7, "label": "Chemical"}, "whole numbers"),
+    "line break in label": ({"start": 0, "end": 7, "label": "Chem\nical"}, "a line break"),
+    "tab in label": ({"start": 0, "end": 7, "label": "Chem\tical"}, "a tab"),
+    "double space in label": ({"start": 0, "end": 7, "label": "Chemical  drug"}, "single spaces"),
 }
+
+
+def test_a_label_with_a_line_break_is_refused_naming_file_and_line(tmp_path):
+    good = {"id": "a", "text": "Aspirin helps.", "entities": [{"start": 0, "end": 7, "label": "Chemical drug"}]}
+    bad = {"id": "b", "text": "Aspirin helps.", "entities": [{"start": 0, "end": 7, "label": "Chem\nical"}]}
+    path = write(tmp_path, json.dumps(good), json.dumps(bad))
+    with pytest.raises(InputError) as caught:
+        read_jsonl(path)
+    assert str(caught.value).startswith(f"{path}:2: entity 1: label 'Chem\\nical'")
+    (document,) = read_jsonl(write(tmp_path, json.dumps(good)))
+    assert [m.label for m in document.mentions] == ["Chemical drug"]  # single spaces are a label's words
 
 
 @pytest.mark.parametrize("case", BAD_ENTITIES)

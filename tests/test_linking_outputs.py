@@ -10,7 +10,7 @@ import spacy
 
 from bioner.document import Document
 from bioner.formats import read_documents, write_documents
-from bioner.html_view import render_document
+from bioner.formats.html_view import render_document
 from bioner.linking.linker import write_kb
 from bioner.tagging import prefix_identifier, tag_documents
 

@@ -54,7 +54,8 @@ def test_pretraining_writes_weights_and_a_training_config_that_points_at_them(pr
 def test_pretrained_weights_really_load_at_initialisation(pretrained, tmp_path):
     folder, train_config = pretrained
     corpus = ROOT / "tests" / "fixtures"
-    from bioner.convert import ConversionReport, convert_documents, make_tokenizer_pipeline
+    from bioner.convert import ConversionReport, convert_documents
+    from bioner.pipeline.tokenizer import make_tokenizer_pipeline
     from bioner.spacy_docs import write_docbin
 
     write_docbin(

@@ -7,7 +7,7 @@ import zlib
 import srsly
 from spacy.tokens import DocBin
 
-from bioner.convert import make_tokenizer_pipeline
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 from bioner.spacy_docs import _SPOOL_BATCH, write_docbin
 
 

@@ -2,7 +2,7 @@
 
 import spacy
 
-from bioner.convert import make_tokenizer_pipeline
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 
 
 def tokens(text: str) -> list[str]:

@@ -3,7 +3,9 @@
 An output is written to a temporary file beside it and renamed over it only when complete, so a
 run stopped half-way (an error, a signal, a full disk, a file-size limit) leaves the previous
 file as it was and no partial one. A symlink given as the output is written through (its
-target is replaced, the link stays). The temporary file is created with mode 0666 filtered by
+target is replaced, the link stays). An output that exists and is not a regular file (a named
+pipe, `/dev/null`, a terminal) is written into directly: renaming over it would replace the
+pipe a reader waits on with a file. The temporary file is created with mode 0666 filtered by
 the process umask, as an ordinary new file would be, without touching the umask itself; an
 existing output keeps its mode.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,6 +91,14 @@ def atomic_path(destination: str | Path, option: str = "--output", *, make_paren
     permission) becomes a BionerError naming the destination."""
     check_output(destination, option)
     target = real_path(destination)
+    if is_special_file(target):
+        try:
+            yield target
+        except OSError as error:
+            if error.filename in (str(target), None) and error.errno in _WRITE_ERRNOS | {errno.EPIPE}:
+                raise _write_error(destination, error) from None
+            raise
+        return
     try:
         if make_parents:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +132,15 @@ def atomic_open(
         else:
             with open(temporary, mode, encoding="utf-8", newline="\n") as handle:
                 yield handle
+
+
+def is_special_file(path: str | Path) -> bool:
+    """Whether `path` exists and is neither a regular file nor a folder (a FIFO, a device)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def write_text(destination: str | Path, text: str, option: str = "--output") -> None:
@@ -160,6 +180,7 @@ __all__ = [
     "check_distinct",
     "check_output",
     "create_temporary",
+    "is_special_file",
     "real_path",
     "write_text",
 ]

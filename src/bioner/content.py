@@ -47,63 +47,10 @@ articles and papers are kept whole. `--keep-boilerplate` (`ner-predict`) tags ev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from .formats.html import SourceMap
-
-# --- results --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Region:
-    """A part of the text to tag: `text[start:end]`; `kind` is title, abstract, keywords or text."""
-
-    start: int
-    end: int
-    kind: str = "text"
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A part of the text left untagged and why (`references`, `banner`, `url`, ...)."""
-
-    start: int
-    end: int
-    reason: str
-    inline: bool = False
-    """A span inside a kept region (a URL in a sentence): read by the model, no entity reported."""
-
-    def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "reason": self.reason}
-
-
-@dataclass
-class Content:
-    """The regions of a text to tag and the skipped parts, in text order."""
-
-    regions: list[Region]
-    skipped: list[Skip] = field(default_factory=list)
-    page: str = "text"
-    """What the text was recognised as: `pubmed-page` or `text`."""
-    source: SourceMap | None = None
-    """For text extracted from HTML: the page's own text and the map into it (`formats.html`)."""
-
-    def keeps(self, start: int, end: int) -> bool:
-        """Whether an entity at [start, end) lies in a region and outside every skipped span."""
-        if not any(r.start <= start and end <= r.end for r in self.regions):
-            return False
-        return not any(s.start < end and start < s.end for s in self.skipped)
-
-    def skipped_characters(self) -> int:
-        return sum(s.end - s.start for s in self.skipped)
-
-
-def whole_text(text: str) -> Content:
-    """Everything is content (`--keep-boilerplate`)."""
-    return Content([Region(0, len(text))] if text.strip() else [])
-
+from .document import Document
+from .regions import Content, Region, Skip
 
 # --- lines ----------------------------------------------------------------------------------
 
@@ -359,6 +306,15 @@ def find_content(text: str) -> Content:
     skipped = _skips(lines)
     inline = [skip for region in regions for skip in _inline_skips(text, region)]
     return Content(regions, sorted(skipped + inline, key=lambda s: (s.start, s.end)), page)
+
+
+def mark_content(document: Document) -> Document:
+    """The document with `content` set to its regions (`find_content`): the one place content is
+    detected. A web page's map to its own text (`content.source`, set by the HTML reader) is kept."""
+    source = document.content.source if document.content is not None else None
+    document.content = find_content(document.text)
+    document.content.source = source
+    return document
 
 
 def _classify_text(lines: list[_Line]) -> None:

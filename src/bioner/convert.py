@@ -14,21 +14,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .atomic import check_distinct, check_output, real_path, write_text
 from .document import Document, Mention
 from .errors import BionerError, InputProblem
-from .pipeline.tokenizer import TOKENIZER_NAME
-from .spacy_docs import ID_KEY
+from .formats import SNIFF_BYTES, check_format, detect_format, read_documents
+from .formats._io import open_input
+from .pipeline.tokenizer import make_tokenizer_pipeline
+from .spacy_docs import ID_KEY, write_docbin
 
 OUTCOMES = ("aligned", "expanded", "dropped", "filtered")
-
-
-def make_tokenizer_pipeline() -> Language:
-    """A blank English pipeline with the project's tokenizer: what training configs use too."""
-    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 
 @dataclass
@@ -256,9 +253,6 @@ def convert_files(
     """
     from tqdm import tqdm
 
-    from .atomic import check_distinct, check_output, write_text
-    from .spacy_docs import write_docbin
-
     outputs = [("--output", output), ("--dev-output", dev_output), ("--report", report_path)]
     for option, path in outputs:
         if path is not None:
@@ -295,8 +289,6 @@ def convert_files(
 
 
 def _check_inputs(inputs: Sequence[str]) -> None:
-    from .atomic import real_path
-
     seen: dict[Path, str] = {}
     for source in inputs:
         if str(source) == "-":
@@ -313,8 +305,6 @@ def _read_annotated(
     inputs: Sequence[str], format: str | None, lenient: bool, problems: list[InputProblem]
 ) -> Iterator[tuple[str, Document]]:
     """Documents of every input; a file that reads as plain text is refused: convert needs annotations."""
-    from .formats import check_format, detect_format, read_documents
-
     for source in inputs:
         fmt = check_format(format) if format else detect_format(source)
         if fmt == "text" and str(source) != "-" and _is_blank(source):
@@ -330,9 +320,6 @@ def _read_annotated(
 
 
 def _is_blank(source: str) -> bool:
-    from .formats import SNIFF_BYTES
-    from .formats._io import open_input
-
     with open_input(source) as handle:
         return not handle.read(SNIFF_BYTES).strip()
 

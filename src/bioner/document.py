@@ -8,10 +8,8 @@ BioCreative scorer and our evaluator count in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .content import Content
+from .regions import Content
 
 
 @dataclass
@@ -58,7 +56,7 @@ class Document:
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     content: Content | None = field(default=None, repr=False, compare=False)
-    """The regions to tag and the parts skipped (`bioner.content`); None: all of the text."""
+    """The regions to tag and the parts skipped (`bioner.regions`, found by `bioner.content`); None: all of the text."""
 
     @classmethod
     def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> Document:

@@ -1,7 +1,8 @@
 """Tagging all of PubMed: MEDLINE/PubMed XML files in, one output shard per file, on Dask.
 
 The unit of work is one input file (a baseline file holds ~30,000 citations): one Dask task reads
-it with `bioner.formats.pubmed`, tags it with `bioner.tagging.tag_documents` and writes the shard
+it with `bioner.formats.pubmed`, tags it with `bioner.tagging.tag_documents` (in spaCy memory
+zones, so a worker does not grow) and writes the shard
 with `bioner.formats.write_documents` to a temporary name beside the final one, renamed when the
 whole shard is written. A task that dies half-way (worker killed, Ctrl-C) leaves no file under the
 final name, and a retried task rewrites its whole shard: every PMID of a file appears exactly once
@@ -19,7 +20,9 @@ several machines, a shared file system, or a model installed as a package (`bion
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 import os
 import resource
 import threading
@@ -31,9 +34,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from . import __version__
 from .document import Document
 from .errors import BionerError
-from .tagging import DEFAULT_BATCH_SIZE
+from .formats import SHARD_FORMATS, shard_suffix, write_documents
+from .formats.pubmed import iter_pubmed
+from .tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
+from .tagging.models import resolve_model
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -43,8 +50,6 @@ try:  # Dask is the `pubmed` extra; without it the module still imports, and the
 except ImportError:  # pragma: no cover
     _WorkerPlugin = object  # type: ignore[misc,assignment]
 
-OUTPUT_FORMATS = ("pubtator", "jsonl")
-_EXTENSIONS = {"pubtator": ".pubtator", "jsonl": ".jsonl"}
 MANIFEST = "manifest.jsonl"
 INPUT_SUFFIXES = (".xml", ".xml.gz")
 PLUGIN_PREFIX = "bioner-model:"
@@ -97,13 +102,13 @@ def shard_name(path: Path, output_format: str) -> str:
     for suffix in (".gz", ".xml"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
-    return name + _EXTENSIONS[output_format]
+    return name + shard_suffix(output_format)
 
 
 def plan_shards(inputs: Sequence[str | Path], output_dir: str | Path, output_format: str) -> list[Shard]:
     """One shard per input file, under `output_dir`; two inputs with the same shard name are an error."""
-    if output_format not in OUTPUT_FORMATS:
-        raise BionerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+    if output_format not in SHARD_FORMATS:
+        raise BionerError(f"unknown output format {output_format!r}; choose one of {', '.join(SHARD_FORMATS)}")
     shards: list[Shard] = []
     by_name: dict[str, Path] = {}
     for path in find_inputs(inputs):
@@ -205,8 +210,6 @@ class ModelPlugin(_WorkerPlugin):
     def pipeline(self) -> Language:
         with self._lock:
             if self._nlp is None:
-                from .tagging import load_pipeline
-
                 self._nlp = load_pipeline(_model_argument(self.model))
                 self.loads += 1
             return self._nlp
@@ -246,10 +249,6 @@ def tag_shard(
     Input errors (malformed XML, truncated gzip) are returned in `ShardResult.error`, not raised,
     so that one bad file does not stop the run; nothing is left under the output's name.
     """
-    from . import __version__
-    from .formats import write_documents
-    from .formats.pubmed import iter_pubmed
-
     output = Path(output)
     result = ShardResult(str(input), str(output), model=model, bioner=__version__, worker=_worker_name())
     started, cpu_started = time.perf_counter(), time.thread_time()
@@ -258,7 +257,7 @@ def tag_shard(
             nlp = _worker_pipeline(model)
         result.version = str(nlp.meta.get("version", ""))
         documents = iter_pubmed(input, deleted=result.deleted)
-        tagged = _count(_tag_in_zones(nlp, documents, batch_size=batch_size), result)
+        tagged = _count(tag_documents(nlp, documents, batch_size=batch_size), result)
         # The writer is atomic (bioner.atomic): `.NAME.XXXX.partial` beside the shard, renamed when whole.
         write_documents(tagged, output, output_format)
         with output.open("rb") as handle:
@@ -270,30 +269,6 @@ def tag_shard(
     result.cpu_seconds = round(time.thread_time() - cpu_started, 3)
     result.peak_memory_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
-
-
-ZONE_DOCUMENTS = 1000
-"""Documents tagged inside one spaCy memory zone (below)."""
-
-
-def _tag_in_zones(
-    nlp: Language, documents: Iterable[Document], *, batch_size: int, zone: int = ZONE_DOCUMENTS
-) -> Iterator[Document]:
-    """`tag_documents`, `zone` documents at a time inside `nlp.memory_zone()` (spaCy >= 3.8).
-
-    spaCy's vocabulary keeps every new string it sees, so a worker that tags millions of abstracts
-    grows without end; a memory zone frees what its documents added. Our `Document`s are plain
-    data copied out of spaCy's, so nothing refers into a zone after it closes.
-    """
-    from contextlib import nullcontext
-    from itertools import islice
-
-    from .tagging import tag_documents
-
-    stream = iter(documents)
-    while chunk := list(islice(stream, zone)):
-        with nlp.memory_zone() if hasattr(nlp, "memory_zone") else nullcontext():
-            yield from tag_documents(nlp, chunk, batch_size=batch_size)
 
 
 def _count(documents: Iterable[Document], result: ShardResult) -> Iterator[Document]:
@@ -380,8 +355,6 @@ def tag_pubmed(
     (default: one per core), one thread each. Files that fail are in `RunSummary.failed` and the
     manifest; the others complete. `on_start(message)` is told where the work runs.
     """
-    from .predict import resolve_model
-
     if workers is not None and scheduler is not None:
         raise BionerError(
             "give either --workers (a cluster on this machine) or --scheduler (an existing one), not both"
@@ -540,7 +513,6 @@ class _engine:
                     f"some with `dask worker {self.scheduler} --nthreads 1`"
                 ) from None
             return self.client
-        import logging
 
         import dask
 
@@ -565,8 +537,6 @@ class _engine:
 
 
 def _accepts_n_workers(client: Any) -> bool:
-    import inspect
-
     return "n_workers" in inspect.signature(client.scheduler_info).parameters
 
 

@@ -12,9 +12,11 @@ same handler (inherited) ends the worker at once and quietly.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -58,9 +60,6 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def _terminate_children() -> None:
-    import multiprocessing
-    import warnings
-
     # spaCy warns (W127) that its workers did not complete: they were stopped on purpose.
     warnings.filterwarnings("ignore", message=r"\[W127\]")
 

@@ -17,6 +17,7 @@ import srsly
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
+from .atomic import atomic_path
 from .document import Document, Mention
 from .errors import BionerError
 
@@ -58,8 +59,6 @@ def write_docbin(docs: Iterable[Doc], path: str | Path, *, option: str = "--outp
     end is the msgpack map `DocBin.to_bytes` makes, compressed as it streams, so
     `DocBin().from_disk` reads it as any other. The write is atomic (`bioner.atomic`).
     """
-    from .atomic import atomic_path
-
     # Spooling inside the atomic write: a full disk there is the same one-line error.
     with (
         atomic_path(path, option) as temporary,

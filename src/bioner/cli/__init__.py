@@ -12,6 +12,7 @@ import sys
 import typer
 
 from ..errors import BionerError
+from ..signals import Interrupted, stop_on_signals
 
 app = typer.Typer(
     name="bioner",
@@ -40,8 +41,6 @@ def format_choice(value: str | None, known: tuple[str, ...], option: str) -> str
 def run_app(typer_app: typer.Typer, prog_name: str) -> None:
     """Run a Typer app, turning a `BionerError` into one line on stderr and exit code 1, and
     SIGINT/SIGTERM into one line and exit code 128 + signal, with no partial output left."""
-    from ..signals import Interrupted, stop_on_signals
-
     try:
         with stop_on_signals():
             typer_app(prog_name=prog_name, standalone_mode=True)

@@ -9,6 +9,7 @@ import typer
 
 from ..convert import convert_files, format_report_table, parse_label_map
 from ..formats import FORMATS
+from ..formats.registry import describe
 from . import app, format_choice
 
 
@@ -22,7 +23,7 @@ def convert_command(
         None,
         "--format",
         "-f",
-        help="Input format: pubtator, bioc, iob, jsonl. Detected from extension and content when omitted.",
+        help=f"Input format: {describe(FORMATS)}. Detected from extension and content when omitted.",
     ),
     label_map: list[str] = typer.Option(
         [], "--map", help="Rename a label, SOURCE=DST; repeat for several (e.g. --map SpecificDisease=Disease)."

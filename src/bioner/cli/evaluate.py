@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..atomic import atomic_path, check_distinct, check_output
 from . import app
 
 
@@ -76,7 +77,6 @@ def evaluate_command(
     normalisation): per document, the set of (label, id) pairs, composite ids split on |, -1
     ignored; MESH: prefixes are dropped on both sides.
     """
-    from ..atomic import atomic_path, check_distinct, check_output
     from ..evaluation import evaluate_files, format_table, write_errors_tsv, write_html, write_json
     from ..evaluation.checks import check_comparable, check_predictions_file
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from ..atomic import check_output
+from ..errors import BionerError
 from . import app
 
 
@@ -46,11 +48,8 @@ def kb_command(
     CompositeMention) count as Disease. The linker's ranker is trained on the corpora's gold
     mentions and stored in the same file.
     """
-    from ..atomic import check_output
-
     check_output(output, "--output")
 
-    from ..errors import BionerError
     from ..linking.kb import build_kb
 
     if not corpora and mesh_dir is None and ctd_dir is None:

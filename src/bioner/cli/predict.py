@@ -12,6 +12,9 @@ from pathlib import Path
 
 import typer
 
+from ..errors import InputProblem
+from ..formats import FORMATS, OUTPUT_FORMATS
+from ..formats.registry import describe
 from . import format_choice, run_app
 
 HELP = """Tag Chemical and Disease mentions with a trained pipeline.
@@ -101,14 +104,14 @@ def predict_command(
         None,
         "--input-format",
         "-i",
-        help="text, html, pubtator, pubmed (MEDLINE XML), bioc (XML), bioc-json, jsonl, iob or docbin; detected when omitted.",
+        help=f"{describe(FORMATS)}; detected when omitted.",
         show_default=False,
     ),
     output_format: str | None = typer.Option(
         None,
         "--output-format",
         "-f",
-        help="pubtator, jsonl, bioc, bioc-json, iob (token TAB tag, for other trainers) or html (default: from the -o extension, else pubtator for PubTator input, else jsonl).",
+        help=f"{describe(OUTPUT_FORMATS)} (default: from the -o extension, else pubtator for PubTator input, else jsonl).",
         show_default=False,
     ),
     lines: bool = typer.Option(
@@ -134,9 +137,7 @@ def predict_command(
         show_default=False,
     ),
 ) -> None:
-    from ..errors import InputProblem
-    from ..formats import FORMATS
-    from ..predict import OUTPUT_FORMATS, predict
+    from ..predict import predict
 
     input_format = format_choice(input_format, FORMATS, "--input-format")
     output_format = format_choice(output_format, OUTPUT_FORMATS, "--output-format")

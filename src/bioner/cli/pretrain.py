@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..atomic import check_output
 from ..pretraining import OBJECTIVES, pretrain
 from . import app
 
@@ -36,8 +37,6 @@ def pretrain_command(
     Train with `bioner train OUTPUT/train.cfg`. Further `--section.key value` options override
     the config. Never pretrain on test text.
     """
-    from ..atomic import check_output
-
     check_output(output, "--output", folder=True)
 
     from spacy.cli._util import parse_config_overrides

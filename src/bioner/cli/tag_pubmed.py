@@ -7,6 +7,9 @@ from pathlib import Path
 
 import typer
 
+from ..formats import SHARD_FORMATS
+from ..formats.registry import describe
+from ..signals import Interrupted
 from . import app, format_choice
 
 HELP = """Tag MEDLINE/PubMed XML files (the NLM baseline and update files) on a
@@ -78,14 +81,13 @@ def tag_pubmed_command(
         help="Address of a running Dask scheduler (tcp://HOST:8786) instead of a local cluster.",
         show_default=False,
     ),
-    output_format: str = typer.Option("pubtator", "--output-format", "-f", help="pubtator or jsonl."),
+    output_format: str = typer.Option("pubtator", "--output-format", "-f", help=f"{describe(SHARD_FORMATS)}."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only."),
 ) -> None:
-    from ..pubmed_tagging import OUTPUT_FORMATS, tag_pubmed
-    from ..signals import Interrupted
+    from ..pubmed_tagging import tag_pubmed
 
-    fmt = format_choice(output_format, OUTPUT_FORMATS, "--output-format") or "pubtator"
+    fmt = format_choice(output_format, SHARD_FORMATS, "--output-format") or "pubtator"
 
     def announce(message: str) -> None:
         if not quiet:

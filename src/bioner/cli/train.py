@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..atomic import check_output
 from ..training import train
 from . import app
 
@@ -50,8 +51,6 @@ def train_command(
     (for example `--training.seed 1` or `--paths.train other.spacy`). A development run records
     its evaluations in OUTPUT/training-log.jsonl and a summary (time, best step) in OUTPUT/training-summary.json.
     """
-    from ..atomic import check_output
-
     check_output(output, "--output", folder=True)
 
     from spacy.cli._util import parse_config_overrides

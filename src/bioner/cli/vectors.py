@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..atomic import check_output
 from ..vectors import FloretSettings, build_vectors
 from . import app
 
@@ -31,8 +32,6 @@ def vectors_command(
     Use PubMed abstracts of your own, as JSONL, to go beyond the training corpus. Never give the
     test split: its text must stay unseen.
     """
-    from ..atomic import check_output
-
     check_output(output, "--output", folder=True)
 
     settings = FloretSettings(dim=dim, epoch=epochs, bucket=bucket, min_count=min_count)

@@ -2,20 +2,28 @@
 
 `evaluate_files` reads gold and predictions (PubTator, BioC or DocBin), or runs a model over the
 gold documents' text, and returns an `Evaluation` with strict (BioCreative V CDR) and lenient
-scores, every error with its kind, and, if asked, bootstrap confidence intervals. See
-`scoring` for the exact counting rules.
+scores, every error with its kind, and, if asked, bootstrap confidence intervals. Predictions
+are scored by their offsets: a text column that differs from the text there is counted
+(`Evaluation.text_mismatches`) and warned about, not refused. See `scoring` for the exact
+counting rules.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from ..document import Document
-from ..errors import BionerError
+from ..errors import BionerError, InputProblem
+from ..formats import detect_format, read_documents
+from ..tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
+from .concepts import linking_accuracy
 from .report import format_table, render_html, write_html
 from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
@@ -69,31 +77,29 @@ def evaluate_documents(
     return evaluation
 
 
-def read_input(path: str | Path, format: str | None = None) -> list[Document]:
-    """Documents from a PubTator, BioC or DocBin file (format detected when not given)."""
-    from ..formats import detect_format, read_documents
+def read_input(
+    path: str | Path, format: str | None = None, *, text_mismatches: list[InputProblem] | None = None
+) -> list[Document]:
+    """Documents from a PubTator, BioC or DocBin file (format detected when not given).
 
+    With `text_mismatches` (a list), a mention whose text column differs from the text at its
+    offsets is read by its offsets and noted there (for predictions: the scorer counts offsets).
+    """
     format = format or detect_format(path)
     if format == "text":
         raise BionerError(
             f"{path}: not an annotated file (it reads as plain text); give PubTator, BioC or DocBin annotations"
         )
-    return list(read_documents(path, format))
+    return list(read_documents(path, format, text_mismatches=text_mismatches))
 
 
 def predict_documents(
     model: str | Path, gold: Sequence[Document], *, progress: bool = False, batch_size: int | None = None
 ) -> list[Document]:
     """Run a pipeline over the gold documents' text (its own tokenisation, never the gold's)."""
-    from ..tagging import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
-
     nlp = load_pipeline(model)
     tagged = tag_documents(nlp, gold, batch_size=batch_size or DEFAULT_BATCH_SIZE)
     if progress:
-        import sys
-
-        from tqdm import tqdm
-
         tagged = tqdm(tagged, total=len(gold), desc="tagging", unit="doc", file=sys.stderr)
     return list(tagged)
 
@@ -126,21 +132,23 @@ def evaluate_files(
     gold = read_input(gold_path, gold_format)
     # First, so that a pipeline without a linker fails before the tagging run.
     linking = gold_mention_accuracy(model, gold) if gold_mentions and model is not None else None
+    mismatches: list[InputProblem] = []
     if model is not None:
         predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
     else:
         assert predictions_path is not None  # exactly one of the two, checked above
-        predicted = read_input(predictions_path, predictions_format)
+        predicted = read_input(predictions_path, predictions_format, text_mismatches=mismatches)
     evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
     evaluation.linking = linking
+    if mismatches:
+        evaluation.text_mismatches = len(mismatches)
+        evaluation.text_mismatch_example = str(mismatches[0])
     return evaluation
 
 
 def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
-    """Linking accuracy of the model's `bioner_linker` on the gold mentions (see `concepts`)."""
-    from ..linking.gold import link_gold_mentions, pipeline_linker
-    from ..tagging import load_pipeline
-    from .concepts import linking_accuracy
+    """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
+    from ..linking.gold import link_gold_mentions, pipeline_linker  # the linker's code, only when asked
 
     nlp = load_pipeline(model)
     known = set(pipeline_linker(nlp).concepts.identifiers)

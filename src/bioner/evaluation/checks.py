@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import BionerError
+from ..formats import SNIFF_BYTES
+from ..formats._io import open_input
 from .result import Evaluation
 
 
@@ -21,9 +23,6 @@ def check_predictions_file(path: str | Path) -> None:
 
 
 def _head(path: Path) -> bytes:
-    from ..formats import SNIFF_BYTES
-    from ..formats._io import open_input
-
     with open_input(path) as handle:
         return handle.read(SNIFF_BYTES)
 
@@ -44,6 +43,13 @@ def check_comparable(evaluation: Evaluation, *, predictions: str | None = None) 
             f"({', '.join(sorted(gold))}){hint}; every score would be 0"
         )
     warnings = []
+    if evaluation.text_mismatches:
+        n = evaluation.text_mismatches
+        warnings.append(
+            f"{n:,} predicted mention{'s' if n != 1 else ''} of {source} carr{'y' if n != 1 else 'ies'} a text that "
+            f"differs from the text at {'their' if n != 1 else 'its'} offsets (first: {evaluation.text_mismatch_example}); "
+            "scored by offsets, as the BioCreative scorer counts"
+        )
     if not predicted:
         warnings.append(f"{source} hold no mention in the {evaluation.documents} gold documents; every score is 0")
     if not gold:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..document import Document
-from ..html_view import LABEL_COLORS
+from ..formats.html_view import LABEL_COLORS
 from .analysis import FN, FP, KINDS, ErrorRecord, errors_by_kind, find_errors, format_related
 from .bootstrap import Interval
 from .result import Evaluation

@@ -57,6 +57,11 @@ class Evaluation:
     """Linking accuracy on gold mentions, when asked for (`bioner evaluate --gold-mentions`)."""
     cross_corpus: list[Any] | None = None
     """`cross_corpus.CorpusScore`s of other corpora's held-out parts, when asked for."""
+    text_mismatches: int = 0
+    """Predicted mentions whose text column differs from the text at their offsets: scored by
+    their offsets, as the BioCreative scorer counts."""
+    text_mismatch_example: str = field(default="", repr=False)
+    """The first of them, `file:line: what differs`, for the warning."""
 
     def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -74,6 +79,7 @@ class Evaluation:
                 "mentions": sum(self.predicted_mentions.values()),
                 "by_label": dict(self.predicted_mentions),
                 "duplicates": self.duplicates.get("predictions", 0),
+                "text_mismatches": self.text_mismatches,
             },
         }
         if self.errors is not None:
@@ -114,6 +120,7 @@ class Evaluation:
             gold_mentions=dict(sides["gold"].get("by_label", {})),
             predicted_mentions=dict(sides["predictions"].get("by_label", {})),
             duplicates={side: sides[side].get("duplicates", 0) for side in sides},
+            text_mismatches=_count(sides["predictions"].get("text_mismatches", 0), f"{where}: text_mismatches"),
             bootstrap=BootstrapResult.from_json(data["bootstrap"], "bootstrap") if "bootstrap" in data else None,
             concepts=Scores.from_json(data["concepts"], "concepts") if "concepts" in data else None,
             linking=LinkingAccuracy.from_json(data["linking"], "linking") if "linking" in data else None,
@@ -184,3 +191,9 @@ def score(
         predicted=aligned,
         concepts=concepts,
     )
+
+
+def _count(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise BionerError(f"{where} must be a count, not {value!r}")
+    return value

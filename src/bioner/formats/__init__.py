@@ -3,57 +3,44 @@
 Names: `pubtator`; `pubmed` (MEDLINE/PubMed XML, gzip or plain, read only; told from BioC XML by
 its root element); `bioc` (XML or JSON, told apart by extension or first character; written as
 XML) and `bioc-json` (JSON both ways); `iob` (token TAB tag); `jsonl`; `text` (one document per
-file, or per line with `lines=True`); `html` (a web page: its article text, read only);
-`docbin` (spaCy's binary `.spacy`, read only). The format modules are imported when used,
-so that reading text does not import spaCy.
+file, or per line with `lines=True`); `html` (in: a web page, its article text; out: a
+self-contained displaCy page); `docbin` (spaCy's binary `.spacy`, read only). Each is one row of
+`registry.TABLE`; this module detects formats and reads and writes through that table.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from ..content import mark_content
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ._io import SNIFF_BYTES, Source, open_input
-
-FORMATS = ("pubtator", "pubmed", "bioc", "bioc-json", "iob", "jsonl", "text", "html", "docbin")
-WRITE_FORMATS = ("pubtator", "bioc", "bioc-json", "jsonl", "iob")
-
-_EXTENSIONS = {
-    ".pubtator": "pubtator",
-    ".xml": "bioc",
-    ".bioc": "bioc",
-    ".json": "bioc-json",
-    ".jsonl": "jsonl",
-    ".tsv": "iob",
-    ".conll": "iob",
-    ".iob": "iob",
-    ".bio": "iob",
-    ".spacy": "docbin",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-}
-_HTML_START = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+from .pubmed import is_pubmed_head, read_head
+from .registry import (
+    CONTENT_FORMATS,
+    EXTENSIONS,
+    INPUT_FORMATS,
+    OUTPUT_FORMATS,
+    SHARD_FORMATS,
+    TABLE,
+    Format,
+    ReadOptions,
+    get_format,
+    output_format_for,
+    shard_suffix,
 )
-_PUBTATOR_LINE = re.compile(r"^[^|\t]+\|[ta]\|")
-_IOB_TAG = re.compile(r"^(O|[BIESUL]-\S+)$")
-_SNIFF_LINES = 5
-_SNIFF_PUBTATOR_LINES = 50
+from .sniff import sniff_format
+
+FORMATS = INPUT_FORMATS
+WRITE_FORMATS = OUTPUT_FORMATS
 
 
 def check_format(format: str, known: tuple[str, ...] = FORMATS) -> str:
     """The format's canonical name, or a BionerError listing the known ones."""
-    name = format.strip().lower()
-    if name not in known:
-        raise BionerError(f"unknown format {format!r}; known formats: {', '.join(known)}")
-    return name
+    return get_format(format, known).name
 
 
 def detect_format(path: str | Path) -> str:
@@ -71,8 +58,6 @@ def detect_format(path: str | Path) -> str:
         raise BionerError(f"{path}: is a folder, expected a file")
     suffix = path.suffix.lower()
     if suffix in (".xml", ".gz"):  # MEDLINE/PubMed XML (often gzipped) or BioC XML: by content
-        from .pubmed import is_pubmed_head, read_head
-
         if is_pubmed_head(read_head(path)):
             return "pubmed"
         if suffix == ".gz":
@@ -80,57 +65,10 @@ def detect_format(path: str | Path) -> str:
                 f"{path}: a .gz file is read only as MEDLINE/PubMed XML, and this one is not "
                 "(or is not a readable gzip); decompress it first"
             )
-    if suffix in _EXTENSIONS:
-        return _EXTENSIONS[suffix]
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
     with open_input(path) as handle:
         return sniff_format(handle.read(SNIFF_BYTES))
-
-
-def sniff_format(head: bytes) -> str:
-    """A format name from the first bytes of a file or stream (for `.txt`, no extension, stdin)."""
-    if head.startswith(b"\x1f\x8b"):  # gzip: only MEDLINE/PubMed XML is read compressed
-        try:
-            head = zlib.decompressobj(wbits=31).decompress(head)
-        except zlib.error:
-            return "pubmed"  # let the reader name what is wrong with the stream
-    if _HTML_START.match(head.removeprefix(b"\xef\xbb\xbf")):
-        return "html"
-    text = head.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    stripped = text.lstrip()
-    if stripped.startswith("<"):
-        from .pubmed import is_pubmed_head
-
-        return "pubmed" if is_pubmed_head(head) else "bioc"
-    lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_LINES]
-    if not lines:
-        return "text"
-    if _PUBTATOR_LINE.match(lines[0]):
-        return "pubtator"
-    if stripped.startswith(("{", "[")):
-        try:
-            record = json.loads(lines[0])
-        except (json.JSONDecodeError, RecursionError):
-            return "bioc-json"  # a pretty-printed JSON document, not one object a line
-        return (
-            "jsonl"
-            if isinstance(record, dict) and "passages" not in record and "documents" not in record
-            else "bioc-json"
-        )
-    # A PubTator file with a comment first or a mention line before its title is still PubTator:
-    # read as such, its reader names the line that is wrong instead of tagging the markup as text.
-    first_lines = [line.rstrip("\r") for line in text.split("\n") if line.strip()][:_SNIFF_PUBTATOR_LINES]
-    if any(_PUBTATOR_LINE.match(line) for line in first_lines):
-        return "pubtator"
-    if all(_looks_like_iob(line) for line in lines):
-        return "iob"
-    return "text"
-
-
-def _looks_like_iob(line: str) -> bool:
-    """`token<TAB>tag`, also with more columns (CoNLL) or spaces around the tag: the IOB reader
-    then reads it or names the line it cannot read."""
-    columns = line.split("\t")
-    return columns[0] == "-DOCSTART-" or (len(columns) >= 2 and bool(_IOB_TAG.match(columns[-1].strip())))
 
 
 def read_documents(
@@ -140,86 +78,60 @@ def read_documents(
     lenient: bool = False,
     problems: list[InputProblem] | None = None,
     lines: bool = False,
+    text_mismatches: list[InputProblem] | None = None,
+    keep_boilerplate: bool = False,
 ) -> Iterator[Document]:
     """Documents from `source` in `format` (detected from the path when None).
 
     `lenient` and `problems` apply to the annotated formats: bad mentions are skipped and noted
-    instead of raising. `lines` applies to text: one document per non-empty line.
+    instead of raising; with `text_mismatches` (a list) a mention whose text differs from the text
+    at its offsets is read by its offsets and noted there. `lines` applies to text: one document
+    per non-empty line. Text and HTML documents carry their content regions (`bioner.content`),
+    unless `keep_boilerplate`: then all of the text (of a page, all its visible text) is content.
     """
     if format is None:
         if not isinstance(source, (str, Path)):
             raise BionerError(f"cannot tell the format of a stream; name it ({', '.join(FORMATS)})")
         format = detect_format(source)
-    format = check_format(format)
-    if format == "pubtator":
-        from .pubtator import iter_pubtator
-
-        return iter_pubtator(source, lenient=lenient, problems=problems)
-    if format == "pubmed":
-        from .pubmed import iter_pubmed
-
-        return iter_pubmed(source)
-    if format in ("bioc", "bioc-json"):
-        from .bioc import iter_bioc
-
-        bioc_format: str | None = None  # a file: detected from its extension or first character
-        if format == "bioc-json":
-            bioc_format = "json"
-        elif not isinstance(source, (str, Path)) or str(source) == "-":
-            bioc_format = "xml"
-        return iter_bioc(source, format=bioc_format, lenient=lenient, problems=problems)
-    if format == "iob":
-        from .iob import iter_iob
-
-        return iter_iob(source, lenient=lenient, problems=problems)
-    if format == "jsonl":
-        from .jsonl import iter_jsonl
-
-        return iter_jsonl(source, lenient=lenient, problems=problems)
-    if format == "text":
-        from .text import iter_text_documents
-
-        return iter_text_documents(source, lines=lines)
-    if format == "html":
-        from .html import iter_html
-
-        return iter_html(source)
-    assert format == "docbin"
-    if not isinstance(source, (str, Path)) or str(source) == "-":
-        raise BionerError("docbin is read from a file path, not a stream")
-    from ..spacy_docs import read_docbin_documents
-
-    return iter(read_docbin_documents(source))
+    entry = get_format(format)
+    assert entry.read is not None  # every input format has a reader
+    options = ReadOptions(
+        lenient=lenient,
+        problems=problems,
+        lines=lines,
+        text_mismatches=text_mismatches,
+        keep_boilerplate=keep_boilerplate,
+    )
+    documents = entry.read(source, options)
+    if entry.content and not keep_boilerplate:
+        return map(mark_content, documents)
+    return documents
 
 
-def write_documents(documents: Iterable[Document], destination: str | Path | TextIO, format: str) -> int:
-    """Write documents in `format` (one of WRITE_FORMATS); `-` is stdout. Returns how many."""
-    format = check_format(format, WRITE_FORMATS)
-    if format == "pubtator":
-        from .pubtator import write_pubtator
-
-        return write_pubtator(documents, destination)
-    if format in ("bioc", "bioc-json"):
-        from .bioc import write_bioc
-
-        return write_bioc(documents, destination, format="json" if format == "bioc-json" else "xml")
-    if format == "iob":
-        from .iob import project_tokenize, write_iob
-
-        # Tokens of the project tokenizer, cut at mention edges so that every mention is kept exactly.
-        return write_iob(documents, destination, project_tokenize(), split=True, docstart=True).documents
-    from .jsonl import write_jsonl
-
-    return write_jsonl(documents, destination)
+def write_documents(
+    documents: Iterable[Document], destination: str | Path | TextIO, format: str, *, title: str = "Tagged documents"
+) -> int:
+    """Write documents in `format` (one of WRITE_FORMATS); `-` is stdout. Returns how many.
+    `title` is the heading of an HTML page."""
+    entry = get_format(format, WRITE_FORMATS)
+    assert entry.write is not None
+    return entry.write(documents, destination, title)
 
 
 __all__ = [
+    "CONTENT_FORMATS",
     "FORMATS",
+    "Format",
+    "OUTPUT_FORMATS",
+    "SHARD_FORMATS",
+    "TABLE",
     "SNIFF_BYTES",
     "WRITE_FORMATS",
     "check_format",
     "detect_format",
+    "output_format_for",
     "read_documents",
+    "shard_suffix",
     "sniff_format",
     "write_documents",
 ]

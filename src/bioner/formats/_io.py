@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TextIO, cast
 
+from ..atomic import atomic_open
 from ..errors import BionerError, InputError
 
 Source = str | Path | BinaryIO | TextIO
@@ -86,7 +87,6 @@ def open_destination(destination: str | Path | TextIO) -> Iterator[TextIO]:
         if str(destination) == "-":
             yield sys.stdout
             return
-        from ..atomic import atomic_open
 
         with atomic_open(destination) as handle:  # a stopped run leaves no half-written file
             yield cast(TextIO, handle)

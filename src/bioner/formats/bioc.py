@@ -23,7 +23,8 @@ from lxml import etree
 
 from ..document import Document, Mention, Passage, Relation
 from ..errors import BionerError, InputError, InputProblem
-from ._io import Source, open_destination, open_input, read_text, source_name
+from ._io import SNIFF_BYTES, Source, open_destination, open_input, read_text, source_name
+from .sniff import sniff_format
 
 BIOC_FORMATS = ("xml", "json")
 _LABEL_KEYS = ("type", "label", "Type")
@@ -37,8 +38,9 @@ def read_bioc(
     format: str | None = None,
     lenient: bool = False,
     problems: list[InputProblem] | None = None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> list[Document]:
-    return list(iter_bioc(source, format=format, lenient=lenient, problems=problems))
+    return list(iter_bioc(source, format=format, lenient=lenient, problems=problems, text_mismatches=text_mismatches))
 
 
 def iter_bioc(
@@ -47,13 +49,16 @@ def iter_bioc(
     format: str | None = None,
     lenient: bool = False,
     problems: list[InputProblem] | None = None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> Iterator[Document]:
     """Documents from BioC XML (streamed) or BioC JSON (read whole).
 
     `format` is "xml" or "json", or None to tell from the extension or the first character.
     With `lenient`, a bad annotation (discontinuous, offsets outside the text, text that differs
     from the text at its offsets, no label) is skipped and recorded in `problems`; a file that does
-    not parse, or a document without id or with overlapping passages, always raises.
+    not parse, or a document without id or with overlapping passages, always raises. With
+    `text_mismatches` (a list), an annotation whose text differs from the text at its offsets is
+    read by its offsets and noted there.
     """
     name = source_name(source)
     format = format or detect_bioc_format(source)
@@ -62,7 +67,7 @@ def iter_bioc(
     seen: set[str] = set()
     raw = _xml_documents(source, name) if format == "xml" else _json_documents(source, name)
     for index, bioc_document in enumerate(raw):
-        document = _document(bioc_document, index, name, lenient, problems)
+        document = _document(bioc_document, index, name, lenient, problems, text_mismatches)
         if document.id in seen:
             raise InputError(name, None, f"document id {document.id!r} appears more than once in the file")
         seen.add(document.id)
@@ -80,8 +85,6 @@ def detect_bioc_format(source: Source) -> str:
         path = Path(source)
         if not path.is_file():
             raise BionerError(f"{path}: no such file")
-        from . import SNIFF_BYTES, sniff_format
-
         with open_input(path) as handle:
             sniffed = sniff_format(handle.read(SNIFF_BYTES))
         if sniffed == "bioc":
@@ -274,6 +277,7 @@ def _document(
     name: str,
     lenient: bool,
     problems: list[InputProblem] | None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> Document:
     doc_id = (bioc_document.id or "").strip() if isinstance(bioc_document.id, str) else ""
     if not doc_id:
@@ -295,7 +299,7 @@ def _document(
     by_id: dict[str, Mention] = {}
     for annotation in annotations:
         try:
-            mention = _mention(annotation, text)
+            mention = _mention(annotation, text, strict_text=text_mismatches is None)
         except ValueError as error:
             message = f"{where}, annotation {annotation.id or '(no id)'}: {error}"
             if not lenient:
@@ -303,6 +307,12 @@ def _document(
             if problems is not None:
                 problems.append(InputProblem(name, None, doc_id, message))
             continue
+        if annotation.text and annotation.text != mention.text and text_mismatches is not None:
+            message = (
+                f"{where}, annotation {annotation.id or '(no id)'}: text {annotation.text!r} does not equal "
+                f"the text at offsets {mention.start}-{mention.end}: {mention.text!r}"
+            )
+            text_mismatches.append(InputProblem(name, None, doc_id, message))
         document.mentions.append(mention)
         if annotation.id:
             by_id[annotation.id] = mention
@@ -409,8 +419,9 @@ def _infon(infons: dict[str, Any], keys: tuple[str, ...]) -> str:
     return ""
 
 
-def _mention(annotation: bioc.BioCAnnotation, text: str) -> Mention:
-    """Raises ValueError with the reason when the annotation cannot be one mention."""
+def _mention(annotation: bioc.BioCAnnotation, text: str, *, strict_text: bool = True) -> Mention:
+    """Raises ValueError with the reason when the annotation cannot be one mention (with
+    `strict_text`, also when its text differs from the text at its offsets)."""
     if not annotation.locations:
         raise ValueError("has no location")
     if len(annotation.locations) > 1:
@@ -420,7 +431,7 @@ def _mention(annotation: bioc.BioCAnnotation, text: str) -> Mention:
     start, end = int(location.offset), int(location.offset) + int(location.length)
     if not (0 <= start < end <= len(text)):
         raise ValueError(f"offsets {start}-{end} fall outside the document text ({len(text)} characters)")
-    if annotation.text and annotation.text != text[start:end]:  # an absent <text> reads as ''
+    if strict_text and annotation.text and annotation.text != text[start:end]:  # an absent <text> reads as ''
         raise ValueError(
             f"text {annotation.text!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}"
         )

@@ -4,7 +4,7 @@ A saved web page is mostly not the article: menus, share buttons, related links,
 scripts. trafilatura (a maintained extraction library, the best-scoring open one in published
 comparisons of main-text extraction) finds the article; its text, paragraphs separated by blank
 lines, is the document's text, and entity offsets count in it. `bioner.content` then skips the
-reference list, DOIs and URLs inside it, as for any text.
+reference list, DOIs and URLs inside it, as for any text (`formats.read_documents` runs it).
 
 The page's own text (every visible text node, a line per block element, whitespace collapsed)
 is kept beside it with a map from each character of the extracted text to the same character in
@@ -17,14 +17,14 @@ trafilatura finds no article, the whole page text is the document, content detec
 from __future__ import annotations
 
 import re
+import sys
 from array import array
-from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Document
 from ..errors import BionerError
+from ..regions import Content, SourceMap, whole_text
 from ._io import Source, source_name
 
 BLOCK_TAGS = frozenset(
@@ -81,44 +81,24 @@ HIDDEN_TAGS = frozenset(
 _SPACES = re.compile(r"[^\S\n]+")
 
 
-@dataclass
-class SourceMap:
-    """The page's visible text and where each character of the extracted text sits in it."""
-
-    text: str
-    extracted: array = field(default_factory=lambda: array("l"))
-    """Offsets in the extracted text of mapped non-space characters, ascending."""
-    page: array = field(default_factory=lambda: array("l"))
-    """The offset in `text` of each of those characters."""
-
-    def locate(self, start: int, end: int) -> tuple[int, int] | None:
-        """The page-text span of extracted-text span [start, end), or None when it is not mapped."""
-        first = bisect_left(self.extracted, start)
-        last = bisect_left(self.extracted, end - 1)
-        if first >= len(self.extracted) or self.extracted[first] != start:
-            return None
-        if last >= len(self.extracted) or self.extracted[last] != end - 1:
-            return None
-        return self.page[first], self.page[last] + 1
-
-
-def iter_html(source: Source) -> Iterator[Document]:
-    """One document per HTML file: the extracted article text, with `content` and its source map."""
-    from ..content import find_content
-
+def iter_html(source: Source, *, article: bool = True) -> Iterator[Document]:
+    """One document per HTML file: the extracted article text, its `content` carrying the source
+    map (its regions are found later, by `bioner.content`, as for any text); with `article`
+    False, all of the page's visible text, as it is."""
     name = source_name(source)
     raw = _read_bytes(source)
     page = page_text(raw, name)
+    stem = name.strip("<>") if name.startswith("<") else Path(name).stem
+    if not article:
+        yield Document.from_text(stem, page)
+        return
     extracted = extract_text(raw)
     if not extracted.strip():
         text, mapping = page, _identity_map(page)
     else:
         text, mapping = _map_paragraphs(extracted, page)
-    content = find_content(text)
-    content.source = mapping
-    stem = name.strip("<>") if name.startswith("<") else Path(name).stem
     document = Document.from_text(stem, text)
-    document.content = content
+    document.content = Content(whole_text(text).regions, source=mapping)
     yield document
 
 
@@ -206,8 +186,6 @@ def _identity_map(text: str) -> SourceMap:
 
 
 def _read_bytes(source: Source) -> bytes:
-    import sys
-
     if isinstance(source, (str, Path)):
         if str(source) == "-":
             return sys.stdin.buffer.read()

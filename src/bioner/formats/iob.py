@@ -149,11 +149,9 @@ def whitespace_tokenize(text: str) -> list[tuple[int, int]]:
 
 def project_tokenize() -> Tokenize:
     """Token spans of the project tokenizer (`bioner convert` and the training configs use it)."""
-    import spacy
+    from ..pipeline.tokenizer import make_tokenizer_pipeline  # spaCy: only when IOB is written
 
-    from ..pipeline.tokenizer import TOKENIZER_NAME
-
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    nlp = make_tokenizer_pipeline()
     return lambda text: [(token.idx, token.idx + len(token)) for token in nlp.make_doc(text)]
 
 

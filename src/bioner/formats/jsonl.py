@@ -15,6 +15,7 @@ Text input adds `"skipped": [{"start", "end", "reason"}]`, the parts left untagg
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,12 +30,17 @@ def read_jsonl(source: Source, *, lenient: bool = False, problems: list[InputPro
 
 
 def iter_jsonl(
-    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+    source: Source,
+    *,
+    lenient: bool = False,
+    problems: list[InputProblem] | None = None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> Iterator[Document]:
     """Stream documents from JSON lines; blank lines are skipped.
 
     With `lenient`, a bad entity is skipped and recorded in `problems`; a line that is not a JSON
-    object or has no text always raises.
+    object or has no text always raises. With `text_mismatches` (a list), an entity whose "text"
+    differs from the text at its offsets is read by its offsets and noted there.
     """
     name = source_name(source)
     stem = Path(name).stem if not name.startswith("<") else name.strip("<>")
@@ -60,7 +66,9 @@ def iter_jsonl(
         seen[document.id] = number
         for index, entity in enumerate(record.get("entities") or []):
             try:
-                document.mentions.append(_mention(entity, index, document.text, name, number))
+                document.mentions.append(
+                    _mention(entity, index, document.text, name, number, document.id, text_mismatches)
+                )
             except InputError as error:
                 if not lenient:
                     raise
@@ -91,7 +99,19 @@ def _document(record: dict[str, Any], default_id: str, name: str, number: int) -
     raise InputError(name, number, 'no "text" (or "title"/"abstract") in the object')
 
 
-def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Mention:
+_LABEL = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+(?: [^\s\x00-\x1f\x7f-\x9f]+)*")
+"""A label as a name: printable words separated by single spaces (a DocBin keeps any string)."""
+
+
+def _mention(
+    entity: Any,
+    index: int,
+    text: str,
+    name: str,
+    number: int,
+    doc_id: str | None = None,
+    text_mismatches: list[InputProblem] | None = None,
+) -> Mention:
     where = f"entity {index + 1}"
     if not isinstance(entity, dict):
         raise InputError(name, number, f"{where}: expected an object, found {type(entity).__name__}")
@@ -105,14 +125,22 @@ def _mention(entity: Any, index: int, text: str, name: str, number: int) -> Ment
         label = label.strip()  # "Chemical " is Chemical, not a new label
     if not isinstance(label, str) or not label:
         raise InputError(name, number, f"{where}: label must be a non-empty string, found {label!r}")
-    if not (0 <= start < end <= len(text)):
-        raise InputError(name, number, f"{where}: offsets {start}-{end} fall outside the text ({len(text)} characters)")
-    if "text" in entity and entity["text"] != text[start:end]:
+    if not _LABEL.fullmatch(label):
         raise InputError(
             name,
             number,
-            f"{where}: text {entity['text']!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}",
+            f"{where}: label {label!r} holds a control character, a tab, a line break or a double space; "
+            "a label is words separated by single spaces",
         )
+    if not (0 <= start < end <= len(text)):
+        raise InputError(name, number, f"{where}: offsets {start}-{end} fall outside the text ({len(text)} characters)")
+    if "text" in entity and entity["text"] != text[start:end]:
+        message = (
+            f"{where}: text {entity['text']!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}"
+        )
+        if text_mismatches is None:
+            raise InputError(name, number, message)
+        text_mismatches.append(InputProblem(name, number, doc_id, message))
     identifier = entity.get("id", entity.get("identifier", ""))
     return Mention(start, end, text[start:end], label, str(identifier or ""), line=number)
 

@@ -21,13 +21,21 @@ _NO_IDENTIFIER = "-1"
 
 
 def read_pubtator(
-    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+    source: Source,
+    *,
+    lenient: bool = False,
+    problems: list[InputProblem] | None = None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> list[Document]:
-    return list(iter_pubtator(source, lenient=lenient, problems=problems))
+    return list(iter_pubtator(source, lenient=lenient, problems=problems, text_mismatches=text_mismatches))
 
 
 def iter_pubtator(
-    source: Source, *, lenient: bool = False, problems: list[InputProblem] | None = None
+    source: Source,
+    *,
+    lenient: bool = False,
+    problems: list[InputProblem] | None = None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> Iterator[Document]:
     """Stream documents from a PubTator file.
 
@@ -35,6 +43,8 @@ def iter_pubtator(
     problems with the file's structure (missing title or abstract, repeated id, bad encoding)
     always raise. A document repeated word for word (NCBI disease's training set holds one) is
     read once; the copy is noted in `problems`. A repeated id with different content raises.
+    With `text_mismatches` (a list), a mention whose text column differs from the text at its
+    offsets is read by its offsets, as the BioCreative scorer counts, and noted there.
     """
     name = source_name(source)
     seen: dict[str, tuple[int, int]] = {}
@@ -43,12 +53,12 @@ def iter_pubtator(
         if line.strip():
             block.append((number, line))
         elif block:
-            document = _parse_block(block, name, seen, lenient, problems)
+            document = _parse_block(block, name, seen, lenient, problems, text_mismatches)
             if document is not None:
                 yield document
             block = []
     if block:
-        document = _parse_block(block, name, seen, lenient, problems)
+        document = _parse_block(block, name, seen, lenient, problems, text_mismatches)
         if document is not None:
             yield document
 
@@ -59,6 +69,7 @@ def _parse_block(
     seen: dict[str, tuple[int, int]],
     lenient: bool,
     problems: list[InputProblem] | None,
+    text_mismatches: list[InputProblem] | None = None,
 ) -> Document | None:
     """The block's document, or None for an exact copy of a document read before."""
     title: str | None = None
@@ -133,7 +144,7 @@ def _parse_block(
     text = document.text
     for number, columns in annotation_lines:
         try:
-            item = _parse_annotation(columns, text, doc_id, name, number)
+            item = _parse_annotation(columns, text, doc_id, name, number, text_mismatches)
         except InputError as error:
             if not lenient or _is_structural(columns, doc_id):
                 raise
@@ -152,7 +163,14 @@ def _is_structural(columns: list[str], doc_id: str) -> bool:
     return columns[0] != doc_id
 
 
-def _parse_annotation(columns: list[str], text: str, doc_id: str, name: str, number: int) -> Mention | Relation:
+def _parse_annotation(
+    columns: list[str],
+    text: str,
+    doc_id: str,
+    name: str,
+    number: int,
+    text_mismatches: list[InputProblem] | None = None,
+) -> Mention | Relation:
     if columns[0] != doc_id:
         raise InputError(
             name,
@@ -185,11 +203,12 @@ def _parse_annotation(columns: list[str], text: str, doc_id: str, name: str, num
         # a difference of surrounding whitespace only is the column's, the offsets win. So does a
         # line break or tab written as a space (the writer's `_one_line`).
         if text[start:end].strip() != mention_text.strip() and _spaced(text[start:end]) != mention_text:
-            raise InputError(
-                name,
-                number,
-                f"mention text {mention_text!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}",
+            message = (
+                f"mention text {mention_text!r} does not equal the text at offsets {start}-{end}: {text[start:end]!r}"
             )
+            if text_mismatches is None:
+                raise InputError(name, number, message)
+            text_mismatches.append(InputProblem(name, number, doc_id, message))
         mention_text = text[start:end]
     identifier = columns[5] if len(columns) > 5 else ""
     parts = [p for p in columns[6].split("|") if p] if len(columns) > 6 else []

@@ -14,19 +14,16 @@ concept's kind and label and the ranker trained on the corpora's gold mentions (
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Document
 from ..errors import BionerError
 from ..vocabularies import Concept
-from .gold import NCBI_LABELS  # noqa: E402  (NCBI disease's labels, all diseases)
+from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
 from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
 
-LABELS = ("Chemical", "Disease")
 SCR_CLASSES = {"1": "Chemical", "3": "Disease"}
 
 Entry = tuple[str, str, str]
@@ -39,37 +36,6 @@ class KnowledgeBaseSummary:
     names: int
     concepts: dict[str, int]
     sources: list[str] = field(default_factory=list)
-
-
-def _identifier(raw: str) -> str:
-    raw = raw.strip()
-    return raw[5:] if raw.upper().startswith("MESH:") else raw
-
-
-def mention_ids(mention) -> list[str]:
-    """A gold mention's ids: NLM-Chem joins several with `,` and NCBI disease with `+` where BC5CDR uses `|`."""
-    return [_identifier(i) for raw in mention.identifiers for i in re.split(r"[,+]", raw) if i.strip()]
-
-
-def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | None = None) -> Counter:
-    """Counts of (label, name, id) over annotated documents; mentions without an id are skipped.
-
-    A composite mention gives its whole text with the joined ids and, when its parts are listed
-    (one per id), each part with its own id.
-    """
-    mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
-    counts: Counter = Counter()
-    for document in documents:
-        for mention in document.mentions:
-            label = mapping.get(mention.label)
-            ids = mention_ids(mention)
-            if label is None or not ids:
-                continue
-            counts[(label, mention.text, "|".join(ids))] += 1
-            if len(ids) > 1 and len(mention.parts) == len(ids):
-                for part, identifier in zip(mention.parts, ids, strict=True):
-                    counts[(label, part, identifier)] += 1
-    return counts
 
 
 def read_mesh_xml(path: str | Path) -> Iterator[Entry]:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..document import Document
 from .candidates import normalise
+from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids
 from .linker import KnowledgeBase, Linker
 from .ranker import FEATURES, INDEX, Ranker, Trees
 
@@ -49,8 +50,6 @@ def _long_forms(documents: Sequence[Document]) -> list[dict[str, str]]:
 
 def _gold(document: Document, labels: Mapping[str, str]) -> dict[tuple[str, str], str]:
     """(text, label) -> the id annotators gave it most often in this document (`-1` when none)."""
-    from .kb import mention_ids
-
     votes: dict[tuple[str, str], Counter] = {}
     for mention in document.mentions:
         label = labels.get(mention.label)
@@ -65,8 +64,6 @@ def training_rows(
     linker: Linker, documents: Sequence[Document], labels: Mapping[str, str]
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, list[str], int]]]:
     """Feature rows, targets, and per mention (first row, gold id, candidate ids, document number)."""
-    from .kb import corpus_entries
-
     position = {identifier: i for i, identifier in enumerate(linker.concepts.identifiers)}
     matrices: list[np.ndarray] = []
     targets: list[np.ndarray] = []
@@ -170,8 +167,6 @@ def train_ranker(
     None when they give no positive and negative example. `linker`: one already built from `kb`."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
-
-    from .kb import LABELS, NCBI_LABELS
 
     mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
     documents = list(documents)

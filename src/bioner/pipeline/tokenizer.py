@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokenizer import Tokenizer
@@ -83,3 +84,8 @@ def create_biomedical_tokenizer() -> Callable[[Language], Tokenizer]:
         )
 
     return make_tokenizer
+
+
+def make_tokenizer_pipeline() -> Language:
+    """A blank English pipeline with the project's tokenizer: what training configs use too."""
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})

@@ -8,13 +8,13 @@ needs no script, stylesheet or font from the network.
 from __future__ import annotations
 
 import html
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from .document import Document
+from ..document import Document
+from ._io import open_destination
 
 LABEL_COLORS = {
     "CHEMICAL": "#8ef",
@@ -128,11 +128,10 @@ def write_html(
     *,
     title: str = "Tagged documents",
 ) -> int:
-    """Write the documents as one HTML page; returns how many were written. `-` is stdout."""
-    if isinstance(destination, (str, Path)) and str(destination) != "-":
-        with Path(destination).open("w", encoding="utf-8", newline="\n") as handle:
-            return _write(documents, handle, title)
-    return _write(documents, sys.stdout if isinstance(destination, (str, Path)) else destination, title)
+    """Write the documents as one HTML page; returns how many were written. `-` is stdout; a file
+    is written whole or not at all (`bioner.atomic`), as every other format."""
+    with open_destination(destination) as handle:
+        return _write(documents, handle, title)
 
 
 def _write(documents: Iterable[Document], handle: TextIO, title: str) -> int:

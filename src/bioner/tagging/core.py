@@ -1,31 +1,44 @@
-"""Running a trained pipeline over documents: the one place predictions are made."""
+"""Running a trained pipeline over documents: the one place predictions are made.
+
+`ner-predict`, `tag-pubmed` and the evaluator all tag through `tag_documents`: content regions
+only, long documents in pieces, in spaCy memory zones so that a long run does not grow.
+"""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from .chunking import DEFAULT_MAX_CHARS, chunk_spans
-from .content import Skip, whole_text
-from .document import Document, Mention
-from .errors import BionerError
+from ..chunking import DEFAULT_MAX_CHARS, chunk_spans
+from ..document import Document, Mention
+from ..errors import BionerError
+from ..names import PACKAGE_NAME
+from ..regions import Skip, whole_text
 
 DEFAULT_BATCH_SIZE = 64
+ZONE_DOCUMENTS = 1000
+"""Documents tagged inside one spaCy memory zone (`tag_documents`)."""
 
 
 def load_pipeline(model: str | Path) -> Language:
     """Load a pipeline directory or an installed model package by name."""
     try:
         return spacy.load(model)
+    except PermissionError as error:
+        raise BionerError(
+            f"cannot load model {str(model)!r}: cannot read {error.filename or model}: Permission denied; "
+            "give a pipeline you can read (check the permissions of its files and folders)"
+        ) from None
     except OSError as error:
         raise BionerError(
             f"cannot load model {str(model)!r}: give a trained pipeline directory (such as "
             "training/model-best, made by `make train`) or the name of an installed model package "
-            f"(such as en_bioner_bc5cdr, made by `make package`). spaCy said: {error}"
+            f"(such as {PACKAGE_NAME}, made by `make package`). spaCy said: {error}"
         ) from None
 
 
@@ -43,6 +56,7 @@ def tag_documents(
     n_process: int = 1,
     id_prefix: str = "",
     max_chars: int = DEFAULT_MAX_CHARS,
+    zone: int = ZONE_DOCUMENTS,
 ) -> Iterator[Document]:
     """Yield each document with its mentions replaced by the pipeline's, streaming in batches.
 
@@ -55,7 +69,25 @@ def tag_documents(
     longer than `max_chars` characters is tagged paragraph by paragraph (paragraphs longer than
     that cut at line or sentence boundaries, `bioner.chunking`); every piece is its own Doc, so
     memory is that of a batch of pieces however long a document is. No entity is reported inside a skipped span of a region.
+
+    In one process, `zone` documents at a time are tagged inside `nlp.memory_zone()` (spaCy >= 3.8):
+    spaCy's vocabulary keeps every new string it sees, so a run over millions of abstracts would
+    grow without end; a zone frees what its documents added. Our `Document`s are plain data copied
+    out of spaCy's, so nothing refers into a zone after it closes. With several processes
+    (`n_process`), the documents go through one `nlp.pipe` (a zone would restart the processes).
     """
+    if n_process != 1 or not hasattr(nlp, "memory_zone"):
+        yield from _tag(nlp, documents, batch_size, n_process, id_prefix, max_chars)
+        return
+    stream = iter(documents)
+    while chunk := list(islice(stream, zone)):
+        with nlp.memory_zone():
+            yield from _tag(nlp, chunk, batch_size, 1, id_prefix, max_chars)
+
+
+def _tag(
+    nlp: Language, documents: Iterable[Document], batch_size: int, n_process: int, id_prefix: str, max_chars: int
+) -> Iterator[Document]:
     pending: deque[Document] = deque()
 
     def pieces(items: Iterable[Document]) -> Iterator[tuple[str, tuple[int, bool, tuple[Skip, ...]]]]:
