@@ -11,6 +11,7 @@ python scripts/add_linker.py training/dev/model-best /tmp/kb-train.json.gz /tmp/
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bioner.linking.attach import add_linker
 from bioner.tagging import load_pipeline
@@ -25,6 +26,7 @@ def main() -> None:
     args = parser.parse_args()
     nlp = load_pipeline(args.model)
     add_linker(nlp, args.kb, threshold=args.threshold)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.output)
     print(f"{args.output}: {', '.join(nlp.pipe_names)}")
 

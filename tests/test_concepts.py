@@ -122,6 +122,7 @@ def test_heldout_concept_scores_align_by_document_and_skip_gold_without_ids():
     scores = heldout_concept_scores(gold, predicted, ["Disease"])
     assert scores is not None
     assert (scores.labels["Disease"].precision, scores.labels["Disease"].recall) == (1.0, 1 / 3)
-    assert format_concept_row("ncbi-disease-dev", scores, "Disease").startswith("ncbi-disease-dev    Disease ids")
+    row = format_concept_row("ncbi-disease-dev", scores, "Disease")
+    assert row.startswith("ncbi-disease-dev    Disease    100.00  33.33  50.00") and row.endswith("(document, id)")
     no_ids = [Document("1", [], [Mention(0, 3, "abc", "Disease", "-1")])]
     assert heldout_concept_scores(no_ids, no_ids, ["Disease"]) is None

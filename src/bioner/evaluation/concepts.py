@@ -173,6 +173,6 @@ def format_concept_row(name: str, scores: Scores, label: str) -> str:
     """One cross-corpus table row (same columns as its strict rows) for concept-level scores."""
     prf = scores.labels[label]
     return (
-        f"{name:<20}{label + ' ids':<10}{100 * prf.precision:>7.2f}{100 * prf.recall:>7.2f}{100 * prf.f1:>7.2f}"
-        f"{'':>12}   concept level (distinct document, id)"
+        f"{name:<20}{label:<10}{100 * prf.precision:>7.2f}{100 * prf.recall:>7.2f}{100 * prf.f1:>7.2f}"
+        f"{'':>12}   concepts: distinct (document, id)"
     )
