@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 import spacy
 
+from bioner.corpora.catalogue import GENE_LABEL_MAP, NCBI_LABEL_MAP
 from bioner.document import Document, Mention
 from bioner.evaluation.cross_corpus import evaluate_parts, format_cross_corpus, gene_overlaps, score_part
-from bioner.multicorpus import GENE_LABEL_MAP, NCBI_LABEL_MAP, CorpusPart
+from bioner.multicorpus import CorpusPart
 
 DISEASE_CORPUS = """\
 5|t|Naloxone and cancer.

@@ -6,8 +6,8 @@ import pytest
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
+from bioner.corpora.catalogue import GENE_LABEL_MAP
 from bioner.multicorpus import (
-    GENE_LABEL_MAP,
     CorpusPart,
     build_lexicon,
     convert_parts,
