@@ -70,16 +70,23 @@ def data_command(
 
 
 def format_corpus_table(infos: list[CorpusInfo]) -> str:
-    header = f"{'corpus':<14}{'split':<13}{'documents':>10}{'mentions':>10}  {'file':<48} source"
-    rows = [header]
+    """One row per file in place (documents and mentions; texts and words for text; records and
+    names for vocabularies), columns as wide as their longest value."""
+    splits = [split for info in infos for split in [*info.paths, *info.missing]]
+    name_width = max([len("corpus"), *(len(info.name) for info in infos)]) + 2
+    split_width = max([len("split"), *map(len, splits)]) + 2
+    file_width = max([48, *(len(str(path)) + 1 for info in infos for path in info.paths.values())])
+    rows = [
+        f"{'corpus':<{name_width}}{'split':<{split_width}}{'documents':>10}{'mentions':>12}  {'file':<{file_width}} source"
+    ]
     for info in infos:
         for split, path in info.paths.items():
             source = info.sources.get(split, "")
             source = "downloaded" if source.startswith("downloaded") else source.split(" from ")[0]
             rows.append(
-                f"{info.name:<14}{split:<13}{info.documents[split]:>10,}{info.mentions[split]:>10,}  "
-                f"{str(path):<48} {source}"
+                f"{info.name:<{name_width}}{split:<{split_width}}{info.documents[split]:>10,}"
+                f"{info.mentions[split]:>12,}  {str(path):<{file_width}} {source}"
             )
         for split in info.missing:
-            rows.append(f"{info.name:<14}{split:<13}{'-':>10}{'-':>10}  {'(not in place)':<48}")
+            rows.append(f"{info.name:<{name_width}}{split:<{split_width}}{'-':>10}{'-':>12}  {'(not in place)'}")
     return "\n".join(rows)
