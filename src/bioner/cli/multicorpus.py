@@ -49,9 +49,9 @@ def multi_corpus_command(
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
 
-    The training parts of the corpus catalogue (`bioner corpora` lists them): BC5CDR train (Chemical, Disease), NCBI disease train (Disease), GNormPlus and NLM-Gene train (Gene), four fifths of the NLM-Chem articles (Chemical), tmVar 3 train (Variant, Gene, Species) and S800 train (Species). Gene, Variant and Species are learned and dropped at output. Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; BC5CDR is required.
+    The training parts of every corpus of the catalogue (`bioner corpora` lists them with the labels each annotates); labels other than Chemical and Disease (Gene, Variant, Species) are learned and dropped at output. Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; BC5CDR is required.
 
-    Held out for `bioner evaluate --cross-corpus`: NCBI disease development, a fifth of the NLM-Chem articles, GNormPlus, NLM-Gene, tmVar 3 and S800 test.
+    The held-out parts (`bioner corpora` lists them) are for `bioner evaluate --cross-corpus`.
     """
     from ..atomic import check_distinct, check_output
 
