@@ -1,4 +1,4 @@
-"""Fetch the training corpora (`make data`): download, or copy a local copy, then verify.
+"""Fetch the annotated corpora (`make data`): download, or copy a local copy, then verify.
 
 Every file is written under a temporary name in its destination folder, checked by parsing it
 with `read_pubtator` against the corpus's known document and mention counts, and only then
@@ -7,9 +7,10 @@ member, changed corpus) raises `BionerError` and leaves no partial file behind. 
 in place that verify are left alone, so running the step twice costs one parse of each file.
 
 Each annotated corpus is one entry of the catalogue's `CORPORA` (its splits, addresses,
-environment variable and known counts), fetched by `fetch_corpus`. A local copy (`local_dir`, or the corpus's environment
-variable such as `BC5CDR_DIR`) is *copied*, not symlinked: the destination then holds exactly
-the bytes that were verified, and it keeps working if the shared copy moves or is edited later.
+environment variable and known counts), fetched by `fetch_corpus`. A local copy (`local_dir`, or
+the corpus's environment variable such as `BC5CDR_DIR`) is *copied*, not symlinked: the
+destination then holds exactly the bytes that were verified, and it keeps working if the shared
+copy moves or is edited later.
 """
 
 from __future__ import annotations
