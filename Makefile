@@ -1,7 +1,8 @@
 # Thin layer over the `bioner` CLI. `make train` does the whole job; `make test` runs the tests.
-# Corpora: downloaded by `make data`, or copied from local copies when BC5CDR_DIR, NCBI_DISEASE_DIR,
-# GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR and PRETRAIN_DIR are set. Targets that make files are
-# those files, so a second `make train` does not fetch or convert again.
+# Corpora: downloaded by `make data`, or copied from local copies when their variables are set
+# (BC5CDR_DIR, ...: `bioner corpora` lists them). Their file names come from the corpus catalogue
+# (src/bioner/corpora/catalogue.py) through $(CATALOGUE_MK). Targets that make files are those
+# files, so a second `make train` does not fetch or convert again.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,20 +21,23 @@ TEACHER_STEPS ?= 2000
 MULTI_ARGS ?=
 TRAINING ?= training
 DATA := data/raw
-RAW := $(DATA)/bc5cdr
+# File names from the catalogue (`bioner corpora --make-vars`): HOME_CORPUS, SPLIT_FILE_train/dev/test
+# (BC5CDR's), CATALOGUE_KB_FILES. Targets that need no corpus do not build the venv to ask.
+CATALOGUE_MK := data/catalogue.mk
+ifneq ($(filter-out help setup lint test clean,$(or $(MAKECMDGOALS),help)),)
+include $(CATALOGUE_MK)
+endif
+RAW = $(DATA)/$(HOME_CORPUS)
 CORPUS := data/corpus
 FETCHED := $(DATA)/.fetched
 MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
-# Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set).
+# Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set);
+# which corpora: the catalogue's `kb` splits.
 KB := $(TRAINING)/kb.json.gz
-# NLM-Chem's and NCBI disease's ids add 2.2 (Chemical) and 2.6 (Disease) points of linking accuracy on
-# BC5CDR dev gold mentions (README "MeSH identifiers"); their held-out parts serve NER scores only.
-KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt \
-	$(DATA)/ncbi-disease/NCBIdevelopset_corpus.txt \
-	$(DATA)/nlm-chem/NLMchem_Test.passages.PubTator
+KB_CORPORA ?= $(addprefix $(DATA)/,$(CATALOGUE_KB_FILES))
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
 # `make data` puts in data/raw/pretrain/.
@@ -41,9 +45,9 @@ PRETRAIN_TEXT ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
 
-TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
-DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
-TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
+TRAIN_FILE = $(RAW)/$(SPLIT_FILE_train)
+DEV_FILE = $(RAW)/$(SPLIT_FILE_dev)
+TEST_FILE = $(RAW)/$(SPLIT_FILE_test)
 
 .PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench lint test clean help
 
@@ -58,6 +62,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,vectors]'
 	touch $@
 
+$(CATALOGUE_MK): src/bioner/corpora/catalogue.py | $(VENV)/.installed
+	mkdir -p $(@D)
+	$(BIONER) corpora --make-vars > $@.tmp
+	mv $@.tmp $@
+
 data: $(FETCHED)  ## download (or copy from the *_DIR local copies) and verify every corpus into data/raw
 
 # Order-only on the venv: reinstalling bioner does not fetch and convert the corpora again.
@@ -69,10 +78,6 @@ corpus: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(CORPUS)/test.spacy $(MULTI) 
 
 $(CORPUS)/%.spacy: $(FETCHED)
 	$(BIONER) convert $(RAW)/$(SPLIT_FILE_$*) --output $@ --report $(CORPUS)/$*.report.json
-
-SPLIT_FILE_train := CDR_TrainingSet.PubTator.txt
-SPLIT_FILE_dev := CDR_DevelopmentSet.PubTator.txt
-SPLIT_FILE_test := CDR_TestSet.PubTator.txt
 
 # The training text of every corpus (never a held-out part), masked by lexicon only: the vectors' text.
 $(MULTI_TEXT): $(FETCHED)
@@ -126,4 +131,4 @@ test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:  ## remove corpora, trained models and build output (keeps .venv)
-	rm -rf data/raw data/corpus $(TRAINING) dist build
+	rm -rf data/raw data/corpus $(CATALOGUE_MK) $(TRAINING) dist build

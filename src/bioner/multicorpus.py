@@ -9,9 +9,10 @@ the corpora that do annotate it) are set missing, and every other token stays "o
 words keep their negative evidence, which is what stops a BC5CDR-only model from calling
 "someone" a chemical, while a drug name in a gene abstract is left alone.
 
-Gene corpora (GNormPlus, NLM-Gene) add a `Gene` label that the model learns and the
-`bioner_labels` component drops at output: a gene symbol then has a better answer than
-Chemical. Every mention of every corpus is accounted for by the converter's report
+Gene, variant and species corpora (GNormPlus, NLM-Gene, tmVar 3, S800) add `Gene`, `Variant` and
+`Species` labels that the model learns and the `bioner_labels` component drops at output: a gene
+symbol or "Arg" in "Arg72Pro" then has a better answer than Chemical. Which corpora, parts and
+labels: the catalogue (`bioner.corpora.catalogue`), read by `default_parts`. Every mention of every corpus is accounted for by the converter's report
 (`aligned + expanded + dropped + filtered == mentions`), and masked spans are counted per label.
 """
 
@@ -31,20 +32,14 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .convert import ConversionReport, document_to_doc, make_tokenizer_pipeline
+from .corpora.catalogue import CORPORA, Corpus, Part, model_labels
 from .document import Document
 from .errors import BionerError
 
-MODEL_LABELS: tuple[str, ...] = ("Chemical", "Disease", "Gene")
+MODEL_LABELS: tuple[str, ...] = model_labels()
+"""Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
 OUTPUT_LABELS: tuple[str, ...] = ("Chemical", "Disease")
 """What the pipeline reports; other labels are learned as 'somewhere else to go' and dropped."""
-
-GENE_LABEL_MAP: Mapping[str, str] = {"Gene": "Gene", "FamilyName": "Gene", "DomainMotif": "Gene"}
-NCBI_LABEL_MAP: Mapping[str, str] = {
-    "SpecificDisease": "Disease",
-    "DiseaseClass": "Disease",
-    "Modifier": "Disease",
-    "CompositeMention": "Disease",
-}
 
 
 @dataclass(frozen=True)
@@ -237,26 +232,23 @@ def convert_parts(
     return reports
 
 
+def catalogue_part(raw: Path, corpus: Corpus, part: Part) -> CorpusPart:
+    """A catalogue part as a `CorpusPart` of the files `bioner data` put under `raw`."""
+    return CorpusPart(
+        part.name,
+        raw / corpus.name / corpus.split(part.split).filename,
+        corpus.part_labels(part),
+        corpus.label_map,
+        documents=part.documents,
+    )
+
+
 def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
-    """The corpora `make data` fetches, by role: `train` parts, `dev` (model selection:
-    BC5CDR development) and the held-out `heldout` parts of the cross-corpus report."""
-    bc5cdr = raw / "bc5cdr"
-    gene = ("Gene",)
+    """The corpora `make data` fetches, by role (from the catalogue): `train` parts, `dev` (model
+    selection: BC5CDR development)."""
     return {
-        "train": [
-            CorpusPart("bc5cdr-train", bc5cdr / "CDR_TrainingSet.PubTator.txt", ("Chemical", "Disease")),
-            CorpusPart(
-                "ncbi-disease-train", raw / "ncbi-disease" / "NCBItrainset_corpus.txt", ("Disease",), NCBI_LABEL_MAP
-            ),
-            CorpusPart("gnormplus-train", raw / "gnormplus" / "GNormPlus_Train.PubTator", gene, GENE_LABEL_MAP),
-            CorpusPart("nlm-gene-train", raw / "nlm-gene" / "NLMgene_Train.PubTator", gene, GENE_LABEL_MAP),
-            CorpusPart(
-                "nlm-chem-train", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",), documents="train"
-            ),
-        ],
-        "dev": [
-            CorpusPart("bc5cdr-dev", bc5cdr / "CDR_DevelopmentSet.PubTator.txt", ("Chemical", "Disease")),
-        ],
+        "train": [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.training],
+        "dev": [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.development],
     }
 
 
