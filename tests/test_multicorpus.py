@@ -9,12 +9,14 @@ from spacy.vocab import Vocab
 from bioner.corpora.catalogue import GENE_LABEL_MAP
 from bioner.multicorpus import (
     CorpusPart,
+    Lexicon,
     build_lexicon,
     convert_parts,
     mapped_documents,
     nlm_chem_split,
     read_part,
 )
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 
 CHEMICAL_CORPUS = """\
 1|t|Naloxone reverses morphine toxicity.
@@ -291,3 +293,15 @@ def test_default_parts_train_on_tmvar3_and_species_from_the_catalogue(tmp_path):
     assert parts["tmvar3-train"].annotates == ("Gene", "Variant", "Species")
     assert parts["species-train"].annotates == ("Species",)
     assert list(parts)[0] == "bc5cdr-train"
+
+
+def test_lexicon_matches_short_and_symbol_like_names_only_as_written():
+    lexicon = Lexicon()
+    lexicon.add("Gene", "WAS")
+    lexicon.add("Chemical", "Be")
+    lexicon.add("Chemical", "Morphine")
+    nlp = make_tokenizer_pipeline()
+    matcher = lexicon.matcher(nlp)
+    doc = nlp.make_doc("It was WAS that MORPHINE and morphine could be Be.")
+    found = sorted((doc[start:end].text, nlp.vocab.strings[label]) for label, start, end in matcher(doc))
+    assert found == [("Be", "Chemical"), ("MORPHINE", "Chemical"), ("WAS", "Gene"), ("morphine", "Chemical")]

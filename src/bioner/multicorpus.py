@@ -31,10 +31,11 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .convert import ConversionReport, document_to_doc, make_tokenizer_pipeline
+from .convert import ConversionReport, document_to_doc
 from .corpora.catalogue import CORPORA, Corpus, Part, model_labels
 from .document import Document
 from .errors import BionerError
+from .pipeline.tokenizer import make_tokenizer_pipeline
 
 MODEL_LABELS: tuple[str, ...] = model_labels()
 """Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
@@ -108,23 +109,50 @@ def mapped_documents(part: CorpusPart, documents: Iterable[Document]) -> list[Do
 
 @dataclass
 class Lexicon:
-    """Lower-cased names of each model label, as the training corpora annotate them."""
+    """Names of each model label, as the training corpora annotate them.
+
+    Most names match in any case ("Morphine", "morphine"). Short names (three characters or
+    fewer) and symbol-like names (a capital after the first character: "WAS", "SNP", "Ca2+")
+    match only as written: lower-cased, the WAS gene masked "was" a thousand times in BC5CDR.
+    """
 
     names: dict[str, set[str]] = field(default_factory=dict)
+    """Lower-cased names matched in any case."""
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    """Names matched only as written."""
 
     def add(self, label: str, text: str) -> None:
-        text = " ".join(text.split()).lower()
-        if len(text) >= 2 and not text.replace(".", "").isdigit():
-            self.names.setdefault(label, set()).add(text)
+        text = " ".join(text.split())
+        if len(text) < 2 or text.replace(".", "").isdigit():
+            return
+        if len(text) <= 3 or any(c.isupper() for c in text[1:]):
+            self.exact.setdefault(label, set()).add(text)
+        else:
+            self.names.setdefault(label, set()).add(text.lower())
 
-    def matcher(self, nlp: Language) -> PhraseMatcher:
-        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, names in sorted(self.names.items()):
-            matcher.add(label, list(cast(Tokenizer, nlp.tokenizer).pipe(sorted(names))))
-        return matcher
+    def matcher(self, nlp: Language) -> LexiconMatcher:
+        tokenizer = cast(Tokenizer, nlp.tokenizer)
+        any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+        as_written = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for matcher, table in ((any_case, self.names), (as_written, self.exact)):
+            for label, names in sorted(table.items()):
+                matcher.add(label, list(tokenizer.pipe(sorted(names))))
+        return LexiconMatcher(any_case, as_written)
 
     def to_json(self) -> dict:
-        return {label: len(names) for label, names in sorted(self.names.items())}
+        labels = sorted({*self.names, *self.exact})
+        return {label: len(self.names.get(label, ())) + len(self.exact.get(label, ())) for label in labels}
+
+
+@dataclass(frozen=True)
+class LexiconMatcher:
+    """(label id, start, end) of every lexicon name in a Doc, as a PhraseMatcher gives them."""
+
+    any_case: PhraseMatcher
+    as_written: PhraseMatcher
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        return [*self.any_case(doc), *self.as_written(doc)]
 
 
 def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Document]]]) -> Lexicon:
@@ -140,7 +168,7 @@ def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Docum
 def mask_unannotated(
     doc: Doc,
     part: CorpusPart,
-    matcher: PhraseMatcher,
+    matcher: LexiconMatcher,
     masked: dict[str, int],
     guesses: Sequence[tuple[int, int, str]] = (),
 ) -> Doc:
