@@ -34,6 +34,14 @@ MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
+# floret settings for the vectors: one pass at width 128 over ~60 M tokens (pubmed-text) takes about
+# 7 minutes on 2 cores; the earlier five passes at width 200 took 52 (docs/results.md).
+VECTOR_ARGS ?= --dim 128 --epochs 1
+# Known Chemical/Disease names from MeSH and CTD for the tok2vec's lexicon feature (bioner lexicon).
+LEXICON := $(TRAINING)/lexicon.npz
+# Folders `make data` fills when MESH_DIR / CTD_DIR / PUBMED_TEXT_DIR are set (or --corpus mesh/ctd);
+# each is used when present, looked up when the recipe runs (after the data step).
+VOCAB_ARGS = $$(test -d $(DATA)/mesh && echo --mesh $(DATA)/mesh) $$(test -d $(DATA)/ctd && echo --ctd $(DATA)/ctd)
 # Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set);
 # which corpora: the catalogue's `kb` splits.
 KB := $(TRAINING)/kb.json.gz
@@ -49,7 +57,7 @@ TRAIN_FILE = $(RAW)/$(SPLIT_FILE_train)
 DEV_FILE = $(RAW)/$(SPLIT_FILE_dev)
 TEST_FILE = $(RAW)/$(SPLIT_FILE_test)
 
-.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench lint test clean help
+.PHONY: setup data corpus vectors teacher kb lexicon train dev-run evaluate pretrain package bench lint test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -88,26 +96,32 @@ $(MULTI): $(TEACHER)/meta.json
 
 # The vectors read the training text of every corpus and data/raw/pretrain.
 $(VECTORS)/vectors-info.json: $(MULTI_TEXT) $(CORPUS)/dev.spacy $(PRETRAIN_TEXT)
-	$(BIONER) vectors $(MULTI_TEXT) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl $(PRETRAIN_TEXT) --output $(VECTORS)
+	$(BIONER) vectors $(MULTI_TEXT) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl \
+		$$(test -d $(DATA)/pubmed-text && echo $(DATA)/pubmed-text) $(PRETRAIN_TEXT) $(VECTOR_ARGS) --output $(VECTORS)
 
-vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text and data/raw/pretrain (+ PRETRAIN_TEXT)
+vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text, data/raw/pretrain and data/raw/pubmed-text (+ PRETRAIN_TEXT)
 
 $(TEACHER)/meta.json: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(VECTORS)/vectors-info.json
 	$(BIONER) train $(TEACHER_CONFIG) --output $(TRAINING)/teacher --final --steps $(TEACHER_STEPS) --paths.vectors $(VECTORS)
 
 $(KB): $(FETCHED)
-	$(BIONER) kb $(KB_CORPORA) --output $(KB)
+	$(BIONER) kb $(KB_CORPORA) $(VOCAB_ARGS) --output $(KB)
 
-kb: $(KB)  ## build the linker's knowledge base (KB_CORPORA, and MeSH XML from MESH_DIR when set) into $(KB)
+$(LEXICON): $(FETCHED)
+	$(BIONER) lexicon $(VOCAB_ARGS) --output $(LEXICON)
+
+lexicon: $(LEXICON)  ## the MeSH/CTD name lexicon the tagger marks per token (data/raw/mesh, data/raw/ctd)
+
+kb: $(KB)  ## build the linker's knowledge base and ranker (KB_CORPORA, + data/raw/mesh and data/raw/ctd when present) into $(KB)
 
 teacher: $(TEACHER)/meta.json  ## a short BC5CDR-only run whose guesses mask what other corpora leave unannotated
 
-train: corpus vectors $(KB)  ## the main job: data, vectors, teacher, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
-	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
+train: corpus vectors $(LEXICON) $(KB)  ## the main job: data, vectors, teacher, lexicon, knowledge base, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
+	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
 
-dev-run: corpus vectors $(KB)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
-	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
+dev-run: corpus vectors $(LEXICON) $(KB)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
+	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) $(TRAIN_ARGS)
 
 pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }
