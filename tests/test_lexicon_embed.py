@@ -76,6 +76,11 @@ def test_a_token_can_carry_a_chemical_and_a_disease_mark():
     assert marks("MPTP parkinsonism") == [("MPTP", "UB"), ("parkinsonism", "OL")]
 
 
+def test_names_of_one_label_do_not_overlap_the_leftmost_wins():
+    names = [("Disease", "renal failure"), ("Disease", "failure syndrome")]
+    assert [m for _, m in marks("renal failure syndrome", names)] == ["OB", "OL", "OO"]
+
+
 def test_matching_ignores_case_and_a_prefix_alone_is_not_a_name():
     assert marks("LITHIUM Carbonate") == [("LITHIUM", "BO"), ("Carbonate", "LO")]
     assert marks("treatment-resistant patients")[0] == ("treatment", "OO")
