@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 BIONER := $(BIN)/bioner
 CONFIG ?= configs/multi.cfg
-# The final run's length, chosen by development runs (`make dev-run`, README "Results").
+# The final run's length, chosen by development runs (`make dev-run`, docs/results.md).
 FINAL_STEPS ?= 6000
 # The teacher: a BC5CDR-only model whose guesses mask chemicals and diseases that the other
 # corpora leave unannotated (bioner.multicorpus).
@@ -16,7 +16,7 @@ TEACHER_CONFIG ?= configs/cnn.cfg
 TEACHER_STEPS ?= 2000
 # Options of `bioner multi-corpus`. Every corpus once: weighting BC5CDR twice
 # (`--repeat bc5cdr-train=2`) gained 1.6 on BC5CDR dev but lost 8.2 on NLM-Chem held-out and
-# 0.9 on NCBI disease dev, and tagged more gene mentions in GNormPlus (README "Results").
+# 0.9 on NCBI disease dev, and tagged more gene mentions in GNormPlus (docs/results.md).
 MULTI_ARGS ?=
 TRAINING ?= training
 DATA := data/raw

@@ -1,5 +1,6 @@
 """The model package's meta.json and model card (README.md), from the pipeline's meta and the evaluation."""
 
+import gzip
 import json
 
 import pytest
@@ -14,7 +15,9 @@ from bioner.model_card import (
     package_requirements,
     read_benchmark,
     render_model_card,
+    training_sources,
     uses_scispacy,
+    vocabulary_versions,
 )
 
 
@@ -210,3 +213,89 @@ def test_card_lists_only_the_labels_the_label_filter_lets_out():
     assert "- `Chemical`:" in card and "- `Gene`:" not in card
     card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None)
     assert "- `Gene`:" in card  # no filter: every label the tagger learned comes out
+
+
+# --- what the model was trained on ------------------------------------------------------------
+
+FIVE_CORPORA = ["bc5cdr-train", "ncbi-disease-train", "gnormplus-train", "nlm-gene-train", "nlm-chem-train"]
+
+
+def test_description_and_sources_name_every_corpus_of_the_training_data():
+    meta = build_meta(MODEL_META, config_for(["ner"]), scispacy_version="0.6.2", corpora=FIVE_CORPORA + ["bc5cdr-dev"])
+    assert meta["description"].endswith("trained on BC5CDR, NCBI disease, GNormPlus, NLM-Gene and NLM-Chem")
+    assert [source["author"] for source in meta["sources"]] == [
+        "Li et al. 2016",
+        "Doğan et al. 2014",
+        "Wei et al. 2015",
+        "Islamaj et al. 2021",
+        "Islamaj et al. 2021",
+    ]
+    assert meta["bioner"]["corpora"] == FIVE_CORPORA + ["bc5cdr-dev"]
+    one = build_meta(MODEL_META, config_for(["ner"]), scispacy_version="0.6.2", corpora=["bc5cdr-train", "bc5cdr-dev"])
+    assert one["description"].endswith("trained on BC5CDR") and len(one["sources"]) == 1
+
+
+def test_sources_follow_the_parts_so_a_new_corpus_needs_no_card_change():
+    sources = training_sources(["species-train", "bc5cdr-train", "tmvar3-train", "my-clinic-notes", "my-clinic-notes"])
+    assert [source.name for source in sources] == ["BC5CDR", "tmVar3", "S800", "my-clinic-notes"]
+    meta = build_meta(MODEL_META, config_for(["ner"]), scispacy_version="0.6.2", corpora=["my-clinic-notes"])
+    assert meta["description"].endswith("trained on my-clinic-notes")
+    assert meta["sources"] == [{"name": "my-clinic-notes", "author": "", "url": ""}]
+
+
+def test_card_lists_each_corpus_with_its_citation_and_aioner_for_the_pubtator_copies():
+    meta = build_meta(MODEL_META, config_for(["ner"]), scispacy_version="0.6.2", corpora=FIVE_CORPORA)
+    card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None)
+    data = card[card.index("## Training data") : card.index("## Evaluation")]
+    assert "5 corpora, merged by `bioner multi-corpus`" in data
+    for name in ("BC5CDR", "NCBI disease", "GNormPlus", "NLM-Gene", "NLM-Chem"):
+        assert f"- **{name}**: " in data and f"> {name}: " in data
+    assert "> GNormPlus, NLM-Gene, NLM-Chem in the PubTator form AIONER redistributes: Luo L" in data
+    assert "not recorded" not in data
+
+
+def test_card_without_recorded_corpora_says_so_and_lists_bc5cdr_alone():
+    meta = build_meta(MODEL_META, config_for(["ner"]), scispacy_version="0.6.2")
+    card = render_model_card(meta, config_for(["ner"]).to_str(), evaluation=None)
+    assert meta["bioner"]["corpora"] is None and meta["description"].endswith("trained on BC5CDR")
+    assert "The corpora were not recorded with this model" in card
+    assert "NCBI disease" not in card and "AIONER" not in card
+
+
+def test_a_pipeline_with_the_linker_says_it_gives_mesh_identifiers():
+    meta = build_meta(MODEL_META, config_for(["ner", "bioner_linker"]), scispacy_version="0.6.2", corpora=FIVE_CORPORA)
+    assert meta["description"].startswith(
+        "Chemical and Disease named-entity tagger for PubMed titles and abstracts with MeSH identifiers, trained on"
+    )
+    assert (
+        "MeSH identifiers" not in build_meta(MODEL_META, config_for(["ner"]), scispacy_version="0.6.2")["description"]
+    )
+
+
+def test_vocabulary_versions_come_from_mesh_file_names_and_the_ctd_report_header(tmp_path):
+    ctd = tmp_path / "CTD_diseases.tsv.gz"
+    with gzip.open(ctd, "wt", encoding="utf-8") as f:
+        f.write("# The Comparative Toxicogenomics Database (CTD)\n# Report created: Tue Jun 06 11:31:46 EDT 2017\n")
+        f.write("# Fields:\nCholera\tMESH:D002771\n")
+    paths = ["data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt", "mesh/desc2024.xml.gz", "mesh/supp2024.xml", str(ctd)]
+    assert vocabulary_versions(paths) == {"MeSH": "2024", "CTD": "CTD_diseases.tsv.gz, report of 2017-06-06"}
+    assert vocabulary_versions(["gone/CTD_chemicals.tsv"]) == {"CTD": "CTD_chemicals.tsv"}  # not readable here
+    assert vocabulary_versions(["data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt"]) == {}
+
+
+def test_meta_and_card_carry_vocabulary_versions_only_when_given():
+    config = config_for(["ner", "bioner_linker"])
+    meta = build_meta(MODEL_META, config, scispacy_version="0.6.2", vocabularies={"MeSH": "2024"})
+    assert meta["bioner"]["vocabularies"] == {"MeSH": "2024"}
+    assert meta["sources"][-1] == {
+        "name": "Medical Subject Headings (MeSH)",
+        "author": "NLM",
+        "url": "https://www.nlm.nih.gov/mesh/",
+        "version": "2024",
+    }
+    meta_pipeline = dict(meta, pipeline=["ner", "bioner_linker"])
+    card = render_model_card(meta_pipeline, config.to_str(), evaluation=None)
+    assert "knowledge base or lexicon: MeSH (2024)." in card
+    plain = dict(build_meta(MODEL_META, config, scispacy_version="0.6.2"), pipeline=["ner", "bioner_linker"])
+    assert plain["bioner"]["vocabularies"] is None
+    assert "No MeSH or CTD release was recorded" in render_model_card(plain, config.to_str(), evaluation=None)

@@ -19,7 +19,7 @@ from bioner.errors import BionerError
 from bioner.lexicon import write_names
 from bioner.linking.linker import write_kb
 from bioner.model_card import NOT_EVALUATED
-from bioner.packaging import package_model, stage_package
+from bioner.packaging import knowledge_base_vocabularies, package_model, stage_package
 from test_model_card import evaluation_json, table_row
 
 NAME = "en_bioner_bc5cdr"
@@ -140,6 +140,30 @@ def test_model_card_says_a_final_model_was_trained_on_train_and_development(untr
     finally:
         summary.unlink()
     assert "trained on the training and development sets together, for 4200 steps" in card
+
+
+def test_staged_package_names_the_corpora_the_training_summary_recorded(untrained_model, tmp_path):
+    summary = untrained_model.parent / "training-summary.json"
+    corpora = ["bc5cdr-train", "ncbi-disease-train", "nlm-chem-train"]
+    summary.write_text(json.dumps({"config": "configs/multi.cfg", "final": True, "steps": 10, "corpora": corpora}))
+    try:
+        source = stage_package(untrained_model, tmp_path)
+    finally:
+        summary.unlink()
+    meta = json.loads((source / "meta.json").read_text())
+    assert meta["description"].endswith("with MeSH identifiers, trained on BC5CDR, NCBI disease and NLM-Chem")
+    assert meta["bioner"]["corpora"] == corpora
+    assert meta["bioner"]["vocabularies"] is None  # the config names no knowledge base file
+    card = (source / "README.md").read_text()
+    assert "- **NLM-Chem**: " in card and "No MeSH or CTD release was recorded" in card
+
+
+def test_knowledge_base_vocabularies_are_read_from_the_kb_file_the_config_names(tmp_path):
+    kb = tmp_path / "kb.json.gz"
+    write_kb(LINKER_KB, kb, sources=["data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt", "mesh/desc2024.xml.gz"])
+    assert knowledge_base_vocabularies(f'[paths]\nkb = "{kb}"\n') == {"MeSH": "2024"}
+    assert knowledge_base_vocabularies(f'[paths]\nkb = "{tmp_path / "gone.json.gz"}"\n') == {}
+    assert knowledge_base_vocabularies("[paths]\nkb = null\n") == {}
 
 
 def test_staged_package_reads_a_benchmark_given_on_the_command_line(untrained_model, tmp_path):

@@ -11,7 +11,15 @@ from bioner.convert import ConversionReport, convert_documents, make_tokenizer_p
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
 from bioner.spacy_docs import write_docbin
-from bioner.training import LOG_NAME, SUMMARY_NAME, count_tokens, merge_docbins, read_best_step, train
+from bioner.training import (
+    LOG_NAME,
+    SUMMARY_NAME,
+    count_tokens,
+    merge_docbins,
+    read_best_step,
+    train,
+    training_corpora,
+)
 from bioner.vectors import FloretSettings, build_vectors
 
 ROOT = Path(__file__).parent.parent
@@ -26,6 +34,8 @@ def corpus(tmp_path_factory):
     nlp = make_tokenizer_pipeline()
     write_docbin(convert_documents(nlp, documents, ConversionReport("train")), folder / "train.spacy")
     write_docbin(convert_documents(nlp, documents[:2], ConversionReport("dev")), folder / "dev.spacy")
+    # The report `bioner multi-corpus` writes beside its DocBin: the parts the model card lists.
+    (folder / "train.report.json").write_text(json.dumps({"parts": [{"part": "bc5cdr-train", "documents": 6}]}))
     build_vectors(
         [FIXTURE], folder / "vectors", settings=FloretSettings(dim=16, bucket=2000, epoch=2, min_count=1), threads=1
     )
@@ -85,6 +95,7 @@ def test_final_run_trains_the_dev_runs_step_count_scaled_to_the_data_and_keeps_t
     assert scale > 1.2  # the dev fixture adds two documents to six
     assert summary["dev_best_step"] == best
     assert summary["steps"] == round(best * scale)
+    assert summary["corpora"] == ["bc5cdr-train"]  # from the report beside train.spacy; dev.spacy has none
     assert (trained / "model-best" / "meta.json").read_bytes() == (trained / "model-last" / "meta.json").read_bytes()
 
 
@@ -117,6 +128,17 @@ def test_best_step_is_the_highest_scoring_evaluation(tmp_path):
     ]
     (tmp_path / LOG_NAME).write_text("".join(json.dumps(line) + "\n" for line in lines))
     assert read_best_step(tmp_path).step == 200  # ties go to the earlier step
+
+
+def test_training_corpora_are_the_parts_of_the_multi_corpus_reports_beside_the_docbins(tmp_path):
+    (tmp_path / "multi").mkdir()
+    parts = [{"part": "bc5cdr-train"}, {"part": "nlm-chem-train"}]
+    (tmp_path / "multi" / "train.report.json").write_text(json.dumps({"parts": parts, "lexicon": {}}))
+    (tmp_path / "dev.report.json").write_text(json.dumps({"splits": {"dev": {}}}))  # bioner convert's: no parts
+    (tmp_path / "other.report.json").write_text("not json")
+    paths = [tmp_path / "multi" / "train.spacy", tmp_path / "dev.spacy", tmp_path / "other.spacy", tmp_path / "x.spacy"]
+    assert training_corpora(paths) == ["bc5cdr-train", "nlm-chem-train"]
+    assert training_corpora([Path(""), tmp_path / "dev.spacy"]) == []
 
 
 def test_merge_docbins_concatenates_documents(tmp_path):

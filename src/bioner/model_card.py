@@ -1,14 +1,19 @@
 """What a model package says about itself: its meta.json and its README.md (the model card).
 
 The test figures come from the evaluator's JSON (`bioner evaluate --json`), never typed in;
-without one, the card says the model was not evaluated. The trained pipeline's own
+without one, the card says the model was not evaluated. What the model was trained on comes from
+the corpus parts the training summary recorded (`bioner.training.training_corpora`), cited from
+`CORPUS_SOURCES`, and the MeSH/CTD releases from the knowledge base's files (`vocabulary_versions`). The trained pipeline's own
 `performance` (development scores; for a `--final` model, scores on training data) is dropped.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,26 +27,205 @@ PACKAGE_NAME = "en_bioner_bc5cdr"
 """The model package's name: what `spacy.load()` takes."""
 CODE_MODULES = ("tokenizer", "components", "linker", "lexicon_embed")
 """Modules of `bioner.pipeline` copied into the package, in import order."""
-DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts, trained on BC5CDR"
-LICENSE = "Research use only (trained on the BC5CDR corpus); the packaged code is MIT"
+DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts"
+"""What the model does; `describe` adds what it was trained on."""
+LICENSE = "Research use only (derived from the BC5CDR corpus, free for research use); the packaged code is MIT"
 SCISPACY_USERS = {"bioner_abbreviations"}
 LINKER = "bioner_linker"
 """The factory whose code needs scikit-learn (TF-IDF nearest neighbours)."""
-BC5CDR_SOURCE = {
-    "name": "BioCreative V CDR corpus (BC5CDR)",
-    "author": "Li et al. 2016",
-    "url": "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/",
-}
-BC5CDR_CITATION = (
-    "Li J, Sun Y, Johnson RJ, Sciaky D, Wei CH, Leaman R, Davis AP, Mattingly CJ, Wiegers TC, Lu Z. "
-    "BioCreative V CDR task corpus: a resource for chemical disease relation extraction. "
-    "Database (Oxford). 2016;2016:baw068. doi:10.1093/database/baw068"
+
+
+@dataclass(frozen=True)
+class CorpusSource:
+    """An annotated corpus a model can be trained on, as the model card cites it."""
+
+    name: str
+    """Short name, as the card and the description print it."""
+    title: str
+    author: str
+    url: str
+    what: str
+    """One clause: the text and the annotation."""
+    citation: str
+    prefixes: tuple[str, ...]
+    """Lower-case starts of the corpus part names (`bioner multi-corpus`) and file stems
+    (`bioner convert`) that come from this corpus."""
+
+    def to_meta(self) -> dict[str, str]:
+        """spaCy's meta.json `sources` entry."""
+        return {"name": self.title, "author": self.author, "url": self.url}
+
+
+CORPUS_SOURCES: tuple[CorpusSource, ...] = (
+    CorpusSource(
+        "BC5CDR",
+        "BioCreative V CDR corpus (BC5CDR)",
+        "Li et al. 2016",
+        "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/",
+        "1,500 PubMed abstracts (training, development and test sets of 500 each) annotated with Chemical and "
+        "Disease mentions and their MeSH identifiers",
+        "Li J, Sun Y, Johnson RJ, Sciaky D, Wei CH, Leaman R, Davis AP, Mattingly CJ, Wiegers TC, Lu Z. "
+        "BioCreative V CDR task corpus: a resource for chemical disease relation extraction. "
+        "Database (Oxford). 2016;2016:baw068. doi:10.1093/database/baw068",
+        ("bc5cdr", "cdr_"),
+    ),
+    CorpusSource(
+        "NCBI disease",
+        "NCBI disease corpus",
+        "Doğan et al. 2014",
+        "https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/",
+        "793 PubMed abstracts annotated with disease mentions (its four classes learned as Disease)",
+        "Doğan RI, Leaman R, Lu Z. NCBI disease corpus: a resource for disease name recognition and concept "
+        "normalization. J Biomed Inform. 2014;47:1-10. doi:10.1016/j.jbi.2013.12.006",
+        ("ncbi-disease", "ncbi"),
+    ),
+    CorpusSource(
+        "GNormPlus",
+        "GNormPlus corpus",
+        "Wei et al. 2015",
+        "https://www.ncbi.nlm.nih.gov/research/bionlp/Tools/gnormplus/",
+        "PubMed abstracts annotated with genes, gene families and protein domains (learned as Gene, which the "
+        "pipeline does not output: it teaches what is not a chemical or disease)",
+        "Wei CH, Kao HY, Lu Z. GNormPlus: an integrative approach for tagging genes, gene families, and protein "
+        "domains. Biomed Res Int. 2015;2015:918710. doi:10.1155/2015/918710",
+        ("gnormplus",),
+    ),
+    CorpusSource(
+        "NLM-Gene",
+        "NLM-Gene corpus",
+        "Islamaj et al. 2021",
+        "https://www.ncbi.nlm.nih.gov/research/bionlp/",
+        "PubMed abstracts annotated with genes (learned as Gene, not output)",
+        "Islamaj R, Wei CH, Cissel D, et al. NLM-Gene, a richly annotated gold standard dataset for gene entities "
+        "that addresses ambiguity and multi-species gene recognition. J Biomed Inform. 2021;118:103779. "
+        "doi:10.1016/j.jbi.2021.103779",
+        ("nlm-gene", "nlmgene"),
+    ),
+    CorpusSource(
+        "NLM-Chem",
+        "NLM-Chem corpus",
+        "Islamaj et al. 2021",
+        "https://www.ncbi.nlm.nih.gov/research/bionlp/",
+        "passages of full-text PMC articles annotated with chemicals",
+        "Islamaj R, Leaman R, Kim S, et al. NLM-Chem, a new resource for chemical entity recognition in PubMed "
+        "full text literature. Sci Data. 2021;8(1):91. doi:10.1038/s41597-021-00875-1",
+        ("nlm-chem", "nlmchem"),
+    ),
+    CorpusSource(
+        "tmVar3",
+        "tmVar 3 corpus",
+        "Wei et al. 2022",
+        "https://www.ncbi.nlm.nih.gov/research/bionlp/Tools/tmvar/",
+        "PubMed abstracts annotated with sequence variants, genes, species and diseases",
+        "Wei CH, Allot A, Riehle K, Milosavljevic A, Lu Z. tmVar 3.0: an improved variant concept recognition "
+        "and normalization tool. Bioinformatics. 2022;38(18):4449-4451. doi:10.1093/bioinformatics/btac537",
+        ("tmvar",),
+    ),
+    CorpusSource(
+        "S800",
+        "S800 (SPECIES) corpus",
+        "Pafilis et al. 2013",
+        "https://species.jensenlab.org/",
+        "PubMed abstracts annotated with species names",
+        "Pafilis E, Frankild SP, Fanini L, et al. The SPECIES and ORGANISMS resources for fast and accurate "
+        "identification of taxonomic names in text. PLoS One. 2013;8(6):e65762. doi:10.1371/journal.pone.0065762",
+        ("s800", "species"),
+    ),
 )
+"""Every corpus bioner can train on, in the order the card lists them. A part name that matches
+none is listed by its own name."""
+AIONER_CITATION = (
+    "Luo L, Wei CH, Lai PT, Leaman R, Chen Q, Lu Z. AIONER: all-in-one scheme-based biomedical named entity "
+    "recognition using deep learning. Bioinformatics. 2023;39(5):btad310. doi:10.1093/bioinformatics/btad310"
+)
+"""The PubTator copies of GNormPlus, NLM-Gene, NLM-Chem, tmVar3 and S800 that `bioner data` fetches."""
+REDISTRIBUTED_BY_AIONER = {"GNormPlus", "NLM-Gene", "NLM-Chem", "tmVar3", "S800"}
+BC5CDR_SOURCE = CORPUS_SOURCES[0].to_meta()
+BC5CDR_CITATION = CORPUS_SOURCES[0].citation
+VOCABULARY_SOURCES = {
+    "MeSH": {"name": "Medical Subject Headings (MeSH)", "author": "NLM", "url": "https://www.nlm.nih.gov/mesh/"},
+    "CTD": {
+        "name": "Comparative Toxicogenomics Database (CTD)",
+        "author": "Davis et al.",
+        "url": "https://ctdbase.org/",
+    },
+}
+"""Vocabularies whose names a knowledge base or lexicon can hold (`bioner kb --mesh`)."""
 LABEL_DESCRIPTIONS = {
     "Chemical": "chemicals and drugs (BC5CDR's MeSH Chemicals and Drugs branch)",
     "Disease": "diseases, disorders, symptoms and adverse effects (BC5CDR's MeSH Diseases branch)",
 }
 NOT_EVALUATED = "not evaluated"
+
+
+def training_sources(parts: Iterable[str]) -> list[CorpusSource]:
+    """The corpora that corpus part names or file stems come from (`bc5cdr-train`, `CDR_DevelopmentSet.PubTator`),
+    each once, in `CORPUS_SOURCES` order; a name that matches no corpus is kept as a source of its own name."""
+    found: list[CorpusSource] = []
+    unknown: list[CorpusSource] = []
+    for part in parts:
+        source = next((s for s in CORPUS_SOURCES if part.lower().startswith(s.prefixes)), None)
+        if source is None:
+            if all(other.name != part for other in unknown):
+                unknown.append(CorpusSource(part, part, "", "", "", "", ()))
+        elif source not in found:
+            found.append(source)
+    return sorted(found, key=CORPUS_SOURCES.index) + unknown
+
+
+def _sources_of(corpora: Sequence[str] | None) -> list[CorpusSource]:
+    """What the card lists when the training data was not recorded: BC5CDR, which every bioner
+    training set holds (`bioner multi-corpus` requires it; the teacher and cnn.cfg train on it alone)."""
+    return training_sources(corpora) if corpora else [CORPUS_SOURCES[0]]
+
+
+def describe(corpora: Sequence[str] | None, *, linked: bool = False) -> str:
+    """The package's one-line description: what it tags and what it was trained on."""
+    names = [source.name for source in _sources_of(corpora)]
+    trained_on = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{DESCRIPTION}{' with MeSH identifiers' if linked else ''}, trained on {trained_on}"
+
+
+_MESH_FILE = re.compile(r"^(?:desc|supp)(\d{4})\.xml(?:\.gz)?$")
+_CTD_FILE = re.compile(r"^CTD_\w+\.tsv(?:\.gz)?$")
+_CTD_CREATED = re.compile(r"^#\s*Report created:\s*\w+ (\w{3}) (\d{1,2}) [\d:]+ \w+ (\d{4})")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _ctd_report_date(path: Path) -> str | None:
+    """The date in a CTD file's `# Report created:` header; None when the file cannot be read."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as f:
+            for line in f:
+                if not line.startswith("#"):
+                    return None
+                match = _CTD_CREATED.match(line)
+                if match and match.group(1) in _MONTHS:
+                    month, day, year = _MONTHS.index(match.group(1)) + 1, int(match.group(2)), match.group(3)
+                    return f"{year}-{month:02d}-{day:02d}"
+    except (OSError, UnicodeDecodeError, EOFError):
+        return None
+    return None
+
+
+def vocabulary_versions(paths: Iterable[str | Path]) -> dict[str, str]:
+    """Which MeSH and CTD releases a knowledge base or lexicon was built from, by the files it read:
+    `desc2024.xml.gz` gives {"MeSH": "2024"}; a CTD file the date of its report (its header), or its
+    file name when it cannot be read here. Other files (annotated corpora) add nothing."""
+    found: dict[str, list[str]] = {}
+    for path in map(Path, paths):
+        if match := _MESH_FILE.match(path.name):
+            version = match.group(1)
+            vocabulary = "MeSH"
+        elif _CTD_FILE.match(path.name):
+            date = _ctd_report_date(path)
+            version = f"{path.name}, report of {date}" if date else path.name
+            vocabulary = "CTD"
+        else:
+            continue
+        if version not in found.setdefault(vocabulary, []):
+            found[vocabulary].append(version)
+    return {vocabulary: "; ".join(versions) for vocabulary, versions in found.items()}
 
 
 def read_benchmark(path: Path) -> dict[str, Any]:
@@ -110,9 +294,16 @@ def build_meta(
     benchmark: Mapping[str, Any] | None = None,
     size_mb: float | None = None,
     scispacy_version: str | None = None,
+    corpora: Sequence[str] | None = None,
+    vocabularies: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The package's meta.json from the trained pipeline's. Its `performance` (development scores,
-    which for a `--final` model are scores on training data) gives way to the test evaluation's."""
+    which for a `--final` model are scores on training data) gives way to the test evaluation's.
+
+    `corpora`: the corpus parts the model was trained on (`training_corpora` in bioner.training);
+    the description and `sources` list their corpora. `vocabularies`: the MeSH and CTD releases of
+    the knowledge base or lexicon the pipeline holds, such as {"MeSH": "2024"}; optional, `null`
+    in meta.json when not given."""
     lang = model_meta.get("lang", "en")
     if not name.startswith(f"{lang}_") or not name[len(lang) + 1 :].isidentifier():
         raise BionerError(f"package name {name!r} must start with the language ({lang}_) and be a Python identifier")
@@ -141,20 +332,62 @@ def build_meta(
         "lang": lang,
         "name": name[len(lang) + 1 :],  # spaCy names the package lang + "_" + name
         "version": version,
-        "description": DESCRIPTION,
+        "description": describe(corpora, linked=LINKER in _factories(config)),
         "author": "bioner",
         "license": LICENSE,
-        "sources": [dict(BC5CDR_SOURCE)],
+        "sources": [source.to_meta() for source in _sources_of(corpora)]
+        + [
+            {**VOCABULARY_SOURCES.get(vocabulary, {"name": vocabulary}), "version": version}
+            for vocabulary, version in (vocabularies or {}).items()
+        ],
         "performance": performance,
         "requirements": package_requirements(model_meta, config, scispacy_version=scispacy_version),
         "bioner": {
             "bioner_version": __version__,
+            "corpora": list(corpora) if corpora else None,
+            "vocabularies": dict(vocabularies) if vocabularies else None,
             "code": [f"{module}.py" for module in CODE_MODULES],
             "evaluation": record,
             "benchmark": dict(benchmark) if benchmark is not None else None,
             "size_mb": round(size_mb, 1) if size_mb is not None else None,
         },
     }
+
+
+def _training_data(meta: Mapping[str, Any]) -> list[str]:
+    """The card's "Training data" section: each corpus with what it holds and its citation, and the
+    vocabularies of the knowledge base (or a line saying none was recorded)."""
+    record = meta.get("bioner", {})
+    corpora, vocabularies = record.get("corpora"), record.get("vocabularies")
+    sources = _sources_of(corpora)
+    out = ["## Training data", ""]
+    if not corpora:
+        out += [
+            "The corpora were not recorded with this model (no `corpora` in its training-summary.json); "
+            "every bioner training set holds BC5CDR.",
+            "",
+        ]
+    elif len(sources) > 1:
+        out += [
+            f"{len(sources)} corpora, merged by `bioner multi-corpus`. Where a corpus is "
+            "silent about a type, spans of that type are left unlabelled (no gradient), not taught as "
+            '"no entity".',
+            "",
+        ]
+    out += [f"- **{s.name}**: {s.what} ({s.author})" if s.what else f"- **{s.name}**" for s in sources]
+    out += [""] + [f"> {s.name}: {s.citation}\n>" for s in sources if s.citation]
+    redistributed = [s.name for s in sources if s.name in REDISTRIBUTED_BY_AIONER]
+    if redistributed:
+        out += [f"> {', '.join(redistributed)} in the PubTator form AIONER redistributes: {AIONER_CITATION}\n>"]
+    if out[-1].endswith("\n>"):
+        out[-1] = out[-1][: -len("\n>")]
+    out += [""]
+    if vocabularies:
+        named = ", ".join(f"{name} ({version})" for name, version in vocabularies.items())
+        out += [f"Vocabularies in the pipeline's knowledge base or lexicon: {named}.", ""]
+    elif LINKER in meta.get("pipeline", []):
+        out += ["No MeSH or CTD release was recorded for the linker's knowledge base.", ""]
+    return out
 
 
 def render_model_card(
@@ -207,14 +440,8 @@ def render_model_card(
         "The package carries the code of its tokenizer and components; bioner is not needed. If bioner is "
         "installed too, its own registrations are used (spaCy allows one per name), with a warning if they differ.",
         "",
-        "## Training data",
-        "",
-        "The BioCreative V Chemical Disease Relation corpus (BC5CDR): 1,500 PubMed "
-        "abstracts (training, development and test sets of 500 each) annotated with Chemical and Disease mentions.",
-        "",
-        f"> {BC5CDR_CITATION}",
-        "",
     ]
+    out += _training_data(meta)
     if summary.get("final"):
         how = (
             f"the development run's best step, {summary['dev_best_step']}, scaled by {summary.get('step_scale')} "
@@ -235,7 +462,7 @@ def render_model_card(
         ]
     out += [
         "**Licence note:** the BC5CDR corpus is free for research use. This model is derived from it and is "
-        "therefore offered for research use only; check the corpus terms before any other use.",
+        "therefore offered for research use only; check the terms of every corpus above before any other use.",
         "",
         "## Evaluation: BC5CDR test set",
         "",

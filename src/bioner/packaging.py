@@ -15,6 +15,7 @@ warning when they differ from the copies. What the meta.json and card say: `mode
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import shutil
@@ -26,7 +27,14 @@ from typing import Any
 
 from . import __version__
 from .errors import BionerError
-from .model_card import CODE_MODULES, PACKAGE_NAME, build_meta, read_benchmark, render_model_card
+from .model_card import (
+    CODE_MODULES,
+    PACKAGE_NAME,
+    build_meta,
+    read_benchmark,
+    render_model_card,
+    vocabulary_versions,
+)
 
 CODE_TEMPLATE = '''"""Registers the code of {name} {version}: bioner's modules when bioner is installed (spaCy
 refuses a second factory of the same name from another file), else the copies in the data folder."""
@@ -64,6 +72,24 @@ def _register(package):
 if __package__:  # not when `spacy package` imports this file on its own, beside bioner's registrations
     _register(__package__)
 '''
+
+
+def knowledge_base_vocabularies(config_text: str) -> dict[str, str]:
+    """The MeSH and CTD releases of the linker's knowledge base, from the files `bioner kb` recorded
+    in it (its `sources`). The pipeline's own copy does not keep them, so this reads the file the
+    config names (`paths.kb`, relative to where training ran); nothing when it is gone or unreadable:
+    the model card then says no release was recorded."""
+    from thinc.api import Config
+
+    try:
+        kb_path = Config().from_str(config_text).get("paths", {}).get("kb")
+        if not kb_path:
+            return {}
+        with gzip.open(kb_path, "rt", encoding="utf-8") as f:
+            sources = json.load(f).get("sources", [])
+    except (OSError, ValueError, AttributeError, EOFError):
+        return {}
+    return vocabulary_versions(source for source in sources if isinstance(source, str))
 
 
 def stage_model(
@@ -115,6 +141,8 @@ def stage_model(
     shutil.copytree(model_dir, staged)
     config_text = (model_dir / "config.cfg").read_text(encoding="utf-8")
     size = sum(p.stat().st_size for p in model_dir.rglob("*") if p.is_file()) / 1_000_000
+    summary_path = parent / "training-summary.json"  # written by bioner.training
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else None
     meta = build_meta(
         json.loads((model_dir / "meta.json").read_text(encoding="utf-8")),
         Config().from_str(config_text, interpolate=False),
@@ -124,10 +152,10 @@ def stage_model(
         evaluation_source=evaluation.name if evaluation else None,
         benchmark=bench,
         size_mb=size,
+        corpora=(summary or {}).get("corpora"),
+        vocabularies=knowledge_base_vocabularies(config_text),
     )
     (staged / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    summary_path = parent / "training-summary.json"  # written by bioner.training
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.is_file() else None
     card = render_model_card(
         meta, config_text, evaluation=scores, benchmark=bench, evaluation_note=note, training_summary=summary
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,25 @@ def merge_docbins(paths: list[Path], destination: Path) -> Path:
     return destination
 
 
+def training_corpora(paths: Sequence[Path]) -> list[str]:
+    """The corpus parts of training DocBins, from the `bioner multi-corpus` report beside each
+    (`train.report.json` next to `train.spacy`, where `make corpus` writes it): what the model card
+    lists as training data. A DocBin without such a report (a `bioner convert` output) adds nothing."""
+    parts: list[str] = []
+    for path in paths:
+        if not path.name:  # paths.train or paths.dev unset
+            continue
+        try:
+            report = json.loads(path.with_name(f"{path.stem}.report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for part in report.get("parts", []) if isinstance(report, dict) else []:
+            name = part.get("part") if isinstance(part, dict) else None
+            if isinstance(name, str) and name not in parts:
+                parts.append(name)
+    return parts
+
+
 def train(
     config: Path,
     output: Path,
@@ -94,10 +114,11 @@ def train(
     check_init_tok2vec(filled)
     check_lexicon_path(filled)
     summary: dict[str, Any] = {"config": str(config), "final": final}
+    cfg = load_config(config, overrides=overrides, interpolate=True)
+    train_path = Path(cfg["paths"]["train"] or "")
+    dev_path = Path(cfg["paths"]["dev"] or "")
+    summary["corpora"] = training_corpora([train_path, dev_path] if final else [train_path])
     if final:
-        cfg = load_config(config, overrides=overrides, interpolate=True)
-        train_path = Path(cfg["paths"]["train"] or "")
-        dev_path = Path(cfg["paths"]["dev"] or "")
         merged = merge_docbins([train_path, dev_path], output / "train+dev.spacy")
         overrides["paths.train"] = str(merged)
         if steps is None:

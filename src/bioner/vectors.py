@@ -3,16 +3,24 @@
 No pretrained vectors can be downloaded here, so the tagger's static vectors are trained on raw
 text (the training abstracts, plus any PubMed-like text a user adds). floret hashes subwords into
 a fixed table, so rare chemical names still get a vector from their pieces.
+
+Unlabelled text comes as JSONL, one `{"text": ...}` a line, plain or gzip-compressed
+(`*.jsonl.gz`, as `../shared/data/pubmed-text` and `bioner data` leave it), or as a folder of
+such files; it is streamed line by line, since 45 M words do not need to sit in memory.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BionerError
+
+TEXT_SUFFIXES = (".jsonl", ".jsonl.gz")
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,45 @@ class FloretSettings:
     min_count: int = 3
     mode: str = "floret"
     model: str = "skipgram"
+
+
+def is_text_file(path: Path) -> bool:
+    return path.name.endswith(TEXT_SUFFIXES)
+
+
+def text_files(path: Path) -> list[Path]:
+    """The JSONL text files a path names: the file itself, or every `*.jsonl[.gz]` of a folder."""
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.is_file() and is_text_file(p))
+        if not found:
+            raise BionerError(f"{path}: a folder without *.jsonl or *.jsonl.gz text files")
+        return found
+    return [path]
+
+
+def read_jsonl_texts(path: Path) -> Iterator[str]:
+    """The `"text"` of every line of a JSONL file, plain or gzip; a bad line names file and line."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    number = 0
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise BionerError(f"{path}:{number}: not a JSON object ({error.msg})") from None
+                text = record.get("text") if isinstance(record, dict) else None
+                if not isinstance(text, str):
+                    raise BionerError(f'{path}:{number}: expected an object with a "text" string')
+                yield text
+    except FileNotFoundError:
+        raise BionerError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise BionerError(f"{path}:{number + 1}: not UTF-8 text ({error.reason})") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise BionerError(f"{path}: truncated or corrupt gzip file ({error})") from None
 
 
 def write_training_text(texts: Iterable[str], destination: Path, tokenize) -> int:
@@ -81,8 +128,9 @@ def build_vectors(
 ) -> dict:
     """Train floret vectors on the texts of `inputs` and save them as a spaCy pipeline folder.
 
-    Inputs are any format `read_documents` knows, JSONL with a `"text"` a line among them; their
-    annotations are ignored. The text is tokenised with the project tokenizer, as the tagger will see it.
+    Inputs are JSONL text (`{"text": ...}` a line, plain or `.jsonl.gz`), folders of it, or any
+    annotated format `read_documents` knows, whose annotations are ignored. The text is tokenised
+    with the project tokenizer, as the tagger will see it.
     """
     import spacy
     from spacy.training.initialize import convert_vectors
@@ -94,9 +142,13 @@ def build_vectors(
     inputs = [Path(p) for p in inputs]
 
     def texts() -> Iterator[str]:
-        for path in inputs:
-            for document in read_documents(path):
-                yield document.text
+        for given in inputs:
+            for path in text_files(Path(given)):
+                if is_text_file(path):
+                    yield from read_jsonl_texts(path)
+                else:
+                    for document in read_documents(path):
+                        yield document.text
 
     work_dir = work_dir or output.parent / f"{output.name}-work"
     text_path = work_dir / "text.txt"

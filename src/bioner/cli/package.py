@@ -43,7 +43,7 @@ def package_command(
 
     The package (default en_bioner_bc5cdr) carries the project's tokenizer and components and requires spaCy (the range the pipeline was trained with), scispaCy and scikit-learn, not bioner: after `pip install dist/en_bioner_bc5cdr-VERSION-py3-none-any.whl`, spacy.load("en_bioner_bc5cdr") works anywhere.
 
-    Its README.md and meta.json are the model card: labels, training data (BC5CDR, research use only), config, test figures read from the evaluation JSON, speed and size.
+    Its README.md and meta.json are the model card: labels, training data (the corpora MODEL_DIR/../training-summary.json records, cited; research use only, as BC5CDR is), the MeSH/CTD release of the knowledge base when known, config, test figures read from the evaluation JSON, speed and size.
 
     Building needs the `build` package (pip install build), which fetches setuptools for an isolated build.
     """
