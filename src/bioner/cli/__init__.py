@@ -25,7 +25,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import (
+    from . import (  # noqa: F401  (each module adds its command to `app`)
         convert,
         corpora,
         data,
@@ -38,7 +38,7 @@ def _register() -> None:
         tag_pubmed,
         train,
         vectors,
-    )  # noqa: F401  (each module adds its command to `app`)
+    )
 
 
 def format_choice(value: str | None, known: tuple[str, ...], option: str) -> str | None:
