@@ -1,7 +1,8 @@
 # Thin layer over the `bioner` CLI. `make train` does the whole job; `make test` runs the tests.
-# Corpora: downloaded by `make data`, or copied from local copies when BC5CDR_DIR, NCBI_DISEASE_DIR,
-# GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR and PRETRAIN_DIR are set. Targets that make files are
-# those files, so a second `make train` does not fetch or convert again.
+# Corpora: downloaded by `make data`, or copied from local copies when their variables are set
+# (BC5CDR_DIR, ...: `bioner corpora` lists them). Their file names come from the corpus catalogue
+# (src/bioner/corpora/catalogue.py) through $(CATALOGUE_MK). Targets that make files are those
+# files, so a second `make train` does not fetch or convert again.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,20 +21,31 @@ TEACHER_STEPS ?= 2000
 MULTI_ARGS ?=
 TRAINING ?= training
 DATA := data/raw
-RAW := $(DATA)/bc5cdr
+# File names from the catalogue (`bioner corpora --make-vars`): HOME_CORPUS, SPLIT_FILE_train/dev/test
+# (BC5CDR's), CATALOGUE_KB_FILES. Targets that need no corpus do not build the venv to ask.
+CATALOGUE_MK := data/catalogue.mk
+ifneq ($(filter-out help setup lint test clean,$(or $(MAKECMDGOALS),help)),)
+include $(CATALOGUE_MK)
+endif
+RAW = $(DATA)/$(HOME_CORPUS)
 CORPUS := data/corpus
 FETCHED := $(DATA)/.fetched
 MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
-# Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set).
+# floret settings for the vectors: one pass at width 128 over ~60 M tokens (pubmed-text) takes about
+# 7 minutes on 2 cores; the earlier five passes at width 200 took 52 (docs/results.md).
+VECTOR_ARGS ?= --dim 128 --epochs 1
+# Known Chemical/Disease names from MeSH and CTD for the tok2vec's lexicon feature (bioner lexicon).
+LEXICON := $(TRAINING)/lexicon.npz
+# Folders `make data` fills when MESH_DIR / CTD_DIR / PUBMED_TEXT_DIR are set (or --corpus mesh/ctd);
+# each is used when present, looked up when the recipe runs (after the data step).
+VOCAB_ARGS = $$(test -d $(DATA)/mesh && echo --mesh $(DATA)/mesh) $$(test -d $(DATA)/ctd && echo --ctd $(DATA)/ctd)
+# Linker knowledge base: names -> MeSH ids from these corpora (+ MeSH XML when MESH_DIR is set);
+# which corpora: the catalogue's `kb` splits.
 KB := $(TRAINING)/kb.json.gz
-# NLM-Chem's and NCBI disease's ids add 2.2 (Chemical) and 2.6 (Disease) points of linking accuracy on
-# BC5CDR dev gold mentions (README "MeSH identifiers"); their held-out parts serve NER scores only.
-KB_CORPORA ?= $(TRAIN_FILE) $(DEV_FILE) $(DATA)/ncbi-disease/NCBItrainset_corpus.txt \
-	$(DATA)/ncbi-disease/NCBIdevelopset_corpus.txt \
-	$(DATA)/nlm-chem/NLMchem_Test.passages.PubTator
+KB_CORPORA ?= $(addprefix $(DATA)/,$(CATALOGUE_KB_FILES))
 MODEL ?= $(TRAINING)/model-best
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
 # `make data` puts in data/raw/pretrain/.
@@ -41,11 +53,11 @@ PRETRAIN_TEXT ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
 
-TRAIN_FILE := $(RAW)/CDR_TrainingSet.PubTator.txt
-DEV_FILE := $(RAW)/CDR_DevelopmentSet.PubTator.txt
-TEST_FILE := $(RAW)/CDR_TestSet.PubTator.txt
+TRAIN_FILE = $(RAW)/$(SPLIT_FILE_train)
+DEV_FILE = $(RAW)/$(SPLIT_FILE_dev)
+TEST_FILE = $(RAW)/$(SPLIT_FILE_test)
 
-.PHONY: setup data corpus vectors teacher kb train dev-run evaluate pretrain package bench lint test clean help
+.PHONY: setup data corpus vectors teacher kb lexicon train dev-run evaluate pretrain package bench lint test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -57,6 +69,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,vectors]'
 	touch $@
+
+$(CATALOGUE_MK): src/bioner/corpora/catalogue.py | $(VENV)/.installed
+	mkdir -p $(@D)
+	$(BIONER) corpora --make-vars > $@.tmp
+	mv $@.tmp $@
 
 data: $(FETCHED)  ## download (or copy from the *_DIR local copies) and verify every corpus into data/raw
 
@@ -70,10 +87,6 @@ corpus: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(CORPUS)/test.spacy $(MULTI) 
 $(CORPUS)/%.spacy: $(FETCHED)
 	$(BIONER) convert $(RAW)/$(SPLIT_FILE_$*) --output $@ --report $(CORPUS)/$*.report.json
 
-SPLIT_FILE_train := CDR_TrainingSet.PubTator.txt
-SPLIT_FILE_dev := CDR_DevelopmentSet.PubTator.txt
-SPLIT_FILE_test := CDR_TestSet.PubTator.txt
-
 # The training text of every corpus (never a held-out part), masked by lexicon only: the vectors' text.
 $(MULTI_TEXT): $(FETCHED)
 	$(BIONER) multi-corpus --raw $(DATA) --output $@ --report $(CORPUS)/multi/text.report.json
@@ -83,26 +96,32 @@ $(MULTI): $(TEACHER)/meta.json
 
 # The vectors read the training text of every corpus and data/raw/pretrain.
 $(VECTORS)/vectors-info.json: $(MULTI_TEXT) $(CORPUS)/dev.spacy $(PRETRAIN_TEXT)
-	$(BIONER) vectors $(MULTI_TEXT) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl $(PRETRAIN_TEXT) --output $(VECTORS)
+	$(BIONER) vectors $(MULTI_TEXT) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl \
+		$$(test -d $(DATA)/pubmed-text && echo $(DATA)/pubmed-text) $(PRETRAIN_TEXT) $(VECTOR_ARGS) --output $(VECTORS)
 
-vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text and data/raw/pretrain (+ PRETRAIN_TEXT)
+vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text, data/raw/pretrain and data/raw/pubmed-text (+ PRETRAIN_TEXT)
 
 $(TEACHER)/meta.json: $(CORPUS)/train.spacy $(CORPUS)/dev.spacy $(VECTORS)/vectors-info.json
 	$(BIONER) train $(TEACHER_CONFIG) --output $(TRAINING)/teacher --final --steps $(TEACHER_STEPS) --paths.vectors $(VECTORS)
 
 $(KB): $(FETCHED)
-	$(BIONER) kb $(KB_CORPORA) --output $(KB)
+	$(BIONER) kb $(KB_CORPORA) $(VOCAB_ARGS) --output $(KB)
 
-kb: $(KB)  ## build the linker's knowledge base (KB_CORPORA, and MeSH XML from MESH_DIR when set) into $(KB)
+$(LEXICON): $(FETCHED)
+	$(BIONER) lexicon $(VOCAB_ARGS) --output $(LEXICON)
+
+lexicon: $(LEXICON)  ## the MeSH/CTD name lexicon the tagger marks per token (data/raw/mesh, data/raw/ctd)
+
+kb: $(KB)  ## build the linker's knowledge base and ranker (KB_CORPORA, + data/raw/mesh and data/raw/ctd when present) into $(KB)
 
 teacher: $(TEACHER)/meta.json  ## a short BC5CDR-only run whose guesses mask what other corpora leave unannotated
 
-train: corpus vectors $(KB)  ## the main job: data, vectors, teacher, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
-	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
+train: corpus vectors $(LEXICON) $(KB)  ## the main job: data, vectors, teacher, lexicon, knowledge base, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
+	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
 
-dev-run: corpus vectors $(KB)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
-	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.kb $(KB) $(TRAIN_ARGS)
+dev-run: corpus vectors $(LEXICON) $(KB)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
+	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) $(TRAIN_ARGS)
 
 pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }
@@ -126,4 +145,4 @@ test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:  ## remove corpora, trained models and build output (keeps .venv)
-	rm -rf data/raw data/corpus $(TRAINING) dist build
+	rm -rf data/raw data/corpus $(CATALOGUE_MK) $(TRAINING) dist build

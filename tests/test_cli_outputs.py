@@ -74,7 +74,7 @@ def test_wrong_kind_of_output_path_is_one_line_before_any_work(tmp_path, places,
         raise AssertionError("the command started its work before checking its output")
 
     monkeypatch.setattr(bioner.packaging, "package_model", no_work)
-    monkeypatch.setattr(bioner.cli.data, "fetch_corpus", no_work)
+    monkeypatch.setattr(bioner.cli.data, "fetch_entry", no_work)
     head, option, folder = commands(tmp_path)[index]
     wrong = places["file"] if folder else places["folder"]
     assert_one_error(run_bioner(*head, option, wrong), str(wrong), option)

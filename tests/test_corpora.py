@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -62,7 +63,7 @@ def server():
 @pytest.fixture(autouse=True)
 def no_local_copy_from_environment(monkeypatch):
     monkeypatch.delenv("BC5CDR_DIR", raising=False)
-    for env in ("NCBI_DISEASE_DIR", "GNORMPLUS_DIR", "NLM_GENE_DIR", "NLM_CHEM_DIR"):
+    for env in ("NCBI_DISEASE_DIR", "GNORMPLUS_DIR", "NLM_GENE_DIR", "NLM_CHEM_DIR", "TMVAR3_DIR", "SPECIES_DIR"):
         monkeypatch.delenv(env, raising=False)
 
 
@@ -417,6 +418,54 @@ def test_gene_corpus_is_taken_from_the_aioner_zip_by_file_name(server, tmp_path)
     assert contents(tmp_path / "gnormplus") == ["GNormPlus_Test.PubTator", "GNormPlus_Train.PubTator"]
 
 
+VARIANT_TEXT = (
+    "20|t|The Arg72Pro variant of TP53.\n20|a|Found in patients.\n"
+    "20\t4\t12\tArg72Pro\tProteinMutation\tp.R72P\n20\t24\t28\tTP53\tGene\t7157\n"
+    "20\t39\t47\tpatients\tSpecies\t9606\n\n"
+)
+SPECIES_TEXT = "30|t|Mice and rats.\n30|a|\n30\t0\t4\tMice\tSpecies\t10090\n30\t9\t13\trats\tSpecies\t10116\n\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "files", "text", "mentions"),
+    [
+        ("tmvar3", ("tmVar3_Train.PubTator", "tmVar3_Test.PubTator"), VARIANT_TEXT, 3),
+        ("species", ("SPECIES_Train.PubTator", "SPECIES_Test.PubTator"), SPECIES_TEXT, 2),
+    ],
+)
+def test_variant_and_species_corpora_come_from_the_aioner_zip_counted(server, tmp_path, name, files, text, mentions):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("AIONER/data/pubtator/GNormPlus_Train.PubTator", GENE_TEXT)
+        for filename in files:
+            archive.writestr(f"AIONER/data/pubtator/{filename}", text)
+    server.routes["/AIONER.zip"] = buffer.getvalue()
+
+    info = fetch_corpus(name, tmp_path / name, urls=[server.url("/AIONER.zip")], progress=False)
+
+    assert info.documents == {"train": 1, "test": 1} and info.mentions == {"train": mentions, "test": mentions}
+    assert contents(tmp_path / name) == sorted(files)
+
+
+def test_variant_corpus_local_copy_from_tmvar3_dir(server, tmp_path, monkeypatch):
+    local = tmp_path / "copy"
+    local.mkdir()
+    for filename in ("tmVar3_Train.PubTator", "tmVar3_Test.PubTator"):
+        (local / filename).write_text(VARIANT_TEXT, encoding="utf-8")
+    monkeypatch.setenv("TMVAR3_DIR", str(local))
+
+    info = fetch_corpus("tmvar3", tmp_path / "tmvar3", urls=[server.url("/never")], progress=False)
+
+    assert server.requests == [] and info.mentions == {"train": 3, "test": 3}
+
+
+def test_real_tmvar3_and_species_copies_have_their_documents(tmp_path):
+    tmvar3 = fetch_corpus("tmvar3", tmp_path / "t", local_dir=real_copy("TMVAR3_DIR", "tmvar3"), progress=False)
+    species = fetch_corpus("species", tmp_path / "s", local_dir=real_copy("SPECIES_DIR", "species"), progress=False)
+    assert tmvar3.documents == {"train": 232, "test": 71}
+    assert species.documents == {"train": 639, "test": 160}
+
+
 def test_partial_corpus_local_copy_from_its_environment_variable(server, tmp_path, monkeypatch):
     local = tmp_path / "copy"
     local.mkdir()
@@ -467,3 +516,25 @@ def test_pretrain_text_without_a_source_says_how_to_get_one(tmp_path, monkeypatc
     monkeypatch.setenv("PUBMED_DIR", str(tmp_path / "no-copy"))  # PubMed abstracts: no download in a test
     with pytest.raises(BionerError, match="PRETRAIN_DIR"):
         corpora.fetch_pretrain_text(tmp_path / "pretrain")
+
+
+def test_data_command_fetches_a_catalogue_entry_by_name_and_help_says_mesh_is_opt_in(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bioner.cli import _register, app
+
+    local = tmp_path / "copy"
+    local.mkdir()
+    for filename in ("SPECIES_Train.PubTator", "SPECIES_Test.PubTator"):
+        (local / filename).write_text(SPECIES_TEXT, encoding="utf-8")
+    _register()
+    result = CliRunner().invoke(
+        app, ["data", "--corpus", "species", "--output", str(tmp_path / "raw")], env={"SPECIES_DIR": str(local)}
+    )
+    assert result.exit_code == 0, result.output
+    assert [line.split()[:4] for line in result.output.splitlines()[1:3]] == [
+        ["species", "train", "1", "2"],
+        ["species", "test", "1", "2"],
+    ]
+    help_text = re.sub(r"[\s│╭╮╰╯─]+", " ", CliRunner().invoke(app, ["data", "--help"]).output)
+    assert "mesh only when MESH_DIR is set" in help_text and "tmvar3" in help_text

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 import spacy
 
+from bioner.corpora.catalogue import GENE_LABEL_MAP, NCBI_LABEL_MAP
 from bioner.document import Document, Mention
 from bioner.evaluation.cross_corpus import evaluate_parts, format_cross_corpus, gene_overlaps, score_part
-from bioner.multicorpus import GENE_LABEL_MAP, NCBI_LABEL_MAP, CorpusPart
+from bioner.multicorpus import CorpusPart
 
 DISEASE_CORPUS = """\
 5|t|Naloxone and cancer.
@@ -86,3 +87,33 @@ def test_missing_corpora_are_skipped_and_the_table_names_each_part(tmp_path, nlp
     assert [r.name for r in results] == ["ncbi", "genes"]
     table = format_cross_corpus(results)
     assert "ncbi" in table and "33.3% of 3" in table
+
+
+VARIANT_CORPUS = """\
+9|t|Arg72Pro and cisplatin in mice.
+9|a|The rs1042522 SNP.
+9\t0\t8\tArg72Pro\tProteinMutation\t-
+9\t13\t22\tcisplatin\tChemical\t-
+9\t26\t30\tmice\tSpecies\t10090
+9\t36\t45\trs1042522\tSNP\t-
+
+"""
+
+
+def test_variant_and_species_rates_count_only_their_own_mentions(tmp_path):
+    from bioner.corpora.catalogue import VARIANT_LABEL_MAP
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "Chemical", "pattern": "Arg72Pro"}, {"label": "Disease", "pattern": "mice"}]
+    )
+    path = write(tmp_path, "tmvar.pubtator", VARIANT_CORPUS)
+    variants = score_part(nlp, CorpusPart("tmvar3-test", path, ("Variant",), VARIANT_LABEL_MAP))
+    species = score_part(nlp, CorpusPart("species-test", path, ("Species",)))
+    # Arg72Pro tagged Chemical: one variant of two; the chemical mention is not a variant at all.
+    assert (variants.overlap_label, variants.mentions, variants.tagged) == ("Variant", 2, 1)
+    assert (species.mentions, species.tagged, species.tagged_as) == (1, 1, {"Disease": 1})
+    assert variants.to_json()["variant_rate"] == 0.5 and variants.to_json()["variants_tagged_as"] == {"Chemical": 1}
+    assert species.to_json()["species_rate"] == 1.0 and "gene_rate" not in species.to_json()
+    table = format_cross_corpus([variants, species])
+    assert "tmvar3-test" in table and "Variant" in table and "50.0% of 2" in table and "100.0% of 1" in table

@@ -76,3 +76,17 @@ def test_error_sample_is_seeded_and_spreads_over_kinds():
     assert len(sample) == 3
     assert len({(e.type, e.kind) for e in sample}) == 3  # round-robin over kinds
     assert sample == sample_errors(errors, 3, seed=1)
+
+
+def test_html_and_json_show_the_variant_and_species_confusion_rates():
+    from bioner.evaluation.cross_corpus import CorpusScore
+
+    evaluation = evaluate_documents(GOLD, PREDICTED)
+    evaluation.cross_corpus = [
+        CorpusScore("tmvar3-test", 71, ("Variant",), overlap_label="Variant", mentions=200, tagged=5),
+        CorpusScore("species-test", 160, ("Species",), overlap_label="Species", mentions=739, tagged=0),
+    ]
+    page = render_html(evaluation)
+    assert "2.5% of 200 variant mentions overlapped" in page and "0.0% of 739 species mentions" in page
+    payload = evaluation.to_json()["cross_corpus"]
+    assert payload["tmvar3-test"]["variant_rate"] == 0.025 and payload["species-test"]["species_mentions"] == 739

@@ -6,15 +6,17 @@ import pytest
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
+from bioner.corpora.catalogue import GENE_LABEL_MAP
 from bioner.multicorpus import (
-    GENE_LABEL_MAP,
     CorpusPart,
+    Lexicon,
     build_lexicon,
     convert_parts,
     mapped_documents,
     nlm_chem_split,
     read_part,
 )
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 
 CHEMICAL_CORPUS = """\
 1|t|Naloxone reverses morphine toxicity.
@@ -212,3 +214,94 @@ def test_select_parts_narrows_and_weighs_by_name(parts):
         select_parts([chemical, gene], only=["nope"])
     with pytest.raises(BionerError, match="PART=K"):
         select_parts([chemical, gene], repeat=["chem=0"])
+
+
+def pubtator_block(doc_id: str, title: str, abstract: str, mentions: list[tuple[str, str]]) -> str:
+    """A PubTator document whose mentions are (text, label), at each text's first occurrence."""
+    text = f"{title} {abstract}"
+    lines = [f"{doc_id}|t|{title}", f"{doc_id}|a|{abstract}"]
+    for mention, label in mentions:
+        start = text.index(mention)
+        lines.append(f"{doc_id}\t{start}\t{start + len(mention)}\t{mention}\t{label}\t-")
+    return "\n".join(lines) + "\n\n"
+
+
+def test_a_variant_corpus_teaches_variants_genes_species_and_masks_its_diseases_and_chemicals(tmp_path):
+    from bioner.corpora.catalogue import CORPORA
+
+    tmvar3 = CORPORA["tmvar3"]
+    variants = CorpusPart(
+        "tmvar3",
+        write(
+            tmp_path,
+            "tmvar3.pubtator",
+            pubtator_block(
+                "20",
+                "The Arg72Pro variant of TP53 in breast cancer patients.",
+                "A single nucleotide polymorphism, rs1042522, and cisplatin.",
+                [
+                    ("Arg72Pro", "ProteinMutation"),
+                    ("TP53", "Gene"),
+                    ("breast cancer", "Disease"),
+                    ("patients", "Species"),
+                    ("rs1042522", "SNP"),
+                    ("single", "CellLine"),
+                ],
+            ),
+        ),
+        tmvar3.annotates,
+        tmvar3.label_map,
+    )
+    chemical = CorpusPart(
+        "chem",
+        write(
+            tmp_path,
+            "chem.pubtator",
+            pubtator_block(
+                "3", "Cisplatin and breast cancer.", "", [("Cisplatin", "Chemical"), ("breast cancer", "Disease")]
+            ),
+        ),
+        ("Chemical", "Disease"),
+    )
+
+    reports = convert_parts([chemical, variants], tmp_path / "train.spacy")
+
+    conversion = reports[1].conversion
+    assert conversion.labels["Variant"].aligned == 2  # ProteinMutation and SNP, learned as one label
+    assert (conversion.labels["Gene"].aligned, conversion.labels["Species"].aligned) == (1, 1)
+    assert conversion.labels["Disease"].filtered == 1 and conversion.labels["CellLine"].filtered == 1
+    assert all(counts.is_balanced() for counts in conversion.labels.values())
+    assert reports[1].masked == {"Chemical": 1, "Disease": 1}
+    doc = next(doc for doc in read_docs(tmp_path / "train.spacy") if doc.user_data["id"] == "20")
+    assert {ent.text: ent.label_ for ent in doc.ents} == {
+        "Arg72Pro": "Variant",
+        "TP53": "Gene",
+        "patients": "Species",
+        "rs1042522": "Variant",
+    }
+    tags = token_tags(doc)
+    # its diseases and chemicals: no evidence either way; ordinary words, "nucleotide" too: outside
+    assert tags["breast"] == tags["cancer"] == tags["cisplatin"] == ""
+    assert tags["nucleotide"] == tags["polymorphism"] == tags["single"] == "O"
+
+
+def test_default_parts_train_on_tmvar3_and_species_from_the_catalogue(tmp_path):
+    from bioner.multicorpus import default_parts
+
+    parts = {part.name: part for part in default_parts(tmp_path)["train"]}
+    assert parts["tmvar3-train"].path == tmp_path / "tmvar3" / "tmVar3_Train.PubTator"
+    assert parts["tmvar3-train"].annotates == ("Gene", "Variant", "Species")
+    assert parts["species-train"].annotates == ("Species",)
+    assert list(parts)[0] == "bc5cdr-train"
+
+
+def test_lexicon_matches_short_and_symbol_like_names_only_as_written():
+    lexicon = Lexicon()
+    lexicon.add("Gene", "WAS")
+    lexicon.add("Chemical", "Be")
+    lexicon.add("Chemical", "Morphine")
+    nlp = make_tokenizer_pipeline()
+    matcher = lexicon.matcher(nlp)
+    doc = nlp.make_doc("It was WAS that MORPHINE and morphine could be Be.")
+    found = sorted((doc[start:end].text, nlp.vocab.strings[label]) for label, start, end in matcher(doc))
+    assert found == [("Be", "Chemical"), ("MORPHINE", "Chemical"), ("WAS", "Gene"), ("morphine", "Chemical")]

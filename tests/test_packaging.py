@@ -16,6 +16,7 @@ from spacy.training import Example
 import bioner.pipeline
 from bioner import __version__
 from bioner.errors import BionerError
+from bioner.lexicon import write_names
 from bioner.linking.linker import write_kb
 from bioner.model_card import NOT_EVALUATED
 from bioner.packaging import knowledge_base_vocabularies, package_model, stage_package
@@ -29,23 +30,65 @@ TEXT = "Ketamine relieved treatment-resistant depression (TRD). Later, TRD and d
 
 
 LINKER_KB = [("Chemical", "ketamine", "D007649", 2), ("Disease", "treatment-resistant depression", "D061218", 1)]
+LEXICON = [("Chemical", "ketamine"), ("Chemical", "haloperidol"), ("Disease", "treatment-resistant depression")]
+"""Names the NER's embedding marks (bioner.LexiconHashEmbed.v1): stored in the model, not read again."""
+
+
+def ner_config(lexicon):
+    """spaCy's default NER model, its tok2vec embedding the lexicon marks."""
+    width = 32
+    return {
+        "model": {
+            "@architectures": "spacy.TransitionBasedParser.v2",
+            "state_type": "ner",
+            "extra_state_tokens": False,
+            "hidden_width": 32,
+            "maxout_pieces": 2,
+            "use_upper": True,
+            "tok2vec": {
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {
+                    "@architectures": "bioner.LexiconHashEmbed.v1",
+                    "width": width,
+                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                    "rows": [1000, 500, 500, 500],
+                    "include_static_vectors": False,
+                    "lexicon": lexicon,
+                },
+                "encode": {
+                    "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                    "width": width,
+                    "depth": 2,
+                    "window_size": 1,
+                    "maxout_pieces": 3,
+                },
+            },
+        }
+    }
+
+
+def lexicon_marks(nlp, text):
+    layer = next(node for node in nlp.get_pipe("ner").model.walk() if node.name == "lexicon_marks")
+    return layer.predict([nlp.make_doc(text)])[0].tolist()
 
 
 def project_pipeline(ner_examples=None, steps=80):
-    """A pipeline with the project's tokenizer, an `ner`, both post-processing components and the
-    linker with a two-name knowledge base."""
+    """A pipeline with the project's tokenizer, an `ner` whose embedding marks a three-name lexicon,
+    both post-processing components and the linker with a two-name knowledge base."""
     spacy.util.fix_random_seed(0)
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
-    ner = nlp.add_pipe("ner")
-    if ner_examples is None:
-        for label in ("Chemical", "Disease"):
-            ner.add_label(label)
-        nlp.initialize()
-    else:
-        examples = [Example.from_dict(nlp.make_doc(text), {"entities": spans}) for text, spans in ner_examples]
-        optimizer = nlp.initialize(lambda: examples)
-        for _ in range(steps):
-            nlp.update(examples, sgd=optimizer, drop=0.0)
+    with tempfile.TemporaryDirectory() as folder:  # the model keeps its own copy of the lexicon
+        write_names(LEXICON, Path(folder) / "lexicon.npz")
+        ner = nlp.add_pipe("ner", config=ner_config(str(Path(folder) / "lexicon.npz")))
+        if ner_examples is None:
+            for label in ("Chemical", "Disease"):
+                ner.add_label(label)
+            nlp.initialize()
+        else:
+            examples = [Example.from_dict(nlp.make_doc(text), {"entities": spans}) for text, spans in ner_examples]
+            optimizer = nlp.initialize(lambda: examples)
+            for _ in range(steps):
+                nlp.update(examples, sgd=optimizer, drop=0.0)
     nlp.add_pipe("bioner_abbreviations")
     nlp.add_pipe("bioner_consistency")
     with tempfile.TemporaryDirectory() as folder:  # the pipeline keeps its own copy of the KB
@@ -74,7 +117,7 @@ def test_staged_package_reads_the_evaluation_beside_the_model_and_drops_bioner(u
     card = (source / "README.md").read_text()
     assert f"| {100 * evaluation['strict']['Disease']['f1']:.2f} |" in table_row(card, "**Strict**", "Disease")
     assert (source / NAME / f"{NAME}-{__version__}" / "README.md").read_text() == card  # spaCy's copy in the data
-    for module in ("tokenizer", "components", "candidates", "ranker", "linker"):
+    for module in ("tokenizer", "components", "candidates", "ranker", "linker", "lexicon_embed"):
         ours = (source / NAME / f"{NAME}-{__version__}" / "code" / f"{module}.py").read_text()
         assert ours == Path(getattr(bioner.pipeline, module).__file__).read_text()
 
@@ -230,7 +273,9 @@ TAG_SCRIPT = """
 import json, sys, spacy
 nlp = spacy.load(sys.argv[1])
 doc = nlp(sys.argv[2])
+layer = next(node for node in nlp.get_pipe("ner").model.walk() if node.name == "lexicon_marks")
 print(json.dumps({"pipes": nlp.pipe_names, "tokens": [t.text for t in doc],
+                  "marks": layer.predict([nlp.make_doc(sys.argv[2])])[0].tolist(),
                   "ents": [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents]}))
 """
 
@@ -258,6 +303,7 @@ def test_package_builds_a_wheel_and_an_sdist_carrying_code_card_and_requirements
         f"{NAME}/bioner_code.py",
         f"{data}/code/tokenizer.py",
         f"{data}/code/components.py",
+        f"{data}/code/lexicon_embed.py",
         f"{data}/ner/model",
         f"{data}/meta.json",
         f"{NAME}/meta.json",
@@ -300,6 +346,9 @@ def test_installed_wheel_loads_by_name_without_bioner_and_tags_like_the_training
     )
     assert packaged_output["tokens"] == [t.text for t in doc]
     assert "Ca" in packaged_output["tokens"] and "+" in packaged_output["tokens"]  # the project tokenizer's split
+    # The lexicon travelled inside the model: ketamine (Chemical, one token: 4 * 5) is marked.
+    assert packaged_output["marks"] == lexicon_marks(source, TEXT)
+    assert packaged_output["marks"][0] == 20 and packaged_output["marks"].count(20) == 2
     assert packaged_output["ents"] == [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents]
     tagged = {(TEXT[s:e], label) for s, e, label, _ in packaged_output["ents"]}
     # The package links without bioner or network: ketamine by name, TRD through its long form.

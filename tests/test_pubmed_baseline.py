@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bioner import corpora
+from bioner.corpora.text import evaluation_pmids, pubmed_pretrain_text
 from bioner.errors import BionerError
-from bioner.pubmed_baseline import evaluation_pmids, fetch_pubmed_baseline, pubmed_pretrain_text
+from bioner.pubmed_baseline import fetch_pubmed_baseline
 from local_http import Server, serving
 
 NAMES = ["pubmed26n0001.xml.gz", "pubmed26n0002.xml.gz", "pubmed26n0003.xml.gz"]

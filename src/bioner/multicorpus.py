@@ -9,9 +9,10 @@ the corpora that do annotate it) are set missing, and every other token stays "o
 words keep their negative evidence, which is what stops a BC5CDR-only model from calling
 "someone" a chemical, while a drug name in a gene abstract is left alone.
 
-Gene corpora (GNormPlus, NLM-Gene) add a `Gene` label that the model learns and the
-`bioner_labels` component drops at output: a gene symbol then has a better answer than
-Chemical. Every mention of every corpus is accounted for by the converter's report
+Gene, variant and species corpora (GNormPlus, NLM-Gene, tmVar 3, S800) add `Gene`, `Variant` and
+`Species` labels that the model learns and the `bioner_labels` component drops at output: a gene
+symbol or "Arg" in "Arg72Pro" then has a better answer than Chemical. Which corpora, parts and
+labels: the catalogue (`bioner.corpora.catalogue`), read by `default_parts`. Every mention of every corpus is accounted for by the converter's report
 (`aligned + expanded + dropped + filtered == mentions`), and masked spans are counted per label.
 """
 
@@ -30,21 +31,16 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .convert import ConversionReport, document_to_doc, make_tokenizer_pipeline
+from .convert import ConversionReport, document_to_doc
+from .corpora.catalogue import CORPORA, Corpus, Part, model_labels
 from .document import Document
 from .errors import BionerError
+from .pipeline.tokenizer import make_tokenizer_pipeline
 
-MODEL_LABELS: tuple[str, ...] = ("Chemical", "Disease", "Gene")
+MODEL_LABELS: tuple[str, ...] = model_labels()
+"""Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
 OUTPUT_LABELS: tuple[str, ...] = ("Chemical", "Disease")
 """What the pipeline reports; other labels are learned as 'somewhere else to go' and dropped."""
-
-GENE_LABEL_MAP: Mapping[str, str] = {"Gene": "Gene", "FamilyName": "Gene", "DomainMotif": "Gene"}
-NCBI_LABEL_MAP: Mapping[str, str] = {
-    "SpecificDisease": "Disease",
-    "DiseaseClass": "Disease",
-    "Modifier": "Disease",
-    "CompositeMention": "Disease",
-}
 
 
 @dataclass(frozen=True)
@@ -113,23 +109,50 @@ def mapped_documents(part: CorpusPart, documents: Iterable[Document]) -> list[Do
 
 @dataclass
 class Lexicon:
-    """Lower-cased names of each model label, as the training corpora annotate them."""
+    """Names of each model label, as the training corpora annotate them.
+
+    Most names match in any case ("Morphine", "morphine"). Short names (three characters or
+    fewer) and symbol-like names (a capital after the first character: "WAS", "SNP", "Ca2+")
+    match only as written: lower-cased, the WAS gene masked "was" a thousand times in BC5CDR.
+    """
 
     names: dict[str, set[str]] = field(default_factory=dict)
+    """Lower-cased names matched in any case."""
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    """Names matched only as written."""
 
     def add(self, label: str, text: str) -> None:
-        text = " ".join(text.split()).lower()
-        if len(text) >= 2 and not text.replace(".", "").isdigit():
-            self.names.setdefault(label, set()).add(text)
+        text = " ".join(text.split())
+        if len(text) < 2 or text.replace(".", "").isdigit():
+            return
+        if len(text) <= 3 or any(c.isupper() for c in text[1:]):
+            self.exact.setdefault(label, set()).add(text)
+        else:
+            self.names.setdefault(label, set()).add(text.lower())
 
-    def matcher(self, nlp: Language) -> PhraseMatcher:
-        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for label, names in sorted(self.names.items()):
-            matcher.add(label, list(cast(Tokenizer, nlp.tokenizer).pipe(sorted(names))))
-        return matcher
+    def matcher(self, nlp: Language) -> LexiconMatcher:
+        tokenizer = cast(Tokenizer, nlp.tokenizer)
+        any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+        as_written = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for matcher, table in ((any_case, self.names), (as_written, self.exact)):
+            for label, names in sorted(table.items()):
+                matcher.add(label, list(tokenizer.pipe(sorted(names))))
+        return LexiconMatcher(any_case, as_written)
 
     def to_json(self) -> dict:
-        return {label: len(names) for label, names in sorted(self.names.items())}
+        labels = sorted({*self.names, *self.exact})
+        return {label: len(self.names.get(label, ())) + len(self.exact.get(label, ())) for label in labels}
+
+
+@dataclass(frozen=True)
+class LexiconMatcher:
+    """(label id, start, end) of every lexicon name in a Doc, as a PhraseMatcher gives them."""
+
+    any_case: PhraseMatcher
+    as_written: PhraseMatcher
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        return [*self.any_case(doc), *self.as_written(doc)]
 
 
 def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Document]]]) -> Lexicon:
@@ -145,7 +168,7 @@ def build_lexicon(parts_and_documents: Sequence[tuple[CorpusPart, Sequence[Docum
 def mask_unannotated(
     doc: Doc,
     part: CorpusPart,
-    matcher: PhraseMatcher,
+    matcher: LexiconMatcher,
     masked: dict[str, int],
     guesses: Sequence[tuple[int, int, str]] = (),
 ) -> Doc:
@@ -237,26 +260,23 @@ def convert_parts(
     return reports
 
 
+def catalogue_part(raw: Path, corpus: Corpus, part: Part) -> CorpusPart:
+    """A catalogue part as a `CorpusPart` of the files `bioner data` put under `raw`."""
+    return CorpusPart(
+        part.name,
+        raw / corpus.name / corpus.split(part.split).filename,
+        corpus.part_labels(part),
+        corpus.label_map,
+        documents=part.documents,
+    )
+
+
 def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
-    """The corpora `make data` fetches, by role: `train` parts, `dev` (model selection:
-    BC5CDR development) and the held-out `heldout` parts of the cross-corpus report."""
-    bc5cdr = raw / "bc5cdr"
-    gene = ("Gene",)
+    """The corpora `make data` fetches, by role (from the catalogue): `train` parts, `dev` (model
+    selection: BC5CDR development)."""
     return {
-        "train": [
-            CorpusPart("bc5cdr-train", bc5cdr / "CDR_TrainingSet.PubTator.txt", ("Chemical", "Disease")),
-            CorpusPart(
-                "ncbi-disease-train", raw / "ncbi-disease" / "NCBItrainset_corpus.txt", ("Disease",), NCBI_LABEL_MAP
-            ),
-            CorpusPart("gnormplus-train", raw / "gnormplus" / "GNormPlus_Train.PubTator", gene, GENE_LABEL_MAP),
-            CorpusPart("nlm-gene-train", raw / "nlm-gene" / "NLMgene_Train.PubTator", gene, GENE_LABEL_MAP),
-            CorpusPart(
-                "nlm-chem-train", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",), documents="train"
-            ),
-        ],
-        "dev": [
-            CorpusPart("bc5cdr-dev", bc5cdr / "CDR_DevelopmentSet.PubTator.txt", ("Chemical", "Disease")),
-        ],
+        "train": [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.training],
+        "dev": [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.development],
     }
 
 

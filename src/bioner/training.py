@@ -21,6 +21,7 @@ from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
 from .errors import BionerError
+from .lexicon import check_lexicon_path
 from .pretraining import check_init_tok2vec
 
 LOG_NAME = "training-log.jsonl"
@@ -109,7 +110,9 @@ def train(
         log = output / LOG_NAME
         log.unlink(missing_ok=True)
         overrides.setdefault("training.logger.output_file", str(log))
-    check_init_tok2vec(load_config(config, overrides=overrides, interpolate=True))
+    filled = load_config(config, overrides=overrides, interpolate=True)
+    check_init_tok2vec(filled)
+    check_lexicon_path(filled)
     summary: dict[str, Any] = {"config": str(config), "final": final}
     cfg = load_config(config, overrides=overrides, interpolate=True)
     train_path = Path(cfg["paths"]["train"] or "")

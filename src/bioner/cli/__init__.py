@@ -25,7 +25,20 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import convert, data, evaluate, kb, multicorpus, package, pretrain, tag_pubmed, train, vectors  # noqa: F401  (each module adds its command to `app`)
+    from . import (  # noqa: F401  (each module adds its command to `app`)
+        convert,
+        corpora,
+        data,
+        evaluate,
+        kb,
+        lexicon,
+        multicorpus,
+        package,
+        pretrain,
+        tag_pubmed,
+        train,
+        vectors,
+    )
 
 
 def format_choice(value: str | None, known: tuple[str, ...], option: str) -> str | None:

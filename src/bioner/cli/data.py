@@ -7,31 +7,30 @@ from pathlib import Path
 
 import typer
 
-from .. import corpora
-from ..corpora import CorpusInfo, fetch_corpus, fetch_pretrain_text
+from ..atomic import check_output
+from ..corpora import CorpusInfo, fetch_entry, names_for_all
+from ..corpora.catalogue import CORPORA, RESOURCES, names
 from . import app
 
-
-class CorpusChoice(StrEnum):
-    bc5cdr = "bc5cdr"
-    ncbi_disease = "ncbi-disease"
-    gnormplus = "gnormplus"
-    nlm_gene = "nlm-gene"
-    nlm_chem = "nlm-chem"
-    pretrain = "pretrain"
-    mesh = "mesh"
-    pubmed = "pubmed"
-    all = "all"
+# The choices are the catalogue's names, which mypy cannot enumerate.
+CorpusChoice = StrEnum("CorpusChoice", {name.replace("-", "_"): name for name in [*names(), "all"]})  # type: ignore[misc]
+"""`--corpus` choices: every catalogue entry, and `all`."""
+_CHOICES_HELP = "; ".join(
+    [
+        *(f"{corpus.name} ({corpus.description})" for corpus in CORPORA.values()),
+        *(f"{resource.name} ({resource.description})" for resource in RESOURCES.values()),
+    ]
+)
 
 
 @app.command("data")
 def data_command(
     corpus: CorpusChoice = typer.Option(
-        CorpusChoice.bc5cdr,
+        CorpusChoice("bc5cdr"),
         "--corpus",
         "-c",
         metavar="CORPUS",
-        help="Corpus to fetch: bc5cdr, ncbi-disease, gnormplus, nlm-gene, nlm-chem, pretrain (unlabelled text for the vectors: PRETRAIN_DIR, or PubMed abstracts), all of those (what `make train` uses), mesh (NLM's MeSH XML for the linker's knowledge base, ~1 GB; set MESH_DIR to copy a local folder instead), or pubmed (the first --files PubMed baseline files, MD5-checked, for `bioner tag-pubmed`; PUBMED_DIR for a local copy).",
+        help=f"What to fetch: {_CHOICES_HELP}; or all: every annotated corpus, pretrain, pubmed-text and ctd, and mesh only when MESH_DIR is set (what `make train` uses; fetch mesh from NLM with --corpus mesh).",
     ),
     output: Path = typer.Option(
         Path("data/raw"),
@@ -50,59 +49,44 @@ def data_command(
 ) -> None:
     """Download the corpora, verify them and put them under --output.
 
-    BC5CDR comes from CDR_Data.zip (the corpus's GitHub repository, then BioCreative's store); NCBI disease from NCBI's DISEASE pages; GNormPlus, NLM-Gene and NLM-Chem (genes; chemicals in full text) in the PubTator form AIONER redistributes. Each file is checked against the corpus's known document and mention counts before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
+    Every corpus, text and vocabulary is one entry of bioner's catalogue (`bioner corpora` lists them). BC5CDR comes from CDR_Data.zip (the corpus's GitHub repository, then BioCreative's store); NCBI disease from NCBI's DISEASE pages; the corpora that annotate some types only (genes, variants, species; NLM-Chem) in the PubTator form AIONER redistributes; MeSH from NLM (~1 GB); CTD's MEDIC from ctdbase.org. Each file is checked (document and mention counts, or read whole) before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
 
-    To use a copy you already have, set BC5CDR_DIR (NCBI_DISEASE_DIR, GNORMPLUS_DIR, NLM_GENE_DIR, NLM_CHEM_DIR) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded.
+    To use a copy you already have, set the entry's local-copy variable (BC5CDR_DIR for bc5cdr, MESH_DIR for mesh...; `bioner corpora` lists every one) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded. Without PUBMED_TEXT_DIR, the pretrain entry's PubMed abstracts stand in for pubmed-text.
     """
-    from ..atomic import check_output
-
     check_output(output, "--output", folder=True)
-    if corpus is CorpusChoice.mesh:
-        _fetch_mesh(output / "mesh")
-        return
-    if corpus is CorpusChoice.pubmed:
-        from ..pubmed_baseline import fetch_pubmed_baseline
-
-        baseline = [fetch_pubmed_baseline(output / "pubmed", files=files or 1)]
-        typer.echo(format_corpus_table(baseline).replace("documents", "citations").replace("mentions", "   words"))
-        typer.echo(f"next: bioner tag-pubmed {output / 'pubmed'} --output tagged/", err=True)
-        return
-    big = (CorpusChoice.all, CorpusChoice.mesh, CorpusChoice.pubmed)
-    chosen = [c for c in CorpusChoice if c not in big] if corpus is CorpusChoice.all else [corpus]
-    infos: list[CorpusInfo] = []
-    for choice in chosen:
-        if choice.value in corpora.CORPORA:
-            infos.append(fetch_corpus(choice.value, output / choice.value))
-        else:
-            infos.append(fetch_pretrain_text(output / choice.value, files=files))
-    typer.echo(format_corpus_table(infos))
+    chosen = names_for_all() if corpus.value == "all" else [corpus.value]
+    infos = [fetch_entry(name, output / name, files=files) for name in chosen]
+    table = format_corpus_table(infos)
+    if chosen == ["pubmed"]:
+        table = table.replace("documents", "citations").replace("mentions", "   words")
+    typer.echo(table)
     for info in infos:
         for note in info.notes:
             typer.secho(f"note: {info.name} {note}", fg=typer.colors.YELLOW, err=True)
-
-
-def _fetch_mesh(destination: Path) -> None:
-    import sys
-
-    from ..linking.mesh import fetch_mesh
-
-    info = fetch_mesh(destination, progress=sys.stderr.isatty())
-    for name, entries in info.entries.items():
-        typer.echo(f"mesh  {name:<14}{entries:>10,} Chemical/Disease names  {destination / name}  {info.sources[name]}")
-    typer.echo(f"next: bioner kb CORPORA... --mesh {destination}", err=True)
+    if chosen == ["pubmed"]:
+        typer.echo(f"next: bioner tag-pubmed {output / 'pubmed'} --output tagged/", err=True)
+    elif chosen == ["mesh"]:
+        typer.echo(f"next: bioner kb CORPORA... --mesh {output / 'mesh'}", err=True)
 
 
 def format_corpus_table(infos: list[CorpusInfo]) -> str:
-    header = f"{'corpus':<14}{'split':<13}{'documents':>10}{'mentions':>10}  {'file':<48} source"
-    rows = [header]
+    """One row per file in place (documents and mentions; texts and words for text; records and
+    names for vocabularies), columns as wide as their longest value."""
+    splits = [split for info in infos for split in [*info.paths, *info.missing]]
+    name_width = max([len("corpus"), *(len(info.name) for info in infos)]) + 2
+    split_width = max([len("split"), *map(len, splits)]) + 2
+    file_width = max([48, *(len(str(path)) + 1 for info in infos for path in info.paths.values())])
+    rows = [
+        f"{'corpus':<{name_width}}{'split':<{split_width}}{'documents':>10}{'mentions':>12}  {'file':<{file_width}} source"
+    ]
     for info in infos:
         for split, path in info.paths.items():
             source = info.sources.get(split, "")
             source = "downloaded" if source.startswith("downloaded") else source.split(" from ")[0]
             rows.append(
-                f"{info.name:<14}{split:<13}{info.documents[split]:>10,}{info.mentions[split]:>10,}  "
-                f"{str(path):<48} {source}"
+                f"{info.name:<{name_width}}{split:<{split_width}}{info.documents[split]:>10,}"
+                f"{info.mentions[split]:>12,}  {str(path):<{file_width}} {source}"
             )
         for split in info.missing:
-            rows.append(f"{info.name:<14}{split:<13}{'-':>10}{'-':>10}  {'(not in place)':<48}")
+            rows.append(f"{info.name:<{name_width}}{split:<{split_width}}{'-':>10}{'-':>12}  {'(not in place)'}")
     return "\n".join(rows)

@@ -49,7 +49,7 @@ def evaluate_command(
     cross_corpus: Path | None = typer.Option(
         None,
         "--cross-corpus",
-        help='With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out: NCBI disease development, a fifth of NLM-Chem, and the share of GNormPlus / NLM-Gene test gene mentions tagged Chemical or Disease); added to the table, the JSON ("cross_corpus") and the HTML report.',
+        help='With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out; `bioner corpora` lists them): F1 on the types a corpus annotates (NCBI disease development, a fifth of NLM-Chem), or the share of gene, variant or species mentions tagged Chemical or Disease (GNormPlus, NLM-Gene, tmVar 3, S800 test); added to the table, the JSON ("cross_corpus") and the HTML report.',
         show_default=False,
     ),
     gold_mentions: bool = typer.Option(

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import typer
 
+from ..corpora.catalogue import CORPORA
 from . import app
+
+_TRAINING_PARTS = ", ".join(part.name for corpus in CORPORA.values() for part in corpus.training)
 
 
 @app.command("multi-corpus")
@@ -14,7 +17,7 @@ def multi_corpus_command(
     raw: Path = typer.Option(
         Path("data/raw"),
         "--raw",
-        help="Folder `bioner data` filled: bc5cdr/, ncbi-disease/, gnormplus/, nlm-gene/, nlm-chem/.",
+        help=f"Folder `bioner data` filled: {', '.join(name + '/' for name in CORPORA)}.",
     ),
     output: Path = typer.Option(
         Path("data/corpus/multi/train.spacy"), "--output", "-o", help="Training DocBin to write."
@@ -28,7 +31,7 @@ def multi_corpus_command(
     only: str | None = typer.Option(
         None,
         "--parts",
-        help="Comma-separated training parts to use (default: all): bc5cdr-train, ncbi-disease-train, gnormplus-train, nlm-gene-train, nlm-chem-train.",
+        help=f"Comma-separated training parts to use (default: all): {_TRAINING_PARTS}.",
         show_default=False,
     ),
     repeat: list[str] = typer.Option(
@@ -46,9 +49,9 @@ def multi_corpus_command(
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
 
-    BC5CDR train (Chemical, Disease), NCBI disease train (Disease), GNormPlus and NLM-Gene train (Gene) and four fifths of the NLM-Chem articles (Chemical). Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; BC5CDR is required.
+    The training parts of every corpus of the catalogue (`bioner corpora` lists them with the labels each annotates); labels other than Chemical and Disease (Gene, Variant, Species) are learned and dropped at output. Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; BC5CDR is required.
 
-    Held out for `bioner evaluate --cross-corpus`: NCBI disease development, a fifth of the NLM-Chem articles, GNormPlus and NLM-Gene test.
+    The held-out parts (`bioner corpora` lists them) are for `bioner evaluate --cross-corpus`.
     """
     from ..atomic import check_distinct, check_output
 

@@ -1,9 +1,11 @@
 """Scores on corpora other than BC5CDR test: does the tagger hold up beyond its home corpus?
 
 Each held-out set is scored only on the types its corpus annotates (NCBI disease: Disease;
-NLM-Chem: Chemical), strictly and leniently, with the same counting as `scoring`. Gene corpora
-annotate no chemical or disease, so for them the figure is the share of gene mentions that a
-Chemical or Disease prediction overlaps: the confusion users met most outside BC5CDR.
+NLM-Chem: Chemical), strictly and leniently, with the same counting as `scoring`. Gene, variant
+and species corpora annotate no chemical or disease, so for them the figure is the share of their
+mentions (gene: GNormPlus, NLM-Gene; variant: tmVar 3; species: S800) that a Chemical or Disease
+prediction overlaps: the confusions users met most outside BC5CDR. The parts come from the corpus
+catalogue (each corpus's `heldout`).
 """
 
 from __future__ import annotations
@@ -15,25 +17,30 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from ..corpora.catalogue import CORPORA
 from ..document import Document, Mention
-from ..multicorpus import GENE_LABEL_MAP, NCBI_LABEL_MAP, OUTPUT_LABELS, CorpusPart, mapped_documents, read_part
+from ..multicorpus import OUTPUT_LABELS, CorpusPart, catalogue_part, mapped_documents, read_part
 from .result import score
 from .scoring import PRF
 
 
 def heldout_parts(raw: Path) -> list[CorpusPart]:
-    """The held-out parts `make evaluate` reports, beside BC5CDR test (which `bioner evaluate` scores)."""
-    gene = ("Gene",)
-    return [
-        CorpusPart(
-            "ncbi-disease-dev", raw / "ncbi-disease" / "NCBIdevelopset_corpus.txt", ("Disease",), NCBI_LABEL_MAP
-        ),
-        CorpusPart(
-            "nlm-chem-heldout", raw / "nlm-chem" / "NLMchem_Test.passages.PubTator", ("Chemical",), documents="heldout"
-        ),
-        CorpusPart("gnormplus-test", raw / "gnormplus" / "GNormPlus_Test.PubTator", gene, GENE_LABEL_MAP),
-        CorpusPart("nlm-gene-test", raw / "nlm-gene" / "NLMgene_Test.PubTator", gene, GENE_LABEL_MAP),
-    ]
+    """The held-out parts `make evaluate` reports, beside BC5CDR test (which `bioner evaluate`
+    scores): the scored parts first, then those measured by a confusion rate."""
+    parts = [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.heldout]
+    return sorted(parts, key=lambda part: overlap_label(part) is not None)
+
+
+def overlap_label(part: CorpusPart) -> str | None:
+    """The label whose mentions give a confusion rate (Gene, Variant, Species), for a part that
+    annotates one label the pipeline does not output; None for a part scored by F1."""
+    if len(part.annotates) == 1 and part.annotates[0] not in OUTPUT_LABELS:
+        return part.annotates[0]
+    return None
+
+
+def _plural(noun: str) -> str:
+    return noun if noun.endswith("s") else noun + "s"
 
 
 @dataclass
@@ -43,26 +50,49 @@ class CorpusScore:
     labels: tuple[str, ...]
     strict: dict[str, PRF] = field(default_factory=dict)
     lenient: dict[str, PRF] = field(default_factory=dict)
-    gene_mentions: int = 0
-    genes_tagged: int = 0
-    """Gene mentions overlapped by a Chemical or Disease prediction."""
-    genes_tagged_as: dict[str, int] = field(default_factory=dict)
+    overlap_label: str | None = None
+    """Gene, Variant or Species: the part is measured by how many of these mentions a Chemical or
+    Disease prediction overlaps (`mentions`, `tagged`), not by F1."""
+    mentions: int = 0
+    tagged: int = 0
+    tagged_as: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
-    """The gene names most often tagged, for the report."""
+    """The names most often tagged, for the report."""
+
+    @property
+    def rate(self) -> float:
+        return self.tagged / self.mentions if self.mentions else 0.0
+
+    # The gene parts' names, as the JSON and earlier callers know them.
+    @property
+    def gene_mentions(self) -> int:
+        return self.mentions if self.overlap_label == "Gene" else 0
+
+    @property
+    def genes_tagged(self) -> int:
+        return self.tagged if self.overlap_label == "Gene" else 0
+
+    @property
+    def genes_tagged_as(self) -> dict[str, int]:
+        return self.tagged_as if self.overlap_label == "Gene" else {}
 
     @property
     def gene_rate(self) -> float:
-        return self.genes_tagged / self.gene_mentions if self.gene_mentions else 0.0
+        return self.rate if self.overlap_label == "Gene" else 0.0
 
     def to_json(self) -> dict:
         out: dict = {"documents": self.documents, "labels": list(self.labels)}
-        if self.gene_mentions:
+        if self.overlap_label is not None:
+            # gene_mentions, genes_tagged, gene_rate, genes_tagged_as; variant_...; species_...
+            noun = self.overlap_label.lower()
             out.update(
-                gene_mentions=self.gene_mentions,
-                genes_tagged=self.genes_tagged,
-                gene_rate=round(self.gene_rate, 4),
-                genes_tagged_as=self.genes_tagged_as,
-                examples=self.examples,
+                {
+                    f"{noun}_mentions": self.mentions,
+                    f"{_plural(noun)}_tagged": self.tagged,
+                    f"{noun}_rate": round(self.rate, 4),
+                    f"{_plural(noun)}_tagged_as": self.tagged_as,
+                    "examples": self.examples,
+                }
             )
         else:
             out["strict"] = {label: prf.to_json() for label, prf in self.strict.items()}
@@ -75,7 +105,8 @@ def _only(documents: Sequence[Document], labels: Sequence[str]) -> list[Document
 
 
 def gene_overlaps(gold: Sequence[Document], predicted: Sequence[Document]) -> tuple[int, Counter, Counter]:
-    """How many gene mentions a Chemical/Disease prediction overlaps, by label and by name."""
+    """How many gold mentions (genes, variants, species) a Chemical/Disease prediction overlaps,
+    by label and by name."""
     by_id = {d.id: d for d in predicted}
     tagged = 0
     as_label: Counter = Counter()
@@ -99,10 +130,11 @@ def score_part(nlp: Language, part: CorpusPart, *, batch_size: int = 64) -> Corp
     gold = _only(mapped_documents(part, read_part(part)), part.annotates)
     predicted = list(tag_documents(nlp, gold, batch_size=batch_size))
     result = CorpusScore(part.name, len(gold), part.annotates)
-    if part.annotates == ("Gene",):
-        result.gene_mentions = sum(len(d.mentions) for d in gold)
-        result.genes_tagged, as_label, names = gene_overlaps(gold, predicted)
-        result.genes_tagged_as = dict(as_label.most_common())
+    result.overlap_label = overlap_label(part)
+    if result.overlap_label is not None:
+        result.mentions = sum(len(d.mentions) for d in gold)
+        result.tagged, as_label, names = gene_overlaps(gold, predicted)
+        result.tagged_as = dict(as_label.most_common())
         result.examples = [f"{name} ({count})" for name, count in names.most_common(10)]
         return result
     evaluation = score(gold, _only(predicted, part.annotates), labels=list(part.annotates))
@@ -119,13 +151,13 @@ def evaluate_parts(nlp: Language, parts: Sequence[CorpusPart], *, skip_missing: 
 def format_cross_corpus(results: Sequence[CorpusScore]) -> str:
     rows = [
         "cross-corpus (held-out parts of other corpora; only the types each annotates)",
-        f"{'corpus':<20}{'label':<10}{'P':>7}{'R':>7}{'F1':>7}{'lenient F1':>12}   genes tagged C/D",
+        f"{'corpus':<20}{'label':<10}{'P':>7}{'R':>7}{'F1':>7}{'lenient F1':>12}   mentions tagged C/D",
     ]
     for result in results:
-        if result.gene_mentions:
+        if result.overlap_label is not None:
             rows.append(
-                f"{result.name:<20}{'Gene':<10}{'':>7}{'':>7}{'':>7}{'':>12}   "
-                f"{100 * result.gene_rate:.1f}% of {result.gene_mentions}"
+                f"{result.name:<20}{result.overlap_label:<10}{'':>7}{'':>7}{'':>7}{'':>12}   "
+                f"{100 * result.rate:.1f}% of {result.mentions}"
             )
             continue
         for label in result.labels:

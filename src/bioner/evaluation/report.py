@@ -309,10 +309,10 @@ def render_html(
 def _cross_corpus_table(results: Sequence) -> str:
     rows = []
     for result in results:
-        if result.gene_mentions:
+        if result.overlap_label is not None:
             rows.append(
-                f'<tr><td>{_e(result.name)}</td><td>Gene</td><td colspan="4">'
-                f"{100 * result.gene_rate:.1f}% of {result.gene_mentions} gene mentions overlapped by a "
+                f'<tr><td>{_e(result.name)}</td><td>{_e(result.overlap_label)}</td><td colspan="4">'
+                f"{100 * result.rate:.1f}% of {result.mentions} {_e(result.overlap_label.lower())} mentions overlapped by a "
                 f"Chemical or Disease prediction; most often: {_e(', '.join(result.examples[:5]))}</td></tr>"
             )
             continue
@@ -324,7 +324,7 @@ def _cross_corpus_table(results: Sequence) -> str:
             )
     return (
         '<h2>Other corpora (held-out parts)</h2><p class="note">Each corpus is scored only on the types it '
-        "annotates; for gene corpora, the share of gene mentions tagged Chemical or Disease.</p>"
+        "annotates; for gene, variant and species corpora, the share of their mentions tagged Chemical or Disease.</p>"
         "<table><tr><th>corpus</th><th>label</th><th>P</th><th>R</th><th>F1 (strict)</th><th>F1 (lenient)</th></tr>"
         + "".join(rows)
         + "</table>"

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..corpora import _download
+from ..download import download as _download
 from ..errors import BionerError
 from .kb import mesh_files, read_mesh_xml
 
