@@ -1,11 +1,13 @@
-"""Tune the linker's similarity threshold on BC5CDR development (never on test).
+"""Linking accuracy of a knowledge base's linker on development gold mentions (never test).
 
-Builds the linker from a knowledge base (made from training data only when the development set
-is scored), links the development set's gold mentions at each threshold and prints accuracy per
-label and the concept-level F1 those gold mentions would score (a wrong id costs precision,
-`-1` does not: the threshold is chosen on concept F1). Example:
+Builds the linker from a knowledge base made from training data only (`bioner kb` with
+BC5CDR train and NCBI disease train, plus --mesh/--ctd), links the gold mentions of a
+development set at several NIL thresholds, and prints accuracy per label and the concept-level
+F1 those gold mentions would score. Also: the time to build and to load the stored index, and
+its size. Example:
 
-    bioner kb data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt -o /tmp/kb-train.json.gz
+    bioner kb data/raw/bc5cdr/CDR_TrainingSet.PubTator.txt data/raw/ncbi-disease/NCBItrainset_corpus.txt \\
+        --mesh ../shared/data/mesh --ctd ../shared/data/ctd -o /tmp/kb-train.json.gz
     python scripts/tune_linker.py --kb /tmp/kb-train.json.gz --gold data/raw/bc5cdr/CDR_DevelopmentSet.PubTator.txt
 """
 
@@ -13,41 +15,74 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
+import time
+from pathlib import Path
 
 import spacy
 
 from bioner.evaluation import read_input
 from bioner.evaluation.concepts import concept_scores, linking_accuracy
 from bioner.linking.gold import link_gold_mentions
+from bioner.linking.kb import NCBI_LABELS
 from bioner.linking.linker import Linker, read_kb
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", required=True)
-    parser.add_argument("--gold", required=True)
-    parser.add_argument("--thresholds", default="0.5,0.6,0.65,0.7,0.75,0.8,0.85,0.9,1.01")
+    parser.add_argument("--gold", required=True, nargs="+")
+    parser.add_argument("--thresholds", default="")
     parser.add_argument("--json")
     args = parser.parse_args()
-    gold = read_input(args.gold)
-    entries = read_kb(args.kb)
+    started = time.perf_counter()
+    linker = Linker.build(read_kb(args.kb))
+    built = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as folder:
+        linker.save(Path(folder))
+        size = sum(p.stat().st_size for p in Path(folder).iterdir()) / 1e6
+        started = time.perf_counter()
+        linker = Linker.load(Path(folder))
+        loaded = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "build_s": round(built, 1),
+                "load_s": round(loaded, 2),
+                "stored_mb": round(size, 1),
+                "threshold": linker.threshold,
+                "ranker": linker.ranker.info,
+            }
+        ),
+        flush=True,
+    )
     nlp = spacy.blank("en")
     from bioner.pipeline.tokenizer import create_biomedical_tokenizer
 
     nlp.tokenizer = create_biomedical_tokenizer()(nlp)
+    thresholds = [float(t) for t in args.thresholds.split(",") if t] or [linker.threshold]
     rows = []
-    for threshold in [float(t) for t in args.thresholds.split(",")]:
-        linker = Linker(entries, threshold=threshold)
-        linked = list(link_gold_mentions(nlp, gold, linker))
-        accuracy = linking_accuracy(gold, linked)
-        concepts = concept_scores(gold, linked, sorted(accuracy.total))
-        row = {
-            "threshold": threshold,
-            **{f"accuracy {label}": round(100 * accuracy.accuracy(label), 2) for label in accuracy.total},
-            **{f"concept F1 {label}": round(100 * prf.f1, 2) for label, prf in concepts.labels.items()},
-        }
-        rows.append(row)
-        print(json.dumps(row), flush=True)
+    for gold_path in args.gold:
+        gold = read_input(gold_path)
+        for document in gold:
+            for mention in document.mentions:
+                mention.label = NCBI_LABELS.get(mention.label, mention.label)
+        for threshold in thresholds:
+            linker.threshold = threshold
+            started = time.perf_counter()
+            linked = list(link_gold_mentions(nlp, gold, linker))
+            seconds = time.perf_counter() - started
+            accuracy = linking_accuracy(gold, linked)
+            concepts = concept_scores(gold, linked, sorted(accuracy.total))
+            row = {
+                "gold": Path(gold_path).name,
+                "threshold": threshold,
+                "seconds": round(seconds, 1),
+                **{f"accuracy {label}": round(100 * accuracy.accuracy(label), 2) for label in accuracy.total},
+                **{f"concept F1 {label}": round(100 * prf.f1, 2) for label, prf in concepts.labels.items()},
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(rows, handle, indent=2)

@@ -6,7 +6,14 @@ import json
 
 from bioner.document import Document, Mention
 from bioner.evaluation import evaluate_documents, format_table, render_html
-from bioner.evaluation.concepts import concept_counts, document_concepts, linking_accuracy
+from bioner.evaluation.concepts import (
+    concept_counts,
+    document_concepts,
+    format_concept_row,
+    heldout_concept_scores,
+    linking_accuracy,
+    mention_identifiers,
+)
 
 TEXT = "Renal and hepatic failure after cisplatin; renal failure and cisplatin again, and aspirin."
 #       0         1         2         3         4         5         6         7         8
@@ -99,3 +106,23 @@ def test_no_concept_block_when_gold_has_no_identifiers():
     bare = doc("d1", [(32, 41, "Chemical", "")])
     evaluation = evaluate_documents([bare], [bare])
     assert evaluation.concepts is None and "concepts" not in evaluation.to_json()
+
+
+def test_ncbi_plus_joined_ids_are_separate_concepts():
+    mention = Mention(0, 5, "x", "Disease", "D007674+D006222")
+    assert mention_identifiers(mention) == ["D007674", "D006222"]
+
+
+def test_heldout_concept_scores_align_by_document_and_skip_gold_without_ids():
+    gold = [
+        Document("1", [], [Mention(0, 3, "abc", "Disease", "D1"), Mention(4, 7, "def", "Disease", "OMIM:2")]),
+        Document("2", [], [Mention(0, 3, "ghi", "Disease", "D3")]),
+    ]
+    predicted = [Document("2", [], [Mention(0, 3, "ghi", "Disease", "D3")]), Document("1", [], [])]
+    scores = heldout_concept_scores(gold, predicted, ["Disease"])
+    assert scores is not None
+    assert (scores.labels["Disease"].precision, scores.labels["Disease"].recall) == (1.0, 1 / 3)
+    row = format_concept_row("ncbi-disease-dev", scores, "Disease")
+    assert row.startswith("ncbi-disease-dev    Disease    100.00  33.33  50.00") and row.endswith("(document, id)")
+    no_ids = [Document("1", [], [Mention(0, 3, "abc", "Disease", "-1")])]
+    assert heldout_concept_scores(no_ids, no_ids, ["Disease"]) is None

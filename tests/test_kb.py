@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -9,7 +13,7 @@ from bioner.cli import _register, app
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
 from bioner.linking.kb import build_kb, corpus_entries, mesh_files, read_mesh_xml
-from bioner.linking.linker import read_kb
+from bioner.linking.linker import Linker, read_kb
 
 PUBTATOR = (
     "1|t|Renal and hepatic failure after cisplatin.\n"
@@ -118,11 +122,78 @@ def test_build_kb_merges_corpus_and_mesh_into_a_loadable_file(tmp_path, mesh_dir
     corpus = tmp_path / "c.txt"
     corpus.write_text(PUBTATOR, encoding="utf-8")
     summary = build_kb([corpus], tmp_path / "kb.json.gz", mesh_dir=mesh_dir)
-    entries = {(label, name, identifier): n for label, name, identifier, n in read_kb(summary.path)}
-    assert entries[("Chemical", "Cisplatin", "D002945")] == 2  # once in the corpus, once in MeSH
-    assert entries[("Disease", "Kidney Failure", "D051437")] == 1
+    kb = read_kb(summary.path)
+    entries = {(label, name, identifier): (n, listed) for label, name, identifier, n, listed in kb.entries}
+    assert entries[("Chemical", "Cisplatin", "D002945")] == (1, 1)  # annotated once, and a MeSH name
+    assert entries[("Chemical", "cisplatin", "D002945")] == (1, 0)
+    assert entries[("Disease", "Kidney Failure", "D051437")] == (0, 1)
+    assert kb.concepts["D051437"] == ("descriptor", "Disease")
+    assert kb.concepts["C009166"] == ("supplementary", "Chemical")
+    assert kb.ranker is not None and kb.ranker["info"]["trained"]
     assert summary.concepts == {"Chemical": 2, "Disease": 5}
     assert not (tmp_path / "kb.json.gz.partial").exists()
+
+
+def _gzip(path, text: str) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+CTD = (
+    "# The Comparative Toxicogenomics Database (CTD)\n"
+    "# Fields:\n"
+    "# DiseaseName\tDiseaseID\tAltDiseaseIDs\tDefinition\tParentIDs\tTreeNumbers\tParentTreeNumbers\tSynonyms\n"
+    "#\n"
+    "Kidney Failure\tMESH:D051437\tOMIM:161900\t\t\tC12.777.419.780\t\tRenal Failure|Kidney Insufficiency\n"
+    "Breast cancer, familial\tOMIM:114480\t\t\t\t\t\tBRCA1 breast cancer\n"
+)
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_kb_command_reads_plain_or_gzipped_mesh_and_ctd(tmp_path, compressed):
+    mesh = tmp_path / "mesh"
+    ctd = tmp_path / "ctd"
+    mesh.mkdir()
+    ctd.mkdir()
+    if compressed:
+        _gzip(mesh / "desc2024.xml.gz", DESCRIPTORS)
+        _gzip(mesh / "supp2024.xml.gz", SUPPLEMENTARY)
+        _gzip(ctd / "CTD_diseases.tsv.gz", CTD)
+    else:
+        (mesh / "desc2024.xml").write_text(DESCRIPTORS, encoding="utf-8")
+        (mesh / "supp2024.xml").write_text(SUPPLEMENTARY, encoding="utf-8")
+        (ctd / "CTD_diseases.tsv").write_text(CTD, encoding="utf-8")
+    _register()
+    output = tmp_path / "kb.json.gz"
+    result = CliRunner().invoke(app, ["kb", "--mesh", str(mesh), "--ctd", str(ctd), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    kb = read_kb(output)
+    names = {(label, name, identifier) for label, name, identifier, _, listed in kb.entries if listed}
+    assert ("Chemical", "vitamin A acetate", "C009166") in names
+    assert ("Disease", "Kidney Insufficiency", "D051437") in names  # a CTD synonym of a MeSH descriptor
+    assert ("Disease", "BRCA1 breast cancer", "OMIM:114480") in names
+    assert kb.concepts["D051437"] == ("descriptor", "Disease")  # MeSH's kind, not CTD's
+    assert kb.concepts["OMIM:114480"] == ("ctd", "Disease")
+    linker = Linker.build(kb)
+    assert linker.link_document([("kidney insufficiency", "Disease"), ("vitamin A acetate", "Chemical")]) == [
+        "D051437",
+        "C009166",
+    ]
+
+
+def test_kb_command_names_a_malformed_vocabulary_file_in_one_error(tmp_path):
+    mesh = tmp_path / "mesh"
+    mesh.mkdir()
+    _gzip(mesh / "desc2024.xml.gz", DESCRIPTORS[:400])  # cut off mid-record
+    result = subprocess.run(
+        [sys.executable, "-m", "bioner.cli", "kb", "--mesh", str(mesh), "--output", str(tmp_path / "kb.json.gz")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert f"{mesh / 'desc2024.xml.gz'}: not well-formed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "kb.json.gz").exists()
 
 
 def test_kb_command_reads_mesh_dir_from_the_environment(tmp_path, mesh_dir):
@@ -130,8 +201,8 @@ def test_kb_command_reads_mesh_dir_from_the_environment(tmp_path, mesh_dir):
     output = tmp_path / "out" / "kb.json.gz"
     result = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": str(mesh_dir)})
     assert result.exit_code == 0, result.output
-    assert ("Disease", "Rare Syndrome X", "C535338", 1) in read_kb(output)
-    empty = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": ""})
+    assert ("Disease", "Rare Syndrome X", "C535338", 0, 1) in read_kb(output).entries
+    empty = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": "", "CTD_DIR": ""})
     assert empty.exit_code != 0
 
 

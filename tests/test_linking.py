@@ -1,35 +1,52 @@
-"""The bioner_linker component on a tiny knowledge base made here."""
+"""The bioner_linker component on a tiny knowledge base made here: candidates, ranker, storage."""
 
 from __future__ import annotations
 
 import pytest
 import spacy
 
+from bioner.linking import candidates as candidates_module
 from bioner.linking.linker import (
     NO_ID,
     EntityLinker,
+    KnowledgeBase,
     Linker,
     normalise,
     read_kb,
     split_composite,
     write_kb,
 )
+from bioner.linking.ranker import FEATURES, Ranker
 
 ENTRIES = [
-    ("Chemical", "doxorubicin", "D004317", 5),
-    ("Chemical", "DOX", "D999999", 1),  # an ambiguous short form: the long form must win
-    ("Chemical", "alpha-tocopherol", "D024502", 1),
-    ("Disease", "cardiomyopathy", "D009202", 3),
-    ("Disease", "renal failure", "D051437", 2),
-    ("Disease", "liver failure", "D017093", 2),
-    ("Disease", "hepatic failure", "D017093", 2),
-    ("Disease", "hepatic failure", "D000001", 1),  # chosen less often by annotators: loses
+    # (label, name, id, how often annotators chose it, listed by a vocabulary)
+    ("Chemical", "doxorubicin", "D004317", 5, 1),
+    ("Chemical", "DOX", "D999999", 3, 0),  # an ambiguous short form: a defined long form must win
+    ("Chemical", "alpha-tocopherol", "D024502", 1, 1),
+    ("Disease", "cardiomyopathy", "D009202", 3, 1),
+    ("Disease", "renal failure", "D051437", 2, 1),
+    ("Disease", "liver failure", "D017093", 2, 1),
+    ("Disease", "hepatic failure", "D017093", 2, 1),
+    ("Disease", "hepatic failure", "D000001", 1, 0),  # chosen less often by annotators: loses
+    ("Disease", "nephrotoxicity", "D000002", 0, 1),  # listed, never annotated
+    ("Disease", "neurotoxicity", "D000003", 40, 1),  # annotated often, but a different name
+    ("Chemical", "diethylnitrosamine", "D004052", 0, 1),
 ]
+CONCEPTS = {
+    "D004317": ("descriptor", "Chemical"),
+    "D024502": ("descriptor", "Chemical"),
+    "D009202": ("descriptor", "Disease"),
+    "D051437": ("descriptor", "Disease"),
+    "D017093": ("descriptor", "Disease"),
+    "D000002": ("descriptor", "Disease"),
+    "D000003": ("descriptor", "Disease"),
+    "D004052": ("descriptor", "Chemical"),
+}
 
 
 @pytest.fixture(scope="module")
 def linker() -> Linker:
-    return Linker(ENTRIES, threshold=0.6)
+    return Linker.build(KnowledgeBase(list(ENTRIES), CONCEPTS))
 
 
 def link(linker: Linker, text: str, label: str) -> str:
@@ -50,6 +67,10 @@ def test_exact_match_after_normalisation(linker):
     assert link(linker, "cardiomyopathies", "Disease") == "D009202"
 
 
+def test_a_name_of_two_concepts_goes_to_the_one_annotators_chose_more_often(linker):
+    assert link(linker, "hepatic failure", "Disease") == "D017093"
+
+
 def test_label_restricts_the_names(linker):
     assert link(linker, "doxorubicin", "Disease") == NO_ID
 
@@ -60,11 +81,19 @@ def test_composite_mention_gets_each_part(linker):
     assert link(linker, "renal and hepatic failure", "Disease") == "D051437|D017093"
 
 
-def test_fuzzy_match_above_threshold_and_minus_one_below(linker):
-    assert link(linker, "cardiomyopathie", "Disease") == "D009202"  # misspelt, near
+def test_near_miss_is_chosen_over_a_frequent_wrong_name(linker):
+    # "nephrotoxicty" (misspelt) is nearer "nephrotoxicity" (never annotated) than
+    # "neurotoxicity" (annotated 40 times): similarity must outweigh the count.
+    assert link(linker, "nephrotoxicty", "Disease") == "D000002"
     assert link(linker, "dilated cardiomyopathy", "Disease") == "D009202"
-    assert link(linker, "aspirin", "Chemical") == NO_ID  # nothing near enough
-    assert Linker(ENTRIES, threshold=1.01).link_document([("cardiomyopathie", "Disease")]) == [NO_ID]
+
+
+def test_nothing_near_enough_is_nil_and_a_high_threshold_makes_near_names_nil(linker):
+    assert link(linker, "aspirin", "Chemical") == NO_ID
+    assert link(linker, "xylophone syndrome", "Disease") == NO_ID
+    strict = Linker.build(KnowledgeBase(list(ENTRIES), CONCEPTS), threshold=0.9)
+    assert strict.link_document([("nephrotoxicty", "Disease")]) == [NO_ID]
+    assert strict.link_document([("nephrotoxicity", "Disease")]) == ["D000002"]  # exact stays
 
 
 def test_long_form_first_and_same_string_same_id_in_a_document(linker):
@@ -75,9 +104,38 @@ def test_long_form_first_and_same_string_same_id_in_a_document(linker):
     assert linker.link_document([("DOX", "Chemical")]) == ["D999999"]  # no definition: the KB's own
 
 
-def _pipeline(tmp_path, threshold: float = 0.6):
+def test_short_form_without_definition_takes_the_concept_of_the_mention_it_abbreviates(linker):
+    mentions = [("diethylnitrosamine", "Chemical"), ("DEN", "Chemical")]
+    assert linker.link_document(mentions) == ["D004052", "D004052"]
+    assert linker.link_document([("DEN", "Chemical")]) == [NO_ID]  # alone, nothing to expand it
+
+
+def test_ranker_round_trips_through_json_and_rejects_unknown_features():
+    ranker = Ranker.default()
+    again = Ranker.from_json(ranker.to_json())
+    assert again.coefficients.tolist() == ranker.coefficients.tolist() and again.threshold == ranker.threshold
+    data = ranker.to_json()
+    data["features"] = [*FEATURES[:-1], "something new"]
+    with pytest.raises(ValueError, match="something new"):
+        Ranker.from_json(data)
+
+
+def test_stored_index_loads_without_rebuilding(linker, tmp_path, monkeypatch):
+    linker.save(tmp_path / "index")
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the index was rebuilt at load")
+
+    monkeypatch.setattr(candidates_module, "build_label_index", no_build)
+    monkeypatch.setattr("bioner.linking.linker.build_label_index", no_build)
+    loaded = Linker.load(tmp_path / "index")
+    texts = [("nephrotoxicty", "Disease"), ("renal and hepatic failure", "Disease"), ("DOX", "Chemical")]
+    assert loaded.link_document(texts, {"DOX": "doxorubicin"}) == linker.link_document(texts, {"DOX": "doxorubicin"})
+
+
+def _pipeline(tmp_path, threshold: float | None = None):
     kb = tmp_path / "kb.json.gz"
-    write_kb(ENTRIES, kb)
+    write_kb(ENTRIES, kb, concepts=CONCEPTS)
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     nlp.add_pipe("bioner_abbreviations")
@@ -110,15 +168,39 @@ def test_component_sets_kb_ids_with_abbreviation_long_forms(tmp_path):
     ]
 
 
-def test_component_round_trips_through_disk_with_its_knowledge_base(tmp_path):
+def test_component_round_trips_through_disk_with_its_index(tmp_path):
     nlp = _pipeline(tmp_path, threshold=0.7)
-    (tmp_path / "kb.json.gz").unlink()  # the pipeline folder must carry its own copy
+    (tmp_path / "kb.json.gz").unlink()  # the pipeline folder must carry its own index
     nlp.to_disk(tmp_path / "pipeline")
+    stored = {p.name for p in (tmp_path / "pipeline" / "bioner_linker").iterdir()}
+    assert "kb.json.gz" not in stored and {"ranker.json", "names-Disease.npz"} <= stored
     loaded = spacy.load(tmp_path / "pipeline")
     assert isinstance(loaded.get_pipe("bioner_linker"), EntityLinker)
     assert loaded.get_pipe("bioner_linker").threshold == 0.7
     assert [e.kb_id_ for e in loaded(TEXT).ents] == [e.kb_id_ for e in nlp(TEXT).ents]
-    assert sorted(read_kb(tmp_path / "pipeline" / "bioner_linker" / "kb.json.gz")) == sorted(ENTRIES)
+
+
+def test_a_pipeline_folder_of_the_first_format_still_loads(tmp_path):
+    nlp = _pipeline(tmp_path)
+    nlp.to_disk(tmp_path / "pipeline")
+    folder = tmp_path / "pipeline" / "bioner_linker"
+    for path in folder.iterdir():
+        path.unlink()
+    (folder / "cfg.json").write_text('{"threshold": 0.8}', encoding="utf-8")
+    write_kb([e[:4] for e in ENTRIES], folder / "kb.json.gz")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert [e.kb_id_ for e in loaded(TEXT).ents][:2] == ["D004317", "D004317"]
+
+
+def test_knowledge_base_file_keeps_listed_flags_concepts_and_ranker(tmp_path):
+    write_kb(ENTRIES, tmp_path / "kb.json.gz", concepts=CONCEPTS, ranker=Ranker.default().to_json())
+    kb = read_kb(tmp_path / "kb.json.gz")
+    assert sorted(kb.entries) == sorted(ENTRIES)
+    assert kb.concepts == CONCEPTS
+    assert kb.ranker == Ranker.default().to_json()
+    (tmp_path / "bad.json.gz").write_bytes(b"not gzip")
+    with pytest.raises(ValueError, match="bad.json.gz"):
+        read_kb(tmp_path / "bad.json.gz")
 
 
 def test_uninitialised_linker_links_nothing():

@@ -66,9 +66,18 @@ def test_evaluate_reports_concepts_and_gold_mention_linking_accuracy(tmp_path):
     # concepts: gold {Chemical D004317, Disease D007674, Disease D051437}; predicted {Chemical D004317}
     assert payload["concepts"]["Chemical"]["tp"] == 1 and payload["concepts"]["Disease"]["fn"] == 2
     # gold mentions: 4 Chemical all linked (DOX through its long form); Disease 1 of 2
-    assert payload["linking"]["Chemical"] == {"mentions": 4, "correct": 4, "accuracy": 1.0}
+    assert payload["linking"]["Chemical"] == {
+        "mentions": 4,
+        "correct": 4,
+        "accuracy": 1.0,
+        "absent_from_kb": 0,
+        "upper_bound": 1.0,
+    }
+    # nephrotoxicity's D007674 is not in the knowledge base: at most 1 of the 2 Disease mentions
     assert payload["linking"]["Disease"]["correct"] == 1
+    assert payload["linking"]["Disease"]["absent_from_kb"] == 1 and payload["linking"]["Disease"]["upper_bound"] == 0.5
     assert "Linking accuracy on gold mentions" in result.output and "Concepts:" in result.output
+    assert "Disease 50.00% of 2 (ids absent from the knowledge base: 50.00%)" in result.output
 
 
 def test_gold_mentions_without_a_model_is_an_error(tmp_path):

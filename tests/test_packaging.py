@@ -117,7 +117,7 @@ def test_staged_package_reads_the_evaluation_beside_the_model_and_drops_bioner(u
     card = (source / "README.md").read_text()
     assert f"| {100 * evaluation['strict']['Disease']['f1']:.2f} |" in table_row(card, "**Strict**", "Disease")
     assert (source / NAME / f"{NAME}-{__version__}" / "README.md").read_text() == card  # spaCy's copy in the data
-    for module in ("tokenizer", "components", "linker", "lexicon_embed"):
+    for module in ("tokenizer", "components", "candidates", "ranker", "linker", "lexicon_embed"):
         ours = (source / NAME / f"{NAME}-{__version__}" / "code" / f"{module}.py").read_text()
         assert ours == Path(getattr(bioner.pipeline, module).__file__).read_text()
 

@@ -24,13 +24,13 @@ from .names import ABBREVIATIONS, LINKER, PACKAGE_NAME
 if TYPE_CHECKING:
     from .evaluation.result import Evaluation
 
-CODE_MODULES = ("tokenizer", "components", "linker", "lexicon_embed")
+CODE_MODULES = ("tokenizer", "components", "candidates", "ranker", "linker", "lexicon_embed")
 """Modules of `bioner.pipeline` copied into the package, in import order."""
 DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts"
 """What the model does; `describe` adds what it was trained on."""
 LICENSE = "Research use only (derived from the BC5CDR corpus, free for research use); the packaged code is MIT"
 SCISPACY_USERS = {ABBREVIATIONS}
-"""The factories whose code needs scispaCy; `LINKER`'s needs scikit-learn (TF-IDF nearest neighbours)."""
+"""The factories whose code needs scispaCy; `LINKER`'s needs numpy and scipy (which scikit-learn, required by scispaCy, brings)."""
 
 
 @dataclass(frozen=True)

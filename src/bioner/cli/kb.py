@@ -28,23 +28,32 @@ def kb_command(
         None,
         "--mesh",
         envvar="MESH_DIR",
-        help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.",
+        help="Folder with NLM's MeSH XML (desc20XX.xml, supp20XX.xml, plain or .gz), as `bioner data --corpus mesh` leaves it; default $MESH_DIR.",
+        show_default=False,
+    ),
+    ctd_dir: Path | None = typer.Option(
+        None,
+        "--ctd",
+        envvar="CTD_DIR",
+        help="Folder with CTD's vocabularies (CTD_diseases.tsv.gz, CTD_chemicals.tsv.gz), as `bioner data --corpus ctd` leaves it; default $CTD_DIR.",
         show_default=False,
     ),
 ) -> None:
     """Build the name -> MeSH id knowledge base the linker uses.
 
-    Names come from the corpora's mentions (counted: the id annotators chose most often for a
-    name wins) and, with --mesh, from every entry term of MeSH descriptors in the Diseases and
-    Chemicals trees and of chemical and disease supplementary concepts. NCBI disease labels
-    (SpecificDisease, DiseaseClass, Modifier, CompositeMention) count as Disease.
+    Names come from the corpora's mentions (counted: how often annotators chose each id for a
+    name), with --mesh from every entry term of MeSH descriptors in the Diseases and Chemicals
+    trees and of chemical and disease supplementary records, and with --ctd from CTD's disease
+    (and chemical) vocabularies. NCBI disease labels (SpecificDisease, DiseaseClass, Modifier,
+    CompositeMention) count as Disease. The linker's ranker is trained on the corpora's gold
+    mentions and stored in the same file.
     """
     check_output(output, "--output")
 
     from ..linking.kb import build_kb
 
-    if not corpora and mesh_dir is None:
-        raise BionerError("give annotated corpora, --mesh, or both")
-    summary = build_kb(corpora or [], output, mesh_dir=mesh_dir)
+    if not corpora and mesh_dir is None and ctd_dir is None:
+        raise BionerError("give annotated corpora, --mesh, --ctd, or several")
+    summary = build_kb(corpora or [], output, mesh_dir=mesh_dir, ctd_dir=ctd_dir)
     concepts = ", ".join(f"{label} {n:,}" for label, n in summary.concepts.items())
     typer.echo(f"{summary.names:,} names, concepts: {concepts}; wrote {summary.path}", err=True)

@@ -148,10 +148,11 @@ def evaluate_files(
 
 def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
     """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
-    from ..linking.gold import link_gold_mentions  # the linker's code: scikit-learn, only when asked
+    from ..linking.gold import link_gold_mentions, pipeline_linker  # the linker's code, only when asked
 
     nlp = load_pipeline(model)
-    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)))
+    known = set(pipeline_linker(nlp).concepts.identifiers)
+    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)
 
 
 def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:

@@ -123,12 +123,19 @@ def format_table(evaluation: Evaluation) -> str:
 def _linking_line(evaluation: Evaluation) -> str:
     linking = evaluation.linking
     assert linking is not None
+
+    def bound(label: str | None) -> str:
+        if linking.absent is None:
+            return ""
+        return f" (ids absent from the knowledge base: {_percent(linking.absent_share(label)).strip()}%)"
+
     per_label = ", ".join(
-        f"{label} {_percent(linking.accuracy(label)).strip()}% of {n}" for label, n in linking.total.items()
+        f"{label} {_percent(linking.accuracy(label)).strip()}% of {n}{bound(label)}"
+        for label, n in linking.total.items()
     )
     return (
         f"Linking accuracy on gold mentions (identifier set equal to gold's; -1 gold left out): "
-        f"{per_label}; all {_percent(linking.accuracy()).strip()}%"
+        f"{per_label}; all {_percent(linking.accuracy()).strip()}%{bound(None)}"
     )
 
 

@@ -2,13 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 
 from spacy.language import Language
 
 from ..document import Document, Mention
 from ..errors import BionerError
 from .linker import EntityLinker, Linker
+
+NCBI_LABELS = {
+    "SpecificDisease": "Disease",
+    "DiseaseClass": "Disease",
+    "Modifier": "Disease",
+    "CompositeMention": "Disease",
+}
+"""NCBI disease's labels, all diseases; BC5CDR's Chemical and Disease map to themselves."""
+LABELS = ("Chemical", "Disease")
+
+
+def _identifier(raw: str) -> str:
+    raw = raw.strip()
+    return raw[5:] if raw.upper().startswith("MESH:") else raw
+
+
+def mention_ids(mention: Mention) -> list[str]:
+    """A gold mention's ids: NLM-Chem joins several with `,` and NCBI disease with `+` where BC5CDR uses `|`."""
+    return [_identifier(i) for raw in mention.identifiers for i in re.split(r"[,+]", raw) if i.strip()]
+
+
+def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | None = None) -> Counter:
+    """Counts of (label, name, id) over annotated documents; mentions without an id are skipped.
+
+    A composite mention gives its whole text with the joined ids and, when its parts are listed
+    (one per id), each part with its own id.
+    """
+    mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
+    counts: Counter = Counter()
+    for document in documents:
+        for mention in document.mentions:
+            label = mapping.get(mention.label)
+            ids = mention_ids(mention)
+            if label is None or not ids:
+                continue
+            counts[(label, mention.text, "|".join(ids))] += 1
+            if len(ids) > 1 and len(mention.parts) == len(ids):
+                for part, identifier in zip(mention.parts, ids, strict=True):
+                    counts[(label, part, identifier)] += 1
+    return counts
+
 
 ABBREVIATIONS = "bioner_abbreviations"
 LINKER = "bioner_linker"
@@ -47,7 +90,8 @@ def link_gold_mentions(
     for document in documents:
         doc = nlp.make_doc(document.text)
         long_forms = {short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts}
-        ids = linker.link_document([(m.text, m.label) for m in document.mentions], long_forms)
+        # NCBI disease's classes (SpecificDisease...) are linked as Disease, as the knowledge base files them.
+        ids = linker.link_document([(m.text, NCBI_LABELS.get(m.label, m.label)) for m in document.mentions], long_forms)
         mentions = [
             Mention(m.start, m.end, m.text, m.label, identifier)
             for m, identifier in zip(document.mentions, ids, strict=True)

@@ -1,36 +1,29 @@
 """Building the linker's knowledge base: name -> MeSH id pairs, with counts.
 
-Two sources. The training corpora: every BC5CDR mention carries its MeSH id (a composite's parts,
+Sources. The training corpora: every BC5CDR mention carries its MeSH id (a composite's parts,
 BC5CDR's 7th column, give one name per id), NCBI disease its MeSH or OMIM id; the count of a
-(label, name, id) is how often annotators chose it, which settles names shared by concepts. And
-MeSH itself, for users with NLM's yearly XML files (`desc20XX.xml`, `supp20XX.xml`): every entry
-term of a descriptor in the Diseases (C, F03) or Chemicals and Drugs (D) tree, and of a
-supplementary concept record of class 1 (chemical) or 3 (disease), with count 1. The file is
-gzip-compressed JSON read by `bioner.linking.linker.read_kb`.
+(label, name, id) is how often annotators chose it, which settles names shared by concepts.
+MeSH (NLM's yearly `desc20XX.xml(.gz)`, `supp20XX.xml(.gz)`): every entry term of a descriptor in
+the Diseases (C, F03) or Chemicals and Drugs (D) tree, and of a supplementary record mapped to
+one (else of class 1 chemical or 3 disease). CTD's vocabularies (`CTD_diseases.tsv.gz`, MEDIC:
+the names BC5CDR's disease annotators used, with OMIM diseases for NCBI disease). Vocabulary
+names are flagged as listed (count 0 unless annotators used them). All are read through
+`bioner.vocabularies`. The file (gzip-compressed JSON, `linker.read_kb`) also holds each
+concept's kind and label and the ranker trained on the corpora's gold mentions (`learn`).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import Document
 from ..errors import BionerError
-from .linker import KB_FORMAT, read_kb, write_kb  # noqa: F401  (re-exported)
+from ..vocabularies import Concept
+from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
+from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
 
-NCBI_LABELS = {
-    "SpecificDisease": "Disease",
-    "DiseaseClass": "Disease",
-    "Modifier": "Disease",
-    "CompositeMention": "Disease",
-}
-"""NCBI disease's labels, all diseases; BC5CDR's Chemical and Disease map to themselves."""
-LABELS = ("Chemical", "Disease")
-MESH_COUNT = 1
-"""Count given to a MeSH entry term: below any name annotators used twice."""
 SCR_CLASSES = {"1": "Chemical", "3": "Disease"}
 
 Entry = tuple[str, str, str]
@@ -45,100 +38,76 @@ class KnowledgeBaseSummary:
     sources: list[str] = field(default_factory=list)
 
 
-def _identifier(raw: str) -> str:
-    raw = raw.strip()
-    return raw[5:] if raw.upper().startswith("MESH:") else raw
-
-
-def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | None = None) -> Counter:
-    """Counts of (label, name, id) over annotated documents; mentions without an id are skipped.
-
-    A composite mention gives its whole text with the joined ids and, when its parts are listed
-    (one per id), each part with its own id.
-    """
-    mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
-    counts: Counter = Counter()
-    for document in documents:
-        for mention in document.mentions:
-            label = mapping.get(mention.label)
-            # NLM-Chem joins several ids with commas where BC5CDR uses `|`.
-            ids = [_identifier(i) for raw in mention.identifiers for i in raw.split(",") if i.strip()]
-            if label is None or not ids:
-                continue
-            counts[(label, mention.text, "|".join(ids))] += 1
-            if len(ids) > 1 and len(mention.parts) == len(ids):
-                for part, identifier in zip(mention.parts, ids, strict=True):
-                    counts[(label, part, identifier)] += 1
-    return counts
-
-
-def _descriptor_label(tree_numbers: Sequence[str]) -> str | None:
-    if any(t.startswith("C") or t.startswith("F03") for t in tree_numbers):
-        return "Disease"
-    if any(t.startswith("D") for t in tree_numbers):
-        return "Chemical"
-    return None
-
-
-def _terms(record) -> list[str]:
-    return [term.findtext("String", "").strip() for term in record.iter("Term") if term.findtext("String")]
-
-
 def read_mesh_xml(path: str | Path) -> Iterator[Entry]:
-    """(label, name, id) of every entry term in a MeSH descriptor or supplementary-record file.
-
-    Streams with `iterparse` (the descriptor file is ~300 MB). Descriptors are labelled by their
-    tree numbers, supplementary records by their class; records of neither label are skipped.
-    """
-    from xml.etree.ElementTree import ParseError, iterparse
-
-    path = Path(path)
-    try:
-        for _, element in iterparse(path, events=("end",)):
-            if element.tag == "DescriptorRecord":
-                label = _descriptor_label([t.text or "" for t in element.iter("TreeNumber")])
-                ui = element.findtext("DescriptorUI", "").strip()
-            elif element.tag == "SupplementalRecord":
-                label = SCR_CLASSES.get(element.get("SCRClass", ""))
-                ui = element.findtext("SupplementalRecordUI", "").strip()
-            else:
-                continue
-            if label and ui:
-                for name in dict.fromkeys(_terms(element)):
-                    yield (label, name, ui)
-            element.clear()
-    except ParseError as error:
-        raise BionerError(f"{path}: not well-formed MeSH XML ({error})") from None
-    except OSError as error:
-        raise BionerError(f"{path}: cannot read ({error.strerror})") from None
-
-
-MESH_FILES = re.compile(r"^(desc|supp)\d{4}\.xml(\.gz)?$")
+    """(label, name, id) of every entry term of a Chemical or Disease record in a MeSH file
+    (plain or gzipped): descriptors labelled by tree, supplementary records as in `mesh_concepts`."""
+    for concept, label in mesh_concepts([path]):
+        for name in concept.names:
+            yield (label, name, concept.identifier)
 
 
 def mesh_files(folder: str | Path) -> list[Path]:
-    """The descriptor and supplementary files in a folder (newest year of each kind)."""
+    """The newest descriptor and supplementary files (plain or .gz) of a folder, or an error."""
+    from ..vocabularies import mesh_files as found
+
     folder = Path(folder)
     if not folder.is_dir():
         raise BionerError(f"{folder}: no such folder of MeSH XML files (desc20XX.xml, supp20XX.xml)")
-    found: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
-        match = MESH_FILES.match(path.name)
-        if match:
-            found[match.group(1)] = path  # sorted: the newest year wins
-    if not found:
+    files = found(folder)
+    if not files:
         raise BionerError(
-            f"{folder}: holds no desc20XX.xml or supp20XX.xml (fetch them with `bioner data --corpus mesh`)"
+            f"{folder}: holds no desc20XX.xml(.gz) or supp20XX.xml(.gz) (fetch them with `bioner data --corpus mesh`)"
         )
-    return [found[kind] for kind in sorted(found)]
+    return files
 
 
-def _open_mesh(path: Path):
-    if path.suffix == ".gz":
-        import gzip
+def ctd_files(folder: str | Path) -> list[Path]:
+    """CTD vocabularies of a folder (CTD_diseases.tsv, CTD_chemicals.tsv, plain or .gz), or an error."""
+    from ..vocabularies import ctd_files as found
 
-        return gzip.open(path, "rb")
-    return path
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BionerError(f"{folder}: no such folder of CTD vocabularies (CTD_diseases.tsv.gz)")
+    files = found(folder)
+    if not files:
+        raise BionerError(
+            f"{folder}: holds no CTD_diseases.tsv(.gz) or CTD_chemicals.tsv(.gz) (fetch with `bioner data --corpus ctd`)"
+        )
+    return files
+
+
+def mesh_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
+    """(concept, label) of every Chemical or Disease record of MeSH files.
+
+    Descriptors are labelled by their trees (C, F03: Disease; D: Chemical); a supplementary
+    record by the descriptors it is mapped to, else by its class (1 chemical, 3 disease).
+    Descriptors come first in `mesh_files` order, so mapped-to labels are known when needed.
+    """
+    from ..vocabularies import descriptor_label, read_mesh
+
+    labels: dict[str, str] = {}
+    for path in paths:
+        for concept in read_mesh(path):
+            if concept.source == "mesh-descriptor":
+                label = descriptor_label(concept.tree_numbers)
+                if label:
+                    labels[concept.identifier] = label
+            else:
+                mapped = [labels[d] for d in concept.mapped_to if d in labels]
+                label = mapped[0] if mapped else SCR_CLASSES.get(concept.scr_class or "")
+            if label:
+                yield concept, label
+
+
+def ctd_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
+    from ..vocabularies import read_ctd
+
+    for path in paths:
+        for concept in read_ctd(path):
+            yield concept, "Chemical" if concept.source == "ctd-chemical" else "Disease"
+
+
+KINDS = {"mesh-descriptor": "descriptor", "mesh-supplementary": "supplementary"}
 
 
 def build_kb(
@@ -146,33 +115,61 @@ def build_kb(
     output: str | Path,
     *,
     mesh_dir: str | Path | None = None,
+    ctd_dir: str | Path | None = None,
     labels: Mapping[str, str] | None = None,
+    train_ranker: bool = True,
 ) -> KnowledgeBaseSummary:
-    """Read the annotated corpora (PubTator, BioC...) and MeSH XML, write the knowledge base file."""
+    """Read the annotated corpora (PubTator, BioC...), MeSH XML and CTD TSV; write the knowledge base.
+
+    Corpus names carry how often annotators chose each id; vocabulary names are flagged as listed.
+    With `train_ranker`, the linker's ranker is trained on the corpora's gold mentions (each
+    document's own annotations left out of the counts it sees) and stored in the file.
+    """
     from ..evaluation import read_input
 
     counts: Counter = Counter()
+    listed: set[Entry] = set()
+    concepts: dict[str, tuple[str, str | None]] = {}
     sources: list[str] = []
+    documents = []
     for corpus in corpora:
-        counts.update(corpus_entries(read_input(corpus), labels))
+        docs = read_input(corpus)
+        counts.update(corpus_entries(docs, labels))
+        documents.append(docs)
         sources.append(str(corpus))
+    vocabulary: list[Iterator[tuple[Concept, str]]] = []
     if mesh_dir is not None:
-        for path in mesh_files(mesh_dir):
-            for entry in read_mesh_xml(_open_mesh(path)):
-                counts[entry] += MESH_COUNT
-            sources.append(str(path))
-    if not counts:
+        files = mesh_files(mesh_dir)
+        vocabulary.append(mesh_concepts(files))
+        sources.extend(str(p) for p in files)
+    if ctd_dir is not None:
+        files = ctd_files(ctd_dir)
+        vocabulary.append(ctd_concepts(files))
+        sources.extend(str(p) for p in files)
+    for concept, label in (pair for source in vocabulary for pair in source):
+        kind = KINDS.get(concept.source, "ctd")
+        previous = concepts.get(concept.identifier)
+        if previous is None or (previous[0] == "ctd" and kind != "ctd"):
+            concepts[concept.identifier] = (kind, label)
+        for name in concept.names:
+            listed.add((label, name, concept.identifier))
+    if not counts and not listed:
         raise BionerError(
-            "the knowledge base would be empty: give corpora whose mentions carry identifiers, or MeSH XML"
+            "the knowledge base would be empty: give corpora whose mentions carry identifiers, MeSH XML or CTD TSV"
         )
+    rows = {key: [n, 0] for key, n in counts.items()}
+    for key in listed:
+        rows.setdefault(key, [0, 0])[1] = 1
+    entries = [(label, name, identifier, n, flag) for (label, name, identifier), (n, flag) in rows.items()]
+    kb = KnowledgeBase(entries, concepts, sources=sources)
+    if train_ranker and documents:
+        from .learn import train_ranker as fit
+
+        kb.ranker = fit(kb, [d for docs in documents for d in docs], labels=labels)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".partial")
-    write_kb(
-        ((label, name, identifier, n) for (label, name, identifier), n in counts.items()), partial, sources=sources
-    )
-    partial.replace(output)
-    concepts: dict[str, set[str]] = {}
-    for label, _, identifier in counts:
-        concepts.setdefault(label, set()).add(identifier)
-    return KnowledgeBaseSummary(output, len(counts), {k: len(v) for k, v in sorted(concepts.items())}, sources)
+    write_kb(kb.entries, output, concepts=kb.concepts, ranker=kb.ranker, sources=sources)
+    per_label: dict[str, set[str]] = {}
+    for label, _, identifier, _, _ in entries:
+        per_label.setdefault(label, set()).add(identifier)
+    return KnowledgeBaseSummary(output, len(entries), {k: len(v) for k, v in sorted(per_label.items())}, sources)

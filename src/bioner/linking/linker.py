@@ -1,33 +1,34 @@
 """`bioner_linker`: MeSH identifiers for chemical and disease mentions, offline, on a CPU.
 
-The component sets `ent.kb_id_` of every entity to a MeSH id (`D008094`, supplementary concepts
-`C…`), several joined with `|` for a composite mention ("renal and hepatic failure"), or `-1` when
-no candidate is good enough. For each mention, in order:
+The component sets `ent.kb_id_` of every entity to a MeSH id (`D008094`, supplementary records
+`C…`; OMIM ids where CTD's disease vocabulary has them), several joined with `|` for a composite
+mention ("renal and hepatic failure"), or `-1` (NIL). For the mentions of one document:
 
-1. its abbreviation's long form first: when the mention is a short form the abbreviation
-   component (`bioner_abbreviations`) saw defined in the abstract, the long form is linked and,
-   if it resolves, wins;
-2. normalised exact match against the knowledge base's names of that label: lower case, Greek
-   letters spelled out, hyphens and punctuation as spaces, plurals singular, word order ignored;
-3. a composite mention ("breast and ovarian cancers") split into its parts ("breast cancers",
-   "ovarian cancers"), each linked; ids joined with `|` when every part resolves;
-4. nearest neighbour over character 3-gram TF-IDF vectors (scikit-learn) of the names, accepted
-   when the cosine similarity reaches `threshold` (tuned on BC5CDR development,
-   scripts/tune_linker.py).
+1. candidates (`candidates`): the concepts of the knowledge-base names equal to the mention
+   after normalisation (case, Greek letters, punctuation, plurals, British spellings, word
+   order), and to the long form of its abbreviation (defined in the abstract, or else another
+   mention of the document the short form abbreviates); with no exact name, the nearest names
+   by character 3-gram TF-IDF cosine;
+2. a ranker (`ranker`, trained by `bioner kb` on the corpora's gold mentions, `learn`) scores
+   each candidate from string similarity, how often annotators chose the id for that name,
+   the record's kind and label, and whether the document names the concept elsewhere; the best
+   is kept if its probability reaches the threshold (learned with the ranker), else `-1`;
+3. a composite mention with no exact name is split into its parts, each linked; ids joined
+   with `|` when every part resolves.
 
-The same string in the same document gets the same id (the first decision is reused).
+The same (text, label) in a document gets the same id. The knowledge base (about 700k names
+from MeSH 2024, CTD MEDIC and the corpora) is indexed once, at `initialize(kb_path=...)`, and
+the pipeline folder stores the index as numpy arrays that load in under a second.
 
 How it relates to the published linkers: DNorm (Leaman et al. 2013) learns a pairwise ranking of
 TF-IDF vectors of mention and name, and TaggerOne (Leaman & Lu 2016) learns NER and that ranking
-jointly; both win their accuracy from training a similarity on the corpus, which we do not do:
-our TF-IDF similarity is untrained, and the corpus enters through the names (with counts) in the
-knowledge base. scispaCy's linker uses the same character 3-gram TF-IDF nearest neighbours, but
-over all of UMLS with an approximate-neighbour index (about 11 GB in memory, downloaded at run
-time); ours is restricted to MeSH names of the two labels and the training corpora, exact search,
-kept in the pipeline folder. SapBERT (Liu et al. 2021) replaces the sparse vectors by dense
-vectors from a BERT model trained on UMLS synonyms: much better on unseen surface forms, and a
-GPU's worth of compute. This module imports only the standard library, numpy, scikit-learn and
-spaCy, because it is copied into packaged models.
+jointly; ours keeps the TF-IDF similarity untrained and learns how to weigh it against the
+annotators' choices and the vocabulary's structure. scispaCy's linker uses character 3-gram
+TF-IDF neighbours over all of UMLS (an approximate-neighbour index of about 11 GB, downloaded at
+run time); ours is restricted to MeSH and CTD names of the two labels. SapBERT (Liu et al. 2021)
+replaces sparse vectors by dense ones from a BERT model trained on UMLS synonyms: better on
+unseen surface forms, and a GPU's worth of compute. This module and the two it imports use only
+the standard library, numpy, scipy and spaCy, because they are copied into packaged models.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,138 +46,92 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .candidates import (  # noqa: F401  (re-exported)
+    LabelIndex,
+    build_label_index,
+    load_label_index,
+    normalise,
+    save_label_index,
+    surface_key,
+    tokens,
+)
+from .ranker import INDEX, KINDS, LABELS, ConceptInfo, Evidence, Ranker, features
+
 NO_ID = "-1"
 KB_FILE = "kb.json.gz"
 CONFIG_FILE = "cfg.json"
+RANKER_FILE = "ranker.json"
+CONCEPTS_FILE = "concepts"
 KB_FORMAT = "bioner-kb"
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.5
+"""Probability the ranker must give the best candidate for it to be linked (else -1)."""
+NEAREST = 8
+"""Near names looked at for a mention with no exact name."""
+NEAR_CACHE = 50_000
+"""Near-name searches and mentions remembered (each cleared when full)."""
 LONG_FORMS = "bioner_long_forms"
 """Doc extension the abbreviation component fills: short form text -> long form text."""
-
-GREEK = {
-    "α": "alpha",
-    "β": "beta",
-    "γ": "gamma",
-    "δ": "delta",
-    "ε": "epsilon",
-    "ζ": "zeta",
-    "η": "eta",
-    "θ": "theta",
-    "ι": "iota",
-    "κ": "kappa",
-    "λ": "lambda",
-    "μ": "mu",
-    "ν": "nu",
-    "ξ": "xi",
-    "ο": "omicron",
-    "π": "pi",
-    "ρ": "rho",
-    "σ": "sigma",
-    "ς": "sigma",
-    "τ": "tau",
-    "υ": "upsilon",
-    "φ": "phi",
-    "χ": "chi",
-    "ψ": "psi",
-    "ω": "omega",
-}
-STOPWORDS = frozenset({"of", "the", "a", "an"})
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and/or\s+|\s+and\s+|\s+or\s+)", re.IGNORECASE)
 
-
-def _singular(token: str) -> str:
-    if len(token) <= 3 or not token.isalpha():
-        return token
-    if token.endswith("ies"):
-        return token[:-3] + "y"
-    if token.endswith(("ses", "xes", "ches", "shes")):
-        return token[:-2]
-    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
+Row = tuple[str, str, str, int, int]
+"""(label, name, identifier, count annotators chose it, 1 if a vocabulary lists the name)"""
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case words: Greek letters spelled out, punctuation as spaces, plurals singular."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(f" {GREEK[c]} " if c in GREEK else c for c in text)
-    return [_singular(t) for t in _NON_WORD.split(text) if t]
+@dataclass
+class KnowledgeBase:
+    """What `bioner kb` writes: names, the concepts' kinds and labels, and the trained ranker."""
+
+    entries: list[Row]
+    concepts: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    """identifier -> (kind: descriptor | supplementary | ctd | corpus, vocabulary label or None)"""
+    ranker: dict[str, Any] | None = None
+    sources: list[str] = field(default_factory=list)
 
 
-def surface_key(text: str) -> str:
-    """The normalised form in word order: what character n-grams are taken from."""
-    return " ".join(tokens(text))
+def _rows(entries: Iterable[Sequence[Any]]) -> list[Row]:
+    rows = []
+    for entry in entries:
+        label, name, identifier, count = entry[:4]
+        listed = int(entry[4]) if len(entry) > 4 else 0
+        rows.append((str(label), str(name), str(identifier), int(count), listed))
+    return rows
 
 
-def normalise(text: str) -> str:
-    """The exact-match key: `surface_key` without stop words, words sorted."""
-    words = [t for t in tokens(text) if t not in STOPWORDS]
-    return " ".join(sorted(words))
-
-
-def _is_mesh(identifier: str) -> bool:
-    return bool(re.fullmatch(r"(?:MESH:)?[CD]\d+", identifier))
-
-
-def _best(counter: Counter) -> str:
-    """Most frequent id; on a tie a MeSH id before OMIM and others, then the smallest."""
-    return min(counter.items(), key=lambda item: (-item[1], not _is_mesh(item[0]), item[0]))[0]
-
-
-def read_kb(path: str | Path) -> list[tuple[str, str, str, int]]:
-    """(label, name, identifier, count) entries of a knowledge base file made by `bioner kb`."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        payload = json.load(handle)
-    if payload.get("format") != KB_FORMAT:
+def read_kb(path: str | Path) -> KnowledgeBase:
+    """The knowledge base file made by `bioner kb` (version 1 files: corpus names only)."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            payload = json.load(handle)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path}: not a readable bioner knowledge base ({error})") from None
+    if not isinstance(payload, dict) or payload.get("format") != KB_FORMAT:
         raise ValueError(f"{path}: not a bioner knowledge base (made by `bioner kb`)")
-    return [(label, name, identifier, int(count)) for label, name, identifier, count in payload["entries"]]
+    concepts = {k: (v[0], v[1]) for k, v in payload.get("concepts", {}).items()}
+    return KnowledgeBase(_rows(payload["entries"]), concepts, payload.get("ranker"), list(payload.get("sources", [])))
 
 
-def write_kb(entries: Iterable[tuple[str, str, str, int]], path: str | Path, *, sources: Sequence[str] = ()) -> None:
-    rows = sorted(entries)
-    payload = {"format": KB_FORMAT, "version": 1, "sources": list(sources), "entries": [list(r) for r in rows]}
-    from ..atomic import atomic_path
-
-    with atomic_path(path) as temporary, gzip.open(temporary, "wt", encoding="utf-8", compresslevel=6) as handle:
+def write_kb(
+    entries: Iterable[Sequence[Any]],
+    path: str | Path,
+    *,
+    concepts: Mapping[str, tuple[str, str | None]] | None = None,
+    ranker: Mapping[str, Any] | None = None,
+    sources: Sequence[str] = (),
+) -> None:
+    """Entries are (label, name, id, count) or (label, name, id, count, listed)."""
+    payload = {
+        "format": KB_FORMAT,
+        "version": 2,
+        "sources": list(sources),
+        "concepts": {k: list(v) for k, v in sorted((concepts or {}).items())},
+        "ranker": dict(ranker) if ranker else None,
+        "entries": [list(r) for r in sorted(_rows(entries))],
+    }
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")
+    with gzip.open(partial, "wt", encoding="utf-8", compresslevel=6) as handle:
         json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-
-
-class _LabelIndex:
-    """Exact and nearest-neighbour lookup among one label's names."""
-
-    def __init__(self, entries: Sequence[tuple[str, str, int]]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        exact: dict[str, Counter] = defaultdict(Counter)
-        surface: dict[str, Counter] = defaultdict(Counter)
-        for name, identifier, count in entries:
-            exact[normalise(name)][identifier] += count
-            surface[surface_key(name)][identifier] += count
-        self.exact = {key: _best(counter) for key, counter in exact.items() if key}
-        self.names = [key for key in surface if key]
-        self.ids = [_best(surface[key]) for key in self.names]
-        self.vectorizer = None
-        self.matrix = None
-        if self.names:
-            self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), dtype=np.float64)
-            self.matrix = self.vectorizer.fit_transform(self.names).T.tocsr()
-
-    def nearest(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        """(id, cosine similarity) of the closest name for each text; ("-1", 0.0) if none."""
-        if self.vectorizer is None or not texts:
-            return [(NO_ID, 0.0)] * len(texts)
-        queries = self.vectorizer.transform([surface_key(t) for t in texts])
-        similarities = (queries @ self.matrix).tocsr()
-        result = []
-        for row in range(similarities.shape[0]):
-            start, end = similarities.indptr[row], similarities.indptr[row + 1]
-            if start == end:
-                result.append((NO_ID, 0.0))
-                continue
-            best = start + int(similarities.data[start:end].argmax())
-            result.append((self.ids[similarities.indices[best]], float(similarities.data[best])))
-        return result
+    partial.replace(path)
 
 
 def split_composite(text: str) -> list[str]:
@@ -200,89 +155,326 @@ def split_composite(text: str) -> list[str]:
 
 
 class Linker:
-    """The linking logic on plain strings, apart from spaCy: what `bioner_linker` runs per document."""
+    """The linking logic on plain strings, apart from spaCy: what `bioner_linker` runs per document.
 
-    def __init__(self, entries: Sequence[tuple[str, str, str, int]], *, threshold: float = DEFAULT_THRESHOLD) -> None:
-        self.entries = list(entries)
-        self.threshold = threshold
-        by_label: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-        for label, name, identifier, count in self.entries:
-            by_label[label].append((name, identifier, count))
-        self.indexes = {label: _LabelIndex(rows) for label, rows in by_label.items()}
+    Built from a `KnowledgeBase` (or (label, name, id, count) entries) once; `save`/`load` keep
+    the built index as arrays.
+    """
 
-    def exact(self, text: str, label: str) -> str:
+    def __init__(
+        self,
+        concepts: ConceptTable,
+        indexes: dict[str, LabelIndex],
+        ranker: Ranker,
+        *,
+        threshold: float | None = None,
+    ) -> None:
+        self.concepts = concepts
+        self.indexes = indexes
+        self.ranker = ranker
+        self.threshold = ranker.threshold if threshold is None else threshold
+        self._near_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self._mention_cache: dict[tuple[str, str, str | None, bool], tuple[list[int], np.ndarray, np.ndarray]] = {}
+        """Candidates and features of a (text, label, long form) apart from the document's other
+        mentions: computed once per process, since names recur across documents."""
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase | Iterable[Sequence[Any]], *, threshold: float | None = None) -> Linker:
+        if not isinstance(kb, KnowledgeBase):
+            kb = KnowledgeBase(_rows(kb))
+        return cls(*_build_parts(kb), threshold=threshold)
+
+    @classmethod
+    def empty(cls) -> Linker:
+        return cls(ConceptTable([], *(np.zeros(0, t) for t in (np.uint8, np.uint8, np.int32))), {}, Ranker.default())
+
+    # -- storage -----------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        table = self.concepts
+        np.savez_compressed(path / f"{CONCEPTS_FILE}.npz", kind=table.kinds, label=table.labels, prior=table.priors)
+        (path / f"{CONCEPTS_FILE}.txt").write_text("\n".join(table.identifiers), encoding="utf-8")
+        for label, index in self.indexes.items():
+            save_label_index(index.arrays, index.grams, path / f"names-{label}")
+        (path / RANKER_FILE).write_text(json.dumps(self.ranker.to_json(), indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path, *, threshold: float | None = None) -> Linker:
+        with np.load(path / f"{CONCEPTS_FILE}.npz") as stored:
+            kinds, labels, priors = stored["kind"], stored["label"], stored["prior"]
+        text = (path / f"{CONCEPTS_FILE}.txt").read_text(encoding="utf-8")
+        identifiers = text.split("\n") if text else []
+        concepts = ConceptTable(identifiers, kinds, labels, priors)
+        indexes = {
+            p.name[len("names-") : -len(".npz")]: load_label_index(p.with_suffix(""))
+            for p in sorted(path.glob("names-*.npz"))
+        }
+        ranker = Ranker.from_json(json.loads((path / RANKER_FILE).read_text(encoding="utf-8")))
+        return cls(concepts, indexes, ranker, threshold=threshold)
+
+    # -- linking -----------------------------------------------------------------------------
+    def _nearest(self, index: LabelIndex, label: str, key: str) -> list[tuple[int, float]]:
+        """`index.nearest`, remembered: the same unknown name recurs across documents."""
+        cached = self._near_cache.get((label, key))
+        if cached is None:
+            if len(self._near_cache) >= NEAR_CACHE:
+                self._near_cache.clear()
+            cached = self._near_cache[(label, key)] = index.nearest([key], NEAREST)[0]
+        return cached
+
+    def _evidence(
+        self, label: str, row: int, similarity: float, long_form: bool, exclude: Mapping | None
+    ) -> dict[int, Evidence]:
+        index = self.indexes[label]
+        found: dict[int, Evidence] = {}
+        candidates = index.candidates(row, similarity)
+        if exclude:
+            for c in candidates:
+                c.count -= exclude.get((label, row, c.concept), 0)
+            candidates = [c for c in candidates if c.count > 0 or c.vocabulary]
+        total = sum(c.count for c in candidates)
+        for c in candidates:
+            e = Evidence(count=c.count, key_total=total, listed=c.vocabulary, ambiguity=len(candidates))
+            if long_form:
+                e.similarity_long_form, e.exact_long_form = similarity, similarity >= 1.0
+            else:
+                e.similarity, e.exact = similarity, similarity >= 1.0
+            found[c.concept] = e
+        return found
+
+    def gather(
+        self, text: str, label: str, long_form: str | None = None, *, exclude: Mapping | None = None
+    ) -> dict[int, Evidence]:
+        """Every candidate concept of a mention with its evidence (exact names, else near names)."""
         index = self.indexes.get(label)
-        return index.exact.get(normalise(text), NO_ID) if index else NO_ID
+        if index is None:
+            return {}
+        merged: dict[int, Evidence] = {}
+        forms = [(normalise(form), is_long) for form, is_long in ((text, False), (long_form, True)) if form]
+        inexact = []
+        for key, is_long in forms:
+            row = index.exact(key)
+            found = self._evidence(label, row, 1.0, is_long, exclude) if row >= 0 else {}
+            for concept, e in found.items():
+                _merge(merged, concept, e)
+            if not found:
+                inexact.append((key, is_long))
+        # Near names only when neither the mention nor its long form is a known name.
+        if len(inexact) == len(forms):
+            for key, is_long in inexact:
+                for near, similarity in self._nearest(index, label, key):
+                    for concept, e in self._evidence(label, near, similarity, is_long, exclude).items():
+                        _merge(merged, concept, e)
+        return merged
 
-    def resolve(self, text: str, label: str, nearest: Callable[[str], tuple[str, float]]) -> str:
-        """Exact match, then composite parts, then the nearest name above the threshold."""
-        found = self.exact(text, label)
-        if found != NO_ID:
-            return found
-        parts = split_composite(text)
-        if parts:
-            ids = [self.exact(part, label) for part in parts]
-            ids = [i if i != NO_ID else self._accept(nearest(part)) for part, i in zip(parts, ids)]
-            if NO_ID not in ids:
-                return "|".join(dict.fromkeys(ids))
-        return self._accept(nearest(text))
+    def rank(
+        self, text: str, label: str, evidence: Mapping[int, Evidence], in_document: Mapping[int, bool]
+    ) -> tuple[str, float]:
+        """The best candidate's id and probability; (`-1`, 0) without candidates."""
+        ids, matrix = features(text, label, evidence, self.concepts, in_document)
+        if not ids:
+            return NO_ID, 0.0
+        probabilities = self.ranker.probabilities(matrix)
+        best = int(np.argmax(probabilities))
+        return self.concepts[ids[best]].identifier, float(probabilities[best])
 
-    def _accept(self, candidate: tuple[str, float]) -> str:
-        identifier, similarity = candidate
-        return identifier if similarity >= self.threshold else NO_ID
+    def link_document(
+        self,
+        mentions: Sequence[tuple[str, str]],
+        long_forms: Mapping[str, str] | None = None,
+        *,
+        exclude: Mapping | None = None,
+    ) -> list[str]:
+        """Ids for one document's (text, label) mentions; a repeated (text, label) gets the same id.
 
-    def link_document(self, mentions: Sequence[tuple[str, str]], long_forms: dict[str, str] | None = None) -> list[str]:
-        """Ids for one document's (text, label) mentions; a repeated (text, label) gets the same id."""
+        `exclude` ((label, name row, concept) -> count) takes a document's own annotations out of
+        the counts, for training the ranker on the documents the counts came from.
+        """
+        distinct = list(dict.fromkeys(mentions))
+        scored = self.candidates_for_training(distinct, long_forms, exclude)
+        matrices = [matrix for _, matrix, _ in scored if len(matrix)]
+        probabilities = self.ranker.probabilities(np.vstack(matrices)) if matrices else np.zeros(0)
+        decided: dict[tuple[str, str], str] = {}
+        start = 0
+        for mention, (ids, _matrix, has_exact) in zip(distinct, scored, strict=True):
+            identifier, probability = NO_ID, 0.0
+            if ids:
+                own = probabilities[start : start + len(ids)]
+                start += len(ids)
+                best = int(np.argmax(own))
+                identifier, probability = ids[best], float(own[best])
+            if not has_exact:
+                parts = split_composite(mention[0])
+                if parts:
+                    part_ids = []
+                    for part in parts:
+                        part_id, part_p = self.rank(
+                            part, mention[1], self.gather(part, mention[1], exclude=exclude), {}
+                        )
+                        part_ids.append(part_id if part_p >= self.threshold else NO_ID)
+                    if NO_ID not in part_ids:
+                        decided[mention] = "|".join(dict.fromkeys(part_ids))
+                        continue
+            decided[mention] = identifier if probability >= self.threshold else NO_ID
+        return [decided[m] for m in mentions]
+
+    def candidates_for_training(
+        self,
+        mentions: Sequence[tuple[str, str]],
+        long_forms: Mapping[str, str] | None = None,
+        exclude: Mapping | None = None,
+    ) -> list[tuple[list[str], np.ndarray, bool]]:
+        """(candidate ids, feature matrix, whether an exact name was found) per distinct mention.
+
+        A concept is "in the document" for a mention when another mention's name (or long form)
+        is an exact name of it.
+        """
         long_forms = long_forms or {}
-        cache: dict[tuple[str, str], str] = {}
-        similar: dict[tuple[str, str], tuple[str, float]] = {}
-
-        def nearest(label: str) -> Callable[[str], tuple[str, float]]:
-            def lookup(text: str) -> tuple[str, float]:
-                key = (text, label)
-                if key not in similar:
-                    index = self.indexes.get(label)
-                    similar[key] = index.nearest([text])[0] if index else (NO_ID, 0.0)
-                return similar[key]
-
-            return lookup
-
+        distinct = list(dict.fromkeys(mentions))
+        scored = []
+        for text, label in distinct:
+            long_form = long_forms.get(text)
+            implicit = None if long_form else implicit_long_form(text, [t for t, lab in distinct if lab == label])
+            key = (text, label, long_form or implicit, bool(implicit))
+            cached = self._mention_cache.get(key) if exclude is None else None
+            if cached is None:
+                found = self.gather(text, label, long_form or implicit, exclude=exclude)
+                if implicit:
+                    for e in found.values():
+                        e.implicit = e.exact_long_form or e.similarity_long_form > 0
+                ids, matrix = features(text, label, found, self.concepts, {})
+                exact = np.array([found[i].exact or found[i].exact_long_form for i in ids], dtype=bool)
+                cached = (ids, matrix, exact)
+                if exclude is None:
+                    if len(self._mention_cache) >= NEAR_CACHE:
+                        self._mention_cache.clear()
+                    self._mention_cache[key] = cached
+            scored.append(cached)
+        exact_in = Counter(i for ids, _, exact in scored for i, is_exact in zip(ids, exact.tolist()) if is_exact)
         result = []
-        for text, label in mentions:
-            key = (text, label)
-            if key not in cache:
-                identifier = NO_ID
-                long_form = long_forms.get(text)
-                if long_form:
-                    identifier = self.resolve(long_form, label, nearest(label))
-                if identifier == NO_ID:
-                    identifier = self.resolve(text, label, nearest(label))
-                cache[key] = identifier
-            result.append(cache[key])
+        column = INDEX["in_document"]
+        for ids, matrix, exact in scored:
+            matrix = matrix.copy()
+            if ids:
+                matrix[:, column] = [exact_in[i] - is_exact > 0 for i, is_exact in zip(ids, exact.tolist())]
+            result.append(([self.concepts.identifiers[i] for i in ids], matrix, bool(exact.any())))
         return result
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Whether the short form's letters appear in order in the long form, the first as its first."""
+    letters = [c for c in short.lower() if c.isalnum()]
+    long = long.lower()
+    if not letters or not long or letters[0] != long[0]:
+        return False
+    at = 0
+    for c in letters:
+        at = long.find(c, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def implicit_long_form(text: str, others: Sequence[str]) -> str | None:
+    """For a short form with no definition in the document ("DEN"), the longest other mention
+    it abbreviates ("diethylnitrosamine"): annotators link both to one concept."""
+    short = text[:-1] if len(text) > 2 and text.endswith("s") and text[-2].isupper() else text
+    if not (2 <= len(short) <= 6 and " " not in short and any(c.isupper() for c in short)):
+        return None
+    fitting = [o for o in others if len(o) >= len(short) + 3 and _abbreviates(short, o)]
+    return max(fitting, key=len) if fitting else None
+
+
+def _merge(merged: dict[int, Evidence], concept: int, e: Evidence) -> None:
+    old = merged.get(concept)
+    if old is None:
+        merged[concept] = e
+        return
+    old.similarity = max(old.similarity, e.similarity)
+    old.similarity_long_form = max(old.similarity_long_form, e.similarity_long_form)
+    old.exact |= e.exact
+    old.exact_long_form |= e.exact_long_form
+    if e.count > old.count:
+        old.count, old.key_total = e.count, e.key_total
+    old.listed |= e.listed
+    old.ambiguity = min(old.ambiguity, e.ambiguity)
+
+
+_LABEL_CODES: tuple[str | None, ...] = (None, *LABELS)
+SUPPLEMENTARY = KINDS.index("supplementary")
+
+
+class ConceptTable:
+    """The concepts as arrays (kinds and labels coded as indices of `KINDS` and `_LABEL_CODES`),
+    read per candidate: no object per concept at load time."""
+
+    def __init__(self, identifiers: list[str], kinds: np.ndarray, labels: np.ndarray, priors: np.ndarray) -> None:
+        self.identifiers = identifiers
+        self.kinds = kinds
+        self.labels = labels
+        self.priors = priors
+
+    def __len__(self) -> int:
+        return len(self.identifiers)
+
+    def __getitem__(self, i: int) -> ConceptInfo:
+        return ConceptInfo(self.identifiers[i], KINDS[self.kinds[i]], _LABEL_CODES[self.labels[i]], int(self.priors[i]))
+
+
+def _label_code(label: str | None) -> int:
+    return _LABEL_CODES.index(label) if label in _LABEL_CODES else 0
+
+
+def _build_parts(kb: KnowledgeBase) -> tuple[ConceptTable, dict[str, LabelIndex], Ranker]:
+    identifiers = sorted({row[2] for row in kb.entries} | set(kb.concepts))
+    position = {identifier: i for i, identifier in enumerate(identifiers)}
+    prior: Counter = Counter()
+    for _label, _name, identifier, count, _listed in kb.entries:
+        prior[identifier] += count
+    kinds, labels = [], []
+    for identifier in identifiers:
+        kind, label = kb.concepts.get(identifier, ("corpus", None))
+        kinds.append(KINDS.index(kind))
+        labels.append(_label_code(label))
+    concepts = ConceptTable(
+        identifiers,
+        np.array(kinds, dtype=np.uint8),
+        np.array(labels, dtype=np.uint8),
+        np.array([prior[i] for i in identifiers], dtype=np.int32),
+    )
+    by_label: dict[str, list[tuple[str, int, int, bool, bool]]] = defaultdict(list)
+    for label, name, identifier, count, listed in kb.entries:
+        # Supplementary records' other names (mostly systematic chemical names) are found by
+        # exact match only: they would double the 3-gram index for little.
+        near = count > 0 or concepts.kinds[position[identifier]] != SUPPLEMENTARY
+        by_label[label].append((name, position[identifier], count, bool(listed), near))
+    indexes = {label: LabelIndex(*build_label_index(rows)) for label, rows in sorted(by_label.items())}
+    ranker = Ranker.from_json(kb.ranker) if kb.ranker else Ranker.default()
+    return concepts, indexes, ranker
 
 
 @Language.factory(
     "bioner_linker",
-    default_config={"threshold": DEFAULT_THRESHOLD},
+    default_config={"threshold": None},
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
 )
-def make_linker(nlp: Language, name: str, threshold: float) -> EntityLinker:
+def make_linker(nlp: Language, name: str, threshold: float | None) -> EntityLinker:
     return EntityLinker(name, threshold=threshold)
 
 
 class EntityLinker:
-    """spaCy wrapper of `Linker`; the knowledge base comes from `initialize(kb_path=...)` and
-    then travels in the pipeline folder (to_disk/from_disk)."""
+    """spaCy wrapper of `Linker`: `initialize(kb_path=...)` builds the index from the knowledge
+    base file once; the pipeline folder then carries the built index (to_disk/from_disk)."""
 
-    def __init__(self, name: str = "bioner_linker", *, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(self, name: str = "bioner_linker", *, threshold: float | None = None) -> None:
         self.name = name
         self.threshold = threshold
-        self.linker = Linker([], threshold=threshold)
+        self.linker = Linker.empty()
 
-    def set_entries(self, entries: Sequence[tuple[str, str, str, int]]) -> None:
-        self.linker = Linker(entries, threshold=self.threshold)
+    def set_entries(self, entries: KnowledgeBase | Iterable[Sequence[Any]]) -> None:
+        self.linker = Linker.build(entries, threshold=self.threshold)
 
     def initialize(
         self,
@@ -291,7 +483,7 @@ class EntityLinker:
         nlp: Language | None = None,
         kb_path: str | None = None,
     ) -> None:
-        """Load the knowledge base file made by `bioner kb`; without one every mention gets -1."""
+        """Build the index from the knowledge base file made by `bioner kb`; without one every mention gets -1."""
         if kb_path:
             self.set_entries(read_kb(kb_path))
 
@@ -309,12 +501,17 @@ class EntityLinker:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / CONFIG_FILE).write_text(json.dumps({"threshold": self.threshold}), encoding="utf-8")
-        write_kb(self.linker.entries, path / KB_FILE)
+        (path / CONFIG_FILE).write_text(json.dumps({"threshold": self.threshold, "version": 2}), encoding="utf-8")
+        self.linker.save(path)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityLinker:
+        """Load the stored index; a folder of the first version (a `kb.json.gz` only) is built from it."""
         path = Path(path)
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
-        self.threshold = float(config.get("threshold", self.threshold))
-        self.set_entries(read_kb(path / KB_FILE))
+        self.threshold = config.get("threshold", self.threshold)
+        if config.get("version", 1) >= 2:
+            self.linker = Linker.load(path, threshold=self.threshold)
+        else:
+            self.threshold = None
+            self.set_entries(read_kb(path / KB_FILE))
         return self

@@ -4,7 +4,7 @@ Installed, `bioner` also exposes them as entry points, so `spacy.load()` finds t
 import; packaged models carry copies of these modules.
 """
 
-from ..linking import linker  # lives with the knowledge-base code; copied the same way
+from ..linking import candidates, linker, ranker  # live with the knowledge-base code; copied the same way
 from . import components, lexicon_embed, tokenizer
 
-__all__ = ["components", "lexicon_embed", "linker", "tokenizer"]
+__all__ = ["candidates", "components", "lexicon_embed", "linker", "ranker", "tokenizer"]
