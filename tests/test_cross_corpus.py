@@ -117,3 +117,22 @@ def test_variant_and_species_rates_count_only_their_own_mentions(tmp_path):
     assert species.to_json()["species_rate"] == 1.0 and "gene_rate" not in species.to_json()
     table = format_cross_corpus([variants, species])
     assert "tmvar3-test" in table and "Variant" in table and "50.0% of 2" in table and "100.0% of 1" in table
+
+
+def test_a_part_with_gold_ids_gets_a_concept_row_unless_its_file_feeds_the_knowledge_base(tmp_path, nlp):
+    with_ids = DISEASE_CORPUS.replace("SpecificDisease\t-", "SpecificDisease\tD009369")
+    part = CorpusPart("ncbi-dev", write(tmp_path, "ncbi.txt", with_ids), ("Disease",), NCBI_LABEL_MAP)
+    result = score_part(nlp, part)
+    assert result.concepts is not None
+    # The ruler gives no ids: the one gold concept of the document is missed.
+    disease = result.concepts.labels["Disease"]
+    assert (disease.tp, disease.fn) == (0, 1)
+    assert "concepts: distinct (document, id)" in format_cross_corpus([result])
+    assert "concepts" in result.to_json()
+
+    kb_folder = tmp_path / "ncbi-disease"
+    kb_folder.mkdir()
+    in_kb = CorpusPart(
+        "ncbi-train", write(kb_folder, "NCBItrainset_corpus.txt", with_ids), ("Disease",), NCBI_LABEL_MAP
+    )
+    assert score_part(nlp, in_kb).concepts is None

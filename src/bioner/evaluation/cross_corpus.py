@@ -17,11 +17,12 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..corpora.catalogue import CORPORA
+from ..corpora.catalogue import CORPORA, kb_files
 from ..document import Document, Mention
 from ..multicorpus import OUTPUT_LABELS, CorpusPart, catalogue_part, mapped_documents, read_part
+from .concepts import format_concept_row, heldout_concept_scores
 from .result import score
-from .scoring import PRF
+from .scoring import PRF, Scores
 
 
 def heldout_parts(raw: Path) -> list[CorpusPart]:
@@ -58,6 +59,9 @@ class CorpusScore:
     tagged_as: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
     """The names most often tagged, for the report."""
+    concepts: Scores | None = None
+    """Concept-level scores (distinct document, id) where the part's gold carries ids and its
+    file does not feed the linker's knowledge base (NCBI disease dev)."""
 
     @property
     def rate(self) -> float:
@@ -97,6 +101,8 @@ class CorpusScore:
         else:
             out["strict"] = {label: prf.to_json() for label, prf in self.strict.items()}
             out["lenient"] = {label: prf.to_json() for label, prf in self.lenient.items()}
+            if self.concepts is not None:
+                out["concepts"] = {label: self.concepts.labels[label].to_json() for label in self.labels}
         return out
 
 
@@ -140,6 +146,8 @@ def score_part(nlp: Language, part: CorpusPart, *, batch_size: int = 64) -> Corp
     evaluation = score(gold, _only(predicted, part.annotates), labels=list(part.annotates))
     result.strict = {label: evaluation.strict.labels[label] for label in part.annotates}
     result.lenient = {label: evaluation.lenient.labels[label] for label in part.annotates}
+    if f"{part.path.parent.name}/{part.path.name}" not in kb_files():
+        result.concepts = heldout_concept_scores(gold, _only(predicted, part.annotates), list(part.annotates))
     return result
 
 
@@ -166,4 +174,6 @@ def format_cross_corpus(results: Sequence[CorpusScore]) -> str:
                 f"{result.name:<20}{label:<10}{100 * s.precision:>7.2f}{100 * s.recall:>7.2f}"
                 f"{100 * s.f1:>7.2f}{100 * lenient.f1:>12.2f}"
             )
+        if result.concepts is not None:
+            rows += [format_concept_row(result.name, result.concepts, label) for label in result.labels]
     return "\n".join(rows)
