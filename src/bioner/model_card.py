@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 PACKAGE_NAME = "en_bioner_bc5cdr"
 """The model package's name: what `spacy.load()` takes."""
-CODE_MODULES = ("tokenizer", "components", "linker")
+CODE_MODULES = ("tokenizer", "components", "spans", "linker")
 """Modules of `bioner.pipeline` copied into the package, in import order."""
 DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts, trained on BC5CDR"
 LICENSE = "Research use only (trained on the BC5CDR corpus); the packaged code is MIT"

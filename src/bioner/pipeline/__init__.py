@@ -5,6 +5,6 @@ import; packaged models carry copies of these modules.
 """
 
 from ..linking import linker  # lives with the knowledge-base code; copied the same way
-from . import components, tokenizer
+from . import components, spans, tokenizer
 
-__all__ = ["components", "linker", "tokenizer"]
+__all__ = ["components", "linker", "spans", "tokenizer"]
