@@ -94,3 +94,32 @@ def test_boundaries_survive_a_save_and_load(tmp_path):
     loaded = spacy.load(tmp_path / "pipeline")
     component = loaded.get_pipe("bioner_boundaries")
     assert (component.break_words, component.max_words, component.ner) == ({"such"}, 7, "ner")
+
+
+def test_a_trained_ner_asked_again_ends_the_entity_before_the_boundary():
+    """spaCy's own NER honours the marks: a model that learned run-ons re-decides where they end."""
+    import random
+
+    from spacy.training import Example
+    from tiny_ner import CONFIG
+
+    spacy.util.fix_random_seed(0)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
+    nlp.add_pipe("ner", config=CONFIG)
+    examples = []
+    for first, second in [("fever", "cough"), ("pain", "headache"), ("rash", "itch"), ("nausea", "vomiting")]:
+        text = f"Risks include {first} such as {second} in adults."
+        run_on = (text.index(first), text.index(second) + len(second), "Disease")
+        examples.append(Example.from_dict(nlp.make_doc(text), {"entities": [run_on]}))
+        for word in (first, second):
+            alone = f"Adults had {word} ."
+            examples.append(Example.from_dict(nlp.make_doc(alone), {"entities": [(11, 11 + len(word), "Disease")]}))
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(0)
+    for _ in range(30):
+        rng.shuffle(examples)
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    text = "Risks include fever such as headache in adults."
+    assert any("such" in e.text for e in nlp(text).ents)  # the model alone runs on
+    nlp.add_pipe("bioner_boundaries")
+    assert ents(nlp(text)) == [("fever", "Disease")]
