@@ -101,6 +101,7 @@ def test_a_trained_ner_asked_again_ends_the_entity_before_the_boundary():
     import random
 
     from spacy.training import Example
+
     from tiny_ner import CONFIG
 
     spacy.util.fix_random_seed(0)
