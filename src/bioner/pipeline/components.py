@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -19,12 +20,12 @@ LONG_FORMS = "bioner_long_forms"
 
 @Language.factory(
     "bioner_abbreviations",
-    default_config={"drop_orphans": True, "long_forms": True, "widen": False, "suffixes": True},
+    default_config={"drop_orphans": True, "long_forms": ["Chemical"], "widen": False, "suffixes": True},
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
 def make_abbreviation_propagator(
-    nlp: Language, name: str, drop_orphans: bool, long_forms: bool, widen: bool, suffixes: bool
+    nlp: Language, name: str, drop_orphans: bool, long_forms: list[str], widen: bool, suffixes: bool
 ) -> AbbreviationPropagator:
     return AbbreviationPropagator(
         nlp, name, drop_orphans=drop_orphans, long_forms=long_forms, widen=widen, suffixes=suffixes
@@ -36,8 +37,9 @@ class AbbreviationPropagator:
 
     "treatment-resistant depression (TRD)": when an entity ends where the long form ends, every
     "TRD" of the abstract becomes an entity of that label. When none does, the model may still
-    have said what the pair is: with `long_forms`, if it tagged an occurrence of the short form,
-    the long form and every short form take that label; with `suffixes`, if it tagged the end of
+    have said what the pair is: if it tagged an occurrence of the short form with a label listed
+    in `long_forms`, the long form and every short form take that label (Disease is not listed
+    by default: gene symbols tagged Disease would spread, -0.9 on NCBI disease development); with `suffixes`, if it tagged the end of
     the long form elsewhere in the document ("depression"), they take that entity's label. With
     `widen`, an entity ending where the long form ends but starting inside it is stretched to the
     long form. With `drop_orphans`, a short form left without a labelled long form loses any label
@@ -51,7 +53,7 @@ class AbbreviationPropagator:
         name: str = "bioner_abbreviations",
         *,
         drop_orphans: bool = True,
-        long_forms: bool = True,
+        long_forms: Iterable[str] = ("Chemical",),
         widen: bool = False,
         suffixes: bool = True,
     ) -> None:
@@ -59,7 +61,7 @@ class AbbreviationPropagator:
 
         self.name = name
         self.drop_orphans = drop_orphans
-        self.long_forms = long_forms
+        self.long_forms = set(long_forms)
         self.widen = widen
         self.suffixes = suffixes
         self.detector = AbbreviationDetector(nlp)
@@ -102,6 +104,7 @@ class AbbreviationPropagator:
                 if self.long_forms:
                     # The model tagged the short form but not its long form: both are that entity.
                     votes = Counter(labels[s.start, s.end] for s in short_forms if (s.start, s.end) in labels)
+                    votes = Counter({key: n for key, n in votes.items() if key in self.long_forms})
                 if not votes and self.suffixes:
                     # Nor that: the long form ends with the words of an entity tagged elsewhere.
                     suffixes = (_lower(long_form[i:]) for i in range(len(long_form)))
@@ -110,7 +113,7 @@ class AbbreviationPropagator:
                     label = votes.most_common(1)[0][0]
                     added.append(Span(doc, long_form.start, long_form.end, label=label))
             for short in short_forms:
-                if label is not None:
+                if label is not None and not _inside_longer(short, ents):
                     added.append(Span(doc, short.start, short.end, label=label))
                 elif self.drop_orphans:
                     orphans.add((short.start, short.end))
@@ -222,3 +225,8 @@ def _trimmed(span: Span) -> Span:
     while end > start and span.doc[end - 1].is_punct:
         end -= 1
     return span.doc[start:end]
+
+
+def _inside_longer(span: Span, ents: list[Span]) -> bool:
+    """Whether an entity holds `span` and more ("G6PD" in "G6PD deficiency"): that entity stays."""
+    return any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)
