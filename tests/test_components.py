@@ -42,7 +42,7 @@ def test_short_form_label_follows_long_form_over_the_models_label():
 
 def test_short_form_whose_long_form_is_no_entity_is_dropped():
     nlp = make_tokenizer_pipeline()
-    component = nlp.add_pipe("bioner_abbreviations")
+    component = nlp.add_pipe("bioner_abbreviations", config={"long_forms": []})
     text = "The randomized controlled trial (RCT) used aspirin. The RCT ended."
     doc = nlp.make_doc(text)
     rct = [i for i, t in enumerate(doc) if t.text == "RCT"]
@@ -52,7 +52,7 @@ def test_short_form_whose_long_form_is_no_entity_is_dropped():
 
 def test_orphans_are_kept_when_drop_orphans_is_off():
     nlp = make_tokenizer_pipeline()
-    component = nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False})
+    component = nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False, "long_forms": []})
     text = "The randomized controlled trial (RCT) used aspirin."
     doc = nlp.make_doc(text)
     rct = [i for i, t in enumerate(doc) if t.text == "RCT"][0]
@@ -112,3 +112,98 @@ def test_label_filter_survives_a_save_and_load(tmp_path):
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.get_pipe("bioner_labels").keep == {"Chemical"}
+
+
+def test_long_form_is_tagged_when_the_model_tagged_only_its_short_form():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"long_forms": ["Disease"]})
+    text = "Patients with treatment-resistant depression (TRD) got ketamine. TRD improved."
+    doc = nlp.make_doc(text)
+    trd = [i for i, t in enumerate(doc) if t.text == "TRD"]
+    doc.ents = [Span(doc, trd[1], trd[1] + 1, label="Disease")]
+    assert ents(component(doc)) == [
+        ("treatment-resistant depression", "Disease"),
+        ("TRD", "Disease"),
+        ("TRD", "Disease"),
+    ]
+
+
+def test_long_form_replaces_entities_inside_it_when_taken_from_its_short_form():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"long_forms": ["Disease"]})
+    text = "Patients with treatment-resistant depression (TRD) got ketamine."
+    doc = tagged(nlp, text, [("treatment", "Chemical"), ("TRD", "Disease")])
+    assert ents(component(doc)) == [("treatment-resistant depression", "Disease"), ("TRD", "Disease")]
+
+
+def test_short_form_alone_stays_an_orphan_when_its_label_is_not_in_long_forms():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"long_forms": []})
+    text = "Patients with treatment-resistant depression (TRD) got ketamine."
+    doc = tagged(nlp, text, [("TRD", "Disease")])
+    assert ents(component(doc)) == []
+
+
+def test_widen_stretches_an_entity_ending_with_the_long_form_to_its_start():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"widen": True})
+    text = "Patients with treatment-resistant depression (TRD) got ketamine."
+    doc = tagged(nlp, text, [("depression", "Disease")])
+    assert ents(component(doc)) == [("treatment-resistant depression", "Disease"), ("TRD", "Disease")]
+
+
+def test_an_entity_inside_the_long_form_is_kept_as_is_without_widen():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"widen": False})
+    text = "Patients with treatment-resistant depression (TRD) got ketamine."
+    doc = tagged(nlp, text, [("depression", "Disease")])
+    assert ents(component(doc)) == [("depression", "Disease"), ("TRD", "Disease")]
+
+
+def elsewhere(nlp, text: str, surface: str, label: str):
+    """A doc whose one entity is the last occurrence of `surface`."""
+    doc = nlp.make_doc(text)
+    start = text.rindex(surface)
+    doc.ents = [doc.char_span(start, start + len(surface), label=label)]
+    return doc
+
+
+def test_a_long_form_ending_with_an_entity_tagged_elsewhere_takes_its_label():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"suffixes": True})
+    text = "Ketamine helps in treatment-resistant depression (TRD). TRD differs from depression."
+    doc = component(elsewhere(nlp, text, "depression", "Disease"))
+    assert ents(doc) == [
+        ("treatment-resistant depression", "Disease"),
+        ("TRD", "Disease"),
+        ("TRD", "Disease"),
+        ("depression", "Disease"),
+    ]
+
+
+def test_without_suffixes_an_untagged_definition_stays_untagged():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"suffixes": False})
+    text = "Ketamine helps in treatment-resistant depression (TRD). TRD differs from depression."
+    doc = component(elsewhere(nlp, text, "depression", "Disease"))
+    assert ents(doc) == [("depression", "Disease")]
+
+
+def test_punctuation_at_the_edges_of_a_long_form_is_left_out():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "Rats got testosterone propionate [(TP) CAS: 57-85-2] daily; TP raised weight."
+    doc = tagged(nlp, text, [("testosterone propionate", "Chemical")])
+    assert ents(component(doc)) == [("testosterone propionate", "Chemical"), ("TP", "Chemical"), ("TP", "Chemical")]
+
+
+def test_a_short_form_inside_a_longer_entity_leaves_that_entity_whole():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "Red cell glucose-6-phosphate dehydrogenase (G6PD) was low; severe G6PD deficiency followed."
+    doc = tagged(nlp, text, [("glucose-6-phosphate dehydrogenase", "Chemical"), ("G6PD deficiency", "Disease")])
+    assert ents(component(doc)) == [
+        ("glucose-6-phosphate dehydrogenase", "Chemical"),
+        ("G6PD", "Chemical"),
+        ("G6PD deficiency", "Disease"),
+    ]

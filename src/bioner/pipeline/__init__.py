@@ -5,6 +5,6 @@ import; packaged models carry copies of these modules.
 """
 
 from ..linking import candidates, linker, ranker  # live with the knowledge-base code; copied the same way
-from . import components, lexicon_embed, tokenizer
+from . import components, lexicon_embed, spans, tokenizer
 
-__all__ = ["candidates", "components", "lexicon_embed", "linker", "ranker", "tokenizer"]
+__all__ = ["candidates", "components", "lexicon_embed", "linker", "ranker", "spans", "tokenizer"]

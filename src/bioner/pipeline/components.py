@@ -1,6 +1,6 @@
 """Post-processing components that run after the NER model, registered with spaCy.
 
-Both are measured on the development set before a config keeps them. This module imports only
+Each is measured on the development set before a config keeps them. This module imports only
 spaCy and scispaCy: it is copied into packaged models as is.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -19,28 +20,50 @@ LONG_FORMS = "bioner_long_forms"
 
 @Language.factory(
     "bioner_abbreviations",
-    default_config={"drop_orphans": True},
+    default_config={"drop_orphans": True, "long_forms": ["Chemical"], "widen": False, "suffixes": True},
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_abbreviation_propagator(nlp: Language, name: str, drop_orphans: bool) -> AbbreviationPropagator:
-    return AbbreviationPropagator(nlp, name, drop_orphans=drop_orphans)
+def make_abbreviation_propagator(
+    nlp: Language, name: str, drop_orphans: bool, long_forms: list[str], widen: bool, suffixes: bool
+) -> AbbreviationPropagator:
+    return AbbreviationPropagator(
+        nlp, name, drop_orphans=drop_orphans, long_forms=long_forms, widen=widen, suffixes=suffixes
+    )
 
 
 class AbbreviationPropagator:
-    """Give every short form the label of its long form, throughout the document.
+    """Give a defined abbreviation and its long form one label, throughout the document.
 
     "treatment-resistant depression (TRD)": when an entity ends where the long form ends, every
-    "TRD" of the abstract becomes an entity of that label. With `drop_orphans`, a short form whose
-    long form is not an entity loses any label the model gave it. Definitions are found with
-    scispaCy's Schwartz & Hearst detector.
+    "TRD" of the abstract becomes an entity of that label. When none does, the model may still
+    have said what the pair is: if it tagged an occurrence of the short form with a label listed
+    in `long_forms`, the long form and every short form take that label (Disease is not listed
+    by default: gene symbols tagged Disease would spread, -0.9 on NCBI disease development); with `suffixes`, if it tagged the end of
+    the long form elsewhere in the document ("depression"), they take that entity's label. With
+    `widen`, an entity ending where the long form ends but starting inside it is stretched to the
+    long form. With `drop_orphans`, a short form left without a labelled long form loses any label
+    the model gave it. Definitions are found with scispaCy's Schwartz & Hearst detector, the long
+    form without punctuation at its edges.
     """
 
-    def __init__(self, nlp: Language, name: str = "bioner_abbreviations", *, drop_orphans: bool = True) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "bioner_abbreviations",
+        *,
+        drop_orphans: bool = True,
+        long_forms: Iterable[str] = ("Chemical",),
+        widen: bool = False,
+        suffixes: bool = True,
+    ) -> None:
         from scispacy.abbreviation import AbbreviationDetector
 
         self.name = name
         self.drop_orphans = drop_orphans
+        self.long_forms = set(long_forms)
+        self.widen = widen
+        self.suffixes = suffixes
         self.detector = AbbreviationDetector(nlp)
         if not Doc.has_extension(LONG_FORMS):
             Doc.set_extension(LONG_FORMS, default=None)
@@ -57,7 +80,8 @@ class AbbreviationPropagator:
         with warnings.catch_warnings():
             # W036: scispaCy runs its matcher even when no candidate was a definition.
             warnings.filterwarnings("ignore", message=r"\[W036\]")
-            return self.detector.find_matches_for(candidates, doc)
+            found = self.detector.find_matches_for(candidates, doc)
+        return [(long_form, shorts) for long_form, shorts in ((_trimmed(lf), s) for lf, s in found) if len(long_form)]
 
     def __call__(self, doc: Doc) -> Doc:
         definitions = self.definitions(doc)
@@ -65,13 +89,31 @@ class AbbreviationPropagator:
         if not definitions:
             return doc
         ents = list(doc.ents)
-        ends = {ent.end_char: ent.label_ for ent in ents}
+        ends = {ent.end_char: ent for ent in ents}
+        labels = {(ent.start, ent.end): ent.label_ for ent in ents}
+        suffix_labels = {_lower(ent): ent.label_ for ent in ents}
         added: list[Span] = []
         orphans: set[tuple[int, int]] = set()
         for long_form, short_forms in definitions:
-            label = ends.get(long_form.end_char)
+            entity = ends.get(long_form.end_char)
+            label = entity.label_ if entity is not None else None
+            if entity is not None and self.widen and entity.start > long_form.start:
+                added.append(Span(doc, long_form.start, long_form.end, label=entity.label_))
+            if label is None:
+                votes: Counter[str] = Counter()
+                if self.long_forms:
+                    # The model tagged the short form but not its long form: both are that entity.
+                    votes = Counter(labels[s.start, s.end] for s in short_forms if (s.start, s.end) in labels)
+                    votes = Counter({key: n for key, n in votes.items() if key in self.long_forms})
+                if not votes and self.suffixes:
+                    # Nor that: the long form ends with the words of an entity tagged elsewhere.
+                    suffixes = (_lower(long_form[i:]) for i in range(len(long_form)))
+                    votes = Counter(suffix_labels[key] for key in suffixes if key in suffix_labels)
+                if votes:
+                    label = votes.most_common(1)[0][0]
+                    added.append(Span(doc, long_form.start, long_form.end, label=label))
             for short in short_forms:
-                if label is not None:
+                if label is not None and not _inside_longer(short, ents):
                     added.append(Span(doc, short.start, short.end, label=label))
                 elif self.drop_orphans:
                     orphans.add((short.start, short.end))
@@ -168,3 +210,23 @@ class LabelFilter:
         if any(ent.label_ not in self.keep for ent in doc.ents):
             doc.ents = [ent for ent in doc.ents if ent.label_ in self.keep]
         return doc
+
+
+def _lower(span: Span) -> tuple[str, ...]:
+    return tuple(token.lower_ for token in span)
+
+
+def _trimmed(span: Span) -> Span:
+    """`span` without punctuation at its edges: "testosterone propionate [(TP)" has the long form
+    "testosterone propionate [" by scispaCy, which no entity ends with."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].is_punct:
+        start += 1
+    while end > start and span.doc[end - 1].is_punct:
+        end -= 1
+    return span.doc[start:end]
+
+
+def _inside_longer(span: Span, ents: list[Span]) -> bool:
+    """Whether an entity holds `span` and more ("G6PD" in "G6PD deficiency"): that entity stays."""
+    return any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)
