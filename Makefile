@@ -136,10 +136,11 @@ package: setup  ## build the pip-installable model package en_bioner_bc5cdr into
 bench: setup  ## tagging speed (words/s, one core) and peak memory of MODEL on BC5CDR test
 	$(BIN)/python scripts/benchmark.py --model $(MODEL) --input $(TEST_FILE) --json $(TRAINING)/benchmark.json
 
-lint: setup  ## ruff (lint rules and format in pyproject.toml) and mypy on src/bioner
+lint: setup  ## ruff (lint rules and format in pyproject.toml), mypy, and the import layers (lint-imports)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BionerError
+from ..formats import read_documents
 from ..vocabularies import Concept
 from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
 from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
@@ -125,15 +126,13 @@ def build_kb(
     With `train_ranker`, the linker's ranker is trained on the corpora's gold mentions (each
     document's own annotations left out of the counts it sees) and stored in the file.
     """
-    from ..evaluation import read_input
-
     counts: Counter = Counter()
     listed: set[Entry] = set()
     concepts: dict[str, tuple[str, str | None]] = {}
     sources: list[str] = []
     documents = []
     for corpus in corpora:
-        docs = read_input(corpus)
+        docs = list(read_documents(corpus))
         counts.update(corpus_entries(docs, labels))
         documents.append(docs)
         sources.append(str(corpus))
