@@ -3,8 +3,8 @@ file extensions. `read_documents`, `write_documents`, format detection, `convert
 `tag-pubmed` and `evaluate` all ask this table; adding a format is a row here plus its module.
 
 Readers and writers are called through one signature each (`ReadOptions`; a title for pages),
-so the table needs no per-format branches elsewhere. spaCy is imported only by the DocBin reader
-and the IOB writer (the project tokenizer), and only when they are used.
+so the table needs no per-format branches elsewhere. The DocBin reader and the IOB writer (the
+project tokenizer) bring spaCy in; trafilatura, for HTML pages, loads only when a page is read.
 """
 
 from __future__ import annotations
