@@ -34,8 +34,8 @@ MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
-# floret settings for the vectors: one pass at width 128 over ~60 M tokens (pubmed-text) takes about
-# 7 minutes on 2 cores; the earlier five passes at width 200 took 52 (docs/results.md).
+# floret settings for the vectors: one pass at width 128 over 61 M tokens (pubmed-text) took 13 min
+# on 2 cores, plus 6 min of tokenising; five passes at width 200 took 52 min (docs/results.md).
 VECTOR_ARGS ?= --dim 128 --epochs 1
 # Known Chemical/Disease names from MeSH and CTD for the tok2vec's lexicon feature (bioner lexicon).
 LEXICON := $(TRAINING)/lexicon.npz
