@@ -16,6 +16,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from tqdm import tqdm
 
 from .atomic import check_distinct, check_output, real_path, write_text
 from .document import Document, Mention
@@ -251,8 +252,6 @@ def convert_files(
     Nothing is written when the input holds no document, a document id repeats across inputs,
     or `labels` keep no mention (such as `chemical` for a corpus's `Chemical`).
     """
-    from tqdm import tqdm
-
     outputs = [("--output", output), ("--dev-output", dev_output), ("--report", report_path)]
     for option, path in outputs:
         if path is not None:

@@ -16,9 +16,16 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
+import spacy
+
+from . import vocabularies
+from .atomic import atomic_path
 from .errors import BionerError
+from .pipeline.lexicon_embed import LABELS, name_keys, read_lexicon, write_lexicon
+from .pipeline.tokenizer import TOKENIZER_NAME
 
 EXCLUDED_BRANCHES = ("D08", "D12.776", "D23.529")
 """Chemicals-tree branches left out: enzymes (D08), proteins (D12.776), intercellular signalling
@@ -121,10 +128,6 @@ def build_lexicon(
     mesh_dir: Path | None, ctd_dir: Path | None, output: Path, *, excluded: Iterable[str] = EXCLUDED_BRANCHES
 ) -> LexiconSummary:
     """Read MeSH and CTD, tokenise the selected names with the pipeline tokenizer, write `output`."""
-    from itertools import chain
-
-    from . import vocabularies
-
     started = time.perf_counter()
     sources: list[Path] = []
     if mesh_dir is not None:
@@ -149,18 +152,11 @@ def build_lexicon(
 
 def tokenizer_nlp():
     """A blank pipeline with the project's tokenizer: names must split as text does."""
-    import spacy
-
-    from .pipeline.tokenizer import TOKENIZER_NAME
-
     return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
 
 
 def write_names(names: Iterable[tuple[str, str]], output: Path) -> LexiconSummary:
     """Tokenise (label, name) pairs, drop junk and over-long names, and write the lexicon file."""
-    from .atomic import atomic_path
-    from .pipeline.lexicon_embed import LABELS, name_keys, write_lexicon
-
     bits_by_text: dict[str, int] = {}
     dropped = 0
     for label, name in names:
@@ -189,8 +185,6 @@ def write_names(names: Iterable[tuple[str, str]], output: Path) -> LexiconSummar
 def check_lexicon_path(config: dict) -> None:
     """A config's `[paths] lexicon`, when set, must be a lexicon file: say how to make one before
     training starts, not as a traceback from inside spaCy's initialisation."""
-    from .pipeline.lexicon_embed import read_lexicon
-
     path = config.get("paths", {}).get("lexicon")
     if not path:
         return

@@ -14,12 +14,19 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from spacy import about
+from spacy.util import get_minor_version_range, split_requirement
+from thinc.api import Config
+
 from . import __version__
 from .errors import BionerError
+from .evaluation.report import scores_table
 from .names import ABBREVIATIONS, LINKER, PACKAGE_NAME
+from .pipeline.tokenizer import TOKENIZER_NAME
 
 if TYPE_CHECKING:
     from .evaluation.result import Evaluation
@@ -247,8 +254,6 @@ def _factories(config: Mapping[str, Any]) -> set[str]:
 
 def uses_scispacy(config: Mapping[str, Any]) -> bool:
     """Whether the pipeline's tokenizer or one of its components imports scispaCy."""
-    from .pipeline.tokenizer import TOKENIZER_NAME
-
     tokenizer = config.get("nlp", {}).get("tokenizer", {}).get("@tokenizers")
     return tokenizer == TOKENIZER_NAME or bool(_factories(config) & SCISPACY_USERS)
 
@@ -258,11 +263,6 @@ def package_requirements(
 ) -> list[str]:
     """spaCy in the range the pipeline was trained with; scispaCy (the installed minor range) and
     scikit-learn when the pipeline uses them; whatever else its meta asks for, except bioner."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from spacy import about
-    from spacy.util import get_minor_version_range, split_requirement
-
     requirements = [f"spacy{model_meta.get('spacy_version') or get_minor_version_range(about.__version__)}"]
     if uses_scispacy(config):
         try:
@@ -398,10 +398,7 @@ def render_model_card(
     training_summary: Mapping[str, Any] | None = None,
 ) -> str:
     """The package's README.md: what it tags, data and citation, config, test figures, speed and size."""
-    from .evaluation.report import scores_table
-
     package, version = f"{meta['lang']}_{meta['name']}", meta["version"]
-    from thinc.api import Config
 
     config = Config().from_str(config_text, interpolate=False)
     keep = config.get("components", {}).get("bioner_labels", {}).get("keep")  # the label filter's output

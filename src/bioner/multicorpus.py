@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,11 +31,14 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .atomic import write_text
 from .convert import ConversionReport, document_to_doc
 from .corpora.catalogue import CORPORA, Corpus, Part, model_labels
 from .document import Document
 from .errors import BionerError
+from .formats import read_documents
 from .pipeline.tokenizer import make_tokenizer_pipeline
+from .spacy_docs import write_docbin
 
 MODEL_LABELS: tuple[str, ...] = model_labels()
 """Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
@@ -73,8 +76,6 @@ def nlm_chem_split(ids: Iterable[str], heldout_every: int = 5) -> tuple[set[str]
 
 
 def read_part(part: CorpusPart) -> list[Document]:
-    from .formats import read_documents
-
     if not part.path.exists():
         raise BionerError(f"{part.path}: no such file (corpus {part.name}); run `make data` first")
     documents = list(read_documents(part.path, "pubtator"))
@@ -233,8 +234,6 @@ def convert_parts(
     corpus that annotates the types, such as BC5CDR), what it tags of a type a part does not
     annotate is masked too: names the lexicon has never seen are then not taught as "outside".
     """
-    from .spacy_docs import write_docbin
-
     nlp = nlp or make_tokenizer_pipeline()
     loaded = [(part, mapped_documents(part, read_part(part))) for part in parts]
     lexicon_source = (
@@ -284,8 +283,6 @@ def select_parts(
     parts: Sequence[CorpusPart], *, only: Sequence[str] | None = None, repeat: Sequence[str] = ()
 ) -> list[CorpusPart]:
     """`parts` narrowed to the names in `only` and weighted by `repeat` items (`NAME=K`)."""
-    from dataclasses import replace
-
     known = {part.name for part in parts}
     chosen = list(parts)
     if only is not None:
@@ -307,6 +304,4 @@ def write_reports(reports: Sequence[PartReport], path: Path, lexicon_sizes: Mapp
     if lexicon_sizes is not None:
         payload["lexicon"] = dict(lexicon_sizes)
     path.parent.mkdir(parents=True, exist_ok=True)
-    from .atomic import write_text
-
     write_text(path, json.dumps(payload, indent=2) + "\n", "--report")

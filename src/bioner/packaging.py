@@ -22,11 +22,16 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
-from . import __version__
+from thinc.api import Config
+
+from . import __version__, pipeline
 from .errors import BionerError
+from .evaluation.result import read_evaluation
 from .model_card import (
     CODE_MODULES,
     PACKAGE_NAME,
@@ -79,8 +84,6 @@ def knowledge_base_vocabularies(config_text: str) -> dict[str, str]:
     in it (its `sources`). The pipeline's own copy does not keep them, so this reads the file the
     config names (`paths.kb`, relative to where training ran); nothing when it is gone or unreadable:
     the model card then says no release was recorded."""
-    from thinc.api import Config
-
     try:
         kb_path = Config().from_str(config_text).get("paths", {}).get("kb")
         if not kb_path:
@@ -109,11 +112,6 @@ def stage_model(
     (where `make evaluate` writes them). A missing default evaluation makes a card that says
     "not evaluated" (an error with `require_evaluation`); a path given but missing is an error.
     """
-    from thinc.api import Config
-
-    from . import pipeline
-    from .evaluation.result import read_evaluation
-
     model_dir = Path(model_dir)
     if not (model_dir / "meta.json").is_file() or not (model_dir / "config.cfg").is_file():
         raise BionerError(
@@ -183,9 +181,6 @@ def _stdout_to_stderr() -> Iterator[None]:
 def stage_package(model_dir: Path, staging_dir: Path, *, build: bool = False, **options: Any) -> Path:
     """spaCy's package source folder for the pipeline (see `stage_model` for `options`); with
     `build`, its sdist and wheel in the folder's dist/."""
-    from importlib import import_module
-    from unittest import mock
-
     staged = stage_model(model_dir, staging_dir, **options)
     meta = json.loads((staged / "meta.json").read_text(encoding="utf-8"))
     code = Path(staging_dir) / "bioner_code.py"

@@ -22,6 +22,8 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
+from tqdm import tqdm
+
 from . import tagging
 from .atomic import check_distinct, check_output
 from .chunking import DEFAULT_MAX_CHARS
@@ -218,7 +220,5 @@ def _count(documents: Iterable[Document], summary: PredictionSummary) -> Iterato
 
 
 def _progress(documents: Iterable[Document]) -> Iterator[Document]:
-    from tqdm import tqdm
-
     with tqdm(documents, unit=" docs", file=sys.stderr, dynamic_ncols=True, mininterval=0.5) as bar:
         yield from bar

@@ -11,6 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from spacy import util
+from spacy.language import DEFAULT_CONFIG_PRETRAIN_PATH
+from spacy.training.pretrain import pretrain as spacy_pretrain
+
+import bioner.pipeline  # noqa: F401  (registers the tokenizer and components)
+
 from .errors import BionerError
 
 OBJECTIVES = {
@@ -28,9 +34,6 @@ WEIGHTS_NAME = "model-last.bin"
 
 def with_pretraining(config_path: Path, overrides: dict[str, Any] | None = None):
     """The config, its `[pretraining]` block and pretraining corpus filled from spaCy's defaults."""
-    from spacy import util
-    from spacy.language import DEFAULT_CONFIG_PRETRAIN_PATH
-
     if not config_path.exists():
         raise BionerError(f"{config_path}: no such config file (the configs are in configs/)")
     config = util.load_config(config_path, overrides=overrides or {}, interpolate=False)
@@ -53,10 +56,6 @@ def pretrain(
     overrides: dict[str, Any] | None = None,
 ) -> Path:
     """Pretrain the config's tok2vec on JSONL text; returns the training config that loads it."""
-    from spacy.training.pretrain import pretrain as spacy_pretrain
-
-    import bioner.pipeline  # noqa: F401  (registers the tokenizer and components)
-
     if objective not in OBJECTIVES:
         raise BionerError(f"--objective must be one of {', '.join(OBJECTIVES)}, not {objective!r}")
     if not texts.exists():

@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from tqdm import tqdm
+
 from . import __version__
 from .document import Document
 from .errors import BionerError
@@ -456,7 +458,6 @@ def _collect(
 ) -> None:
     """Write a manifest line for each shard as it finishes (done or failed)."""
     from distributed import as_completed
-    from tqdm import tqdm
 
     with (
         (output_dir / MANIFEST).open("a", encoding="utf-8") as manifest,

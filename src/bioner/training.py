@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from spacy.tokens import DocBin
+from spacy.util import load_config
 from spacy.vocab import Vocab
+
+import bioner.pipeline  # noqa: F401  (registers the tokenizer and components)
 
 from .errors import BionerError
 from .lexicon import check_lexicon_path
@@ -96,9 +99,6 @@ def train(
 ) -> Path:
     """Train a pipeline from a config; returns the directory of the model to use (`model-best`)."""
     from spacy.cli.train import train as spacy_train
-    from spacy.util import load_config
-
-    import bioner.pipeline  # noqa: F401  (registers the tokenizer and components)
 
     if not config.exists():
         raise BionerError(f"{config}: no such config file (the configs are in configs/)")

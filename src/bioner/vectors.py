@@ -18,7 +18,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import spacy
+from spacy.training.initialize import convert_vectors
+
 from .errors import BionerError
+from .formats import read_documents
+from .pipeline.tokenizer import make_tokenizer_pipeline
 
 TEXT_SUFFIXES = (".jsonl", ".jsonl.gz")
 
@@ -132,12 +137,6 @@ def build_vectors(
     annotated format `read_documents` knows, whose annotations are ignored. The text is tokenised
     with the project tokenizer, as the tagger will see it.
     """
-    import spacy
-    from spacy.training.initialize import convert_vectors
-
-    from .formats import read_documents
-    from .pipeline.tokenizer import make_tokenizer_pipeline
-
     nlp = make_tokenizer_pipeline()
     inputs = [Path(p) for p in inputs]
 

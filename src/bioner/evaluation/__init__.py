@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ..formats import detect_format, read_documents
+from ..linking.gold import link_gold_mentions, pipeline_linker
 from ..tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
@@ -148,8 +149,6 @@ def evaluate_files(
 
 def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
     """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
-    from ..linking.gold import link_gold_mentions, pipeline_linker  # the linker's code, only when asked
-
     nlp = load_pipeline(model)
     known = set(pipeline_linker(nlp).concepts.identifiers)
     return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)

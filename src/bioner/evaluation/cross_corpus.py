@@ -20,6 +20,7 @@ from spacy.language import Language
 from ..corpora.catalogue import CORPORA, kb_files
 from ..document import Document, Mention
 from ..multicorpus import OUTPUT_LABELS, CorpusPart, catalogue_part, mapped_documents, read_part
+from ..tagging import tag_documents
 from .concepts import format_concept_row, heldout_concept_scores
 from .result import score
 from .scoring import PRF, Scores
@@ -131,8 +132,6 @@ def gene_overlaps(gold: Sequence[Document], predicted: Sequence[Document]) -> tu
 
 
 def score_part(nlp: Language, part: CorpusPart, *, batch_size: int = 64) -> CorpusScore:
-    from ..tagging import tag_documents
-
     gold = _only(mapped_documents(part, read_part(part)), part.annotates)
     predicted = list(tag_documents(nlp, gold, batch_size=batch_size))
     result = CorpusScore(part.name, len(gold), part.annotates)

@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from spacy import displacy
+
 from ..document import Document
 from ..formats.html_view import LABEL_COLORS
 from .analysis import FN, FP, KINDS, ErrorRecord, errors_by_kind, find_errors, format_related
@@ -206,8 +208,6 @@ def _window(document_text: str, spans: Sequence[tuple[int, int, str]], start: in
 def _displacy_side(
     text: str, spans: Sequence[tuple[int, int, str]], left: int, right: int, wrong: tuple[int, int, str] | None
 ) -> str:
-    from spacy import displacy
-
     inside = [s for s in spans if s[0] >= left and s[1] <= right]
     # displaCy cannot draw overlapping spans: keep the wrong one, then longest-first without overlap
     inside.sort(key=lambda s: (s != wrong, s[0], -(s[1] - s[0]), s[2]))

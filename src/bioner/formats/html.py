@@ -22,6 +22,9 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
+import lxml.html
+from lxml import etree
+
 from ..document import Document
 from ..errors import BionerError
 from ..regions import Content, SourceMap, whole_text
@@ -114,9 +117,6 @@ def extract_text(raw: bytes) -> str:
 
 def page_text(raw: bytes, name: str = "<html>") -> str:
     """Every visible text node of the page, a line per block element, whitespace collapsed."""
-    import lxml.html
-    from lxml import etree
-
     try:
         root = lxml.html.fromstring(raw)
     except (etree.ParserError, ValueError) as error:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from spacy import displacy
+
 from ..document import Document
 from ._io import open_destination
 
@@ -51,8 +53,6 @@ def render_document(document: Document, *, colors: dict[str, str] | None = None)
     A document read from an HTML page is shown in the page's own text (menus and all), each
     entity placed where it stands in the page; text input notes what was left untagged.
     """
-    from spacy import displacy
-
     text, placed = _placed_mentions(document)
     spans = []
     identifiers: list[str] = []

@@ -21,6 +21,7 @@ from typing import TextIO
 
 from ..document import Document, Mention
 from ..errors import BionerError, InputError, InputProblem
+from ..pipeline.tokenizer import make_tokenizer_pipeline
 from ._io import Source, iter_lines, open_destination, source_name
 
 DOCSTART = "-DOCSTART-"
@@ -149,8 +150,6 @@ def whitespace_tokenize(text: str) -> list[tuple[int, int]]:
 
 def project_tokenize() -> Tokenize:
     """Token spans of the project tokenizer (`bioner convert` and the training configs use it)."""
-    from ..pipeline.tokenizer import make_tokenizer_pipeline  # spaCy: only when IOB is written
-
     nlp = make_tokenizer_pipeline()
     return lambda text: [(token.idx, token.idx + len(token)) for token in nlp.make_doc(text)]
 

@@ -3,8 +3,8 @@ file extensions. `read_documents`, `write_documents`, format detection, `convert
 `tag-pubmed` and `evaluate` all ask this table; adding a format is a row here plus its module.
 
 Readers and writers are called through one signature each (`ReadOptions`; a title for pages),
-so the table needs no per-format branches elsewhere. spaCy is imported only by the DocBin reader
-and the IOB writer (the project tokenizer), and only when they are used.
+so the table needs no per-format branches elsewhere. The DocBin reader and the IOB writer (the
+project tokenizer) bring spaCy in; trafilatura, for HTML pages, loads only when a page is read.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TextIO
 
 from ..document import Document
 from ..errors import BionerError, InputProblem
+from ..spacy_docs import read_docbin_documents
 from ._io import Source
 from .bioc import iter_bioc, write_bioc
 from .html import iter_html
@@ -137,8 +138,6 @@ def _read_html(source: Source, options: ReadOptions) -> Iterator[Document]:
 def _read_docbin(source: Source, options: ReadOptions) -> Iterator[Document]:
     if not isinstance(source, (str, Path)) or str(source) == "-":
         raise BionerError("docbin is read from a file path, not a stream")
-    from ..spacy_docs import read_docbin_documents  # spaCy: only when a DocBin is read
-
     return iter(read_docbin_documents(source))
 
 

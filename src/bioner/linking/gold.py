@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from ..document import Document, Mention
 from ..errors import BionerError
+from ..pipeline.components import AbbreviationPropagator
 from .linker import EntityLinker, Linker
 
 NCBI_LABELS = {
@@ -72,8 +73,6 @@ def abbreviation_detector(nlp: Language):
     """The pipeline's abbreviation component, or a new one on the pipeline's tokenizer."""
     if ABBREVIATIONS in nlp.pipe_names:
         return nlp.get_pipe(ABBREVIATIONS)
-    from ..pipeline.components import AbbreviationPropagator
-
     return AbbreviationPropagator(nlp)
 
 

@@ -19,9 +19,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import vocabularies
 from ..errors import BionerError
 from ..formats import read_documents
-from ..vocabularies import Concept
+from ..vocabularies import Concept, descriptor_label, read_ctd, read_mesh
+from . import learn
 from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
 from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
 
@@ -49,12 +51,10 @@ def read_mesh_xml(path: str | Path) -> Iterator[Entry]:
 
 def mesh_files(folder: str | Path) -> list[Path]:
     """The newest descriptor and supplementary files (plain or .gz) of a folder, or an error."""
-    from ..vocabularies import mesh_files as found
-
     folder = Path(folder)
     if not folder.is_dir():
         raise BionerError(f"{folder}: no such folder of MeSH XML files (desc20XX.xml, supp20XX.xml)")
-    files = found(folder)
+    files = vocabularies.mesh_files(folder)
     if not files:
         raise BionerError(
             f"{folder}: holds no desc20XX.xml(.gz) or supp20XX.xml(.gz) (fetch them with `bioner data --corpus mesh`)"
@@ -64,12 +64,10 @@ def mesh_files(folder: str | Path) -> list[Path]:
 
 def ctd_files(folder: str | Path) -> list[Path]:
     """CTD vocabularies of a folder (CTD_diseases.tsv, CTD_chemicals.tsv, plain or .gz), or an error."""
-    from ..vocabularies import ctd_files as found
-
     folder = Path(folder)
     if not folder.is_dir():
         raise BionerError(f"{folder}: no such folder of CTD vocabularies (CTD_diseases.tsv.gz)")
-    files = found(folder)
+    files = vocabularies.ctd_files(folder)
     if not files:
         raise BionerError(
             f"{folder}: holds no CTD_diseases.tsv(.gz) or CTD_chemicals.tsv(.gz) (fetch with `bioner data --corpus ctd`)"
@@ -84,8 +82,6 @@ def mesh_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
     record by the descriptors it is mapped to, else by its class (1 chemical, 3 disease).
     Descriptors come first in `mesh_files` order, so mapped-to labels are known when needed.
     """
-    from ..vocabularies import descriptor_label, read_mesh
-
     labels: dict[str, str] = {}
     for path in paths:
         for concept in read_mesh(path):
@@ -101,8 +97,6 @@ def mesh_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
 
 
 def ctd_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
-    from ..vocabularies import read_ctd
-
     for path in paths:
         for concept in read_ctd(path):
             yield concept, "Chemical" if concept.source == "ctd-chemical" else "Disease"
@@ -162,9 +156,7 @@ def build_kb(
     entries = [(label, name, identifier, n, flag) for (label, name, identifier), (n, flag) in rows.items()]
     kb = KnowledgeBase(entries, concepts, sources=sources)
     if train_ranker and documents:
-        from .learn import train_ranker as fit
-
-        kb.ranker = fit(kb, [d for docs in documents for d in docs], labels=labels)
+        kb.ranker = learn.train_ranker(kb, [d for docs in documents for d in docs], labels=labels)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_kb(kb.entries, output, concepts=kb.concepts, ranker=kb.ranker, sources=sources)

@@ -20,8 +20,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import spacy
 
 from ..document import Document
+from ..pipeline.components import AbbreviationPropagator
+from ..pipeline.tokenizer import create_biomedical_tokenizer
 from .candidates import normalise
 from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids
 from .linker import KnowledgeBase, Linker
@@ -33,11 +36,6 @@ MIN_TREE_ROWS = 200
 
 
 def _long_forms(documents: Sequence[Document]) -> list[dict[str, str]]:
-    import spacy
-
-    from ..pipeline.components import AbbreviationPropagator
-    from ..pipeline.tokenizer import create_biomedical_tokenizer
-
     nlp = spacy.blank("en")
     nlp.tokenizer = create_biomedical_tokenizer()(nlp)
     detector = AbbreviationPropagator(nlp)
@@ -179,7 +177,7 @@ def train_ranker(
         model = HistGradientBoostingClassifier(
             max_iter=200, learning_rate=0.1, max_leaf_nodes=15, early_stopping=False, random_state=seed
         )
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # noqa: PLC0415  (scikit-learn's dependency, not bioner's: only with it)
 
         with threadpool_limits(1):  # OpenMP threads on a shared machine cost more than they bring here
             model.fit(x, y)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spacy.language import Language
+from spacy.pipeline.tok2vec import Tok2VecListener
 from spacy.tokens import Doc, Span, Token
 
 BREAK_WORDS = ("such", "as", "including", "which", "that", "having", "being", "is", "are", "were")
@@ -89,7 +90,6 @@ class EntityBoundaries:
     def _can_decode(self, doc: Doc) -> bool:
         if self.nlp is None or self.ner not in self.nlp.pipe_names or doc.has_annotation("DEP"):
             return False
-        from spacy.pipeline.tok2vec import Tok2VecListener
 
         model = getattr(self.nlp.get_pipe(self.ner), "model", None)
         listens = model is not None and any(isinstance(node, Tok2VecListener) for node in model.walk())
