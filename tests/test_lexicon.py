@@ -1,6 +1,7 @@
 """`bioner lexicon` (bioner.lexicon): which MeSH and CTD names the lexicon feature takes."""
 
 import gzip
+import os
 import subprocess
 import sys
 
@@ -106,8 +107,11 @@ Depressive Disorder, Treatment-Resistant\tMESH:D061218\t\t\t\tF03.600.300.375\tF
 
 
 def run_cli(*args):
+    """Run `bioner lexicon` without the MESH_DIR / CTD_DIR that CI and users set, so only the flags count."""
     script = "import bioner.cli.lexicon; from bioner.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", script, "lexicon", *map(str, args)], capture_output=True, text=True)
+    env = {key: value for key, value in os.environ.items() if key not in ("MESH_DIR", "CTD_DIR")}
+    command = [sys.executable, "-c", script, "lexicon", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
 
 
 def test_cli_builds_a_lexicon_from_mesh_and_ctd_folders_that_marks_their_names(tmp_path):
