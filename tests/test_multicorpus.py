@@ -305,3 +305,28 @@ def test_lexicon_matches_short_and_symbol_like_names_only_as_written():
     doc = nlp.make_doc("It was WAS that MORPHINE and morphine could be Be.")
     found = sorted((doc[start:end].text, nlp.vocab.strings[label]) for label, start, end in matcher(doc))
     assert found == [("Be", "Chemical"), ("MORPHINE", "Chemical"), ("WAS", "Gene"), ("morphine", "Chemical")]
+
+
+def test_nlm_chem_residues_of_variant_names_are_learned_as_variants_and_reported(tmp_path):
+    from bioner.multicorpus import default_parts
+
+    assert default_parts(tmp_path)["train"] and {
+        part.name for part in default_parts(tmp_path)["train"] if part.residue_chemicals
+    } == {"nlm-chem-train"}
+    block = pubtator_block(
+        "30",
+        "The Gly104Cys mutant and cocaine.",
+        "Phosphorylation at Tyr705.",
+        [("Gly", "Chemical"), ("Cys", "Chemical"), ("cocaine", "Chemical"), ("Tyr", "Chemical")],
+    )
+    chemical = CorpusPart(
+        "nlm-chem-like", write(tmp_path, "chem.pubtator", block), ("Chemical",), residue_chemicals=True
+    )
+
+    reports = convert_parts([chemical], tmp_path / "train.spacy")
+
+    assert reports[0].conversion.labels["Chemical"].aligned == 4  # every mention still accounted for
+    assert reports[0].to_json()["variant_residues"] == {"residues": 3, "variants": 1, "positions": 1}
+    doc = read_docs(tmp_path / "train.spacy")[0]
+    assert {ent.text: ent.label_ for ent in doc.ents} == {"Gly104Cys": "Variant", "cocaine": "Chemical"}
+    assert token_tags(doc)["Tyr"] == ""  # a bare position: unknown, neither Chemical nor outside

@@ -39,6 +39,7 @@ from .errors import BionerError
 from .formats import read_documents
 from .pipeline.tokenizer import make_tokenizer_pipeline
 from .spacy_docs import write_docbin
+from .variant_names import ResidueRewrites, residues_as_variants
 
 MODEL_LABELS: tuple[str, ...] = model_labels()
 """Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
@@ -61,6 +62,8 @@ class CorpusPart:
     """`all`, or `train` / `heldout` for corpora split by article here (NLM-Chem)."""
     repeat: int = 1
     """Copies of each document in the training set: weight for a corpus among larger ones."""
+    residue_chemicals: bool = False
+    """Its Chemical residues inside variant names are rewritten (`bioner.variant_names`)."""
 
     def model_label(self, label: str) -> str | None:
         mapped = self.label_map.get(label, label if label in MODEL_LABELS else None)
@@ -196,14 +199,19 @@ class PartReport:
     documents: int
     conversion: ConversionReport
     masked: dict[str, int]
+    residues: ResidueRewrites | None = None
+    """For a corpus that annotates residues of variant names as Chemical: what was rewritten."""
 
     def to_json(self) -> dict:
-        return {
+        out: dict[str, Any] = {
             "part": self.part,
             "documents": self.documents,
             "masked": dict(sorted(self.masked.items())),
             "conversion": self.conversion.to_json(),
         }
+        if self.residues is not None:
+            out["variant_residues"] = self.residues.to_json()
+        return out
 
 
 def teacher_guesses(teacher: Language, docs: Sequence[Doc], batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
@@ -246,6 +254,9 @@ def convert_parts(
         report = ConversionReport(part.name)
         masked: dict[str, int] = {}
         part_docs = [document_to_doc(nlp, document, report, labels=part.annotates) for document in documents]
+        residues = ResidueRewrites() if part.residue_chemicals else None
+        if residues is not None:
+            part_docs = [residues_as_variants(doc, residues) for doc in part_docs]
         unannotated = set(MODEL_LABELS) - set(part.annotates)
         guesses = (
             teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
@@ -253,7 +264,7 @@ def convert_parts(
         for doc, doc_guesses in zip(part_docs, guesses, strict=True):
             docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses)] * part.repeat)
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
-        reports.append(PartReport(part.name, len(documents), report, masked))
+        reports.append(PartReport(part.name, len(documents), report, masked, residues))
     random.Random(seed).shuffle(docs)
     write_docbin(docs, output)
     return reports
@@ -267,6 +278,7 @@ def catalogue_part(raw: Path, corpus: Corpus, part: Part) -> CorpusPart:
         corpus.part_labels(part),
         corpus.label_map,
         documents=part.documents,
+        residue_chemicals=corpus.residue_chemicals,
     )
 
 

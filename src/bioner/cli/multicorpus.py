@@ -86,5 +86,12 @@ def multi_corpus_command(
                 f"{counts.dropped:>9}{counts.filtered:>9}   {masked if i == 0 else ''}",
                 err=True,
             )
+        if part_report.residues is not None and part_report.residues.residues:
+            rewrites = part_report.residues
+            typer.echo(
+                f"{'':<28}{rewrites.residues} Chemical residues of variant names read as tmVar does: "
+                f"{rewrites.variants} Variant, {rewrites.positions} positions unknown",
+                err=True,
+            )
     write_reports(reports, report)
     typer.echo(f"wrote {output} and {report}", err=True)

@@ -86,6 +86,10 @@ class Corpus:
     Disease) is counted as filtered, not learned."""
     label_map: Mapping[str, str] = field(default_factory=dict)
     """Source label to model label; a label neither mapped nor a model label is filtered."""
+    residue_chemicals: bool = False
+    """Annotates amino-acid residues inside protein-variant names ("Gly" in "Gly104Cys") as
+    Chemical, which BC5CDR and tmVar do not; training reads them as tmVar does
+    (`bioner.variant_names`)."""
     training: tuple[Part, ...] = ()
     development: tuple[Part, ...] = ()
     heldout: tuple[Part, ...] = ()
@@ -288,6 +292,7 @@ CORPORA: dict[str, Corpus] = {
             AIONER_URLS,
             timeout=300.0,
             annotates=("Chemical",),
+            residue_chemicals=True,
             training=(Part("nlm-chem-train", "passages", documents="train"),),
             heldout=(Part("nlm-chem-heldout", "passages", documents="heldout"),),
             description="NLM-Chem full-text passages: Chemical (four articles in five train)",
