@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from bioner.cli import _register, app
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
-from bioner.linking.kb import build_kb, corpus_entries, mesh_files, read_mesh_xml
+from bioner.linking.kb import build_kb, corpus_entries, read_mesh_xml
 from bioner.linking.linker import Linker, read_kb
+from bioner.vocabularies import mesh_files
 
 PUBTATOR = (
     "1|t|Renal and hepatic failure after cisplatin.\n"
@@ -110,12 +111,12 @@ def test_mesh_reader_labels_descriptors_by_tree_and_records_by_class(mesh_dir):
 
 
 def test_mesh_files_takes_the_newest_year_and_broken_xml_is_an_error(mesh_dir, tmp_path):
-    assert [p.name for p in mesh_files(mesh_dir)] == ["desc2020.xml", "supp2020.xml"]
+    assert [p.name for p in mesh_files(mesh_dir, required=True)] == ["desc2020.xml", "supp2020.xml"]
     (mesh_dir / "desc2021.xml").write_text("<DescriptorRecordSet><DescriptorRecord>", encoding="utf-8")
     with pytest.raises(BionerError, match="desc2021.xml: not well-formed"):
         list(read_mesh_xml(mesh_dir / "desc2021.xml"))
     with pytest.raises(BionerError, match="no desc20XX.xml"):
-        mesh_files(tmp_path / "mesh" / "..")
+        mesh_files(tmp_path / "mesh" / "..", required=True)
 
 
 def test_build_kb_merges_corpus_and_mesh_into_a_loadable_file(tmp_path, mesh_dir):

@@ -194,3 +194,15 @@ def test_folder_without_vocabulary_files_is_an_error(tmp_path):
         list(read_vocabulary_folder(tmp_path))
     with pytest.raises(BionerError, match="no such folder"):
         list(read_vocabulary_folder(tmp_path / "missing"))
+
+
+def test_required_vocabulary_files_missing_from_a_folder_name_the_folder_and_the_fetch(tmp_path):
+    assert mesh_files(tmp_path) == [] and ctd_files(tmp_path) == []
+    with pytest.raises(BionerError, match=r"holds no desc20XX.*bioner data --corpus mesh"):
+        mesh_files(tmp_path, required=True)
+    (tmp_path / "CTD_chemicals.tsv").write_text("# CTD\n", encoding="utf-8")
+    assert [p.name for p in ctd_files(tmp_path, required=("any",))] == ["CTD_chemicals.tsv"]
+    with pytest.raises(
+        BionerError, match=r"holds no CTD_diseases.tsv\[.gz\] \(fetch them with `bioner data --corpus ctd`\)"
+    ):
+        ctd_files(tmp_path, required=("diseases",))

@@ -131,16 +131,11 @@ def build_lexicon(
     started = time.perf_counter()
     sources: list[Path] = []
     if mesh_dir is not None:
-        sources += vocabularies.mesh_files(mesh_dir)
-        if not sources:
-            raise BionerError(
-                f"{mesh_dir}: holds no desc20XX.xml[.gz] or supp20XX.xml[.gz] (`bioner data --corpus mesh`)"
-            )
+        sources += vocabularies.mesh_files(mesh_dir, required=True)
     if ctd_dir is not None:
-        diseases = [p for p in vocabularies.ctd_files(ctd_dir) if p.name.startswith("CTD_diseases")]
-        if not diseases:
-            raise BionerError(f"{ctd_dir}: holds no CTD_diseases.tsv[.gz] (CTD's MEDIC disease vocabulary)")
-        sources += diseases
+        # MEDIC's diseases only: CTD's chemical vocabulary is MeSH's, read above.
+        files = vocabularies.ctd_files(ctd_dir, required=("diseases",))
+        sources += [p for p in files if p.name.startswith("CTD_diseases")]
     if not sources:
         raise BionerError("give --mesh, --ctd or both")
     readers = [vocabularies.read_ctd(p) if p.name.startswith("CTD_") else vocabularies.read_mesh(p) for p in sources]

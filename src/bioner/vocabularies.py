@@ -14,7 +14,7 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -249,25 +249,36 @@ def read_ctd(path: str | Path) -> Iterator[Concept]:
         raise BionerError(f"{path}: holds no CTD vocabulary row")
 
 
-def mesh_files(folder: str | Path) -> list[Path]:
-    """The newest descriptor and supplementary file of a folder (plain or .gz)."""
+def mesh_files(folder: str | Path, *, required: bool = False) -> list[Path]:
+    """The newest descriptor and supplementary file of a folder (plain or .gz); with `required`,
+    a folder without any is an error that says how to fetch them."""
     folder = _folder(folder)
     found: dict[str, tuple[str, Path]] = {}
     for path in sorted(folder.iterdir()):
         match = MESH_FILE.match(path.name)
         if match and (match.group(1) not in found or match.group(2) >= found[match.group(1)][0]):
             found[match.group(1)] = (match.group(2), path)
+    if required and not found:
+        raise BionerError(
+            f"{folder}: holds no desc20XX.xml[.gz] or supp20XX.xml[.gz] (fetch them with `bioner data --corpus mesh`)"
+        )
     return [found[kind][1] for kind in sorted(found)]
 
 
-def ctd_files(folder: str | Path) -> list[Path]:
-    """The CTD vocabulary files of a folder (`CTD_diseases.tsv[.gz]`, `CTD_chemicals.tsv[.gz]`)."""
+def ctd_files(folder: str | Path, *, required: Sequence[str] = ()) -> list[Path]:
+    """The CTD vocabulary files of a folder (`CTD_diseases.tsv[.gz]`, `CTD_chemicals.tsv[.gz]`);
+    `required` kinds ("diseases", "chemicals") missing from it are an error, and so is an empty
+    folder when `required` is `("any",)`."""
     folder = _folder(folder)
     found: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
         match = CTD_FILE.match(path.name)
         if match:
             found.setdefault(match.group(1), path)
+    missing = [kind for kind in required if kind != "any" and kind not in found]
+    if missing or ("any" in required and not found):
+        names = " or ".join(f"CTD_{kind}.tsv[.gz]" for kind in (missing or ("diseases", "chemicals")))
+        raise BionerError(f"{folder}: holds no {names} (fetch them with `bioner data --corpus ctd`)")
     return [found[kind] for kind in sorted(found)]
 
 

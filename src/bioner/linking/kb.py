@@ -49,32 +49,6 @@ def read_mesh_xml(path: str | Path) -> Iterator[Entry]:
             yield (label, name, concept.identifier)
 
 
-def mesh_files(folder: str | Path) -> list[Path]:
-    """The newest descriptor and supplementary files (plain or .gz) of a folder, or an error."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise BionerError(f"{folder}: no such folder of MeSH XML files (desc20XX.xml, supp20XX.xml)")
-    files = vocabularies.mesh_files(folder)
-    if not files:
-        raise BionerError(
-            f"{folder}: holds no desc20XX.xml(.gz) or supp20XX.xml(.gz) (fetch them with `bioner data --corpus mesh`)"
-        )
-    return files
-
-
-def ctd_files(folder: str | Path) -> list[Path]:
-    """CTD vocabularies of a folder (CTD_diseases.tsv, CTD_chemicals.tsv, plain or .gz), or an error."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise BionerError(f"{folder}: no such folder of CTD vocabularies (CTD_diseases.tsv.gz)")
-    files = vocabularies.ctd_files(folder)
-    if not files:
-        raise BionerError(
-            f"{folder}: holds no CTD_diseases.tsv(.gz) or CTD_chemicals.tsv(.gz) (fetch with `bioner data --corpus ctd`)"
-        )
-    return files
-
-
 def mesh_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
     """(concept, label) of every Chemical or Disease record of MeSH files.
 
@@ -132,11 +106,11 @@ def build_kb(
         sources.append(str(corpus))
     vocabulary: list[Iterator[tuple[Concept, str]]] = []
     if mesh_dir is not None:
-        files = mesh_files(mesh_dir)
+        files = vocabularies.mesh_files(mesh_dir, required=True)
         vocabulary.append(mesh_concepts(files))
         sources.extend(str(p) for p in files)
     if ctd_dir is not None:
-        files = ctd_files(ctd_dir)
+        files = vocabularies.ctd_files(ctd_dir, required=("any",))
         vocabulary.append(ctd_concepts(files))
         sources.extend(str(p) for p in files)
     for concept, label in (pair for source in vocabulary for pair in source):
