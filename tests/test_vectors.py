@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bioner.errors import BionerError
-from bioner.vectors import FloretSettings, build_vectors, read_jsonl_texts, text_files
+from bioner.vectors import FloretSettings, build_vectors, read_jsonl_texts, sampled, text_files, write_training_text
 
 
 def write_jsonl(path: Path, texts: list[str]) -> Path:
@@ -63,3 +63,32 @@ def test_build_vectors_reads_a_folder_of_gzipped_text(tmp_path):
         [folder], tmp_path / "vectors", settings=FloretSettings(dim=8, bucket=500, epoch=1, min_count=1), threads=1
     )
     assert info["tokens"] == 7  # "zolpidem caused amnesia ." and "zolpidem again ."
+
+
+def test_tokenising_in_two_processes_writes_the_same_text_in_the_same_order(tmp_path):
+    texts = [f"Patient {i} took 5-FU and Ca2+ blockers." for i in range(600)] + ["   ", "Lithium."]
+    one = write_training_text(texts, tmp_path / "one.txt", processes=1, batch_size=50)
+    two = write_training_text(texts, tmp_path / "two.txt", processes=2, batch_size=50)
+    written = (tmp_path / "one.txt").read_text(encoding="utf-8")
+    assert one == two and written == (tmp_path / "two.txt").read_text(encoding="utf-8")
+    assert written.splitlines()[0] == "patient 0 took 5 - fu and ca 2 + blockers ."
+    assert written.splitlines()[-1] == "lithium ." and len(written.splitlines()) == 601  # the blank text left out
+
+
+def test_a_text_share_keeps_the_same_texts_on_every_run_and_about_that_many():
+    texts = [f"abstract number {i}" for i in range(2000)]
+    half = list(sampled(texts, 0.5))
+    assert half == list(sampled(texts, 0.5)) and 900 < len(half) < 1100
+    assert set(list(sampled(texts, 0.25))) <= set(half)  # a smaller share is a subset
+    assert list(sampled(texts, 1.0)) == texts
+
+
+def test_build_vectors_samples_jsonl_text_but_reads_annotated_corpora_whole(tmp_path):
+    folder = tmp_path / "pubmed-text"
+    folder.mkdir()
+    write_jsonl(folder / "part1.jsonl.gz", [f"Zolpidem caused amnesia {i}." for i in range(400)])
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("1|t|Naloxone reversed coma.\n1|a|\n\n", encoding="utf-8")
+    settings = FloretSettings(dim=8, bucket=500, epoch=1, min_count=1)
+    info = build_vectors([corpus, folder], tmp_path / "v", settings=settings, threads=1, text_share=0.0)
+    assert info["tokens"] == 4 and info["text_share"] == 0.0  # "naloxone reversed coma ." only

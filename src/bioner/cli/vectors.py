@@ -25,7 +25,16 @@ def vectors_command(
     epochs: int = typer.Option(FloretSettings.epoch, "--epochs", help="Passes over the text."),
     bucket: int = typer.Option(FloretSettings.bucket, "--bucket", help="Rows of the hashed subword table."),
     min_count: int = typer.Option(FloretSettings.min_count, "--min-count", help="Ignore words seen fewer times."),
-    threads: int = typer.Option(2, "--threads", help="Training threads."),
+    threads: int = typer.Option(
+        2, "--threads", help="Processes that tokenise the text, then floret's training threads."
+    ),
+    text_share: float = typer.Option(
+        1.0,
+        "--text-share",
+        min=0.0,
+        max=1.0,
+        help="Share of the JSONL texts to learn from (the same texts on every run); annotated corpora are always read whole. Lower is faster: floret's time grows with the words.",
+    ),
 ) -> None:
     """Train floret subword vectors (skipgram, 3-6 character n-grams) on raw text.
 
@@ -35,5 +44,5 @@ def vectors_command(
     check_output(output, "--output", folder=True)
 
     settings = FloretSettings(dim=dim, epoch=epochs, bucket=bucket, min_count=min_count)
-    info = build_vectors(inputs, output, settings=settings, threads=threads)
+    info = build_vectors(inputs, output, settings=settings, threads=threads, text_share=text_share)
     typer.echo(f"vectors from {info['tokens']:,} tokens: {output}", err=True)
