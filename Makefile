@@ -39,8 +39,8 @@ MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
 # floret settings for the vectors: one pass at width 128 over 40% of the JSONL text (25 M tokens
-# with the corpora's text) takes 6 min on 2 cores, tokenising 1.5 min. All of it (61 M tokens) took
-# 13 + 6 min and scored no better on the development parts (docs/results.md).
+# with the corpora's text) took 5 min on 2 cores in make train, tokenising included. All of it
+# (61 M tokens) took 20 min and scored no better on the development parts (docs/results.md).
 VECTOR_ARGS ?= --dim 128 --epochs 1 --text-share 0.4
 # Known Chemical/Disease names from MeSH and CTD for the tok2vec's lexicon feature (bioner lexicon).
 LEXICON := $(TRAINING)/lexicon.npz
