@@ -38,10 +38,13 @@ MULTI_TEXT := $(CORPUS)/multi/text.spacy
 MULTI := $(CORPUS)/multi/train.spacy
 TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
-# floret settings for the vectors: one pass at width 128 over 40% of the JSONL text (25 M tokens
-# with the corpora's text) took 5 min on 2 cores in make train, tokenising included. All of it
-# (61 M tokens) took 20 min and scored no better on the development parts (docs/results.md).
-VECTOR_ARGS ?= --dim 128 --epochs 1 --text-share 0.4
+# floret settings for the vectors: one pass at width 128.
+VECTOR_ARGS ?= --dim 128 --epochs 1
+# With data/raw/pubmed-text there (45 M words), the vectors read this share of the JSONL text: 40%
+# (25 M tokens with the corpora's text) took 5 min on 2 cores in make train, tokenising included;
+# all of it (61 M tokens) took 20 min and scored no better on the development parts
+# (docs/results.md). Without it (the PubMed abstracts `make data` fetches), all the text is read.
+VECTOR_TEXT_SHARE ?= 0.4
 # Known Chemical/Disease names from MeSH and CTD for the tok2vec's lexicon feature (bioner lexicon).
 LEXICON := $(TRAINING)/lexicon.npz
 # Folders `make data` fills when MESH_DIR / CTD_DIR / PUBMED_TEXT_DIR are set (or --corpus mesh/ctd);
@@ -102,7 +105,8 @@ $(MULTI): $(TEACHER)/meta.json
 # The vectors read the training text of every corpus and data/raw/pretrain.
 $(VECTORS)/vectors-info.json: $(MULTI_TEXT) $(CORPUS)/dev.spacy $(PRETRAIN_TEXT)
 	$(BIONER) vectors $(MULTI_TEXT) $(CORPUS)/dev.spacy $(DATA)/pretrain/*.jsonl \
-		$$(test -d $(DATA)/pubmed-text && echo $(DATA)/pubmed-text) $(PRETRAIN_TEXT) $(VECTOR_ARGS) --output $(VECTORS)
+		$$(test -d $(DATA)/pubmed-text && echo $(DATA)/pubmed-text --text-share $(VECTOR_TEXT_SHARE)) \
+		$(PRETRAIN_TEXT) $(VECTOR_ARGS) --output $(VECTORS)
 
 vectors: $(VECTORS)/vectors-info.json  ## train floret static vectors on the training text, data/raw/pretrain and data/raw/pubmed-text (+ PRETRAIN_TEXT)
 
