@@ -15,18 +15,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bioner.document import Document
 from bioner.evaluation.cross_corpus import heldout_parts
+from bioner.evaluation.result import score
 from bioner.multicorpus import mapped_documents, read_part
 from bioner.tagging import load_pipeline, tag_documents
 from bioner.variant_names import RESIDUES
 
 
-def f1(true_positives: int, predicted: int, gold: int) -> float:
-    return 200 * true_positives / (predicted + gold) if predicted + gold else 0.0
-
-
-def is_residue(span: tuple[int, int], text: str) -> bool:
-    return text[span[0] : span[1]] in RESIDUES
+def without_residues(documents: list[Document]) -> list[Document]:
+    """The documents less every mention whose text is a three-letter residue code."""
+    return [
+        Document(d.id, list(d.passages), [m for m in d.mentions if d.text[m.start : m.end] not in RESIDUES])
+        for d in documents
+    ]
 
 
 def main() -> None:
@@ -36,20 +38,14 @@ def main() -> None:
     args = parser.parse_args()
     part = next(p for p in heldout_parts(args.raw) if p.name == "nlm-chem-heldout")
     gold = mapped_documents(part, read_part(part))
-    predicted = {d.id: d for d in tag_documents(load_pipeline(args.model), gold)}
-    counts = {"as annotated": [0, 0, 0], "without residue mentions": [0, 0, 0]}
-    for document in gold:
-        gold_spans = {(m.start, m.end) for m in document.mentions if m.label == "Chemical"}
-        guessed = {(m.start, m.end) for m in predicted[document.id].mentions if m.label == "Chemical"}
-        for name, drop in (("as annotated", False), ("without residue mentions", True)):
-            g = {s for s in gold_spans if not (drop and is_residue(s, document.text))}
-            p = {s for s in guessed if not (drop and is_residue(s, document.text))}
-            counts[name][0] += len(g & p)
-            counts[name][1] += len(p)
-            counts[name][2] += len(g)
-    for name, (tp, n_predicted, n_gold) in counts.items():
+    predicted = list(tag_documents(load_pipeline(args.model), gold))
+    for name, (g, p) in {
+        "as annotated": (gold, predicted),
+        "without residue mentions": (without_residues(gold), without_residues(predicted)),
+    }.items():
+        chemical = score(g, p, labels=["Chemical"]).strict.labels["Chemical"]
         print(
-            f"nlm-chem-heldout {name}: Chemical F1 {f1(tp, n_predicted, n_gold):.2f} ({tp} of {n_gold} gold, {n_predicted} predicted)"
+            f"nlm-chem-heldout {name}: Chemical F1 {100 * chemical.f1:.2f} ({chemical.tp} of {chemical.tp + chemical.fn} gold)"
         )
 
 
