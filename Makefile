@@ -28,7 +28,7 @@ DATA := data/raw
 # File names from the catalogue (`bioner corpora --make-vars`): HOME_CORPUS, SPLIT_FILE_train/dev/test
 # (BC5CDR's), CATALOGUE_KB_FILES. Targets that need no corpus do not build the venv to ask.
 CATALOGUE_MK := data/catalogue.mk
-ifneq ($(filter-out help setup lint test clean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out help setup lock lint test clean,$(or $(MAKECMDGOALS),help)),)
 include $(CATALOGUE_MK)
 endif
 RAW = $(DATA)/$(HOME_CORPUS)
@@ -65,18 +65,28 @@ TRAIN_FILE = $(RAW)/$(SPLIT_FILE_train)
 DEV_FILE = $(RAW)/$(SPLIT_FILE_dev)
 TEST_FILE = $(RAW)/$(SPLIT_FILE_test)
 
-.PHONY: setup data corpus vectors teacher kb lexicon train dev-run evaluate pretrain package bench lint test clean help
+.PHONY: setup lock data corpus vectors teacher kb lexicon train dev-run evaluate pretrain package bench lint test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 setup: $(VENV)/.installed  ## create .venv and install bioner with its dev extra
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions of every dependency, transitive ones included, from the committed lock
+# (requirements/lock.txt, hashes required); bioner itself goes in editable, with no dependency of its
+# own resolved and the lock's setuptools as build backend. A lock older than pyproject.toml's
+# dependencies is refused (scripts/lock.py check): `make lock` makes a new one.
+LOCK := requirements/lock.txt
+$(VENV)/.installed: pyproject.toml $(LOCK) requirements/tools.in
+	$(PYTHON) scripts/lock.py check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,vectors]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
+
+lock:  ## regenerate requirements/lock.txt from pyproject.toml (uv, hashes); then run the tests and commit it
+	PATH="$(abspath $(BIN)):$$PATH" $(PYTHON) scripts/lock.py write
 
 $(CATALOGUE_MK): src/bioner/corpora/catalogue.py | $(VENV)/.installed
 	mkdir -p $(@D)
