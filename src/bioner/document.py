@@ -35,10 +35,21 @@ class Mention:
 
 @dataclass
 class Relation:
-    """A document-level relation such as BC5CDR's `CID` or PubTator3's `Association`."""
+    """A document-level relation such as BC5CDR's `CID` or PubTator3's `Association`.
+
+    Arguments are concept ids as the source writes them (BC5CDR: chemical MeSH id, then disease
+    MeSH id), not mentions: one relation per document and concept pair, however many mentions.
+    """
 
     type: str
     arguments: list[str]
+    score: float | None = None
+    """The model's probability for a predicted relation; None for an annotated one."""
+    support: list[tuple[int, int, int, int]] = field(default_factory=list)
+    """Mention pairs that support a predicted relation: (start, end) of a mention of the first
+    argument, then of the second, as offsets into `Document.text`."""
+    line: int | None = field(default=None, compare=False)
+    """Line of the source file it was read from, for messages."""
 
 
 @dataclass
