@@ -55,6 +55,9 @@ VOCAB_ARGS = $$(test -d $(DATA)/mesh && echo --mesh $(DATA)/mesh) $$(test -d $(D
 KB := $(TRAINING)/kb.json.gz
 KB_CORPORA ?= $(addprefix $(DATA)/,$(CATALOGUE_KB_FILES))
 MODEL ?= $(TRAINING)/model-best
+# The relation model (bioner relations): BC5CDR train + dev for the final run, train only for dev-run.
+RELATIONS := $(TRAINING)/relations.json
+RELATIONS_DEV := $(TRAINING)/relations-train.json
 # Extra unlabelled text for the static vectors (JSONL, one {"text": ...} a line), beside what
 # `make data` puts in data/raw/pretrain/.
 PRETRAIN_TEXT ?=
@@ -65,7 +68,7 @@ TRAIN_FILE = $(RAW)/$(SPLIT_FILE_train)
 DEV_FILE = $(RAW)/$(SPLIT_FILE_dev)
 TEST_FILE = $(RAW)/$(SPLIT_FILE_test)
 
-.PHONY: setup lock data corpus vectors teacher kb lexicon train dev-run evaluate pretrain package bench lint test clean help
+.PHONY: setup lock data corpus vectors teacher kb lexicon relations train dev-run evaluate pretrain package bench lint test clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -129,18 +132,26 @@ $(KB): $(FETCHED)
 $(LEXICON): $(FETCHED)
 	$(BIONER) lexicon $(VOCAB_ARGS) --output $(LEXICON)
 
+$(RELATIONS): $(FETCHED)
+	$(BIONER) relations $(TRAIN_FILE) $(DEV_FILE) $(VOCAB_ARGS) --output $@ --report $(TRAINING)/relations.report.json
+
+$(RELATIONS_DEV): $(FETCHED)
+	$(BIONER) relations $(TRAIN_FILE) $(VOCAB_ARGS) --output $@ --report $(TRAINING)/relations-train.report.json
+
+relations: $(RELATIONS)  ## the relation model (which chemical induces which disease) from BC5CDR train + dev
+
 lexicon: $(LEXICON)  ## the MeSH/CTD name lexicon the tagger marks per token (data/raw/mesh, data/raw/ctd)
 
 kb: $(KB)  ## build the linker's knowledge base and ranker (KB_CORPORA, + data/raw/mesh and data/raw/ctd when present) into $(KB)
 
 teacher: $(TEACHER)/meta.json  ## a short BC5CDR-only run whose guesses mask what other corpora leave unannotated
 
-train: corpus vectors $(LEXICON) $(KB)  ## the main job: data, vectors, teacher, lexicon, knowledge base, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
-	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) $(TRAIN_ARGS)
+train: corpus vectors $(LEXICON) $(KB) $(RELATIONS)  ## the main job: data, vectors, teacher, lexicon, knowledge base, relation model, CONFIG on every corpus + BC5CDR dev for FINAL_STEPS, evaluation
+	$(BIONER) train $(CONFIG) --output $(TRAINING) --final --steps $(FINAL_STEPS) --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) --paths.relations $(RELATIONS) $(TRAIN_ARGS)
 	$(MAKE) --no-print-directory evaluate
 
-dev-run: corpus vectors $(LEXICON) $(KB)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
-	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) $(TRAIN_ARGS)
+dev-run: corpus vectors $(LEXICON) $(KB) $(RELATIONS_DEV)  ## development run of CONFIG (train only, scored on BC5CDR dev): how FINAL_STEPS is chosen
+	$(BIONER) train $(CONFIG) --output $(TRAINING)/dev --paths.vectors $(VECTORS) --paths.lexicon $(LEXICON) --paths.kb $(KB) --paths.relations $(RELATIONS_DEV) $(TRAIN_ARGS)
 
 pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner train $(TRAINING)/pretrain/train.cfg
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }

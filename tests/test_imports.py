@@ -9,6 +9,9 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 KNOWN_CIRCLES = [
+    # Not a circle at run time: `pipeline.relations` falls back to `from . import ranker` only in a
+    # model package's flat copy of the code, where `..linking` does not exist.
+    {"bioner.pipeline", "bioner.pipeline.relations"},
     # Typer's registration: `cli` imports each command module, which adds itself to `cli.app`.
     {
         "bioner.cli",
@@ -21,6 +24,7 @@ KNOWN_CIRCLES = [
         "bioner.cli.multicorpus",
         "bioner.cli.package",
         "bioner.cli.pretrain",
+        "bioner.cli.relations",
         "bioner.cli.tag_pubmed",
         "bioner.cli.train",
         "bioner.cli.vectors",

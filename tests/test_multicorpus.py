@@ -186,7 +186,7 @@ def test_tiny_multi_corpus_training_learns_gene_and_reports_only_chemical_and_di
 
     nlp = spacy.load(model)
     assert set(nlp.get_pipe("ner").labels) == {"Chemical", "Disease", "Gene"}
-    assert nlp.pipe_names[-2:] == ["bioner_labels", "bioner_linker"]
+    assert nlp.pipe_names[-3:] == ["bioner_labels", "bioner_linker", "bioner_relations"]
     doc = nlp("BRCA1 and ketamine in treatment-resistant depression. The BRCA1 protein binds naloxone.")
     assert {ent.label_ for ent in doc.ents} <= {"Chemical", "Disease"}
 

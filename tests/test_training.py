@@ -107,7 +107,7 @@ def test_trained_pipeline_loads_in_a_fresh_process_and_tags_with_post_processing
     model = trained / "dev" / "model-best"
     text = "Patients with treatment-resistant depression (TRD) received ketamine. Ketamine relieved TRD."
     result = tag_in_fresh_process(model, text)
-    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations", "bioner_linker"]
+    assert result["pipes"] == ["tok2vec", "ner", "bioner_abbreviations", "bioner_linker", "bioner_relations"]
     in_process = spacy.load(model)(text)
     assert result["ents"] == [[e.start_char, e.end_char, e.label_] for e in in_process.ents]
     # Overfitted on the fixture, the model finds its drugs.
@@ -169,11 +169,11 @@ def test_every_shipped_config_initialises_with_the_project_tokenizer_and_compone
     assert nlp.get_pipe("bioner_linker").linker.link_document([("Ketamine", "Chemical")]) == ["D007649"]
     assert {"tok2vec", "ner", "bioner_abbreviations"} <= set(nlp.pipe_names)
     # Post-processing follows the model: abbreviations see every label, the label filter drops
-    # what users did not ask for, and the linker comes last, after propagation.
+    # what users did not ask for, the linker comes after propagation, and relations read its ids.
     assert nlp.pipe_names.index("bioner_abbreviations") > nlp.pipe_names.index("ner")
-    assert nlp.pipe_names[-1] == "bioner_linker"
+    assert nlp.pipe_names[-2:] == ["bioner_linker", "bioner_relations"]
     if "bioner_labels" in nlp.pipe_names:
-        assert nlp.pipe_names[-2] == "bioner_labels"
+        assert nlp.pipe_names[-3] == "bioner_labels"
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "bioner.BiomedicalTokenizer.v1"
     assert [t.text for t in nlp.make_doc("DOX-induced")] == ["DOX", "-", "induced"]
 
@@ -193,3 +193,46 @@ def test_vectors_learn_from_jsonl_text_and_annotated_files(tmp_path):
 
     vectors = spacy.load(tmp_path / "vectors").vocab.vectors
     assert vectors.mode == "floret" and vectors.shape == (500, 8)
+
+
+RELATION_SCRIPT = """
+import json, sys, spacy
+nlp = spacy.load(sys.argv[1])
+doc = nlp(sys.argv[2])
+print(json.dumps({"ents": [[e.text, e.label_, e.kb_id_] for e in doc.ents], "relations": doc._.bioner_relations}))
+"""
+
+
+@pytest.mark.slow
+def test_tiny_pipeline_trained_with_a_relation_model_predicts_the_relation_in_a_fresh_process(corpus, tmp_path):
+    from bioner.linking.linker import write_kb
+    from bioner.relation_learning import train_relations
+    from relation_corpus import CHEMICALS, DISEASES, relation_documents
+
+    names = [("Chemical", name, identifier, 1) for name, identifier in CHEMICALS.items()]
+    names += [("Disease", name, identifier, 1) for name, identifier in DISEASES.items()]
+    write_kb(names, tmp_path / "kb.json.gz")
+    model, _ = train_relations(relation_documents(60), folds=3)
+    model.save(tmp_path / "relations.json")
+    overrides = {
+        **tiny_overrides(corpus),
+        "paths.kb": str(tmp_path / "kb.json.gz"),
+        "paths.relations": str(tmp_path / "relations.json"),
+    }
+    pipeline = train(ROOT / "configs" / "cnn.cfg", tmp_path / "run", overrides=overrides)
+
+    # The fixture's own title, which the overfitted tagger finds: linked, then related.
+    text = "Cisplatin-induced nephrotoxicity in rats."
+    result = subprocess.run(
+        [sys.executable, "-c", RELATION_SCRIPT, str(pipeline), text],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
+    )
+    found = json.loads(result.stdout)
+    assert ["Cisplatin", "Chemical", CHEMICALS["cisplatin"]] in found["ents"], found
+    assert ["nephrotoxicity", "Disease", DISEASES["nephrotoxicity"]] in found["ents"], found
+    assert [(r["type"], r["arguments"]) for r in found["relations"]] == [
+        ("CID", [CHEMICALS["cisplatin"], DISEASES["nephrotoxicity"]])
+    ]

@@ -31,7 +31,17 @@ from .pipeline.tokenizer import TOKENIZER_NAME
 if TYPE_CHECKING:
     from .evaluation.result import Evaluation
 
-CODE_MODULES = ("tokenizer", "components", "spans", "candidates", "ranker", "linker", "lexicon_embed")
+CODE_MODULES = (
+    "tokenizer",
+    "components",
+    "spans",
+    "candidates",
+    "ranker",
+    "linker",
+    "sentences",
+    "relations",
+    "lexicon_embed",
+)
 """Modules of `bioner.pipeline` copied into the package, in import order."""
 DESCRIPTION = "Chemical and Disease named-entity tagger for PubMed titles and abstracts"
 """What the model does; `describe` adds what it was trained on."""

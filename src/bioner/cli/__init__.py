@@ -35,6 +35,7 @@ def _register() -> None:
         multicorpus,
         package,
         pretrain,
+        relations,
         tag_pubmed,
         train,
         vectors,

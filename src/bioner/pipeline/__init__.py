@@ -5,6 +5,16 @@ import; packaged models carry copies of these modules.
 """
 
 from ..linking import candidates, linker, ranker  # live with the knowledge-base code; copied the same way
-from . import components, lexicon_embed, spans, tokenizer
+from . import components, lexicon_embed, relations, sentences, spans, tokenizer
 
-__all__ = ["candidates", "components", "lexicon_embed", "linker", "ranker", "spans", "tokenizer"]
+__all__ = [
+    "candidates",
+    "components",
+    "lexicon_embed",
+    "linker",
+    "ranker",
+    "relations",
+    "sentences",
+    "spans",
+    "tokenizer",
+]

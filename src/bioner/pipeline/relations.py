@@ -1,0 +1,503 @@
+"""`bioner_relations`: document-level relations between linked concepts (BC5CDR's `CID`: which
+chemical induces which disease), from the mentions and ids the tagger and the linker found.
+
+A relation is concept-level, as BC5CDR annotates it: one (chemical id, disease id) pair per
+document however many mentions. About 30% of BC5CDR's pairs are never stated inside one
+sentence, so every pair of concepts of the right types in a document is a candidate, described by
+features of the whole document (after the feature-based CDR systems, e.g. Gu et al. 2016, Peng
+et al. 2016): how often and where each concept is named (title, first sentence, its rank among
+the document's concepts), how close their mentions come (same sentence, distance), the words
+between them ("-induced", "caused by" against "treatment of", "prevented"), the MeSH tree of each
+(chemical classes; disease branches such as C25 "chemically-induced disorders"), whether the
+disease is a MeSH ancestor or descendant of another disease of the document (CDR annotates the
+most specific disease: Gu et al. 2017), and how often the training documents related each
+concept when they named it (priors counted on the training corpus only; CTD's curated
+associations are never used: CTD curated the BC5CDR abstracts themselves). Gradient-boosted
+trees (trained by `bioner relations`, `bioner.relation_learning`) turn the features into a
+probability; pairs at or above the type's threshold are kept.
+
+The component writes `doc._.bioner_relations`, a list of plain dicts, so that the relations
+survive `DocBin` and `Doc.to_disk` and a tool that `spacy.load()`s the packaged model reads them
+without bioner:
+
+    {"type": "CID", "arguments": ["D008094", "D006333"], "score": 0.91,
+     "support": [[s1, e1, s2, e2], ...]}   # character offsets of supporting mention pairs
+
+Relation types and the labels of their arguments come from the training data, not from code.
+Only the standard library, numpy and spaCy here: this module is copied into packaged models.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .sentences import sentence_index, sentence_spans
+
+try:  # the linker's flattened gradient-boosted trees
+    from ..linking import ranker as _ranker
+except ImportError:  # the flat copy in a model package, where ranker.py sits beside this file
+    from . import ranker as _ranker
+
+EXTENSION = "bioner_relations"
+"""Doc extension the component fills: a list of {"type", "arguments", "score", "support"}."""
+MODEL_FILE = "relations.json"
+FORMAT = "bioner-relations"
+NO_IDS = {"", "-", "-1"}
+
+CAUSE = (
+    "induc", "caus", "associat", "relat", "toxic", "provok", "elicit", "produc", "develop", "follow", "after",
+    "due", "result", "evok", "precipitat", "attribut", "secondary", "complicat", "adverse", "side",
+    "risk", "onset", "occur", "exposure", "overdose", "intoxicat", "poison", "abuse",
+)  # fmt: skip
+"""Word beginnings that state a chemical brought a disease about."""
+TREAT = (
+    "treat", "therap", "prevent", "protect", "attenuat", "reduc", "inhibit", "ameliorat", "revers", "antagon",
+    "block", "improv", "effica", "effective", "manag", "reliev", "alleviat", "suppress", "control", "prophyla",
+    "rescue", "benefi", "counteract", "abolish", "decreas",
+)  # fmt: skip
+"""Word beginnings that state a chemical treats or prevents a disease."""
+NEGATION = ("no", "not", "without", "neither", "nor", "absence", "lack", "none", "never", "unlikely")
+_AFTER_MENTION = re.compile(r"^[\s-]*(induced|associated|related|evoked|provoked|caused|mediated|dependent|elicited|produced|triggered)\b", re.IGNORECASE)  # fmt: skip
+_BEFORE_CAUSE = re.compile(r"\b(induced|caused|provoked|elicited|produced|triggered|precipitated)\s+by\b|\b(due|secondary|attributed|attributable)\s+to\b|\b(after|following|during)\b", re.IGNORECASE)  # fmt: skip
+_WORD = re.compile(r"\w+")
+CHEMICAL_TREES = ("D01", "D02", "D03", "D04", "D05", "D06", "D08", "D09", "D10", "D12", "D13", "D20", "D23", "D25", "D26", "D27")  # fmt: skip
+DISEASE_TREES = ("C01", "C04", "C05", "C06", "C08", "C10", "C11", "C12", "C14", "C15", "C16", "C17", "C18", "C19", "C20", "C23", "C25", "F03")  # fmt: skip
+
+FEATURES: tuple[str, ...] = (
+    "log_mentions_1", "log_mentions_2", "share_1", "share_2", "rank_1", "rank_2", "concepts_1", "concepts_2",
+    "title_1", "title_2", "both_title", "first_sentence_1", "first_sentence_2", "position_1", "position_2",
+    "sentences_both", "share_sentences_both", "min_sentence_distance", "min_word_distance",
+    "cause_between", "treat_between", "negation_between", "cause_in_sentence", "treat_in_sentence",
+    "attached_trigger_1", "attached_trigger_near", "caused_by_pattern", "order_first_before",
+    "attached_trigger_anywhere_1", "ancestor_of_other_2", "descendant_of_other_2", "ancestor_of_other_1",
+    "descendant_of_other_1", "has_trees_1", "has_trees_2",
+    "prior_rate_1", "prior_log_documents_1", "prior_rate_2", "prior_log_documents_2", "prior_pair_related",
+    "prior_pair_log_documents",
+    *(f"tree_1_{t}" for t in CHEMICAL_TREES), *(f"tree_2_{t}" for t in DISEASE_TREES),
+)  # fmt: skip
+"""Feature names in matrix order; a model stores them and refuses other features."""
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What relation features read of a mention: offsets, label and concept ids."""
+
+    start: int
+    end: int
+    label: str
+    ids: tuple[str, ...]
+
+
+@dataclass
+class Priors:
+    """Per concept id: training documents that named it and those that related it (by relation type and argument
+    position); per concept pair: documents that named both and those that related them."""
+
+    named: dict[str, int] = field(default_factory=dict)
+    related: dict[str, int] = field(default_factory=dict)
+    pair_named: dict[str, int] = field(default_factory=dict)
+    pair_related: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "named": self.named,
+            "related": self.related,
+            "pair_named": self.pair_named,
+            "pair_related": self.pair_related,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Priors:
+        return cls(*(dict(data.get(key, {})) for key in ("named", "related", "pair_named", "pair_related")))
+
+
+@dataclass
+class RelationType:
+    """One relation type: the labels of its arguments, its trees and threshold."""
+
+    name: str
+    labels: tuple[str, str]
+    trees: _ranker.Trees | None
+    threshold: float = 0.5
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "labels": list(self.labels),
+            "threshold": self.threshold,
+            "info": self.info,
+            "trees": self.trees.to_json() if self.trees is not None else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RelationType:
+        trees = _ranker.Trees.from_json(data["trees"]) if data.get("trees") else None
+        labels = tuple(data["labels"])
+        if len(labels) != 2:
+            raise ValueError(f"relation type {data.get('name')!r}: two argument labels expected, found {len(labels)}")
+        return cls(
+            str(data["name"]),
+            (labels[0], labels[1]),
+            trees,
+            float(data.get("threshold", 0.5)),
+            dict(data.get("info", {})),
+        )
+
+
+@dataclass
+class RelationModel:
+    """Everything the component needs: the relation types, the MeSH tree numbers of the concepts, and the priors."""
+
+    types: list[RelationType] = field(default_factory=list)
+    trees: dict[str, list[str]] = field(default_factory=dict)
+    priors: dict[str, Priors] = field(default_factory=dict)
+    """Per relation type."""
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": 1,
+            "features": list(FEATURES),
+            "types": [t.to_json() for t in self.types],
+            "priors": {name: p.to_json() for name, p in self.priors.items()},
+            "trees": self.trees,
+            "info": self.info,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RelationModel:
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a relation model (format {data.get('format')!r}, expected {FORMAT!r})")
+        if list(data.get("features", [])) != list(FEATURES):
+            raise ValueError("the relation model was trained on other features than this component computes")
+        return cls(
+            [RelationType.from_json(t) for t in data.get("types", [])],
+            {k: list(v) for k, v in data.get("trees", {}).items()},
+            {name: Priors.from_json(p) for name, p in data.get("priors", {}).items()},
+            dict(data.get("info", {})),
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), separators=(",", ":")), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> RelationModel:
+        return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def pair_key(first: str, second: str) -> str:
+    return f"{first}\t{second}"
+
+
+@dataclass
+class DocumentView:
+    """A document as relation features read it: text, sentences, mentions, concepts by label."""
+
+    text: str
+    sentences: list[tuple[int, int]]
+    mentions: list[Mention]
+    sentence_of: list[int]
+    by_concept: dict[str, list[int]]
+    label_of: dict[str, Counter[str]]
+
+    @classmethod
+    def build(cls, text: str, mentions: Sequence[Mention], breaks: Iterable[int] = ()) -> DocumentView:
+        sentences = sentence_spans(text, breaks) or [(0, len(text))]
+        ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        by_concept: dict[str, list[int]] = defaultdict(list)
+        label_of: dict[str, Counter[str]] = defaultdict(Counter)
+        for number, mention in enumerate(ordered):
+            for identifier in mention.ids:
+                by_concept[identifier].append(number)
+                label_of[identifier][mention.label] += 1
+        return cls(
+            text,
+            sentences,
+            ordered,
+            [sentence_index(sentences, m.start) for m in ordered],
+            dict(by_concept),
+            dict(label_of),
+        )
+
+    def concepts(self, label: str) -> list[str]:
+        return [c for c, labels in self.label_of.items() if labels.most_common(1)[0][0] == label]
+
+
+def mention_ids(identifier: str) -> tuple[str, ...]:
+    """`D1|D2` -> ("D1", "D2"); `MESH:` dropped (BC5CDR writes ids bare); NIL ids give nothing."""
+    ids = []
+    for part in identifier.split("|"):
+        part = part.strip()
+        if part.upper().startswith("MESH:"):
+            part = part[5:]
+        if part and part not in NO_IDS and part not in ids:
+            ids.append(part)
+    return tuple(ids)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _count(words: Sequence[str], stems: tuple[str, ...]) -> int:
+    return sum(1 for w in words if w.startswith(stems))
+
+
+def _related_in_tree(trees: Mapping[str, list[str]], ancestor: str, descendant: str) -> bool:
+    return any(d.startswith(a + ".") for a in trees.get(ancestor, ()) for d in trees.get(descendant, ()))
+
+
+def _prior(priors: Priors | None, key: str) -> tuple[float, float]:
+    if priors is None:
+        return 0.0, 0.0
+    named = priors.named.get(key, 0)
+    return (priors.related.get(key, 0) + 0.1) / (named + 1.0), math.log1p(named)
+
+
+def pair_features(
+    view: DocumentView,
+    first: str,
+    second: str,
+    model: RelationModel,
+    priors: Priors | None,
+    relation_type: str,
+) -> np.ndarray:
+    """The feature row of concept pair (`first`, `second`) in the document (`FEATURES` order)."""
+    row = np.zeros(len(FEATURES), dtype=np.float64)
+    text, mentions, sentence_of = view.text, view.mentions, view.sentence_of
+    m1, m2 = view.by_concept[first], view.by_concept[second]
+    label1 = view.label_of[first].most_common(1)[0][0]
+    label2 = view.label_of[second].most_common(1)[0][0]
+    concepts1, concepts2 = view.concepts(label1), view.concepts(label2)
+    counts1 = sorted((len(view.by_concept[c]) for c in concepts1), reverse=True)
+    counts2 = sorted((len(view.by_concept[c]) for c in concepts2), reverse=True)
+    total1 = sum(counts1) or 1
+    total2 = sum(counts2) or 1
+    n_sentences = max(1, len(view.sentences))
+    s1 = {sentence_of[i] for i in m1}
+    s2 = {sentence_of[i] for i in m2}
+    both = s1 & s2
+
+    def put(name: str, value: float) -> None:
+        row[_INDEX[name]] = value
+
+    put("log_mentions_1", math.log1p(len(m1)))
+    put("log_mentions_2", math.log1p(len(m2)))
+    put("share_1", len(m1) / total1)
+    put("share_2", len(m2) / total2)
+    put("rank_1", counts1.index(len(m1)) if len(m1) in counts1 else 0)
+    put("rank_2", counts2.index(len(m2)) if len(m2) in counts2 else 0)
+    put("concepts_1", len(concepts1))
+    put("concepts_2", len(concepts2))
+    put("title_1", float(0 in s1))
+    put("title_2", float(0 in s2))
+    put("both_title", float(0 in both))
+    put("first_sentence_1", float(1 in s1))
+    put("first_sentence_2", float(1 in s2))
+    put("position_1", min(s1) / n_sentences)
+    put("position_2", min(s2) / n_sentences)
+    put("sentences_both", len(both))
+    put("share_sentences_both", len(both) / n_sentences)
+    put("min_sentence_distance", min(abs(a - b) for a in s1 for b in s2))
+
+    best_distance = 1000.0
+    cause = treat = negation = cause_sentence = treat_sentence = attached_near = caused_by = first_before = 0.0
+    for i in m1:
+        for j in m2:
+            if sentence_of[i] != sentence_of[j]:
+                continue
+            a, b = mentions[i], mentions[j]
+            left, right = (a, b) if a.start <= b.start else (b, a)
+            between = _words(text[left.end : right.start])
+            distance = len(between)
+            if distance < best_distance:
+                best_distance = float(distance)
+            cause = max(cause, float(_count(between, CAUSE)))
+            treat = max(treat, float(_count(between, TREAT)))
+            negation = max(negation, float(sum(1 for w in between if w in NEGATION)))
+            start, end = view.sentences[sentence_of[i]]
+            words = _words(text[start:end])
+            cause_sentence = max(cause_sentence, float(_count(words, CAUSE)))
+            treat_sentence = max(treat_sentence, float(_count(words, TREAT)))
+            if _AFTER_MENTION.match(text[a.end : a.end + 30]) and distance <= 12:
+                attached_near = 1.0
+            if b.start < a.start and _BEFORE_CAUSE.search(text[b.end : a.start]) and distance <= 15:
+                caused_by = 1.0
+            first_before = max(first_before, float(a.start < b.start))
+    put("min_word_distance", best_distance)
+    put("cause_between", cause)
+    put("treat_between", treat)
+    put("negation_between", negation)
+    put("cause_in_sentence", cause_sentence)
+    put("treat_in_sentence", treat_sentence)
+    put("attached_trigger_near", attached_near)
+    put("caused_by_pattern", caused_by)
+    put("order_first_before", first_before)
+    put(
+        "attached_trigger_1", float(any(_AFTER_MENTION.match(text[mentions[i].end : mentions[i].end + 30]) for i in m1))
+    )
+    put(
+        "attached_trigger_anywhere_1",
+        float(sum(1 for i in m1 if _AFTER_MENTION.match(text[mentions[i].end : mentions[i].end + 30]))),
+    )
+
+    trees = model.trees
+    put("ancestor_of_other_2", float(any(_related_in_tree(trees, second, c) for c in concepts2 if c != second)))
+    put("descendant_of_other_2", float(any(_related_in_tree(trees, c, second) for c in concepts2 if c != second)))
+    put("ancestor_of_other_1", float(any(_related_in_tree(trees, first, c) for c in concepts1 if c != first)))
+    put("descendant_of_other_1", float(any(_related_in_tree(trees, c, first) for c in concepts1 if c != first)))
+    put("has_trees_1", float(first in trees))
+    put("has_trees_2", float(second in trees))
+    for top in CHEMICAL_TREES:
+        put(f"tree_1_{top}", float(any(t.startswith(top) for t in trees.get(first, ()))))
+    for top in DISEASE_TREES:
+        put(f"tree_2_{top}", float(any(t.startswith(top) for t in trees.get(second, ()))))
+
+    rate1, log1 = _prior(priors, "1\t" + first)
+    rate2, log2 = _prior(priors, "2\t" + second)
+    put("prior_rate_1", rate1)
+    put("prior_log_documents_1", log1)
+    put("prior_rate_2", rate2)
+    put("prior_log_documents_2", log2)
+    if priors is not None:
+        key = pair_key(first, second)
+        named = priors.pair_named.get(key, 0)
+        put("prior_pair_related", (priors.pair_related.get(key, 0) + 0.1) / (named + 1.0))
+        put("prior_pair_log_documents", math.log1p(named))
+    return row
+
+
+def candidate_pairs(view: DocumentView, labels: tuple[str, str]) -> list[tuple[str, str]]:
+    """Every (first, second) concept pair whose labels are the type's, in a fixed order."""
+    firsts = sorted(view.concepts(labels[0]))
+    seconds = sorted(view.concepts(labels[1]))
+    return [(a, b) for a in firsts for b in seconds if a != b]
+
+
+def support(view: DocumentView, first: str, second: str, limit: int = 5) -> list[list[int]]:
+    """Mention pairs of the two concepts, nearest first (same sentence before others)."""
+    pairs = []
+    for i in view.by_concept[first]:
+        for j in view.by_concept[second]:
+            a, b = view.mentions[i], view.mentions[j]
+            gap = max(a.start, b.start) - min(a.end, b.end)
+            pairs.append((view.sentence_of[i] != view.sentence_of[j], abs(gap), [a.start, a.end, b.start, b.end]))
+    pairs.sort(key=lambda p: (p[0], p[1], p[2]))
+    return [p[2] for p in pairs[:limit]]
+
+
+def predict_views(model: RelationModel, views: Sequence[DocumentView]) -> list[list[dict[str, Any]]]:
+    """Relations of each document: every candidate pair scored, those at or above threshold kept."""
+    out: list[list[dict[str, Any]]] = [[] for _ in views]
+    for relation_type in model.types:
+        if relation_type.trees is None:
+            continue
+        priors = model.priors.get(relation_type.name)
+        rows, where = [], []
+        for number, view in enumerate(views):
+            for first, second in candidate_pairs(view, relation_type.labels):
+                rows.append(pair_features(view, first, second, model, priors, relation_type.name))
+                where.append((number, first, second))
+        if not rows:
+            continue
+        scores = 1.0 / (1.0 + np.exp(-relation_type.trees.raw(np.vstack(rows))))
+        for (number, first, second), score in zip(where, scores):
+            if score >= relation_type.threshold:
+                out[number].append(
+                    {
+                        "type": relation_type.name,
+                        "arguments": [first, second],
+                        "score": round(float(score), 4),
+                        "support": support(views[number], first, second),
+                    }
+                )
+    for relations in out:
+        relations.sort(key=lambda r: -r["score"])
+    return out
+
+
+def doc_view(doc: Doc) -> DocumentView:
+    mentions = [Mention(e.start_char, e.end_char, e.label_, mention_ids(e.kb_id_)) for e in doc.ents]
+    return DocumentView.build(doc.text, [m for m in mentions if m.ids])
+
+
+@Language.factory(
+    "bioner_relations",
+    default_config={"threshold": None},
+    assigns=[f"doc._.{EXTENSION}"],
+    requires=["doc.ents", "token.ent_kb_id"],
+)
+def make_relations(nlp: Language, name: str, threshold: float | None) -> RelationExtractor:
+    return RelationExtractor(name, threshold=threshold)
+
+
+class RelationExtractor:
+    """spaCy wrapper of `RelationModel`: `initialize(model_path=...)` reads the model `bioner relations`
+    trained; the pipeline folder then carries it (to_disk/from_disk). Without one it predicts nothing.
+    `threshold` overrides every type's learned threshold (higher: fewer, surer relations)."""
+
+    def __init__(self, name: str = "bioner_relations", *, threshold: float | None = None) -> None:
+        self.name = name
+        self.threshold = threshold
+        self.model = RelationModel()
+        if not Doc.has_extension(EXTENSION):
+            Doc.set_extension(EXTENSION, default=None)
+
+    def set_model(self, model: RelationModel) -> None:
+        self.model = model
+        if self.threshold is not None:
+            for relation_type in self.model.types:
+                relation_type.threshold = self.threshold
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        model_path: str | None = None,
+    ) -> None:
+        if model_path:
+            self.set_model(RelationModel.load(model_path))
+
+    def __call__(self, doc: Doc) -> Doc:
+        (relations,) = predict_views(self.model, [doc_view(doc)])
+        doc._.set(EXTENSION, relations)
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 64) -> Iterator[Doc]:
+        """Score a batch of documents in one walk of the trees."""
+        batch: list[Doc] = []
+        for doc in stream:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._batch(batch)
+                batch = []
+        yield from self._batch(batch)
+
+    def _batch(self, docs: list[Doc]) -> Iterator[Doc]:
+        for doc, relations in zip(docs, predict_views(self.model, [doc_view(d) for d in docs])):
+            doc._.set(EXTENSION, relations)
+            yield doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save(path / MODEL_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RelationExtractor:
+        self.set_model(RelationModel.load(Path(path) / MODEL_FILE))
+        return self

@@ -1,0 +1,320 @@
+"""Training the `bioner_relations` component (`bioner relations`): from annotated documents whose
+relation lines name concept ids that their mentions carry (BC5CDR's `CID`), a `RelationModel`.
+
+Every relation read is either a training positive or listed in the report with the reason (no
+mention of the document carries an argument's id; wrong number of arguments; argument labels
+other than the type's). Each relation type's argument labels are the most frequent labels its
+arguments carry in the data, so PubTator3's `Association` or any other type trains with the same
+command. Priors (how often the training documents related a concept when they named it) are
+counted leave-one-document-out for the training rows, as they will look on a new document.
+The threshold is chosen on document-level cross-validated predictions; the trees are then fitted
+on every document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .document import Document
+from .linking.learn import export_trees
+from .pipeline.relations import (
+    DocumentView,
+    Mention,
+    Priors,
+    RelationModel,
+    RelationType,
+    candidate_pairs,
+    mention_ids,
+    pair_features,
+    pair_key,
+)
+from .vocabularies import descriptor_label, read_vocabulary_folder, strip_mesh_prefix
+
+FOLDS = 5
+MIN_POSITIVES = 10
+"""Fewer positives of a type than this: the type is reported and not trained."""
+
+
+@dataclass
+class TrainingDocument:
+    id: str
+    view: DocumentView
+    relations: dict[str, set[tuple[str, str]]]
+    """Per type, the (first, second) concept pairs annotated."""
+
+
+@dataclass
+class RelationReport:
+    """What happened to every relation read."""
+
+    documents: int = 0
+    read: int = 0
+    kept: int = 0
+    dropped: list[dict[str, Any]] = field(default_factory=list)
+    types: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        reasons = Counter(d["reason"] for d in self.dropped)
+        return {
+            "documents": self.documents,
+            "relations": {
+                "read": self.read,
+                "kept": self.kept,
+                "dropped": len(self.dropped),
+                "by_reason": dict(reasons),
+            },
+            "types": self.types,
+            "dropped": self.dropped,
+        }
+
+
+def _view(document: Document) -> DocumentView:
+    mentions = [Mention(m.start, m.end, m.label, mention_ids(m.identifier)) for m in document.mentions]
+    breaks = [p.offset for p in document.passages]
+    return DocumentView.build(document.text, [m for m in mentions if m.ids], breaks)
+
+
+def _signatures(documents: Sequence[tuple[Document, DocumentView]]) -> dict[str, tuple[str, str]]:
+    """Each type's argument labels: the most frequent (label of argument 1, label of argument 2)."""
+    seen: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for document, view in documents:
+        for relation in document.relations:
+            ids = [mention_ids(a) for a in relation.arguments]
+            if len(ids) == 2 and all(len(i) == 1 and i[0] in view.label_of for i in ids):
+                labels = tuple(view.label_of[i[0]].most_common(1)[0][0] for i in ids)
+                seen[relation.type][(labels[0], labels[1])] += 1
+    return {name: counts.most_common(1)[0][0] for name, counts in seen.items()}
+
+
+def prepare(documents: Iterable[Document]) -> tuple[list[TrainingDocument], dict[str, tuple[str, str]], RelationReport]:
+    """Training documents with their annotated pairs, the types' argument labels, and the report."""
+    report = RelationReport()
+    read = [(document, _view(document)) for document in documents]
+    signatures = _signatures(read)
+    out = []
+    for document, view in read:
+        report.documents += 1
+        pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for relation in document.relations:
+            report.read += 1
+            where = {
+                "document": document.id,
+                "line": relation.line,
+                "type": relation.type,
+                "arguments": relation.arguments,
+            }
+            ids = [mention_ids(a) for a in relation.arguments]
+            if len(ids) != 2 or any(len(i) != 1 for i in ids):
+                report.dropped.append({**where, "reason": "not two concept ids"})
+                continue
+            first, second = ids[0][0], ids[1][0]
+            missing = [a for a in (first, second) if a not in view.label_of]
+            if missing:
+                report.dropped.append({**where, "reason": f"no mention of the document carries {', '.join(missing)}"})
+                continue
+            labels = (view.label_of[first].most_common(1)[0][0], view.label_of[second].most_common(1)[0][0])
+            if relation.type not in signatures or labels != signatures[relation.type]:
+                report.dropped.append(
+                    {
+                        **where,
+                        "reason": f"argument labels {labels[0]}, {labels[1]} are not the type's {signatures.get(relation.type)}",
+                    }
+                )
+                continue
+            report.kept += 1
+            pairs[relation.type].add((first, second))
+        out.append(TrainingDocument(document.id, view, dict(pairs)))
+    return out, signatures, report
+
+
+Counts = tuple[Counter[str], Counter[str], Counter[str], Counter[str]]
+"""One document's counts: concepts named, concepts related, pairs named, pairs related."""
+
+
+def _contributions(doc: TrainingDocument, name: str, labels: tuple[str, str]) -> Counts:
+    named: Counter[str] = Counter()
+    related: Counter[str] = Counter()
+    pair_named: Counter[str] = Counter()
+    pair_related: Counter[str] = Counter()
+    firsts, seconds = doc.view.concepts(labels[0]), doc.view.concepts(labels[1])
+    gold = doc.relations.get(name, set())
+    for c in firsts:
+        named["1\t" + c] += 1
+    for c in seconds:
+        named["2\t" + c] += 1
+    for c in {a for a, _ in gold}:
+        related["1\t" + c] += 1
+    for c in {b for _, b in gold}:
+        related["2\t" + c] += 1
+    for a in firsts:
+        for b in seconds:
+            pair_named[pair_key(a, b)] += 1
+    for a, b in gold:
+        pair_related[pair_key(a, b)] += 1
+    return named, related, pair_named, pair_related
+
+
+def count_priors(
+    documents: Sequence[TrainingDocument], name: str, labels: tuple[str, str]
+) -> tuple[Priors, list[Counts]]:
+    """The priors over all documents, and each document's own counts (to leave it out)."""
+    totals: list[Counter[str]] = [Counter(), Counter(), Counter(), Counter()]
+    own: list[Counts] = []
+    for doc in documents:
+        parts = _contributions(doc, name, labels)
+        own.append(parts)
+        for total, part in zip(totals, parts, strict=True):
+            total.update(part)
+    return Priors(*(dict(t) for t in totals)), own
+
+
+def _without(priors: Priors, own: Counts) -> Priors:
+    """The priors as a document unseen in training would find them: its own counts taken out."""
+    tables = []
+    for table, mine in zip((priors.named, priors.related, priors.pair_named, priors.pair_related), own, strict=True):
+        changed = {key: table[key] - n for key, n in mine.items()}
+        tables.append(_Overlay(table, changed))
+    return Priors(*tables)
+
+
+class _Overlay(dict):
+    """A read-only view of `base` with some keys changed, without copying `base`."""
+
+    def __init__(self, base: dict[str, int], changed: dict[str, int]) -> None:
+        super().__init__()
+        self.base, self.changed = base, changed
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self.changed:
+            return self.changed[key]
+        return self.base.get(key, default)
+
+
+def rows(
+    documents: Sequence[TrainingDocument],
+    model: RelationModel,
+    name: str,
+    labels: tuple[str, str],
+    leave_out: bool = True,
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, str]]]:
+    priors, own = count_priors(documents, name, labels)
+    x, y, where = [], [], []
+    for number, doc in enumerate(documents):
+        doc_priors = _without(priors, own[number]) if leave_out else priors
+        gold = doc.relations.get(name, set())
+        for first, second in candidate_pairs(doc.view, labels):
+            x.append(pair_features(doc.view, first, second, model, doc_priors, name))
+            y.append(int((first, second) in gold))
+            where.append((number, first, second))
+    width = len(x[0]) if x else 0
+    return (np.vstack(x) if x else np.zeros((0, width))), np.array(y, dtype=np.int8), where
+
+
+def choose_threshold(
+    scores: np.ndarray, where: Sequence[tuple[int, str, str]], y: np.ndarray, gold_total: int
+) -> tuple[float, dict[str, float]]:
+    """The threshold that maximises pair F1, counting gold pairs that are not candidates as missed."""
+    best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": 0.0})
+    best_f1 = -1.0
+    order = np.argsort(-scores)
+    tp = np.cumsum(y[order])
+    predicted = np.arange(1, len(order) + 1)
+    for k in range(len(order)):
+        if k + 1 < len(order) and scores[order[k + 1]] == scores[order[k]]:
+            continue
+        precision = tp[k] / predicted[k]
+        recall = tp[k] / gold_total if gold_total else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best_f1:
+            best_f1 = f1
+            threshold = float(scores[order[k]])
+            best = (
+                threshold,
+                {"precision": round(100 * precision, 2), "recall": round(100 * recall, 2), "f1": round(100 * f1, 2)},
+            )
+    return best
+
+
+def _fit(x: np.ndarray, y: np.ndarray, seed: int) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415  (scikit-learn's dependency)
+
+    model = HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0,
+        early_stopping=False, random_state=seed,
+    )  # fmt: skip
+    with threadpool_limits(1):
+        model.fit(x, y)
+    return model
+
+
+def train_relations(
+    documents: Iterable[Document], *, trees: dict[str, list[str]] | None = None, seed: int = 0, folds: int = FOLDS
+) -> tuple[RelationModel, RelationReport]:
+    """A relation model for every type with enough annotated pairs, and the report of what was used."""
+    prepared, signatures, report = prepare(documents)
+    model = RelationModel(trees=trees or {})
+    for name, labels in sorted(signatures.items()):
+        gold_total = sum(len(d.relations.get(name, ())) for d in prepared)
+        x, y, where = rows(prepared, model, name, labels)
+        candidates = int(y.sum())
+        info: dict[str, Any] = {
+            "documents": len(prepared),
+            "gold_pairs": gold_total,
+            "candidate_pairs": len(y),
+            "gold_among_candidates": candidates,
+        }
+        if candidates < MIN_POSITIVES or candidates == len(y):
+            report.types[name] = {
+                **info,
+                "trained": False,
+                "why": f"fewer than {MIN_POSITIVES} positive and negative candidate pairs",
+            }
+            continue
+        fold_of = np.array([hash_fold(prepared[n].id, folds) for n, _, _ in where])
+        scores = np.zeros(len(y))
+        for fold in range(folds):
+            test = fold_of == fold
+            if test.any() and (~test).any() and len(set(y[~test].tolist())) == 2:
+                scores[test] = _fit(x[~test], y[~test], seed).predict_proba(x[test])[:, 1]
+        threshold, cross_validated = choose_threshold(scores, where, y, gold_total)
+        fitted = _fit(x, y, seed)
+        priors, _ = count_priors(prepared, name, labels)
+        model.priors[name] = priors
+        info.update(
+            {
+                "trained": True,
+                "labels": list(labels),
+                "threshold": round(threshold, 4),
+                "cross_validated": cross_validated,
+            }
+        )
+        model.types.append(RelationType(name, labels, export_trees(fitted), threshold, info))
+        report.types[name] = info
+    model.info = {"types": {t.name: t.info for t in model.types}, "seed": seed}
+    return model, report
+
+
+def hash_fold(document_id: str, folds: int) -> int:
+    """A stable fold for a document (Python's str hash changes per process)."""
+    return int.from_bytes(document_id.encode("utf-8"), "little") % 1_000_003 % folds
+
+
+def read_trees(folders: Iterable[str | Path]) -> dict[str, list[str]]:
+    """MeSH tree numbers of every Chemical and Disease concept the vocabularies hold (MeSH
+    descriptors, CTD's diseases): the disease hierarchy tells a general disease from a specific
+    one, the chemical tree a drug class from a drug."""
+    trees: dict[str, list[str]] = {}
+    for folder in folders:
+        for concept in read_vocabulary_folder(folder):
+            numbers = [t for t in concept.tree_numbers if descriptor_label([t]) is not None]
+            if numbers:
+                key = strip_mesh_prefix(concept.identifier)
+                trees[key] = sorted(set(trees.get(key, [])) | set(numbers))
+    return trees

@@ -1,0 +1,96 @@
+"""Training the relation model: relations kept or reported, thresholds from cross-validation, and a
+trained model that relates what the training documents relate."""
+
+import json
+import subprocess
+import sys
+
+from bioner.document import Document, Mention, Relation
+from bioner.formats.pubtator import write_pubtator
+from bioner.pipeline.relations import DocumentView, predict_views
+from bioner.pipeline.relations import Mention as RelationMention
+from bioner.relation_learning import choose_threshold, prepare, train_relations
+from relation_corpus import CHEMICALS, DISEASES, relation_documents
+
+
+def test_relations_whose_ids_no_mention_carries_are_listed_with_the_reason():
+    document = Document.from_title_abstract("1", "Lithium toxicity.", "Lithium caused tremor.")
+    document.mentions = [
+        Mention(0, 7, "Lithium", "Chemical", "D008094"),
+        Mention(8, 16, "toxicity", "Disease", "D064420"),
+    ]
+    document.relations = [
+        Relation("CID", ["D008094", "D064420"], line=5),
+        Relation("CID", ["D008094", "D014202"], line=6),
+        Relation("CID", ["D008094"], line=7),
+    ]
+    prepared, signatures, report = prepare([document])
+    assert signatures == {"CID": ("Chemical", "Disease")}
+    assert prepared[0].relations == {"CID": {("D008094", "D064420")}}
+    assert (report.read, report.kept) == (3, 1)
+    reasons = {d["line"]: d["reason"] for d in report.dropped}
+    assert reasons == {6: "no mention of the document carries D014202", 7: "not two concept ids"}
+
+
+def test_threshold_maximises_f1_and_counts_gold_pairs_outside_the_candidates_as_missed():
+    import numpy as np
+
+    scores = np.array([0.9, 0.8, 0.3, 0.1])
+    y = np.array([1, 1, 0, 1])
+    where = [(0, "a", "b")] * 4
+    threshold, scores_at = choose_threshold(scores, where, y, gold_total=4)
+    # Top two: P 1.0, R 0.5, F1 0.667; all four: P 0.75, R 0.75, F1 0.75 (the best).
+    assert threshold == 0.1
+    assert scores_at["f1"] == 75.0
+
+
+def test_trained_model_relates_the_chemical_that_induces_and_not_the_one_that_treats():
+    train = relation_documents(60, seed=1)
+    model, report = train_relations(train, folds=3)
+    assert report.kept == 60 and not report.dropped
+    (cid,) = model.types
+    assert cid.labels == ("Chemical", "Disease")
+    assert cid.info["cross_validated"]["f1"] > 90
+    text = "Haloperidol-induced seizures in rats. Nothing else was seen. Lithium reduced depression in the same rats."
+    mentions = [
+        RelationMention(0, 11, "Chemical", (CHEMICALS["haloperidol"],)),
+        RelationMention(20, 28, "Disease", (DISEASES["seizures"],)),
+        RelationMention(61, 68, "Chemical", (CHEMICALS["lithium"],)),
+        RelationMention(77, 87, "Disease", (DISEASES["depression"],)),
+    ]
+    (relations,) = predict_views(model, [DocumentView.build(text, mentions, breaks=[37])])
+    assert [r["arguments"] for r in relations] == [[CHEMICALS["haloperidol"], DISEASES["seizures"]]]
+    assert relations[0]["support"] == [[0, 11, 20, 28]]
+
+
+def test_cli_trains_from_pubtator_and_writes_the_report(tmp_path):
+    corpus = tmp_path / "train.pubtator"
+    documents = relation_documents(40)
+    documents[0].relations.append(Relation("CID", ["D999999", documents[0].relations[0].arguments[1]]))
+    write_pubtator(documents, corpus)
+    model, report = tmp_path / "relations.json", tmp_path / "report.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bioner.cli", "relations", str(corpus), "--output", str(model), "--report", str(report)],
+        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "41 relations read, 40 kept, 1 listed in the report" in result.stderr
+    data = json.loads(report.read_text())
+    assert data["relations"]["by_reason"] == {"no mention of the document carries D999999": 1}
+    assert json.loads(model.read_text())["types"][0]["name"] == "CID"
+
+
+def test_cli_without_relations_is_a_clear_error(tmp_path):
+    corpus = tmp_path / "plain.pubtator"
+    documents = relation_documents(5)
+    for document in documents:
+        document.relations = []
+    write_pubtator(documents, corpus)
+    result = subprocess.run(
+        [sys.executable, "-m", "bioner.cli", "relations", str(corpus), "--output", str(tmp_path / "r.json")],
+        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "error: no relation type has enough annotated pairs" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r.json").exists()

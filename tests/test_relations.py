@@ -1,0 +1,147 @@
+"""The bioner_relations component: features read the document, the extension survives DocBin and
+to_disk, the model round-trips and refuses features it was not trained on."""
+
+import json
+
+import pytest
+import spacy
+from spacy.tokens import DocBin
+
+from bioner.pipeline.relations import (
+    EXTENSION,
+    FEATURES,
+    DocumentView,
+    Mention,
+    RelationModel,
+    candidate_pairs,
+    mention_ids,
+    pair_features,
+)
+from bioner.relation_learning import train_relations
+from relation_corpus import CHEMICALS, DISEASES, relation_documents
+
+TEXT = "Cisplatin-induced nephrotoxicity in rats. Magnesium did not prevent it; lithium reduced seizures."
+
+
+@pytest.fixture(scope="module")
+def model():
+    trained, _ = train_relations(relation_documents(60, seed=2), folds=3)
+    return trained
+
+
+def tagged(nlp, text, spans):
+    doc = nlp.make_doc(text)
+    ents = []
+    for start, end, label, identifier in spans:
+        span = doc.char_span(start, end, label=label, kb_id=identifier)
+        assert span is not None
+        ents.append(span)
+    doc.ents = ents
+    return doc
+
+
+def test_mention_ids_drop_mesh_prefix_and_nil():
+    assert mention_ids("MESH:D001|D002") == ("D001", "D002")
+    assert mention_ids("-1") == ()
+    assert mention_ids("") == ()
+
+
+def test_features_see_the_attached_trigger_and_the_treatment_words():
+    mentions = [
+        Mention(0, 9, "Chemical", ("C1",)),
+        Mention(18, 32, "Disease", ("D1",)),
+        Mention(42, 51, "Chemical", ("C2",)),
+        Mention(72, 79, "Chemical", ("C3",)),
+        Mention(88, 96, "Disease", ("D2",)),
+    ]
+    view = DocumentView.build(TEXT, mentions, breaks=[42])
+    assert candidate_pairs(view, ("Chemical", "Disease")) == [
+        ("C1", "D1"), ("C1", "D2"), ("C2", "D1"), ("C2", "D2"), ("C3", "D1"), ("C3", "D2"),
+    ]  # fmt: skip
+    model = RelationModel()
+    induced = dict(zip(FEATURES, pair_features(view, "C1", "D1", model, None, "CID"), strict=True))
+    assert induced["attached_trigger_near"] == 1.0
+    assert induced["sentences_both"] == 1.0 and induced["both_title"] == 1.0
+    assert induced["min_word_distance"] == 1.0  # "induced"
+    treated = dict(zip(FEATURES, pair_features(view, "C3", "D2", model, None, "CID"), strict=True))
+    assert treated["treat_between"] == 1.0 and treated["attached_trigger_near"] == 0.0
+    across = dict(zip(FEATURES, pair_features(view, "C1", "D2", model, None, "CID"), strict=True))
+    assert across["sentences_both"] == 0.0 and across["min_sentence_distance"] == 1.0
+
+
+def test_a_disease_that_is_a_mesh_ancestor_of_another_in_the_document_is_marked():
+    mentions = [
+        Mention(0, 9, "Chemical", ("C1",)),
+        Mention(18, 32, "Disease", ("D1",)),
+        Mention(88, 96, "Disease", ("D2",)),
+    ]
+    view = DocumentView.build(TEXT, mentions)
+    model = RelationModel(trees={"D1": ["C12.777"], "D2": ["C12.777.419"], "C1": ["D02.1"]})
+    general = dict(zip(FEATURES, pair_features(view, "C1", "D1", model, None, "CID"), strict=True))
+    specific = dict(zip(FEATURES, pair_features(view, "C1", "D2", model, None, "CID"), strict=True))
+    assert general["ancestor_of_other_2"] == 1.0 and general["descendant_of_other_2"] == 0.0
+    assert specific["descendant_of_other_2"] == 1.0 and specific["tree_1_D02"] == 1.0
+
+
+def test_component_writes_relations_that_survive_docbin_and_to_disk(model, tmp_path):
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("bioner_relations")
+    component.set_model(model)
+    text = "Haloperidol-induced seizures in rats. Lithium reduced depression in the same rats."
+    doc = tagged(
+        nlp, text,
+        [(0, 11, "Chemical", CHEMICALS["haloperidol"]), (20, 28, "Disease", DISEASES["seizures"]),
+         (38, 45, "Chemical", CHEMICALS["lithium"]), (54, 64, "Disease", "MESH:" + DISEASES["depression"])],
+    )  # fmt: skip
+    doc = nlp.get_pipe("bioner_relations")(doc)
+    relations = doc._.get(EXTENSION)
+    assert [(r["type"], r["arguments"]) for r in relations] == [
+        ("CID", [CHEMICALS["haloperidol"], DISEASES["seizures"]])
+    ]
+    assert relations[0]["support"] == [[0, 11, 20, 28]] and 0.5 <= relations[0]["score"] <= 1.0
+    # Plain data: DocBin keeps it (msgpack gives lists back as tuples).
+    restored = next(DocBin(docs=[doc], store_user_data=True).get_docs(spacy.blank("en").vocab))
+    assert json.loads(json.dumps(restored._.get(EXTENSION))) == relations
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    again = loaded.get_pipe("bioner_relations")(
+        tagged(loaded, text, [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in doc.ents])
+    )
+    assert again._.get(EXTENSION) == relations
+
+
+def test_pipe_batches_give_what_one_document_at_a_time_gives(model):
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("bioner_relations")
+    component.set_model(model)
+    texts = [(0, "Cisplatin-induced nephrotoxicity."), (1, "Clozapine-induced seizures. Ketamine reduced depression.")]
+    spans = {
+        0: [(0, 9, "Chemical", CHEMICALS["cisplatin"]), (18, 32, "Disease", DISEASES["nephrotoxicity"])],
+        1: [(0, 9, "Chemical", CHEMICALS["clozapine"]), (18, 26, "Disease", DISEASES["seizures"]),
+            (28, 36, "Chemical", CHEMICALS["ketamine"]), (45, 55, "Disease", DISEASES["depression"])],
+    }  # fmt: skip
+    one = [component(tagged(nlp, t, spans[n]))._.get(EXTENSION) for n, t in texts]
+    batched = [d._.get(EXTENSION) for d in component.pipe(tagged(nlp, t, spans[n]) for n, t in texts)]
+    assert one == batched
+    assert [r["arguments"] for r in one[1]] == [[CHEMICALS["clozapine"], DISEASES["seizures"]]]
+
+
+def test_without_a_model_nothing_is_predicted_and_a_threshold_overrides_the_learned_one(model):
+    nlp = spacy.blank("en")
+    empty = nlp.add_pipe("bioner_relations")
+    doc = tagged(
+        nlp, "Cisplatin-induced nephrotoxicity.", [(0, 9, "Chemical", "D002945"), (18, 32, "Disease", "D007674")]
+    )
+    assert empty(doc)._.get(EXTENSION) == []
+    strict = spacy.blank("en").add_pipe("bioner_relations", config={"threshold": 1.01})
+    strict.set_model(RelationModel.from_json(model.to_json()))
+    assert strict(doc)._.get(EXTENSION) == []
+
+
+def test_a_model_trained_on_other_features_is_refused(model):
+    data = json.loads(json.dumps(model.to_json()))
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="other features"):
+        RelationModel.from_json(data)
+    with pytest.raises(ValueError, match="not a relation model"):
+        RelationModel.from_json({"format": "something else"})
