@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import catalogue
 import pytest
 import spacy
 from thinc.api import Config
@@ -25,12 +26,14 @@ REGISTRIES = ("factories", "tokenizers", "architectures")
 
 
 def bioner_registrations(registry: str) -> dict[str, object]:
-    """What bioner's modules registered in a spaCy registry: name -> function."""
-    functions = getattr(spacy.registry, registry).get_all()
+    """What this source tree's modules registered in a spaCy registry: name -> function. Read from
+    catalogue's table, not `get_all()`, which also loads the entry points of the installed bioner:
+    those say what pyproject.toml said when it was installed, not what it says now."""
+    namespace = tuple(getattr(spacy.registry, registry).namespace)
     return {
-        name: function
-        for name, function in functions.items()
-        if getattr(function, "__module__", "").split(".")[0] == "bioner"
+        key[-1]: function
+        for key, function in catalogue.REGISTRY.items()
+        if key[:-1] == namespace and getattr(function, "__module__", "").split(".")[0] == "bioner"
     }
 
 
