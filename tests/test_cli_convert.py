@@ -6,14 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from bioner.cli import _register, app
 from bioner.spacy_docs import read_docbin
 
 FIXTURES = Path(__file__).parent / "fixtures"
-runner = CliRunner()
-_register()
 
 NCBI_STYLE = (
     "1|t|Colon cancer and APC.\n"
@@ -26,17 +22,14 @@ NCBI_STYLE = (
 )
 
 
-def test_convert_writes_docbin_and_a_balanced_report(tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "convert",
-            str(FIXTURES / "tiny.pubtator"),
-            "--output",
-            str(tmp_path / "t.spacy"),
-            "--report",
-            str(tmp_path / "r.json"),
-        ],
+def test_convert_writes_docbin_and_a_balanced_report(tmp_path, run_bioner):
+    result = run_bioner(
+        "convert",
+        str(FIXTURES / "tiny.pubtator"),
+        "--output",
+        str(tmp_path / "t.spacy"),
+        "--report",
+        str(tmp_path / "r.json"),
     )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r.json").read_text())["splits"]["t"]
@@ -45,25 +38,22 @@ def test_convert_writes_docbin_and_a_balanced_report(tmp_path):
     assert len(list(read_docbin(tmp_path / "t.spacy"))) == 6
 
 
-def test_convert_maps_ncbi_labels_to_disease_and_filters_the_rest(tmp_path):
+def test_convert_maps_ncbi_labels_to_disease_and_filters_the_rest(tmp_path, run_bioner):
     source = tmp_path / "ncbi.txt"
     source.write_text(NCBI_STYLE)
-    result = runner.invoke(
-        app,
-        [
-            "convert",
-            str(source),
-            "--output",
-            str(tmp_path / "n.spacy"),
-            "--report",
-            str(tmp_path / "r.json"),
-            "--map",
-            "SpecificDisease=Disease",
-            "--map",
-            "DiseaseClass=Disease",
-            "--labels",
-            "Disease",
-        ],
+    result = run_bioner(
+        "convert",
+        str(source),
+        "--output",
+        str(tmp_path / "n.spacy"),
+        "--report",
+        str(tmp_path / "r.json"),
+        "--map",
+        "SpecificDisease=Disease",
+        "--map",
+        "DiseaseClass=Disease",
+        "--labels",
+        "Disease",
     )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "r.json").read_text())["splits"]["n"]
@@ -73,23 +63,20 @@ def test_convert_maps_ncbi_labels_to_disease_and_filters_the_rest(tmp_path):
     assert {ent.label_ for ent in doc.ents} == {"Disease"}
 
 
-def test_convert_with_dev_output_splits_documents_between_two_files(tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "convert",
-            str(FIXTURES / "tiny.pubtator"),
-            "--output",
-            str(tmp_path / "train.spacy"),
-            "--dev-output",
-            str(tmp_path / "dev.spacy"),
-            "--dev-fraction",
-            "0.34",
-            "--seed",
-            "1",
-            "--report",
-            str(tmp_path / "r.json"),
-        ],
+def test_convert_with_dev_output_splits_documents_between_two_files(tmp_path, run_bioner):
+    result = run_bioner(
+        "convert",
+        str(FIXTURES / "tiny.pubtator"),
+        "--output",
+        str(tmp_path / "train.spacy"),
+        "--dev-output",
+        str(tmp_path / "dev.spacy"),
+        "--dev-fraction",
+        "0.34",
+        "--seed",
+        "1",
+        "--report",
+        str(tmp_path / "r.json"),
     )
     assert result.exit_code == 0, result.output
     splits = json.loads((tmp_path / "r.json").read_text())["splits"]
@@ -111,17 +98,15 @@ def test_malformed_input_is_one_line_naming_file_and_line_without_traceback(tmp_
     assert not (tmp_path / "o.spacy").exists()
 
 
-def test_every_command_explains_itself():
+def test_every_command_explains_itself(run_bioner):
     for command in ["convert", "data", "vectors", "train", "evaluate", "package"]:
-        result = runner.invoke(app, [command, "--help"])
+        result = run_bioner(command, "--help")
         assert result.exit_code == 0, command
         assert "Usage" in result.output
 
 
-def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path):
-    result = runner.invoke(
-        app, ["convert", str(FIXTURES / "tiny.pubtator"), "-o", str(tmp_path / "t.spacy"), "--format", "xlsx"]
-    )
+def test_unknown_format_is_a_usage_error_listing_the_formats(tmp_path, run_bioner):
+    result = run_bioner("convert", FIXTURES / "tiny.pubtator", "-o", tmp_path / "t.spacy", "--format", "xlsx")
     assert result.exit_code == 2
     assert "'xlsx' is not one of pubtator, pubmed, bioc" in result.output
     assert not (tmp_path / "t.spacy").exists()
@@ -138,43 +123,6 @@ PUBTATOR_ONE = (
 )
 
 
-class _Bioner:
-    """What click's CliRunner needs of a command, calling `run_app` as the installed `bioner`
-    does (so a BionerError is one `error:` line and exit 1)."""
-
-    name = "bioner"
-
-    def main(self, args=None, prog_name=None, **extra):
-        from bioner.cli import run_app
-
-        saved = sys.argv
-        sys.argv = ["bioner", *(args or [])]
-        try:
-            run_app(app, "bioner")
-        finally:
-            sys.argv = saved
-
-
-def bioner(*args):
-    from click.testing import CliRunner as ClickRunner
-
-    return ClickRunner().invoke(_Bioner(), [str(a) for a in args])
-
-
-def convert(*args):
-    return bioner("convert", *args)
-
-
-def one_line_error(result, *fragments: str) -> None:
-    """Exit 1, no traceback, and one `error:` line holding every fragment."""
-    assert result.exit_code == 1, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    lines = [line for line in result.output.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, result.output
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-
-
 @pytest.mark.parametrize(
     "content,fragment",
     [
@@ -183,71 +131,65 @@ def one_line_error(result, *fragments: str) -> None:
         ("Ketamine\tNNP\tB-Chemical\nhelps\tVBZ\tO\n", ":1: expected 2 columns (token, tag), found 3"),
     ],
 )
-def test_annotated_looking_txt_that_cannot_be_read_is_an_error_with_its_line(tmp_path, content, fragment):
+def test_annotated_looking_txt_that_cannot_be_read_is_an_error_with_its_line(tmp_path, content, fragment, run_bioner):
     source = tmp_path / "corpus.txt"
     source.write_text(content)
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), f"{source}{fragment}")
+    assert f"{source}{fragment}" in run_bioner.error("convert", source, "-o", tmp_path / "out.spacy")
     assert not (tmp_path / "out.spacy").exists()
 
 
-def test_iob_with_a_trailing_space_in_a_tag_is_read_as_iob(tmp_path):
+def test_iob_with_a_trailing_space_in_a_tag_is_read_as_iob(tmp_path, run_bioner):
     source = tmp_path / "corpus.txt"
     source.write_text("Ketamine\tB-Chemical \nhelps\tO\n")
-    assert convert(source, "-o", tmp_path / "out.spacy").exit_code == 0
+    assert run_bioner("convert", source, "-o", tmp_path / "out.spacy").exit_code == 0
     [doc] = read_docbin(tmp_path / "out.spacy")
     assert [(e.text, e.label_) for e in doc.ents] == [("Ketamine", "Chemical")]
 
 
-def test_plain_text_is_not_converted_silently(tmp_path):
+def test_plain_text_is_not_converted_silently(tmp_path, run_bioner):
     source = tmp_path / "notes.txt"
     source.write_text("Ketamine helps some patients.\n")
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), "reads as plain text")
+    assert "reads as plain text" in run_bioner.error("convert", source, "-o", tmp_path / "out.spacy")
 
 
-def test_empty_input_is_an_error_not_an_empty_docbin(tmp_path):
+def test_empty_input_is_an_error_not_an_empty_docbin(tmp_path, run_bioner):
     (tmp_path / "empty.pubtator").write_text("")
-    one_line_error(convert(tmp_path / "empty.pubtator", "-o", tmp_path / "out.spacy"), "no documents")
+    assert "no documents" in run_bioner.error("convert", tmp_path / "empty.pubtator", "-o", tmp_path / "out.spacy")
     (tmp_path / "empty.txt").write_text("\n")
-    one_line_error(convert(tmp_path / "empty.txt", "-o", tmp_path / "out.spacy"), "empty")
+    assert "empty" in run_bioner.error("convert", tmp_path / "empty.txt", "-o", tmp_path / "out.spacy")
     assert not (tmp_path / "out.spacy").exists()
 
 
-def test_same_input_twice_is_refused(tmp_path):
+def test_same_input_twice_is_refused(tmp_path, run_bioner):
     source = tmp_path / "a.txt"
     source.write_text(PUBTATOR_ONE)
-    one_line_error(convert(source, source, "-o", tmp_path / "out.spacy"), "given twice")
+    assert "given twice" in run_bioner.error("convert", source, source, "-o", tmp_path / "out.spacy")
 
 
-def test_same_document_id_in_two_inputs_is_refused(tmp_path):
+def test_same_document_id_in_two_inputs_is_refused(tmp_path, run_bioner):
     (tmp_path / "a.pubtator").write_text(PUBTATOR_ONE)
     (tmp_path / "b.pubtator").write_text(PUBTATOR_ONE.replace("Glutamate", "Serotonin"))
-    one_line_error(
-        convert(tmp_path / "a.pubtator", tmp_path / "b.pubtator", "-o", tmp_path / "out.spacy"),
-        "document id '7' appears again",
-    )
+    line = run_bioner.error("convert", tmp_path / "a.pubtator", tmp_path / "b.pubtator", "-o", tmp_path / "out.spacy")
+    assert "document id '7' appears again" in line
 
 
-def test_labels_in_another_case_are_an_error_naming_the_corpus_label(tmp_path):
-    source = tmp_path / "a.pubtator"
+def test_labels_in_another_case_are_an_error_naming_the_corpus_label(tmp_path, run_bioner):
+    source, out = tmp_path / "a.pubtator", tmp_path / "out.spacy"
     source.write_text(PUBTATOR_ONE)
-    one_line_error(
-        convert(source, "-o", tmp_path / "out.spacy", "--labels", "chemical,disease"), "'chemical' is 'Chemical'"
-    )
-    one_line_error(
-        convert(source, "-o", tmp_path / "out.spacy", "--labels", "Chemical,disease"), "'disease' is 'Disease'"
-    )
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", "Gene"), "keeps none of the 2 mentions")
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy", "--labels", ","), "names no label")
+    assert "'chemical' is 'Chemical'" in run_bioner.error("convert", source, "-o", out, "--labels", "chemical,disease")
+    assert "'disease' is 'Disease'" in run_bioner.error("convert", source, "-o", out, "--labels", "Chemical,disease")
+    assert "keeps none of the 2 mentions" in run_bioner.error("convert", source, "-o", out, "--labels", "Gene")
+    assert "names no label" in run_bioner.error("convert", source, "-o", out, "--labels", ",")
     assert not (tmp_path / "out.spacy").exists()
 
 
-def test_empty_and_padded_labels(tmp_path):
+def test_empty_and_padded_labels(tmp_path, run_bioner):
     source = tmp_path / "a.pubtator"
     source.write_text(PUBTATOR_ONE.replace("\tChemical\t", "\tChemical \t"))
-    assert convert(source, "-o", tmp_path / "out.spacy", "--report", tmp_path / "r.json").exit_code == 0
+    assert run_bioner("convert", source, "-o", tmp_path / "out.spacy", "--report", tmp_path / "r.json").exit_code == 0
     assert set(json.loads((tmp_path / "r.json").read_text())["splits"]["out"]["labels"]) == {"Chemical", "Disease"}
     source.write_text(PUBTATOR_ONE.replace("\tChemical\t", "\t\t"))
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), f"{source}:3: empty label")
+    assert f"{source}:3: empty label" in run_bioner.error("convert", source, "-o", tmp_path / "out.spacy")
 
 
 @pytest.mark.parametrize(
@@ -260,39 +202,41 @@ def test_empty_and_padded_labels(tmp_path):
         (["-o", "{link}"], "--output would write over the input"),
     ],
 )
-def test_an_output_over_an_input_or_another_output_is_refused(tmp_path, outputs, fragment):
+def test_an_output_over_an_input_or_another_output_is_refused(tmp_path, outputs, fragment, run_bioner):
     source = tmp_path / "x.txt"
     source.write_text(PUBTATOR_ONE * 1)
     (tmp_path / "link.spacy").symlink_to(source)
     args = [a.format(src=source, tmp=tmp_path, link=tmp_path / "link.spacy") for a in outputs]
-    one_line_error(convert(source, *args, "--dev-fraction", "0.5"), fragment)
+    assert fragment in run_bioner.error("convert", source, *args, "--dev-fraction", "0.5")
     assert source.read_text() == PUBTATOR_ONE
 
 
-def test_a_symlink_given_as_output_is_written_through(tmp_path):
+def test_a_symlink_given_as_output_is_written_through(tmp_path, run_bioner):
     source = tmp_path / "a.pubtator"
     source.write_text(PUBTATOR_ONE)
     (tmp_path / "real.spacy").write_bytes(b"old")
     (tmp_path / "link.spacy").symlink_to(tmp_path / "real.spacy")
-    assert convert(source, "-o", tmp_path / "link.spacy").exit_code == 0
+    assert run_bioner("convert", source, "-o", tmp_path / "link.spacy").exit_code == 0
     assert (tmp_path / "link.spacy").is_symlink()
     assert len(list(read_docbin(tmp_path / "real.spacy"))) == 1
 
 
 @pytest.mark.parametrize("option", ["-o", "--report", "--dev-output"])
-def test_folder_and_unwritable_outputs_are_one_line(tmp_path, option):
+def test_folder_and_unwritable_outputs_are_one_line(tmp_path, option, run_bioner):
     source = tmp_path / "a.pubtator"
     source.write_text(PUBTATOR_ONE + PUBTATOR_ONE.replace("7", "8"))
     args = {"-o": tmp_path / "t.spacy", "--report": None, "--dev-output": None}
     args[option] = tmp_path  # a folder
     flat = [str(x) for key, value in args.items() if value is not None for x in (key, value)]
-    one_line_error(convert(source, *flat, "--dev-fraction", "0.5"), f"{tmp_path}: is a folder", option)
+    line = run_bioner.error("convert", source, *flat, "--dev-fraction", "0.5")
+    assert f"{tmp_path}: is a folder" in line and option in line
     args[option] = source / "below.spacy"  # under a file
     flat = [str(x) for key, value in args.items() if value is not None for x in (key, value)]
-    one_line_error(convert(source, *flat, "--dev-fraction", "0.5"), "below.spacy", option)
+    line = run_bioner.error("convert", source, *flat, "--dev-fraction", "0.5")
+    assert "below.spacy" in line and option in line
 
 
-def test_disk_full_while_writing_the_docbin_is_one_line_and_keeps_the_old_file(tmp_path, monkeypatch):
+def test_disk_full_while_writing_the_docbin_is_one_line_and_keeps_the_old_file(tmp_path, monkeypatch, run_bioner):
     import errno
 
     import bioner.spacy_docs as spacy_docs
@@ -309,16 +253,16 @@ def test_disk_full_while_writing_the_docbin_is_one_line_and_keeps_the_old_file(t
             raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(spacy_docs.zlib, "compressobj", Full)
-    one_line_error(convert(source, "-o", tmp_path / "out.spacy"), "out.spacy: cannot write: no space left")
+    assert "out.spacy: cannot write: no space left" in run_bioner.error("convert", source, "-o", tmp_path / "out.spacy")
     assert (tmp_path / "out.spacy").read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pubtator", "out.spacy"]
 
 
-def test_a_file_size_limit_leaves_the_previous_docbin_whole(tmp_path):
+def test_a_file_size_limit_leaves_the_previous_docbin_whole(tmp_path, run_bioner):
     import resource
 
     good = tmp_path / "out.spacy"
-    assert convert(FIXTURES / "tiny.pubtator", "-o", good).exit_code == 0
+    assert run_bioner("convert", FIXTURES / "tiny.pubtator", "-o", good).exit_code == 0
     before = good.read_bytes()
     result = subprocess.run(
         [sys.executable, "-m", "bioner.cli", "convert", str(FIXTURES / "tiny.pubtator"), "-o", str(good)],
@@ -333,10 +277,10 @@ def test_a_file_size_limit_leaves_the_previous_docbin_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.spacy"]
 
 
-def test_dev_fraction_leaving_no_training_document_is_one_line(tmp_path):
+def test_dev_fraction_leaving_no_training_document_is_one_line(tmp_path, run_bioner):
     source = tmp_path / "a.pubtator"
     source.write_text(PUBTATOR_ONE + PUBTATOR_ONE.replace("7", "8"))
-    one_line_error(
-        convert(source, "-o", tmp_path / "t.spacy", "--dev-output", tmp_path / "d.spacy", "--dev-fraction", "0.9"),
-        "--dev-fraction 0.9 of 2 documents",
+    line = run_bioner.error(
+        "convert", source, "-o", tmp_path / "t.spacy", "--dev-output", tmp_path / "d.spacy", "--dev-fraction", "0.9"
     )
+    assert "--dev-fraction 0.9 of 2 documents" in line

@@ -143,12 +143,8 @@ def test_pubtator_to_docbin_to_pubtator_reproduces_every_aligned_mention(tmp_pat
     assert [d.text for d in back] == [d.text for d in documents]
 
 
-def test_bc5cdr_test_round_trips_exactly(tmp_path):
-    import os
-
-    folder = Path(os.environ.get("BC5CDR_DIR", Path(__file__).parents[2] / "shared" / "data" / "bc5cdr"))
-    if not (folder / "CDR_TestSet.PubTator.txt").exists():
-        pytest.skip("BC5CDR not available (set BC5CDR_DIR)")
+def test_bc5cdr_test_round_trips_exactly(tmp_path, shared_corpus):
+    folder = shared_corpus("bc5cdr", "CDR_TestSet.PubTator.txt")
     documents = read_pubtator(folder / "CDR_TestSet.PubTator.txt")
     report, back = _pubtator_docbin_pubtator(documents, tmp_path)
     original = {(d.id, m.start, m.end, m.text, m.label) for d in documents for m in d.mentions}

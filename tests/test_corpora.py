@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from dataclasses import replace
@@ -16,8 +15,6 @@ from bioner.corpora import Expected, fetch_corpus
 from bioner.errors import BionerError
 from local_http import Server, serving
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-STARTING_ENV = dict(os.environ)
 BC5CDR_FILES = {
     "train": "CDR_TrainingSet.PubTator.txt",
     "development": "CDR_DevelopmentSet.PubTator.txt",
@@ -372,16 +369,12 @@ def test_data_command_prints_a_table_of_what_is_in_place(tmp_path, monkeypatch, 
 # --- the real corpora, where a copy is at hand ----------------------------------------------------
 
 
-def real_copy(env: str, folder: str) -> Path:
-    """The copy named by `env` when the tests started (the autouse fixture clears it), else ../shared/data."""
-    path = Path(STARTING_ENV[env]) if STARTING_ENV.get(env) else REPO_ROOT.parent / "shared" / "data" / folder
-    if not path.is_dir():
-        pytest.skip(f"no local copy of {folder} (set {env})")
-    return path
+# `shared_corpus` (conftest.py) reads the variables as the session started: the autouse fixture above
+# clears them for the code under test.
 
 
-def test_real_bc5cdr_copy_has_the_published_counts(tmp_path):
-    local = real_copy("BC5CDR_DIR", "bc5cdr")
+def test_real_bc5cdr_copy_has_the_published_counts(tmp_path, shared_corpus):
+    local = shared_corpus("bc5cdr")
 
     info = fetch_corpus("bc5cdr", tmp_path / "bc5cdr", local_dir=local, urls=(), progress=False)
 
@@ -389,8 +382,8 @@ def test_real_bc5cdr_copy_has_the_published_counts(tmp_path):
     assert info.mentions == {"train": 9385, "development": 9591, "test": 9809}
 
 
-def test_real_ncbi_disease_copy_has_593_train_and_100_development_documents(tmp_path):
-    local = real_copy("NCBI_DISEASE_DIR", "ncbi-disease")
+def test_real_ncbi_disease_copy_has_593_train_and_100_development_documents(tmp_path, shared_corpus):
+    local = shared_corpus("ncbi-disease")
 
     info = fetch_corpus("ncbi-disease", tmp_path / "ncbi-disease", local_dir=local, urls=(), progress=False)
 
@@ -459,9 +452,9 @@ def test_variant_corpus_local_copy_from_tmvar3_dir(server, tmp_path, monkeypatch
     assert server.requests == [] and info.mentions == {"train": 3, "test": 3}
 
 
-def test_real_tmvar3_and_species_copies_have_their_documents(tmp_path):
-    tmvar3 = fetch_corpus("tmvar3", tmp_path / "t", local_dir=real_copy("TMVAR3_DIR", "tmvar3"), progress=False)
-    species = fetch_corpus("species", tmp_path / "s", local_dir=real_copy("SPECIES_DIR", "species"), progress=False)
+def test_real_tmvar3_and_species_copies_have_their_documents(tmp_path, shared_corpus):
+    tmvar3 = fetch_corpus("tmvar3", tmp_path / "t", local_dir=shared_corpus("tmvar3"), progress=False)
+    species = fetch_corpus("species", tmp_path / "s", local_dir=shared_corpus("species"), progress=False)
     assert tmvar3.documents == {"train": 232, "test": 71}
     assert species.documents == {"train": 639, "test": 160}
 

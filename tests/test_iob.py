@@ -139,17 +139,14 @@ def test_project_style_tokenizer_spans_are_used_and_whitespace_tokens_skipped():
     assert out.getvalue() == "anti\tO\n-\tO\ninflammatory\tB-Disease\ndrugs\tO\n\n"
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "bc5cdr-iob"
-
-
-@pytest.mark.skipif(not SHARED.is_dir(), reason="BC5CDR IOB copy not at ../shared/data")
-def test_real_bc5cdr_iob_files_read_with_expected_mention_counts():
+def test_real_bc5cdr_iob_files_read_with_expected_mention_counts(shared_corpus):
     from collections import Counter
 
+    folder = shared_corpus("bc5cdr-iob", "train.tsv", "devel.tsv", "test.tsv")
     counts = {}
     for split in ("train", "devel", "test"):
         problems: list[InputProblem] = []
-        documents = read_iob(SHARED / f"{split}.tsv", lenient=True, problems=problems)
+        documents = read_iob(folder / f"{split}.tsv", lenient=True, problems=problems)
         assert problems == []
         counts[split] = Counter(m.label for d in documents for m in d.mentions)
     assert counts["train"] == {"Chemical": 5203, "Disease": 4182}

@@ -7,9 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from bioner.cli import _register, app
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
 from bioner.linking.kb import build_kb, corpus_entries, read_mesh_xml
@@ -150,8 +148,15 @@ CTD = (
 )
 
 
+@pytest.fixture
+def no_vocabulary_variables(monkeypatch):
+    """`bioner kb` reads MESH_DIR and CTD_DIR when --mesh / --ctd are not given: CI and users set them."""
+    monkeypatch.delenv("MESH_DIR", raising=False)
+    monkeypatch.delenv("CTD_DIR", raising=False)
+
+
 @pytest.mark.parametrize("compressed", [False, True])
-def test_kb_command_reads_plain_or_gzipped_mesh_and_ctd(tmp_path, compressed):
+def test_kb_command_reads_plain_or_gzipped_mesh_and_ctd(tmp_path, compressed, run_bioner, no_vocabulary_variables):
     mesh = tmp_path / "mesh"
     ctd = tmp_path / "ctd"
     mesh.mkdir()
@@ -164,9 +169,8 @@ def test_kb_command_reads_plain_or_gzipped_mesh_and_ctd(tmp_path, compressed):
         (mesh / "desc2024.xml").write_text(DESCRIPTORS, encoding="utf-8")
         (mesh / "supp2024.xml").write_text(SUPPLEMENTARY, encoding="utf-8")
         (ctd / "CTD_diseases.tsv").write_text(CTD, encoding="utf-8")
-    _register()
     output = tmp_path / "kb.json.gz"
-    result = CliRunner().invoke(app, ["kb", "--mesh", str(mesh), "--ctd", str(ctd), "--output", str(output)])
+    result = run_bioner("kb", "--mesh", mesh, "--ctd", ctd, "--output", output)
     assert result.exit_code == 0, result.output
     kb = read_kb(output)
     names = {(label, name, identifier) for label, name, identifier, _, listed in kb.entries if listed}
@@ -182,7 +186,7 @@ def test_kb_command_reads_plain_or_gzipped_mesh_and_ctd(tmp_path, compressed):
     ]
 
 
-def test_kb_command_names_a_malformed_vocabulary_file_in_one_error(tmp_path):
+def test_kb_command_names_a_malformed_vocabulary_file_in_one_error(tmp_path, no_vocabulary_variables):
     mesh = tmp_path / "mesh"
     mesh.mkdir()
     _gzip(mesh / "desc2024.xml.gz", DESCRIPTORS[:400])  # cut off mid-record
@@ -191,20 +195,29 @@ def test_kb_command_names_a_malformed_vocabulary_file_in_one_error(tmp_path):
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 1
-    assert f"{mesh / 'desc2024.xml.gz'}: not well-formed" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.strip().splitlines()  # one line, so no traceback
+    assert line.startswith(f"error: {mesh / 'desc2024.xml.gz'}: not well-formed"), line
     assert not (tmp_path / "kb.json.gz").exists()
 
 
-def test_kb_command_reads_mesh_dir_from_the_environment(tmp_path, mesh_dir):
-    _register()
+def test_kb_command_reads_mesh_dir_from_the_environment(tmp_path, mesh_dir, monkeypatch, run_bioner):
+    monkeypatch.setenv("MESH_DIR", str(mesh_dir))
+    monkeypatch.delenv("CTD_DIR", raising=False)
     output = tmp_path / "out" / "kb.json.gz"
-    result = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": str(mesh_dir)})
+    result = run_bioner("kb", "--output", output)
     assert result.exit_code == 0, result.output
-    assert ("Disease", "Rare Syndrome X", "C535338", 0, 1) in read_kb(output).entries
-    empty = CliRunner().invoke(app, ["kb", "--output", str(output)], env={"MESH_DIR": "", "CTD_DIR": ""})
-    assert empty.exit_code != 0
+    kb = read_kb(output)
+    assert ("Disease", "Rare Syndrome X", "C535338", 0, 1) in kb.entries
+    assert {kind for kind, _ in kb.concepts.values()} == {"descriptor", "supplementary"}  # nothing from CTD
+    output.unlink()
+    nothing = "error: give annotated corpora, --mesh, --ctd, or several"
+    monkeypatch.delenv("MESH_DIR")  # neither variable set, no corpus given
+    assert run_bioner.error("kb", "--output", output) == nothing
+    monkeypatch.setenv("MESH_DIR", "")  # both set but empty
+    monkeypatch.setenv("CTD_DIR", "")
+    assert run_bioner.error("kb", "--output", output) == nothing
+    assert not output.exists()
 
 
 def test_corpus_entries_split_nlm_chem_comma_joined_ids(tmp_path):

@@ -114,6 +114,52 @@ def test_malformed_xml_names_the_file_line_and_last_citation(tmp_path):
     assert "not well-formed XML" in str(caught.value) and "PMID 102" in str(caught.value)
 
 
+@pytest.mark.parametrize("chunk_size", [64, 32768])
+@pytest.mark.parametrize("before", [0, 1, 2, 60, 400])
+def test_malformed_xml_names_the_last_complete_citation_whatever_the_buffering(
+    tmp_path, monkeypatch, before, chunk_size
+):
+    # 400 citations before the error put it ~250 kB in, far beyond one read of the file; none: the error
+    # is inside the first citation. The reader's chunk size stands for the parser's buffering.
+    monkeypatch.setattr("bioner.formats.pubmed._CHUNK_SIZE", chunk_size)
+    good = [article(str(1000 + n), f"Title {n}.", (None, "Text " * 40)) for n in range(before)]
+    broken = pubmed_xml(*good, STRUCTURED.replace("</ArticleTitle>", "</ArticleTitel>"), PLAIN)
+    path = write(tmp_path / "bad.xml", broken)
+    bad_line = next(n for n, line in enumerate(broken.splitlines(), 1) if "</ArticleTitel>" in line)
+    seen: list[str] = []
+    with pytest.raises(InputError) as caught:
+        for document in iter_pubmed(path):
+            seen.append(document.id)
+    assert seen == [str(1000 + n) for n in range(before)]  # every citation before the error, none after
+    assert caught.value.line == bad_line and "Traceback" not in str(caught.value)
+    if before:
+        plural = "" if before == 1 else "s"
+        assert f"after {before:,} citation{plural} (the last PMID {seen[-1]})" in str(caught.value)
+    else:
+        assert "before the end of the first citation" in str(caught.value) and "PMID" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("cut_before", "complete"),
+    [
+        ("<ArticleTitle>Cocaine", ["102", "101"]),  # inside the third citation: not read, not named
+        ("</PubmedArticle>\n</PubmedArticleSet>", ["102", "101"]),  # before its end tag: still not complete
+        ("\n</PubmedArticleSet>", ["102", "101", "103"]),  # right after its end tag: complete
+    ],
+)
+def test_plain_xml_cut_short_names_the_last_complete_citation(tmp_path, cut_before, complete):
+    text = pubmed_xml(PLAIN, STRUCTURED, TITLE_ONLY)
+    cut = text[: text.rindex(cut_before)]  # the root is left open
+    seen: list[str] = []
+    with pytest.raises(InputError) as caught:
+        for document in iter_pubmed(write(tmp_path / "cut.xml", cut)):
+            seen.append(document.id)
+    assert seen == complete
+    message = str(caught.value)
+    assert "not well-formed XML" in message
+    assert f"after {len(complete)} citations (the last PMID {complete[-1]})" in message
+
+
 def test_truncated_gzip_is_an_error_naming_the_file(tmp_path):
     data = gzip.compress(
         pubmed_xml(*(article(str(n), f"Title {n}.", (None, "Text " * 50)) for n in range(200))).encode()

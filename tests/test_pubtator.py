@@ -163,20 +163,16 @@ def test_file_not_utf8_raises_naming_the_line_even_when_lenient(tmp_path):
         assert "not UTF-8" in str(caught.value)
 
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-@pytest.mark.skipif(not (SHARED / "bc5cdr").is_dir(), reason="BC5CDR copy not at ../shared/data")
-def test_real_bc5cdr_and_ncbi_files_read_without_error():
-    counts = {
-        name: sum(len(d.mentions) for d in read_pubtator(SHARED / "bc5cdr" / name))
-        for name in ("CDR_TrainingSet.PubTator.txt", "CDR_DevelopmentSet.PubTator.txt", "CDR_TestSet.PubTator.txt")
-    }
+def test_real_bc5cdr_and_ncbi_files_read_without_error(shared_corpus):
+    splits = ("CDR_TrainingSet.PubTator.txt", "CDR_DevelopmentSet.PubTator.txt", "CDR_TestSet.PubTator.txt")
+    bc5cdr = shared_corpus("bc5cdr", *splits)
+    ncbi = shared_corpus("ncbi-disease", "NCBItrainset_corpus.txt", "NCBIdevelopset_corpus.txt")
+    counts = {name: sum(len(d.mentions) for d in read_pubtator(bc5cdr / name)) for name in splits}
     assert list(counts.values()) == [9385, 9591, 9809]
     problems: list[InputProblem] = []
-    train = read_pubtator(SHARED / "ncbi-disease" / "NCBItrainset_corpus.txt", problems=problems)
+    train = read_pubtator(ncbi / "NCBItrainset_corpus.txt", problems=problems)
     assert len(train) == 592 and len(problems) == 1  # one abstract is in the file twice
-    assert read_pubtator(SHARED / "ncbi-disease" / "NCBIdevelopset_corpus.txt")
+    assert read_pubtator(ncbi / "NCBIdevelopset_corpus.txt")
 
 
 def test_writer_turns_line_breaks_into_spaces_keeping_offsets():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import random
 from pathlib import Path
 
@@ -256,21 +255,16 @@ def test_json_has_the_documented_shape():
 
 # --- BC5CDR ----------------------------------------------------------------------------------
 
-REPO = Path(__file__).resolve().parents[1]
+
+@pytest.fixture
+def bc5cdr_test_file(shared_corpus) -> Path:
+    return shared_corpus("bc5cdr", "CDR_TestSet.PubTator.txt") / "CDR_TestSet.PubTator.txt"
 
 
-def bc5cdr_test_file() -> Path:
-    directory = Path(os.environ.get("BC5CDR_DIR") or REPO.parent / "shared" / "data" / "bc5cdr")
-    path = directory / "CDR_TestSet.PubTator.txt"
-    if not path.exists():
-        pytest.skip(f"BC5CDR test set not found at {path} (set BC5CDR_DIR)")
-    return path
-
-
-def test_bc5cdr_test_set_against_itself_is_perfect():
+def test_bc5cdr_test_set_against_itself_is_perfect(bc5cdr_test_file):
     from bioner.evaluation import evaluate_files
 
-    path = bc5cdr_test_file()
+    path = bc5cdr_test_file
     evaluation = evaluate_files(path, predictions_path=path)
     assert evaluation.documents == 500
     assert counts(evaluation, "strict", "Chemical") == (5385, 0, 0)
@@ -296,10 +290,10 @@ def _mention_tuples(blocks: list[list[str]]) -> set[tuple[str, int, int, str]]:
     return tuples
 
 
-def test_bc5cdr_perturbed_copy_scores_as_the_biocreative_set_rule_implies(tmp_path):
+def test_bc5cdr_perturbed_copy_scores_as_the_biocreative_set_rule_implies(tmp_path, bc5cdr_test_file):
     from bioner.evaluation import evaluate_files
 
-    path = bc5cdr_test_file()
+    path = bc5cdr_test_file
     blocks = _pubtator_blocks(path.read_text(encoding="utf-8"))
     perturbed_blocks = []
     n = 0

@@ -368,8 +368,20 @@ def test_ctrl_c_leaves_no_partial_shard_under_its_final_name(faults, tmp_path):
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     manifest = tmp_path / "out" / MANIFEST
-    deadline = time.monotonic() + 60
-    while not (manifest.exists() and manifest.read_text().strip()) and time.monotonic() < deadline:
+    patience = 60  # seconds for the first shard to be finished
+    deadline = time.monotonic() + patience
+    while not (manifest.exists() and manifest.read_text().strip()):
+        stopped = process.poll() is not None
+        if stopped or time.monotonic() > deadline:
+            if not stopped:
+                process.send_signal(signal.SIGINT)  # no orphaned cluster: let it stop its workers
+            try:
+                _, stderr = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                _, stderr = process.communicate()
+            when = f"the command exited ({process.returncode})" if stopped else f"{patience} s passed"
+            pytest.fail(f"no shard was finished (nothing in {manifest}) before {when}; its stderr:\n{stderr}")
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)

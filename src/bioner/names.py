@@ -1,8 +1,9 @@
 """Names other modules agree on, spelled once: the model package and the pipeline components.
 
-The component modules copied into packaged models (`pipeline.components`, `linking.linker`)
-cannot import bioner, so they register their factories under these strings themselves;
-`tests/test_names.py` checks that the registered names are these.
+The component modules copied into packaged models (`pipeline.components`, `pipeline.spans`,
+`linking.linker`) cannot import bioner, so they register their factories under these strings
+themselves; `tests/test_names.py` checks that the registered names, pyproject.toml's
+`spacy_factories` entry points and the factories the configs use are these.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ LINKER = "bioner_linker"
 """The MeSH linker component (`linking.linker`)."""
 ABBREVIATIONS = "bioner_abbreviations"
 """The abbreviation propagator (`pipeline.components`), which gives the linker long forms."""
+BOUNDARIES = "bioner_boundaries"
+"""Entity boundaries the NER may not cross (`pipeline.spans`): it decodes again with them marked."""
+CONSISTENCY = "bioner_consistency"
+"""Document consistency (`pipeline.components`): tags every occurrence of a string tagged once."""
+LABELS = "bioner_labels"
+"""The label filter (`pipeline.components`): drops the labels a model learns but does not output."""
 RELATIONS = "bioner_relations"
 """The relation component (`pipeline.relations`), after the linker."""
 RELATIONS_EXTENSION = "bioner_relations"
 """The Doc extension it fills: a list of {"type", "arguments", "score", "support"} dicts."""
+COMPONENTS = (ABBREVIATIONS, BOUNDARIES, CONSISTENCY, LABELS, LINKER, RELATIONS)
+"""Every pipeline component bioner registers with spaCy."""

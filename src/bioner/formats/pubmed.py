@@ -1,8 +1,15 @@
 """MEDLINE/PubMed XML: NLM's yearly baseline and daily update files (`pubmed26n0001.xml.gz`).
 
-A baseline file holds ~30,000 citations, so it is streamed with `lxml.etree.iterparse`, and each
-citation is cleared (and dropped from the root) once read: memory stays flat however long the file.
-Gzip is recognised by its magic bytes, whatever the file is called.
+A baseline file holds ~30,000 citations, so it is streamed: read in chunks and fed to an
+`lxml.etree.XMLPullParser`, and each citation is cleared (and dropped from the root) once read, so
+memory stays flat however long the file. Gzip is recognised by its magic bytes, whatever the file is
+called.
+
+A file that is not well-formed raises `InputError` after the citations the parser completed before the
+error have been read (and yielded), so the message names the last complete citation however much the
+parser had buffered. The reader drives the pull parser itself rather than use `iterparse`: since
+lxml 6.2, `iterparse` drops the events parsed from the chunk holding an error and raises at once, so
+the citations just before the error were never seen; a pull parser keeps them for `read_events()`.
 
 One `Document` per `PubmedArticle` (and `PubmedBookArticle`): id = PMID, title passage =
 `ArticleTitle` (`BookTitle` for a book, `VernacularTitle` when the English title is empty),
@@ -35,6 +42,8 @@ ROOT_TAGS = ("PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet")
 """Root elements of MEDLINE/PubMed XML, by which `sniff_pubmed` recognises it."""
 _CITATION_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 _GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK_SIZE = 1 << 15
+"""Bytes read and fed to the parser at a time (as `iterparse` does): the tree holds what one chunk completes."""
 
 
 def is_pubmed_head(head: bytes) -> bool:
@@ -78,8 +87,7 @@ class PubmedReader:
                 item.close()
 
     def _parse(self, handle: BinaryIO) -> Iterator[Document]:
-        events = etree.iterparse(
-            handle,
+        parser = etree.XMLPullParser(
             events=("end",),
             tag=_CITATION_TAGS,
             resolve_entities=False,
@@ -88,23 +96,20 @@ class PubmedReader:
             huge_tree=True,
             remove_comments=True,
         )
+        root: etree._Element | None = None
         try:
-            for _, element in events:
-                parent = element.getparent()
-                if parent is None or parent.getparent() is not None:
-                    continue  # a MedlineCitation inside a PubmedArticle: read with its article
-                if self.root is None:
-                    self.root = parent
-                    self._check_root(parent)
-                if _local(element.tag) == "DeleteCitation":
-                    self.deleted.extend(pmid for pmid in (_text(p) for p in element.iter("PMID")) if pmid)
-                    _release(element)
-                    continue
-                document = self._document(element, _local(element.tag))
-                self.citations += 1
-                self._last_pmid = document.id
-                _release(element)
-                yield document
+            while data := handle.read(_CHUNK_SIZE):
+                failure = _feed(parser, data)
+                yield from self._completed(parser)  # those before an error in this chunk too
+                if failure is not None:
+                    raise failure
+            root, failure = _close(parser)
+            if failure is not None:
+                # The file ends inside a citation (or the root): every end tag in it was parsed when
+                # its '>' was fed. The events queued by close() are the parser closing what the file
+                # left open (lxml >= 6.2 reports them), not citations the file completed.
+                raise failure
+            yield from self._completed(parser)
         except etree.XMLSyntaxError as error:
             line, column = error.position if error.position else (error.lineno, None)
             where = f" (column {column})" if column else ""
@@ -120,11 +125,29 @@ class PubmedReader:
         except OSError as error:
             raise InputError(self.name, None, f"cannot read the file: {error}{self._after()}") from None
         if self.root is None:
-            root = getattr(events, "root", None)
             if root is None:
                 raise InputError(self.name, None, "empty file: no MEDLINE/PubMed XML in it")
             self.root = root
             self._check_root(root)
+
+    def _completed(self, parser: etree.XMLPullParser) -> Iterator[Document]:
+        """The documents of the citations the parser has completed since the last call."""
+        for _, element in parser.read_events():
+            parent = element.getparent()
+            if parent is None or parent.getparent() is not None:
+                continue  # a MedlineCitation inside a PubmedArticle: read with its article
+            if self.root is None:
+                self.root = parent
+                self._check_root(parent)
+            if _local(element.tag) == "DeleteCitation":
+                self.deleted.extend(pmid for pmid in (_text(p) for p in element.iter("PMID")) if pmid)
+                _release(element)
+                continue
+            document = self._document(element, _local(element.tag))
+            self.citations += 1
+            self._last_pmid = document.id
+            _release(element)
+            yield document
 
     def _check_root(self, root: etree._Element) -> None:
         tag = _local(root.tag)
@@ -136,9 +159,11 @@ class PubmedReader:
             )
 
     def _after(self) -> str:
+        """Where the reading stopped: after the last citation completed, or before any was."""
         if self._last_pmid is None:
-            return ", before the first citation"
-        return f", after {self.citations:,} citations (the last PMID {self._last_pmid})"
+            return ", before the end of the first citation"
+        plural = "" if self.citations == 1 else "s"
+        return f", after {self.citations:,} citation{plural} (the last PMID {self._last_pmid})"
 
     def _document(self, element: etree._Element, tag: str) -> Document:
         citation = element.find("MedlineCitation") if tag == "PubmedArticle" else element
@@ -206,6 +231,24 @@ def _open_binary(source: Source, name: str) -> tuple[BinaryIO, list[BinaryIO]]:
         unzipped = cast(BinaryIO, gzip.GzipFile(fileobj=buffered, mode="rb"))
         return unzipped, [unzipped, *opened]
     return cast(BinaryIO, buffered), opened
+
+
+def _feed(parser: etree.XMLPullParser, data: bytes) -> etree.XMLSyntaxError | None:
+    """Feed a chunk to the parser; the syntax error it raises is returned, to be raised once the
+    citations completed before it have been read."""
+    try:
+        parser.feed(data)
+    except etree.XMLSyntaxError as error:
+        return error
+    return None
+
+
+def _close(parser: etree.XMLPullParser) -> tuple[etree._Element | None, etree.XMLSyntaxError | None]:
+    """End the parse: the root, or the syntax error (a truncated file) to raise after the last events."""
+    try:
+        return parser.close(), None
+    except etree.XMLSyntaxError as error:
+        return None, error
 
 
 def _local(tag: object) -> str:
