@@ -20,17 +20,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from .document import Document
 from .linking.learn import export_trees
 from .pipeline.relations import (
     DocumentView,
+    LexicalModel,
     Mention,
     Priors,
     RelationModel,
     RelationType,
     candidate_pairs,
     mention_ids,
+    mention_pair_words,
     pair_features,
     pair_key,
 )
@@ -196,20 +199,88 @@ class _Overlay(dict):
         return self.base.get(key, default)
 
 
+Where = tuple[int, str, str]
+"""A candidate: (document number, first concept, second concept)."""
+
+
+def lexical_instances(
+    documents: Sequence[TrainingDocument], name: str, labels: tuple[str, str]
+) -> tuple[list[list[str]], list[int], list[Where]]:
+    """Every mention pair of a candidate concept pair inside one sentence, labelled as its concept pair."""
+    words, y, where = [], [], []
+    for number, doc in enumerate(documents):
+        gold = doc.relations.get(name, set())
+        view = doc.view
+        for first, second in candidate_pairs(view, labels):
+            for i in view.by_concept[first]:
+                for j in view.by_concept[second]:
+                    if i != j and view.sentence_of[i] == view.sentence_of[j]:
+                        words.append(mention_pair_words(view, i, j))
+                        y.append(int((first, second) in gold))
+                        where.append((number, first, second))
+    return words, y, where
+
+
+def _fit_lexical(words: Sequence[list[str]], y: Sequence[int], min_count: int = 2) -> LexicalModel:
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(w for instance in words for w in set(instance))
+    vocabulary = {w: n for n, w in enumerate(sorted(w for w, c in counts.items() if c >= min_count))}
+    indptr, indices = [0], []
+    for instance in words:
+        indices.extend(sorted({vocabulary[w] for w in instance if w in vocabulary}))
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(words), len(vocabulary)))
+    model = LogisticRegression(C=0.3, solver="liblinear", max_iter=1000)
+    model.fit(matrix, np.asarray(y))
+    names = sorted(vocabulary, key=vocabulary.__getitem__)
+    weights = {w: round(float(c), 5) for w, c in zip(names, model.coef_[0], strict=True) if abs(c) >= 1e-4}
+    return LexicalModel(weights, float(model.intercept_[0]))
+
+
+def _aggregate(scores: Iterable[tuple[Where, float]]) -> dict[Where, tuple[float, float, float]]:
+    grouped: dict[Where, list[float]] = defaultdict(list)
+    for key, score in scores:
+        grouped[key].append(score)
+    return {key: (max(v), sum(v) / len(v), float(len(v))) for key, v in grouped.items()}
+
+
+def lexical_out_of_fold(
+    documents: Sequence[TrainingDocument], name: str, labels: tuple[str, str], folds: int
+) -> tuple[dict[Where, tuple[float, float, float]], LexicalModel | None]:
+    """Each candidate's lexical evidence scored by a model that did not see its document, and the
+    model fitted on every document."""
+    words, y, where = lexical_instances(documents, name, labels)
+    if len(set(y)) < 2:
+        return {}, None
+    fold_of = [hash_fold(documents[n].id, folds) for n, _, _ in where]
+    scored: list[tuple[Where, float]] = []
+    for fold in range(folds):
+        train = [k for k, f in enumerate(fold_of) if f != fold]
+        test = [k for k, f in enumerate(fold_of) if f == fold]
+        if not test or len({y[k] for k in train}) < 2:
+            continue
+        model = _fit_lexical([words[k] for k in train], [y[k] for k in train])
+        scored.extend((where[k], model.score(words[k])) for k in test)
+    return _aggregate(scored), _fit_lexical(words, y)
+
+
 def rows(
     documents: Sequence[TrainingDocument],
     model: RelationModel,
     name: str,
     labels: tuple[str, str],
     leave_out: bool = True,
-) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, str]]]:
+    lexical: dict[Where, tuple[float, float, float]] | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[Where]]:
     priors, own = count_priors(documents, name, labels)
     x, y, where = [], [], []
     for number, doc in enumerate(documents):
         doc_priors = _without(priors, own[number]) if leave_out else priors
         gold = doc.relations.get(name, set())
         for first, second in candidate_pairs(doc.view, labels):
-            x.append(pair_features(doc.view, first, second, model, doc_priors, name))
+            evidence = lexical.get((number, first, second), (-1.0, -1.0, 0.0)) if lexical is not None else None
+            x.append(pair_features(doc.view, first, second, model, doc_priors, name, evidence))
             y.append(int((first, second) in gold))
             where.append((number, first, second))
     width = len(x[0]) if x else 0
@@ -262,7 +333,8 @@ def train_relations(
     model = RelationModel(trees=trees or {})
     for name, labels in sorted(signatures.items()):
         gold_total = sum(len(d.relations.get(name, ())) for d in prepared)
-        x, y, where = rows(prepared, model, name, labels)
+        lexical, lexical_model = lexical_out_of_fold(prepared, name, labels, folds)
+        x, y, where = rows(prepared, model, name, labels, lexical=lexical)
         candidates = int(y.sum())
         info: dict[str, Any] = {
             "documents": len(prepared),
@@ -287,6 +359,8 @@ def train_relations(
         fitted = _fit(x, y, seed)
         priors, _ = count_priors(prepared, name, labels)
         model.priors[name] = priors
+        if lexical_model is not None:
+            model.lexical[name] = lexical_model
         info.update(
             {
                 "trained": True,

@@ -83,7 +83,7 @@ FEATURES: tuple[str, ...] = (
     "attached_trigger_anywhere_1", "ancestor_of_other_2", "descendant_of_other_2", "ancestor_of_other_1",
     "descendant_of_other_1", "has_trees_1", "has_trees_2",
     "prior_rate_1", "prior_log_documents_1", "prior_rate_2", "prior_log_documents_2", "prior_pair_related",
-    "prior_pair_log_documents",
+    "prior_pair_log_documents", "lexical_max", "lexical_mean", "lexical_pairs",
     *(f"tree_1_{t}" for t in CHEMICAL_TREES), *(f"tree_2_{t}" for t in DISEASE_TREES),
 )  # fmt: skip
 """Feature names in matrix order; a model stores them and refuses other features."""
@@ -158,12 +158,34 @@ class RelationType:
 
 
 @dataclass
+class LexicalModel:
+    """A logistic regression over the words of one sentence that holds a mention of each argument
+    (`mention_pair_words`): the evidence of one statement, which the trees weigh with the rest."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    intercept: float = 0.0
+
+    def score(self, words: Iterable[str]) -> float:
+        value = self.intercept + sum(self.weights.get(w, 0.0) for w in set(words))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"weights": self.weights, "intercept": self.intercept}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LexicalModel:
+        return cls({str(k): float(v) for k, v in data.get("weights", {}).items()}, float(data.get("intercept", 0.0)))
+
+
+@dataclass
 class RelationModel:
     """Everything the component needs: the relation types, the MeSH tree numbers of the concepts, and the priors."""
 
     types: list[RelationType] = field(default_factory=list)
     trees: dict[str, list[str]] = field(default_factory=dict)
     priors: dict[str, Priors] = field(default_factory=dict)
+    """Per relation type."""
+    lexical: dict[str, LexicalModel] = field(default_factory=dict)
     """Per relation type."""
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -174,6 +196,7 @@ class RelationModel:
             "features": list(FEATURES),
             "types": [t.to_json() for t in self.types],
             "priors": {name: p.to_json() for name, p in self.priors.items()},
+            "lexical": {name: m.to_json() for name, m in self.lexical.items()},
             "trees": self.trees,
             "info": self.info,
         }
@@ -188,6 +211,7 @@ class RelationModel:
             [RelationType.from_json(t) for t in data.get("types", [])],
             {k: list(v) for k, v in data.get("trees", {}).items()},
             {name: Priors.from_json(p) for name, p in data.get("priors", {}).items()},
+            {name: LexicalModel.from_json(m) for name, m in data.get("lexical", {}).items()},
             dict(data.get("info", {})),
         )
 
@@ -268,6 +292,67 @@ def _prior(priors: Priors | None, key: str) -> tuple[float, float]:
     return (priors.related.get(key, 0) + 0.1) / (named + 1.0), math.log1p(named)
 
 
+def _distance_bucket(n: int) -> str:
+    return str(n) if n <= 5 else "6-10" if n <= 10 else "11-20" if n <= 20 else "21+"
+
+
+def mention_pair_words(view: DocumentView, i: int, j: int) -> list[str]:
+    """Lexical features of mentions `i` (first argument) and `j` (second) in one sentence: the words
+    between them, the words around, the order and the distance, with mentions masked by their role
+    (ARG1, ARG2) or label, so that what is learned is the statement, not the names."""
+    a, b = view.mentions[i], view.mentions[j]
+    start, end = view.sentences[view.sentence_of[i]]
+    words: list[tuple[int, int, str]] = []
+    masked = {i: "ARG1", j: "ARG2"}
+    spans = [
+        (m.start, m.end, masked.get(n, m.label.upper()))
+        for n, m in enumerate(view.mentions)
+        if m.start < end and start < m.end
+    ]
+    spans.sort()
+    cursor = start
+    for m_start, m_end, token in spans:
+        for match in _WORD.finditer(view.text, cursor, max(cursor, m_start)):
+            words.append((match.start(), match.end(), match.group().lower()))
+        words.append((m_start, m_end, token))
+        cursor = max(cursor, m_end)
+    for match in _WORD.finditer(view.text, cursor, end):
+        words.append((match.start(), match.end(), match.group().lower()))
+    left, right = (a, b) if a.start <= b.start else (b, a)
+    order = "12" if a.start <= b.start else "21"
+    between = [w for s, e, w in words if s >= left.end and e <= right.start]
+    before = [w for s, e, w in words if e <= left.start][-3:]
+    after = [w for s, e, w in words if s >= right.end][:3]
+    out = [f"o:{order}", f"d:{_distance_bucket(len(between))}", f"t:{int(view.sentence_of[i] == 0)}"]
+    out += [f"b:{w}" for w in between]
+    out += [f"bb:{x}_{y}" for x, y in zip(between, between[1:])]
+    out += [f"l:{w}" for w in before] + [f"r:{w}" for w in after]
+    if before:
+        out.append(f"l1:{before[-1]}")
+    if after:
+        out.append(f"r1:{after[0]}")
+    if len(between) <= 4:
+        out.append(f"p:{order}:{' '.join(between)}")
+    return out
+
+
+def lexical_evidence(
+    view: DocumentView, first: str, second: str, lexical: LexicalModel | None
+) -> tuple[float, float, float]:
+    """(max, mean, number) of the lexical scores of the mention pairs that share a sentence; -1 when none do."""
+    if lexical is None:
+        return -1.0, -1.0, 0.0
+    scores = [
+        lexical.score(mention_pair_words(view, i, j))
+        for i in view.by_concept[first]
+        for j in view.by_concept[second]
+        if view.sentence_of[i] == view.sentence_of[j] and i != j
+    ]
+    if not scores:
+        return -1.0, -1.0, 0.0
+    return max(scores), sum(scores) / len(scores), float(len(scores))
+
+
 def pair_features(
     view: DocumentView,
     first: str,
@@ -275,8 +360,10 @@ def pair_features(
     model: RelationModel,
     priors: Priors | None,
     relation_type: str,
+    lexical: tuple[float, float, float] | None = None,
 ) -> np.ndarray:
-    """The feature row of concept pair (`first`, `second`) in the document (`FEATURES` order)."""
+    """The feature row of concept pair (`first`, `second`) in the document (`FEATURES` order).
+    `lexical`: the lexical evidence when the caller has it (training: scores from other folds)."""
     row = np.zeros(len(FEATURES), dtype=np.float64)
     text, mentions, sentence_of = view.text, view.mentions, view.sentence_of
     m1, m2 = view.by_concept[first], view.by_concept[second]
@@ -378,6 +465,11 @@ def pair_features(
         named = priors.pair_named.get(key, 0)
         put("prior_pair_related", (priors.pair_related.get(key, 0) + 0.1) / (named + 1.0))
         put("prior_pair_log_documents", math.log1p(named))
+    if lexical is None:
+        lexical = lexical_evidence(view, first, second, model.lexical.get(relation_type))
+    put("lexical_max", lexical[0])
+    put("lexical_mean", lexical[1])
+    put("lexical_pairs", lexical[2])
     return row
 
 
