@@ -61,8 +61,10 @@ def evaluate_command(
     """Score predicted Chemical/Disease mentions against gold annotations.
 
     Give exactly one of --model (tags the gold documents' text with its own tokenizer) or
-    --predictions (a file of predictions for the same document ids and texts; a gold document
-    missing from it predicts nothing).
+    --predictions (a file of predictions; a gold document missing from it predicts nothing).
+    As the BioCreative V CDR scorer, a prediction file is scored by offsets only: a text that
+    differs from the gold, an empty span, offsets past the text or a document the gold lacks are
+    counted (as false positives where they do not match) and named in one warning line.
 
     Strict matching is the BioCreative V CDR rule: a mention counts when (document, start, end,
     label) equal a gold mention's, character offsets, each distinct tuple once. Lenient matching

@@ -3,9 +3,10 @@
 `evaluate_files` reads gold and predictions (PubTator, BioC or DocBin), or runs a model over the
 gold documents' text, and returns an `Evaluation` with strict (BioCreative V CDR) and lenient
 scores, every error with its kind, and, if asked, bootstrap confidence intervals. Predictions
-are scored by their offsets: a text column that differs from the text there is counted
-(`Evaluation.text_mismatches`) and warned about, not refused. See `scoring` for the exact
-counting rules.
+are scored by their offsets, as the official scorer scores them: what it counts although it looks
+wrong (an empty span, offsets past the text, a text that differs from the gold, a document the
+gold lacks) is counted (`Evaluation.oddities`) and warned about, not refused. See `scoring` for
+the exact counting rules.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
 from .concepts import linking_accuracy
+from .oddities import TEXT_MISMATCHES, Oddities, find_oddities
 from .report import format_table, render_html, write_html
 from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
@@ -141,9 +143,13 @@ def evaluate_files(
         predicted = read_input(predictions_path, predictions_format, text_mismatches=mismatches)
     evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
     evaluation.linking = linking
-    if mismatches:
-        evaluation.text_mismatches = len(mismatches)
-        evaluation.text_mismatch_example = str(mismatches[0])
+    # A model's predictions are never odd; the zeros say so in the JSON all the same.
+    evaluation.oddities = (
+        find_oddities(gold, predicted, str(predictions_path), mismatches)
+        if predictions_path is not None
+        else Oddities()
+    )
+    evaluation.text_mismatches = evaluation.oddities.counts[TEXT_MISMATCHES]
     return evaluation
 
 

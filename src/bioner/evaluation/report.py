@@ -241,16 +241,21 @@ def _displacy_side(
 def _render_sample(error: ErrorRecord, gold: Document, predicted: Document) -> str:
     text = gold.text
     g = sorted(mention_spans(gold, "gold"))
-    p = sorted(mention_spans(predicted))
-    left, right = _window(text, g + p, error.start, error.end)
-    span = (error.start, error.end, error.label)
-    gold_html = _displacy_side(text, g, left, right, span if error.type == FN else None)
-    pred_html = _displacy_side(text, p, left, right, span if error.type == FP else None)
+    # A predicted span that is empty or past the text is scored (as the BioCreative scorer does)
+    # but cannot be drawn.
+    p = sorted(s for s in mention_spans(predicted) if 0 <= s[0] < s[1] <= len(text))
     related = f" — related: {_e(format_related(error.related))}" if error.related else ""
     heading = (
         f"{_e(error.type)} · {_e(error.kind)} · {_e(error.label)} · document {_e(error.document)} "
         f"· {error.start}–{error.end} <code>{_e(error.text)}</code>{related}"
     )
+    if not 0 <= error.start < error.end <= len(text):
+        note = f"offsets {error.start}–{error.end}: an empty span or one outside the text ({len(text)} characters)"
+        return f'<div class="sample"><h3>{heading}</h3><p class="note">{_e(note)}</p></div>'
+    left, right = _window(text, g + p, error.start, error.end)
+    span = (error.start, error.end, error.label)
+    gold_html = _displacy_side(text, g, left, right, span if error.type == FN else None)
+    pred_html = _displacy_side(text, p, left, right, span if error.type == FP else None)
     return (
         f'<div class="sample"><h3>{heading}</h3><div class="sides">'
         f"<div><h4>gold</h4>{gold_html}</div><div><h4>predicted</h4>{pred_html}</div></div></div>"

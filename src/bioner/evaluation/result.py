@@ -19,6 +19,7 @@ from ..errors import BionerError
 from .analysis import ErrorRecord, errors_by_kind
 from .bootstrap import BootstrapResult
 from .concepts import LinkingAccuracy, concept_scores
+from .oddities import Oddities
 from .scoring import (
     RESERVED_LABELS,
     Scores,
@@ -60,8 +61,12 @@ class Evaluation:
     text_mismatches: int = 0
     """Predicted mentions whose text column differs from the text at their offsets: scored by
     their offsets, as the BioCreative scorer counts."""
-    text_mismatch_example: str = field(default="", repr=False)
-    """The first of them, `file:line: what differs`, for the warning."""
+    oddities: Oddities | None = None
+    """What the BioCreative scorer counts although it looks wrong in a prediction file (empty
+    spans, offsets past the text, texts that differ, documents not in the gold; see `oddities`);
+    None when the predictions come from a model."""
+    relations: Any = None
+    """`relations.RelationEvaluation` when the gold has relations; None otherwise."""
 
     def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -92,6 +97,10 @@ class Evaluation:
             payload["cross_corpus"] = {result.name: result.to_json() for result in self.cross_corpus}
         if self.linking is not None:
             payload["linking"] = self.linking.to_json()
+        if self.oddities is not None:
+            payload["oddities"] = self.oddities.to_json()
+        if self.relations is not None:
+            payload["relations"] = self.relations.to_json()
         return payload
 
     @classmethod
@@ -124,6 +133,7 @@ class Evaluation:
             bootstrap=BootstrapResult.from_json(data["bootstrap"], "bootstrap") if "bootstrap" in data else None,
             concepts=Scores.from_json(data["concepts"], "concepts") if "concepts" in data else None,
             linking=LinkingAccuracy.from_json(data["linking"], "linking") if "linking" in data else None,
+            oddities=Oddities.from_json(data["oddities"], "oddities") if "oddities" in data else None,
         )
 
 
@@ -153,8 +163,8 @@ def score(
     shows up with its false positives. Error records and bootstrap intervals are added by
     `evaluate_documents`.
     """
-    gold = list(gold)
-    aligned = align_documents(gold, predicted)
+    gold_documents = len(gold)
+    gold, aligned = align_documents(gold, predicted)
     if labels is None:
         labels = collect_labels(gold, aligned)
     labels = list(labels)
@@ -182,7 +192,7 @@ def score(
     return Evaluation(
         strict=strict,
         lenient=lenient,
-        documents=len(gold),
+        documents=gold_documents,
         labels=labels,
         gold_mentions={label: gold_mentions.get(label, 0) for label in labels},
         predicted_mentions={label: predicted_mentions.get(label, 0) for label in labels},
