@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacy.language import Language
 from tqdm import tqdm
 
 from ..document import Document
@@ -27,6 +28,7 @@ from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, 
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
 from .concepts import linking_accuracy
 from .oddities import TEXT_MISMATCHES, Oddities, find_oddities
+from .relations import evaluate_relations
 from .report import format_table, render_html, write_html
 from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
@@ -62,8 +64,14 @@ def evaluate_documents(
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
     window: int = DEFAULT_WINDOW,
+    nlp: Language | None = None,
 ) -> Evaluation:
-    """`score` plus the error list and, with `bootstrap` > 0, confidence intervals."""
+    """`score` plus the error list and, with `bootstrap` > 0, confidence intervals.
+
+    When the gold has relations, relation scores too (`relations.evaluate_relations`): the
+    predicted documents' own relations, and, with the pipeline `nlp`, those its relation
+    component finds between the gold mentions.
+    """
     if bootstrap < 0:
         raise BionerError(f"--bootstrap must be 0 (off) or a number of samples, not {bootstrap}")
     evaluation = score(gold, predicted, labels=labels)
@@ -76,6 +84,10 @@ def evaluate_documents(
             {"strict": evaluation.strict, "lenient": evaluation.lenient},
             samples=bootstrap,
             seed=seed,
+        )
+    if any(document.relations for document in gold):
+        evaluation.relations = evaluate_relations(
+            evaluation.gold, evaluation.predicted, nlp=nlp, bootstrap=bootstrap, seed=seed
         )
     return evaluation
 
@@ -97,10 +109,11 @@ def read_input(
 
 
 def predict_documents(
-    model: str | Path, gold: Sequence[Document], *, progress: bool = False, batch_size: int | None = None
+    model: str | Path | Language, gold: Sequence[Document], *, progress: bool = False, batch_size: int | None = None
 ) -> list[Document]:
-    """Run a pipeline over the gold documents' text (its own tokenisation, never the gold's)."""
-    nlp = load_pipeline(model)
+    """Run a pipeline (a loaded one, or its folder or package name) over the gold documents' text
+    (its own tokenisation, never the gold's)."""
+    nlp = model if isinstance(model, Language) else load_pipeline(model)
     tagged = tag_documents(nlp, gold, batch_size=batch_size or DEFAULT_BATCH_SIZE)
     if progress:
         tagged = tqdm(tagged, total=len(gold), desc="tagging", unit="doc", file=sys.stderr)
@@ -136,12 +149,16 @@ def evaluate_files(
     # First, so that a pipeline without a linker fails before the tagging run.
     linking = gold_mention_accuracy(model, gold) if gold_mentions and model is not None else None
     mismatches: list[InputProblem] = []
+    nlp = None
     if model is not None:
-        predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
+        nlp = load_pipeline(model)
+        predicted = predict_documents(nlp, gold, progress=progress, batch_size=batch_size)
     else:
         assert predictions_path is not None  # exactly one of the two, checked above
         predicted = read_input(predictions_path, predictions_format, text_mismatches=mismatches)
-    evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
+    evaluation = evaluate_documents(
+        gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window, nlp=nlp
+    )
     evaluation.linking = linking
     # A model's predictions are never odd; the zeros say so in the JSON all the same.
     evaluation.oddities = (

@@ -20,6 +20,7 @@ from .analysis import ErrorRecord, errors_by_kind
 from .bootstrap import BootstrapResult
 from .concepts import LinkingAccuracy, concept_scores
 from .oddities import Oddities
+from .relations import RelationEvaluation
 from .scoring import (
     RESERVED_LABELS,
     Scores,
@@ -65,8 +66,8 @@ class Evaluation:
     """What the BioCreative scorer counts although it looks wrong in a prediction file (empty
     spans, offsets past the text, texts that differ, documents not in the gold; see `oddities`);
     None when the predictions come from a model."""
-    relations: Any = None
-    """`relations.RelationEvaluation` when the gold has relations; None otherwise."""
+    relations: RelationEvaluation | None = None
+    """Relation scores (see `relations`) when the gold has relations; None otherwise."""
 
     def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = {

@@ -177,9 +177,12 @@ def _parse_annotation(
             number,
             f"annotation for document {columns[0]!r} inside document {doc_id!r}; separate documents with a blank line",
         )
-    if len(columns) == 4 and not columns[1].strip().lstrip("-").isdigit():
-        return Relation(columns[1], columns[2:], line=number)
-    if len(columns) < 4 and not columns[1].strip().lstrip("-").isdigit():
+    relation = _is_relation(columns)
+    if relation and len(columns) >= 4:
+        # A relation: type and two concept ids; the BioCreative scorer reads these four columns and
+        # ignores the rest (its sample predictions add a score as a fifth, BioRED a novelty flag).
+        return Relation(columns[1], columns[2:4], score=_score(columns[4:]), line=number)
+    if relation:
         raise InputError(
             name,
             number,
@@ -222,6 +225,20 @@ def _parse_annotation(
     identifier = columns[5] if len(columns) > 5 else ""
     parts = [p for p in columns[6].split("|") if p] if len(columns) > 6 else []
     return Mention(start, end, mention_text, label, identifier, parts, line=number)
+
+
+def _is_relation(columns: list[str]) -> bool:
+    """`ID type arg arg [...]`: the second column names a type (a letter first, where a mention has
+    its start offset), and the third is not an offset as a mention's would be."""
+    return columns[1].strip()[:1].isalpha() and not (len(columns) >= 6 and columns[2].strip().lstrip("-").isdigit())
+
+
+def _score(extra: list[str]) -> float | None:
+    """A relation line's fifth column when it is a number (a system's score), else None."""
+    try:
+        return float(extra[0]) if extra else None
+    except ValueError:
+        return None
 
 
 def _bad_offsets(start: int, end: int, doc_id: str, length: int) -> str:
