@@ -273,7 +273,7 @@ def test_evaluate_scores_the_relation_lines_of_a_prediction_file(tmp_path):
     assert (relations["end_to_end"]["tp"], relations["end_to_end"]["fp"], relations["end_to_end"]["fn"]) == (1, 2, 1)
     assert relations["gold_mentions"] is None
     assert "Relations (CID)" in result.output and "co-occurrence baseline" in result.output
-    assert "note: gold mentions: not scored (needs --model" in result.output
+    assert "note: gold mentions: not scored (needs --model and --gold-mentions)" in result.output
 
 
 def test_evaluate_refuses_a_relation_line_with_too_few_columns_naming_its_line(tmp_path):
@@ -286,7 +286,7 @@ def test_evaluate_refuses_a_relation_line_with_too_few_columns_naming_its_line(t
     assert str(result.exception).startswith(f"{predictions}:3: a relation line needs 4 tab-separated columns")
 
 
-def test_evaluate_with_a_model_scores_its_relation_component_on_the_gold_mentions(tmp_path):
+def test_evaluate_gold_mentions_scores_the_relation_component_of_a_pipeline_without_linker(tmp_path):
     _register()
     gold, out = tmp_path / "gold.txt", tmp_path / "e.json"
     mention_lines = "".join(f"d1\t{s}\t{e}\t{n}\t{label}\t{i}\n" for n, label, i in NAMES for s, e in [span(n)])
@@ -296,7 +296,8 @@ def test_evaluate_with_a_model_scores_its_relation_component_on_the_gold_mention
     )
     pipeline().to_disk(tmp_path / "model")
     result = CliRunner().invoke(
-        app, ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "model"), "--json", str(out)]
+        app,
+        ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "model"), "--json", str(out), "--gold-mentions"],
     )
     assert result.exit_code == 0, result.output
     on_gold = json.loads(out.read_text())["relations"]["gold_mentions"]
@@ -304,3 +305,11 @@ def test_evaluate_with_a_model_scores_its_relation_component_on_the_gold_mention
     assert (on_gold["tp"], on_gold["fp"], on_gold["fn"]) == (1, 0, 1)
     assert (on_gold["within_sentence"]["tp"], on_gold["across_sentences"]["fn"]) == (1, 1)
     assert "gold mentions" in result.output
+    assert "note: linking accuracy on gold mentions: not scored (the pipeline has no bioner_linker component)" in (
+        result.output
+    )
+    without_flag = CliRunner().invoke(
+        app, ["evaluate", "--gold", str(gold), "--model", str(tmp_path / "model"), "--json", str(out)]
+    )
+    assert without_flag.exit_code == 0, without_flag.output
+    assert json.loads(out.read_text())["relations"]["gold_mentions"] is None

@@ -55,7 +55,7 @@ def evaluate_command(
     gold_mentions: bool = typer.Option(
         False,
         "--gold-mentions",
-        help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model).",
+        help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model); when the gold has relations, also score the pipeline's bioner_relations component alone on the gold mentions.",
     ),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.
@@ -78,6 +78,10 @@ def evaluate_command(
     When the gold carries identifiers, concept-level scores follow (BioCreative V CDR
     normalisation): per document, the set of (label, id) pairs, composite ids split on |, -1
     ignored; MESH: prefixes are dropped on both sides.
+
+    When the gold has relation lines (BC5CDR's CID), relations are scored as the jar's relation
+    mode: distinct (document, type, id, id), MESH: prefixes dropped; within one sentence and
+    across sentences apart, beside a co-occurrence baseline (every chemical-disease id pair).
     """
     from ..evaluation import evaluate_files, format_table, write_errors_tsv, write_html, write_json
     from ..evaluation.checks import check_comparable, check_predictions_file

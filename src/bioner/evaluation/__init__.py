@@ -22,13 +22,14 @@ from tqdm import tqdm
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ..formats import detect_format, read_documents
-from ..linking.gold import link_gold_mentions, pipeline_linker
+from ..linking.gold import LINKER, link_gold_mentions, pipeline_linker
+from ..linking.linker import EntityLinker
 from ..tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
 from .concepts import linking_accuracy
 from .oddities import TEXT_MISMATCHES, Oddities, find_oddities
-from .relations import evaluate_relations
+from .relations import RELATIONS_PIPE, evaluate_relations
 from .report import format_table, render_html, write_html
 from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
@@ -138,28 +139,43 @@ def evaluate_files(
     """Score predictions from a file, or from `model` run over the gold text, against gold.
 
     Exactly one of `predictions_path` and `model` (a pipeline directory or installed package).
-    With `gold_mentions`, the model's linker also links the gold mentions themselves, and the
-    evaluation carries that linking accuracy (the linker scored apart from NER).
+    With `gold_mentions`, the pipeline's components after NER are also scored on the gold
+    mentions: its linker (linking accuracy, the linker apart from NER) and, when the gold has
+    relations, its relation component (`relations.relations_on_gold_mentions`). A pipeline with
+    neither is an error; one without one of them has a note saying so.
     """
     if gold_mentions and model is None:
         raise BionerError("linking accuracy on gold mentions needs a model (--model) whose pipeline has a linker")
     if (predictions_path is None) == (model is None):
         raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
     gold = read_input(gold_path, gold_format)
-    # First, so that a pipeline without a linker fails before the tagging run.
-    linking = gold_mention_accuracy(model, gold) if gold_mentions and model is not None else None
+    nlp = load_pipeline(model) if model is not None else None
+    linking = None
+    notes: list[str] = []
+    if gold_mentions and nlp is not None:
+        # First, so that a pipeline without a linker fails before the tagging run.
+        relations_only = any(d.relations for d in gold) and RELATIONS_PIPE in nlp.pipe_names
+        if relations_only and not any(isinstance(pipe, EntityLinker) for _, pipe in nlp.pipeline):
+            notes.append(f"linking accuracy on gold mentions: not scored (the pipeline has no {LINKER} component)")
+        else:
+            linking = gold_mention_accuracy(nlp, gold)
     mismatches: list[InputProblem] = []
-    nlp = None
-    if model is not None:
-        nlp = load_pipeline(model)
+    if nlp is not None:
         predicted = predict_documents(nlp, gold, progress=progress, batch_size=batch_size)
     else:
         assert predictions_path is not None  # exactly one of the two, checked above
         predicted = read_input(predictions_path, predictions_format, text_mismatches=mismatches)
     evaluation = evaluate_documents(
-        gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window, nlp=nlp
+        gold,
+        predicted,
+        labels=labels,
+        bootstrap=bootstrap,
+        seed=seed,
+        window=window,
+        nlp=nlp if gold_mentions else None,
     )
     evaluation.linking = linking
+    evaluation.notes = notes
     # A model's predictions are never odd; the zeros say so in the JSON all the same.
     evaluation.oddities = (
         find_oddities(gold, predicted, str(predictions_path), mismatches)
@@ -170,9 +186,9 @@ def evaluate_files(
     return evaluation
 
 
-def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
+def gold_mention_accuracy(model: str | Path | Language, gold: Sequence[Document]):
     """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
-    nlp = load_pipeline(model)
+    nlp = model if isinstance(model, Language) else load_pipeline(model)
     known = set(pipeline_linker(nlp).concepts.identifiers)
     return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)
 

@@ -424,7 +424,7 @@ def evaluate_relations(
         seed=seed,
     )
     if nlp is None:
-        evaluation.notes.append("gold mentions: not scored (needs --model, a pipeline to run on them)")
+        evaluation.notes.append("gold mentions: not scored (needs --model and --gold-mentions)")
         return evaluation
     on_gold = relations_on_gold_mentions(nlp, gold_docs)
     if on_gold is None:

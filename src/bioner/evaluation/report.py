@@ -104,6 +104,7 @@ def format_table(evaluation: Evaluation) -> str:
         ]
     if evaluation.linking is not None:
         lines.append(_linking_line(evaluation))
+    lines += [f"note: {note}" for note in evaluation.notes]
     if evaluation.relations is not None:
         lines += [format_relations(evaluation.relations), ""]
     if evaluation.errors is not None:

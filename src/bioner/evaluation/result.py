@@ -68,6 +68,8 @@ class Evaluation:
     None when the predictions come from a model."""
     relations: RelationEvaluation | None = None
     """Relation scores (see `relations`) when the gold has relations; None otherwise."""
+    notes: list[str] = field(default_factory=list)
+    """What was asked for but not scored, and why (printed under the table, JSON `notes`)."""
 
     def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -102,6 +104,8 @@ class Evaluation:
             payload["oddities"] = self.oddities.to_json()
         if self.relations is not None:
             payload["relations"] = self.relations.to_json()
+        if self.notes:
+            payload["notes"] = list(self.notes)
         return payload
 
     @classmethod
