@@ -313,3 +313,13 @@ def test_evaluate_gold_mentions_scores_the_relation_component_of_a_pipeline_with
     )
     assert without_flag.exit_code == 0, without_flag.output
     assert json.loads(out.read_text())["relations"]["gold_mentions"] is None
+
+
+def test_a_long_list_of_relation_errors_shows_false_positives_and_false_negatives_alike():
+    from bioner.evaluation.report import _relations_html
+
+    # 1 FP (aspirin-nephrotoxicity) and 2 FN in document order; a limit of 2 shows one of each.
+    evaluation = evaluate_relations(GOLD, [document(relations=[Relation("CID", ["D001241", "D007674"])])])
+    page = _relations_html(evaluation, limit=2)
+    assert "Relation errors, end to end (2 of 3)" in page
+    assert page.count("FP · CID") == 1 and page.count("FN · CID") == 1

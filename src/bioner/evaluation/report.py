@@ -197,7 +197,12 @@ def _relations_html(relations: RelationEvaluation, limit: int = DEFAULT_RELATION
     for name, scores in (("end to end", relations.end_to_end), ("gold mentions", relations.gold_mentions)):
         if scores is None or not scores.errors:
             continue
-        shown = scores.errors[:limit]
+        # As many false positives as false negatives when there are more than `limit`, in document order.
+        fps = [e for e in scores.errors if e.type == "FP"]
+        fns = [e for e in scores.errors if e.type == "FN"]
+        fp_share = max(limit // 2, limit - len(fns))
+        chosen = {id(e) for e in fps[:fp_share] + fns[: limit - min(fp_share, len(fps))]}
+        shown = [e for e in scores.errors if id(e) in chosen]
         parts.append(f"<h3>Relation errors, {_e(name)} ({len(shown)} of {len(scores.errors)})</h3>")
         parts.append(
             '<p class="note">FP: predicted, not in gold; FN: in gold, not predicted. Evidence: the sentences '
