@@ -13,6 +13,7 @@ import bioner.cli.evaluate  # noqa: F401  (registers the command)
 from bioner.cli import _register, app
 from bioner.document import Document, Mention
 from bioner.errors import BionerError
+from bioner.formats import write_documents
 from bioner.formats.pubtator import write_pubtator
 
 _register()  # all subcommands, so `app` is a group and `evaluate` is named as users type it
@@ -152,20 +153,32 @@ def test_exactly_one_of_model_and_predictions_is_required(gold_file, extra):
     assert "give exactly one of --model and --predictions" in words
 
 
-def test_a_predicted_document_the_gold_lacks_is_a_clear_error(gold_file, tmp_path):
+def test_a_predicted_document_the_gold_lacks_is_scored_and_warned_about(gold_file, tmp_path):
+    # As the BioCreative scorer: d3's Aspirin is a Chemical FP; d1 and d2 predict nothing.
     predictions = tmp_path / "pred.txt"
-    write_pubtator([pubtator_doc("d3", TITLE_1, ABSTRACT_1, [])], predictions)
-    result = invoke("--gold", gold_file, "--predictions", predictions)
-    assert isinstance(result.exception, BionerError)
-    assert "'d3' is not in the gold" in str(result.exception)
+    write_pubtator([pubtator_doc("d3", TITLE_1, ABSTRACT_1, [(0, 7, "Chemical")])], predictions)
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", out)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    assert payload["strict"]["Chemical"]["fp"] == 1
+    assert payload["oddities"]["documents_not_in_gold"] == 1
+    assert f"first: {predictions}:1: document 'd3' is not in the gold file" in result.stderr
 
 
-def test_the_same_id_with_different_text_is_a_clear_error(gold_file, tmp_path):
+def test_the_same_id_with_different_text_is_scored_by_offsets_with_one_warning(gold_file, tmp_path):
     predictions = tmp_path / "pred.txt"
-    write_pubtator([pubtator_doc("d1", TITLE_1, ABSTRACT_1.upper(), [])], predictions)
-    result = invoke("--gold", gold_file, "--predictions", predictions)
-    assert isinstance(result.exception, BionerError)
-    assert "document 'd1': the predicted text differs" in str(result.exception)
+    write_pubtator([pubtator_doc("d1", TITLE_1, ABSTRACT_1.upper(), [(0, 7, "Chemical")])], predictions)
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["strict"]["Chemical"]["tp"] == 1
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    # the abstract differs (upper case), so the line named is the abstract's, line 2
+    assert (
+        f"first: {predictions}:2: the text of document 'd1' differs from the gold text at character 23" in warnings[0]
+    )
 
 
 def test_a_model_that_cannot_be_loaded_is_a_clear_error(gold_file, tmp_path):
@@ -182,11 +195,8 @@ def test_help_names_every_flag():
 
 
 def test_bioc_gold_and_pubtator_predictions_score_like_pubtator_gold(gold_file, tmp_path):
-    formats = pytest.importorskip("bioner.formats")
-    if not hasattr(formats, "write_documents"):
-        pytest.skip("the shared format writers are not there yet")
     bioc_gold = tmp_path / "gold.xml"
-    formats.write_documents(GOLD, bioc_gold, "bioc")
+    write_documents(GOLD, bioc_gold, "bioc")
     predictions = tmp_path / "pred.txt"
     write_pubtator(RULER_PREDICTIONS, predictions)
     from_bioc, from_pubtator = tmp_path / "bioc.json", tmp_path / "pubtator.json"
@@ -316,12 +326,24 @@ def test_predictions_whose_text_column_differs_are_scored_by_offsets_and_counted
     assert payload["predictions"]["text_mismatches"] == 1
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1
-    assert "1 predicted mention" in warnings[0] and "'eadache'" in warnings[0] and "by offsets" in warnings[0]
+    assert "1 odd prediction" in warnings[0] and "'eadache'" in warnings[0] and "by offsets" in warnings[0]
 
 
-def test_predictions_with_offsets_outside_the_text_are_still_refused(gold_file, tmp_path):
+def test_predictions_with_offsets_outside_the_text_are_false_positives(gold_file, tmp_path):
     predictions = tmp_path / "pred.txt"
     predictions.write_text(f"d1|t|{TITLE_1}\nd1|a|{ABSTRACT_1}\nd1\t50\t99\trats\tDisease\t-1\n\n", encoding="utf-8")
+    out = tmp_path / "scores.json"
+    result = invoke("--gold", gold_file, "--predictions", predictions, "--json", out)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text())
+    assert payload["strict"]["Disease"]["fp"] == 1
+    assert payload["oddities"]["outside_text"] == 1
+    assert f"first: {predictions}:3: offsets outside the text: 50-99 Disease" in result.stderr
+
+
+def test_predictions_with_offsets_that_are_not_numbers_are_refused_with_their_line(gold_file, tmp_path):
+    predictions = tmp_path / "pred.txt"
+    predictions.write_text(f"d1|t|{TITLE_1}\nd1|a|{ABSTRACT_1}\nd1\t5o\t9\trats\tDisease\t-1\n\n", encoding="utf-8")
     result = invoke("--gold", gold_file, "--predictions", predictions)
     assert isinstance(result.exception, BionerError)
-    assert "pred.txt:3: offsets 50-99 fall outside the text" in str(result.exception)
+    assert "pred.txt:3: offsets must be whole numbers, found start '5o'" in str(result.exception)

@@ -222,3 +222,19 @@ def test_line_breaks_and_tabs_in_text_are_written_so_they_read_back_at_the_same_
     (back,) = read_pubtator(tmp_path / "out.pubtator")
     assert [(m.start, m.end, m.label) for m in back.mentions] == [(0, 15, "Chemical")]
     assert len(back.text) == len(text)
+
+
+def test_a_relation_line_with_a_score_column_reads_its_four_columns_and_the_score(tmp_path):
+    # The BioCreative V CDR kit's sample predictions write a system score after the two ids.
+    path = tmp_path / "pred.txt"
+    path.write_text("1|t|Lidocaine asystole.\n1|a|x\n1\tCID\tD008012\tMESH:D006331\t0.25\n\n", encoding="utf-8")
+    (document,) = read_pubtator(path)
+    assert document.relations == [Relation("CID", ["D008012", "MESH:D006331"], score=0.25)]
+    assert document.relations[0].line == 3
+
+
+def test_a_relation_line_with_too_few_columns_is_an_error_naming_its_line(tmp_path):
+    path = tmp_path / "pred.txt"
+    path.write_text("1|t|Lidocaine asystole.\n1|a|x\n1\tCID\tD008012\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"pred.txt:3: a relation line needs 4 tab-separated columns .* found 3"):
+        read_pubtator(path)

@@ -68,6 +68,8 @@ class Document:
     relations: list[Relation] = field(default_factory=list)
     content: Content | None = field(default=None, repr=False, compare=False)
     """The regions to tag and the parts skipped (`bioner.regions`, found by `bioner.content`); None: all of the text."""
+    line: int | None = field(default=None, repr=False, compare=False)
+    """Line of the source file its first line (PubTator: the title) was read from, for messages."""
 
     @classmethod
     def from_title_abstract(cls, doc_id: str, title: str, abstract: str, **kwargs) -> Document:

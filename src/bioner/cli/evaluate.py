@@ -55,14 +55,16 @@ def evaluate_command(
     gold_mentions: bool = typer.Option(
         False,
         "--gold-mentions",
-        help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model).",
+        help="Also run the model's linker on the gold mentions and report linking accuracy per label (the linker apart from NER; needs --model); when the gold has relations, also score the pipeline's bioner_relations component alone on the gold mentions.",
     ),
 ) -> None:
     """Score predicted Chemical/Disease mentions against gold annotations.
 
     Give exactly one of --model (tags the gold documents' text with its own tokenizer) or
-    --predictions (a file of predictions for the same document ids and texts; a gold document
-    missing from it predicts nothing).
+    --predictions (a file of predictions; a gold document missing from it predicts nothing).
+    As the BioCreative V CDR scorer, a prediction file is scored by offsets only: a text that
+    differs from the gold, an empty span, offsets past the text or a document the gold lacks are
+    counted (as false positives where they do not match) and named in one warning line.
 
     Strict matching is the BioCreative V CDR rule: a mention counts when (document, start, end,
     label) equal a gold mention's, character offsets, each distinct tuple once. Lenient matching
@@ -76,6 +78,10 @@ def evaluate_command(
     When the gold carries identifiers, concept-level scores follow (BioCreative V CDR
     normalisation): per document, the set of (label, id) pairs, composite ids split on |, -1
     ignored; MESH: prefixes are dropped on both sides.
+
+    When the gold has relation lines (BC5CDR's CID), relations are scored as the jar's relation
+    mode: distinct (document, type, id, id), MESH: prefixes dropped; within one sentence and
+    across sentences apart, beside a co-occurrence baseline (every chemical-disease id pair).
     """
     from ..evaluation import evaluate_files, format_table, write_errors_tsv, write_html, write_json
     from ..evaluation.checks import check_comparable, check_predictions_file

@@ -3,9 +3,10 @@
 `evaluate_files` reads gold and predictions (PubTator, BioC or DocBin), or runs a model over the
 gold documents' text, and returns an `Evaluation` with strict (BioCreative V CDR) and lenient
 scores, every error with its kind, and, if asked, bootstrap confidence intervals. Predictions
-are scored by their offsets: a text column that differs from the text there is counted
-(`Evaluation.text_mismatches`) and warned about, not refused. See `scoring` for the exact
-counting rules.
+are scored by their offsets, as the official scorer scores them: what it counts although it looks
+wrong (an empty span, offsets past the text, a text that differs from the gold, a document the
+gold lacks) is counted (`Evaluation.oddities`) and warned about, not refused. See `scoring` for
+the exact counting rules.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacy.language import Language
 from tqdm import tqdm
 
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ..formats import detect_format, read_documents
-from ..linking.gold import link_gold_mentions, pipeline_linker
+from ..linking.gold import LINKER, link_gold_mentions, pipeline_linker
+from ..linking.linker import EntityLinker
 from ..tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
 from .concepts import linking_accuracy
+from .oddities import TEXT_MISMATCHES, Oddities, find_oddities
+from .relations import RELATIONS_PIPE, evaluate_relations
 from .report import format_table, render_html, write_html
 from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
@@ -60,8 +65,14 @@ def evaluate_documents(
     bootstrap: int = 0,
     seed: int = DEFAULT_SEED,
     window: int = DEFAULT_WINDOW,
+    nlp: Language | None = None,
 ) -> Evaluation:
-    """`score` plus the error list and, with `bootstrap` > 0, confidence intervals."""
+    """`score` plus the error list and, with `bootstrap` > 0, confidence intervals.
+
+    When the gold has relations, relation scores too (`relations.evaluate_relations`): the
+    predicted documents' own relations, and, with the pipeline `nlp`, those its relation
+    component finds between the gold mentions.
+    """
     if bootstrap < 0:
         raise BionerError(f"--bootstrap must be 0 (off) or a number of samples, not {bootstrap}")
     evaluation = score(gold, predicted, labels=labels)
@@ -74,6 +85,10 @@ def evaluate_documents(
             {"strict": evaluation.strict, "lenient": evaluation.lenient},
             samples=bootstrap,
             seed=seed,
+        )
+    if any(document.relations for document in gold):
+        evaluation.relations = evaluate_relations(
+            evaluation.gold, evaluation.predicted, nlp=nlp, bootstrap=bootstrap, seed=seed
         )
     return evaluation
 
@@ -95,10 +110,11 @@ def read_input(
 
 
 def predict_documents(
-    model: str | Path, gold: Sequence[Document], *, progress: bool = False, batch_size: int | None = None
+    model: str | Path | Language, gold: Sequence[Document], *, progress: bool = False, batch_size: int | None = None
 ) -> list[Document]:
-    """Run a pipeline over the gold documents' text (its own tokenisation, never the gold's)."""
-    nlp = load_pipeline(model)
+    """Run a pipeline (a loaded one, or its folder or package name) over the gold documents' text
+    (its own tokenisation, never the gold's)."""
+    nlp = model if isinstance(model, Language) else load_pipeline(model)
     tagged = tag_documents(nlp, gold, batch_size=batch_size or DEFAULT_BATCH_SIZE)
     if progress:
         tagged = tqdm(tagged, total=len(gold), desc="tagging", unit="doc", file=sys.stderr)
@@ -123,33 +139,56 @@ def evaluate_files(
     """Score predictions from a file, or from `model` run over the gold text, against gold.
 
     Exactly one of `predictions_path` and `model` (a pipeline directory or installed package).
-    With `gold_mentions`, the model's linker also links the gold mentions themselves, and the
-    evaluation carries that linking accuracy (the linker scored apart from NER).
+    With `gold_mentions`, the pipeline's components after NER are also scored on the gold
+    mentions: its linker (linking accuracy, the linker apart from NER) and, when the gold has
+    relations, its relation component (`relations.relations_on_gold_mentions`). A pipeline with
+    neither is an error; one without one of them has a note saying so.
     """
     if gold_mentions and model is None:
         raise BionerError("linking accuracy on gold mentions needs a model (--model) whose pipeline has a linker")
     if (predictions_path is None) == (model is None):
         raise BionerError("give exactly one of predictions (a file) and model (a pipeline) to evaluate")
     gold = read_input(gold_path, gold_format)
-    # First, so that a pipeline without a linker fails before the tagging run.
-    linking = gold_mention_accuracy(model, gold) if gold_mentions and model is not None else None
+    nlp = load_pipeline(model) if model is not None else None
+    linking = None
+    notes: list[str] = []
+    if gold_mentions and nlp is not None:
+        # First, so that a pipeline without a linker fails before the tagging run.
+        relations_only = any(d.relations for d in gold) and RELATIONS_PIPE in nlp.pipe_names
+        if relations_only and not any(isinstance(pipe, EntityLinker) for _, pipe in nlp.pipeline):
+            notes.append(f"linking accuracy on gold mentions: not scored (the pipeline has no {LINKER} component)")
+        else:
+            linking = gold_mention_accuracy(nlp, gold)
     mismatches: list[InputProblem] = []
-    if model is not None:
-        predicted = predict_documents(model, gold, progress=progress, batch_size=batch_size)
+    if nlp is not None:
+        predicted = predict_documents(nlp, gold, progress=progress, batch_size=batch_size)
     else:
         assert predictions_path is not None  # exactly one of the two, checked above
         predicted = read_input(predictions_path, predictions_format, text_mismatches=mismatches)
-    evaluation = evaluate_documents(gold, predicted, labels=labels, bootstrap=bootstrap, seed=seed, window=window)
+    evaluation = evaluate_documents(
+        gold,
+        predicted,
+        labels=labels,
+        bootstrap=bootstrap,
+        seed=seed,
+        window=window,
+        nlp=nlp if gold_mentions else None,
+    )
     evaluation.linking = linking
-    if mismatches:
-        evaluation.text_mismatches = len(mismatches)
-        evaluation.text_mismatch_example = str(mismatches[0])
+    evaluation.notes = notes
+    # A model's predictions are never odd; the zeros say so in the JSON all the same.
+    evaluation.oddities = (
+        find_oddities(gold, predicted, str(predictions_path), mismatches)
+        if predictions_path is not None
+        else Oddities()
+    )
+    evaluation.text_mismatches = evaluation.oddities.counts[TEXT_MISMATCHES]
     return evaluation
 
 
-def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
+def gold_mention_accuracy(model: str | Path | Language, gold: Sequence[Document]):
     """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
-    nlp = load_pipeline(model)
+    nlp = model if isinstance(model, Language) else load_pipeline(model)
     known = set(pipeline_linker(nlp).concepts.identifiers)
     return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)
 

@@ -115,12 +115,29 @@ def bootstrap(
 ) -> BootstrapResult:
     """Percentile intervals for micro, macro and per-label F1, for each mode in `point`
     (`strict`, `lenient`; their scores on the full data)."""
+    labels = list(labels)
+    arrays = {mode: counts_array(per_document, labels, mode) for mode in point}
+    intervals = count_intervals(arrays, labels, point, samples=samples, seed=seed, confidence=confidence)
+    return BootstrapResult(samples, seed, confidence, intervals["strict"], intervals["lenient"])
+
+
+def count_intervals(
+    arrays: dict[str, np.ndarray],
+    labels: Sequence[str],
+    point: dict[str, Scores],
+    *,
+    samples: int,
+    seed: int = DEFAULT_SEED,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> dict[str, dict[str, Interval]]:
+    """Intervals keyed by label, `micro` and `macro`, for each named array (documents, labels, 3)
+    of TP/FP/FN: the same resampled documents for every array, so modes (or relation settings)
+    are compared on the same draws. Relation scoring uses it with relation types as labels."""
     if samples < 1:
         raise ValueError("the bootstrap needs at least one sample")
     labels = list(labels)
-    n = len(per_document)
-    arrays = {mode: counts_array(per_document, labels, mode) for mode in point}
-    values: dict[str, tuple[list[np.ndarray], ...]] = {mode: ([], [], []) for mode in point}
+    n = next(iter(arrays.values())).shape[0] if arrays else 0
+    values: dict[str, tuple[list[np.ndarray], ...]] = {mode: ([], [], []) for mode in arrays}
     rng = np.random.default_rng(seed)
     done = 0
     while done < samples:
@@ -147,7 +164,7 @@ def bootstrap(
         found[MICRO] = interval(np.concatenate(micro), scores.micro.f1)
         found[MACRO] = interval(np.concatenate(macro), scores.macro.f1)
         intervals[mode] = found
-    return BootstrapResult(samples, seed, confidence, intervals["strict"], intervals["lenient"])
+    return intervals
 
 
 def bootstrap_evaluation(

@@ -43,12 +43,12 @@ def check_comparable(evaluation: Evaluation, *, predictions: str | None = None) 
             f"({', '.join(sorted(gold))}){hint}; every score would be 0"
         )
     warnings = []
-    if evaluation.text_mismatches:
-        n = evaluation.text_mismatches
+    oddities = evaluation.oddities
+    if oddities is not None and oddities.total:
+        n = oddities.total
         warnings.append(
-            f"{n:,} predicted mention{'s' if n != 1 else ''} of {source} carr{'y' if n != 1 else 'ies'} a text that "
-            f"differs from the text at {'their' if n != 1 else 'its'} offsets (first: {evaluation.text_mismatch_example}); "
-            "scored by offsets, as the BioCreative scorer counts"
+            f"{n:,} odd prediction{'s' if n != 1 else ''} in {source} ({oddities.summary()}), scored by offsets "
+            f"as the BioCreative scorer counts them; first: {oddities.first}"
         )
     if not predicted:
         warnings.append(f"{source} hold no mention in the {evaluation.documents} gold documents; every score is 0")

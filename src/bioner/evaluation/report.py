@@ -14,6 +14,7 @@ from ..document import Document
 from ..formats.html_view import LABEL_COLORS
 from .analysis import FN, FP, KINDS, ErrorRecord, errors_by_kind, find_errors, format_related
 from .bootstrap import Interval
+from .relations import RelationEvaluation
 from .result import Evaluation
 from .scoring import MACRO, MICRO, PRF, Scores, mention_spans
 
@@ -23,6 +24,8 @@ MODES = (
 )
 CONCEPTS = ("concepts", "Concepts: distinct (label, identifier) pairs per document (BioCreative V CDR normalisation)")
 DEFAULT_SAMPLE = 60
+DEFAULT_RELATION_ERRORS = 300
+"""Relation errors listed in the HTML report per setting (the rest are counted)."""
 HTML_CONTEXT = 120
 ERROR_COLOR = "#ff8a80"
 
@@ -101,6 +104,9 @@ def format_table(evaluation: Evaluation) -> str:
         ]
     if evaluation.linking is not None:
         lines.append(_linking_line(evaluation))
+    lines += [f"note: {note}" for note in evaluation.notes]
+    if evaluation.relations is not None:
+        lines += [format_relations(evaluation.relations), ""]
     if evaluation.errors is not None:
         kinds = errors_by_kind(evaluation.errors)
         lines.append(
@@ -120,6 +126,102 @@ def format_table(evaluation: Evaluation) -> str:
         b = evaluation.bootstrap
         lines.append(f"Confidence intervals: {b.samples} bootstrap samples of documents, seed {b.seed}.")
     return "\n".join(lines)
+
+
+def _relation_rows(relations: RelationEvaluation) -> list[tuple[str, PRF, Interval | None]]:
+    """(name, scores, interval) per setting: overall, per type (when several), the sentence
+    groups, and the co-occurrence baseline on the same mentions."""
+    rows: list[tuple[str, PRF, Interval | None]] = []
+    for name, scores in (("end to end", relations.end_to_end), ("gold mentions", relations.gold_mentions)):
+        if scores is None:
+            continue
+        rows.append((name, scores.micro, scores.interval))
+        if len(scores.per_type) > 1:
+            rows += [(f"  {kind}", prf, None) for kind, prf in scores.per_type.items()]
+        rows.append(("  within one sentence", scores.within_sentence, None))
+        rows.append(("  across sentences", scores.across_sentences, None))
+        if scores.cooccurrence is not None:
+            rows.append(("  co-occurrence baseline", scores.cooccurrence.micro, scores.cooccurrence.interval))
+    return rows
+
+
+def relations_heading(relations: RelationEvaluation) -> str:
+    gold = relations.gold_relations
+    return (
+        f"Relations ({', '.join(relations.types)}): distinct (document, type, ids), MESH: prefix ignored "
+        f"(BioCreative V CDR); {gold['total']} gold, {gold['within_sentence']} within one sentence, "
+        f"{gold['across_sentences']} across sentences"
+    )
+
+
+def format_relations(relations: RelationEvaluation) -> str:
+    """The relation section of the terminal table."""
+    with_ci = bool(relations.samples)
+    header = ["setting", "TP", "FP", "FN", "P%", "R%", "F1%"] + (["F1 95% CI"] if with_ci else [])
+    rows = []
+    for name, prf, interval in _relation_rows(relations):
+        cells = [name, str(prf.tp), str(prf.fp), str(prf.fn)] + [
+            f"{100 * v:.2f}" for v in (prf.precision, prf.recall, prf.f1)
+        ]
+        if with_ci:
+            cells.append(f"[{_percent(interval.low)}, {_percent(interval.high)}]" if interval else "")
+        rows.append(cells)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [relations_heading(relations), line(header), "-" * len(line(header)), *(line(r).rstrip() for r in rows)]
+    lines += [f"note: {note}" for note in relations.notes]
+    return "\n".join(lines)
+
+
+def _relations_html(relations: RelationEvaluation, limit: int = DEFAULT_RELATION_ERRORS) -> str:
+    """The relation table, then the false positive and false negative pairs with their sentences."""
+    parts = [f"<h2>{_e(relations_heading(relations))}</h2>"]
+    with_ci = bool(relations.samples)
+    header = ["setting", "TP", "FP", "FN", "P%", "R%", "F1%"] + (["F1 95% CI"] if with_ci else [])
+    rows = ["<tr>" + "".join(f"<th>{_e(c)}</th>" for c in header) + "</tr>"]
+    for name, prf, interval in _relation_rows(relations):
+        cells = [name.strip(), str(prf.tp), str(prf.fp), str(prf.fn)] + [
+            f"{100 * v:.2f}" for v in (prf.precision, prf.recall, prf.f1)
+        ]
+        if with_ci:
+            cells.append(f"[{_percent(interval.low)}, {_percent(interval.high)}]" if interval else "")
+        css = "" if name.startswith(" ") else ' class="average"'
+        rows.append(f"<tr{css}>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
+    parts.append("<table>" + "".join(rows) + "</table>")
+    parts += [f'<p class="note">{_e(note)}</p>' for note in relations.notes]
+    for name, scores in (("end to end", relations.end_to_end), ("gold mentions", relations.gold_mentions)):
+        if scores is None or not scores.errors:
+            continue
+        # As many false positives as false negatives when there are more than `limit`, in document order.
+        fps = [e for e in scores.errors if e.type == "FP"]
+        fns = [e for e in scores.errors if e.type == "FN"]
+        fp_share = max(limit // 2, limit - len(fns))
+        chosen = {id(e) for e in fps[:fp_share] + fns[: limit - min(fp_share, len(fps))]}
+        shown = [e for e in scores.errors if id(e) in chosen]
+        parts.append(f"<h3>Relation errors, {_e(name)} ({len(shown)} of {len(scores.errors)})</h3>")
+        parts.append(
+            '<p class="note">FP: predicted, not in gold; FN: in gold, not predicted. Evidence: the sentences '
+            "holding a mention of both arguments, else each argument's first sentence.</p>"
+        )
+        items = []
+        for error in shown:
+            arguments = ", ".join(
+                f"{_e(a)} <code>{_e(n)}</code>" if n else _e(a)
+                for a, n in zip(error.arguments, error.names, strict=False)
+            )
+            where = "within one sentence" if error.within_sentence else "across sentences"
+            evidence = "".join(f"<li>{_e(sentence)}</li>" for sentence in error.evidence)
+            items.append(
+                f'<div class="sample"><h3>{_e(error.type)} · {_e(error.relation)} · document {_e(error.document)} '
+                f"· {arguments} · {where}</h3><ul>{evidence}</ul></div>"
+            )
+        parts.append("".join(items))
+    return "\n".join(parts)
 
 
 def _linking_line(evaluation: Evaluation) -> str:
@@ -241,16 +343,21 @@ def _displacy_side(
 def _render_sample(error: ErrorRecord, gold: Document, predicted: Document) -> str:
     text = gold.text
     g = sorted(mention_spans(gold, "gold"))
-    p = sorted(mention_spans(predicted))
-    left, right = _window(text, g + p, error.start, error.end)
-    span = (error.start, error.end, error.label)
-    gold_html = _displacy_side(text, g, left, right, span if error.type == FN else None)
-    pred_html = _displacy_side(text, p, left, right, span if error.type == FP else None)
+    # A predicted span that is empty or past the text is scored (as the BioCreative scorer does)
+    # but cannot be drawn.
+    p = sorted(s for s in mention_spans(predicted) if 0 <= s[0] < s[1] <= len(text))
     related = f" — related: {_e(format_related(error.related))}" if error.related else ""
     heading = (
         f"{_e(error.type)} · {_e(error.kind)} · {_e(error.label)} · document {_e(error.document)} "
         f"· {error.start}–{error.end} <code>{_e(error.text)}</code>{related}"
     )
+    if not 0 <= error.start < error.end <= len(text):
+        note = f"offsets {error.start}–{error.end}: an empty span or one outside the text ({len(text)} characters)"
+        return f'<div class="sample"><h3>{heading}</h3><p class="note">{_e(note)}</p></div>'
+    left, right = _window(text, g + p, error.start, error.end)
+    span = (error.start, error.end, error.label)
+    gold_html = _displacy_side(text, g, left, right, span if error.type == FN else None)
+    pred_html = _displacy_side(text, p, left, right, span if error.type == FP else None)
     return (
         f'<div class="sample"><h3>{heading}</h3><div class="sides">'
         f"<div><h4>gold</h4>{gold_html}</div><div><h4>predicted</h4>{pred_html}</div></div></div>"
@@ -282,6 +389,8 @@ def render_html(
         )
     if evaluation.cross_corpus:
         parts.append(_cross_corpus_table(evaluation.cross_corpus))
+    if evaluation.relations is not None:
+        parts.append(_relations_html(evaluation.relations))
     parts.append("<h2>Errors by kind (strict)</h2>")
     parts.append(
         '<p class="note">boundary: overlaps a mention of the same label on the other side; '

@@ -19,6 +19,8 @@ from ..errors import BionerError
 from .analysis import ErrorRecord, errors_by_kind
 from .bootstrap import BootstrapResult
 from .concepts import LinkingAccuracy, concept_scores
+from .oddities import Oddities
+from .relations import RelationEvaluation
 from .scoring import (
     RESERVED_LABELS,
     Scores,
@@ -60,8 +62,14 @@ class Evaluation:
     text_mismatches: int = 0
     """Predicted mentions whose text column differs from the text at their offsets: scored by
     their offsets, as the BioCreative scorer counts."""
-    text_mismatch_example: str = field(default="", repr=False)
-    """The first of them, `file:line: what differs`, for the warning."""
+    oddities: Oddities | None = None
+    """What the BioCreative scorer counts although it looks wrong in a prediction file (empty
+    spans, offsets past the text, texts that differ, documents not in the gold; see `oddities`);
+    None when the predictions come from a model."""
+    relations: RelationEvaluation | None = None
+    """Relation scores (see `relations`) when the gold has relations; None otherwise."""
+    notes: list[str] = field(default_factory=list)
+    """What was asked for but not scored, and why (printed under the table, JSON `notes`)."""
 
     def to_json(self, *, include_errors: bool = False) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -92,6 +100,12 @@ class Evaluation:
             payload["cross_corpus"] = {result.name: result.to_json() for result in self.cross_corpus}
         if self.linking is not None:
             payload["linking"] = self.linking.to_json()
+        if self.oddities is not None:
+            payload["oddities"] = self.oddities.to_json()
+        if self.relations is not None:
+            payload["relations"] = self.relations.to_json()
+        if self.notes:
+            payload["notes"] = list(self.notes)
         return payload
 
     @classmethod
@@ -124,6 +138,7 @@ class Evaluation:
             bootstrap=BootstrapResult.from_json(data["bootstrap"], "bootstrap") if "bootstrap" in data else None,
             concepts=Scores.from_json(data["concepts"], "concepts") if "concepts" in data else None,
             linking=LinkingAccuracy.from_json(data["linking"], "linking") if "linking" in data else None,
+            oddities=Oddities.from_json(data["oddities"], "oddities") if "oddities" in data else None,
         )
 
 
@@ -153,8 +168,8 @@ def score(
     shows up with its false positives. Error records and bootstrap intervals are added by
     `evaluate_documents`.
     """
-    gold = list(gold)
-    aligned = align_documents(gold, predicted)
+    gold_documents = len(gold)
+    gold, aligned = align_documents(gold, predicted)
     if labels is None:
         labels = collect_labels(gold, aligned)
     labels = list(labels)
@@ -182,7 +197,7 @@ def score(
     return Evaluation(
         strict=strict,
         lenient=lenient,
-        documents=len(gold),
+        documents=gold_documents,
         labels=labels,
         gold_mentions={label: gold_mentions.get(label, 0) for label in labels},
         predicted_mentions={label: predicted_mentions.get(label, 0) for label in labels},

@@ -22,7 +22,7 @@ keyed by label, so two labels with equal counts stay two labels.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..document import Document
@@ -158,12 +158,20 @@ class Scores:
 # --- aligning the two sides -------------------------------------------------------------------
 
 
-def align_documents(gold: Sequence[Document], predicted: Sequence[Document]) -> list[Document]:
-    """The predicted document for each gold document, in gold order.
+def align_documents(gold: Sequence[Document], predicted: Sequence[Document]) -> tuple[list[Document], list[Document]]:
+    """Gold and predicted documents paired one to one, gold order first.
 
-    A gold document without a prediction gets an empty one (it predicts nothing). A predicted
-    document whose id the gold lacks, or whose text differs from the gold text, is an error, as
-    is an id repeated on either side.
+    As the BioCreative V CDR scorer, which counts (document, start, end, type) tuples of any
+    PMID by their offsets:
+
+    - a gold document without a prediction gets an empty one (it predicts nothing);
+    - a predicted document whose id the gold lacks is paired with an empty gold document after
+      the gold ones (its mentions are false positives);
+    - a predicted document whose text differs from the gold text is scored by its offsets: it is
+      paired with a copy holding the gold passages, its mentions' text taken from the gold text
+      (`oddities` counts the difference).
+
+    An id repeated on either side is an error.
     """
     gold_by_id: dict[str, Document] = {}
     for document in gold:
@@ -171,32 +179,44 @@ def align_documents(gold: Sequence[Document], predicted: Sequence[Document]) -> 
             raise BionerError(f"gold: document id {document.id!r} appears more than once")
         gold_by_id[document.id] = document
     predicted_by_id: dict[str, Document] = {}
+    extra: list[Document] = []
     for document in predicted:
         if document.id in predicted_by_id:
             raise BionerError(f"predictions: document id {document.id!r} appears more than once")
         reference = gold_by_id.get(document.id)
         if reference is None:
-            raise BionerError(
-                f"predictions: document {document.id!r} is not in the gold file; predictions must "
-                "be made on the gold documents (same ids)"
-            )
-        _check_same_text(reference, document)
+            extra.append(document)
+        elif not same_text(reference.text, document.text):
+            document = on_gold_text(document, reference)
         predicted_by_id[document.id] = document
-    return [predicted_by_id.get(document.id) or Document(document.id, list(document.passages)) for document in gold]
+    pairs_gold = list(gold) + [Document(d.id, list(d.passages), line=d.line) for d in extra]
+    pairs_predicted = [
+        predicted_by_id.get(document.id) or Document(document.id, list(document.passages)) for document in gold
+    ] + extra
+    return pairs_gold, pairs_predicted
 
 
-def _check_same_text(gold: Document, predicted: Document) -> None:
-    gold_text, predicted_text = gold.text, predicted.text
-    if gold_text == predicted_text or _one_line(gold_text) == _one_line(predicted_text):
-        return  # PubTator writes a line break as a space: the offsets are the same
-    at = next(
+def same_text(gold_text: str, predicted_text: str) -> bool:
+    """The same text, or the same once line breaks are spaces (PubTator writes them so; offsets agree)."""
+    return gold_text == predicted_text or _one_line(gold_text) == _one_line(predicted_text)
+
+
+def first_difference(gold_text: str, predicted_text: str) -> int:
+    """The first character offset where two texts differ (the shorter length if one extends the other)."""
+    return next(
         (i for i, (a, b) in enumerate(zip(gold_text, predicted_text, strict=False)) if a != b),
         min(len(gold_text), len(predicted_text)),
     )
-    raise BionerError(
-        f"document {gold.id!r}: the predicted text differs from the gold text at character {at} "
-        f"(gold {gold_text[at : at + 30]!r}, predicted {predicted_text[at : at + 30]!r}; "
-        f"lengths {len(gold_text)} and {len(predicted_text)}); offsets would not be comparable"
+
+
+def on_gold_text(predicted: Document, gold: Document) -> Document:
+    """`predicted`'s annotations on `gold`'s passages, mention text read from the gold text at their offsets."""
+    text = gold.text
+    mentions = [
+        replace(m, text=text[m.start : m.end]) if 0 <= m.start < m.end <= len(text) else m for m in predicted.mentions
+    ]
+    return Document(
+        predicted.id, list(gold.passages), mentions, list(predicted.relations), gold.content, line=predicted.line
     )
 
 
@@ -205,11 +225,15 @@ def _one_line(text: str) -> str:
 
 
 def mention_spans(document: Document, side: str = "predictions") -> set[Span]:
-    """The distinct (start, end, label) of a document's mentions, checked against its text."""
+    """The distinct (start, end, label) of a document's mentions.
+
+    Gold mentions must lie inside the text. Predicted ones are counted whatever their offsets, as
+    the BioCreative scorer counts them (an empty span or one past the text is a false positive).
+    """
     length = len(document.text)
     spans: set[Span] = set()
     for mention in document.mentions:
-        if not (0 <= mention.start < mention.end <= length):
+        if side == "gold" and not (0 <= mention.start < mention.end <= length):
             raise BionerError(
                 f"{side}: document {document.id!r}: mention {mention.start}-{mention.end} "
                 f"{mention.label} falls outside the text ({length} characters)"
@@ -227,8 +251,8 @@ def mention_spans(document: Document, side: str = "predictions") -> set[Span]:
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Half-open spans share at least one character."""
-    return a[0] < b[1] and b[0] < a[1]
+    """Half-open spans share at least one character (an empty or reversed span shares none)."""
+    return max(a[0], b[0]) < min(a[1], b[1])
 
 
 def strict_counts(gold: set[Span], predicted: set[Span], labels: Iterable[str]) -> dict[str, Counts]:

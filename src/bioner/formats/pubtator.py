@@ -140,7 +140,7 @@ def _parse_block(
         return None
     seen[doc_id] = (first_line, content)
 
-    document = Document.from_title_abstract(doc_id, title, abstract)
+    document = Document.from_title_abstract(doc_id, title, abstract, line=first_line)
     text = document.text
     for number, columns in annotation_lines:
         try:
@@ -177,8 +177,18 @@ def _parse_annotation(
             number,
             f"annotation for document {columns[0]!r} inside document {doc_id!r}; separate documents with a blank line",
         )
-    if len(columns) == 4 and not columns[1].strip().lstrip("-").isdigit():
-        return Relation(columns[1], columns[2:])
+    relation = _is_relation(columns)
+    if relation and len(columns) >= 4:
+        # A relation: type and two concept ids; the BioCreative scorer reads these four columns and
+        # ignores the rest (its sample predictions add a score as a fifth, BioRED a novelty flag).
+        return Relation(columns[1], columns[2:4], score=_score(columns[4:]), line=number)
+    if relation:
+        raise InputError(
+            name,
+            number,
+            f"a relation line needs 4 tab-separated columns (ID, type, then two concept ids, as "
+            f"'{doc_id}<TAB>CID<TAB>D008094<TAB>D006331'), found {len(columns)}",
+        )
     if len(columns) not in (5, 6, 7):
         raise InputError(
             name,
@@ -194,11 +204,13 @@ def _parse_annotation(
     mention_text, label = columns[3], columns[4].strip()  # "Chemical " is Chemical, not a new label
     if not label:
         raise InputError(name, number, "empty label (5th column); every mention needs one")
-    if not (0 <= start < end <= len(text)):
-        raise InputError(
-            name, number, f"offsets {start}-{end} fall outside the text of document {doc_id!r} ({len(text)} characters)"
-        )
-    if text[start:end] != mention_text:
+    inside = 0 <= start < end <= len(text)
+    if not inside and text_mismatches is None:
+        raise InputError(name, number, _bad_offsets(start, end, doc_id, len(text)))
+    # Predictions (`text_mismatches` given): the BioCreative scorer counts any whole-number offsets,
+    # an empty span or one past the text too, as a mention; so does the evaluator, which notes them
+    # (`bioner.evaluation.oddities`). Their text column stays as written.
+    if inside and text[start:end] != mention_text:
         # NCBI disease has a mention whose text column carries trailing spaces beyond its offsets:
         # a difference of surrounding whitespace only is the column's, the offsets win. So does a
         # line break or tab written as a space (the writer's `_one_line`).
@@ -213,6 +225,28 @@ def _parse_annotation(
     identifier = columns[5] if len(columns) > 5 else ""
     parts = [p for p in columns[6].split("|") if p] if len(columns) > 6 else []
     return Mention(start, end, mention_text, label, identifier, parts, line=number)
+
+
+def _is_relation(columns: list[str]) -> bool:
+    """`ID type arg arg [...]`: the second column names a type (a letter first, where a mention has
+    its start offset), and the third is not an offset as a mention's would be."""
+    return columns[1].strip()[:1].isalpha() and not (len(columns) >= 6 and columns[2].strip().lstrip("-").isdigit())
+
+
+def _score(extra: list[str]) -> float | None:
+    """A relation line's fifth column when it is a number (a system's score), else None."""
+    try:
+        return float(extra[0]) if extra else None
+    except ValueError:
+        return None
+
+
+def _bad_offsets(start: int, end: int, doc_id: str, length: int) -> str:
+    if start == end:
+        return f"offsets {start}-{end} make an empty mention in document {doc_id!r} (the end offset is one past its last character)"
+    if start > end:
+        return f"start offset {start} is after end offset {end} in document {doc_id!r}"
+    return f"offsets {start}-{end} fall outside the text of document {doc_id!r} ({length} characters)"
 
 
 def _shorten(line: str, limit: int = 60) -> str:
