@@ -13,3 +13,8 @@ LINKER = "bioner_linker"
 """The MeSH linker component (`linking.linker`)."""
 ABBREVIATIONS = "bioner_abbreviations"
 """The abbreviation propagator (`pipeline.components`), which gives the linker long forms."""
+RELATIONS = "bioner_relations"
+"""The relation component (`pipeline.relations`), which predicts BC5CDR-style CID relations."""
+RELATIONS_EXTENSION = "bioner_relations"
+"""The Doc extension holding a document's relations as plain dicts (`doc._.bioner_relations`):
+`{"type", "arguments", "score", "support": [[s1, e1, s2, e2], ...]}`, so that DocBin keeps them."""
