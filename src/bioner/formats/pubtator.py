@@ -177,8 +177,8 @@ def _parse_annotation(
             number,
             f"annotation for document {columns[0]!r} inside document {doc_id!r}; separate documents with a blank line",
         )
-    if len(columns) == 4 and not columns[1].strip().lstrip("-").isdigit():
-        return Relation(columns[1], columns[2:])
+    if len(columns) <= 4 and not columns[1].strip().lstrip("-").isdigit():
+        return _parse_relation(columns, name, number)
     if len(columns) not in (5, 6, 7):
         raise InputError(
             name,
@@ -215,6 +215,25 @@ def _parse_annotation(
     return Mention(start, end, mention_text, label, identifier, parts, line=number)
 
 
+def _parse_relation(columns: list[str], name: str, number: int) -> Relation:
+    """`ID type arg1 arg2`, as BC5CDR writes CID relations; any type is read (types come from data)."""
+    kind = columns[1].strip()
+    if len(columns) < 4:
+        raise InputError(
+            name,
+            number,
+            f"relation line {kind!r} has {len(columns)} tab-separated columns; a relation needs 4 "
+            "(document id, type, first argument id, second argument id)",
+        )
+    if not kind:
+        raise InputError(name, number, "empty relation type (2nd column)")
+    arguments = [column.strip() for column in columns[2:]]
+    for position, argument in enumerate(arguments, start=1):
+        if not argument:
+            raise InputError(name, number, f"relation {kind!r}: argument {position} (column {position + 2}) is empty")
+    return Relation(kind, arguments, line=number)
+
+
 def _shorten(line: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[:limit] + "..."
 
@@ -240,8 +259,14 @@ def format_pubtator(document: Document) -> str:
         if mention.parts:
             columns.append("|".join(mention.parts))
         lines.append("\t".join(columns))
-    for relation in document.relations:
-        lines.append("\t".join([document.id, relation.type, *relation.arguments]))
+    for relation in document.relations:  # after the mentions, as BC5CDR writes them
+        fields = [relation.type, *relation.arguments]
+        if any(not f or any(c in f for c in "\t\r\n") for f in fields):
+            raise BionerError(
+                f"document {document.id!r}: relation {fields!r} cannot be written as PubTator (a type or "
+                "argument id must be non-empty, without tabs or line breaks)"
+            )
+        lines.append("\t".join([document.id, *fields]))
     return "\n".join(lines)
 
 
