@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
 
+import fake_relations
 from bioner.document import Document
-from bioner.names import RELATIONS
 from bioner.regions import Content, Skip, whole_text
-from bioner.spacy_docs import ensure_relations_extension
 from bioner.tagging import tag_documents
 
 WORDS = ["Zorvastatin", "Quelamide", "Brintoxol", "Pelvorin", "Dextrafen"]
@@ -46,26 +43,6 @@ def test_zones_do_not_change_what_is_tagged(nlp):
 
 # --- relations ---------------------------------------------------------------------------------
 
-IDS = {"aspirin": "D001241", "asthma": "D001249", "ulcer": "D014456"}
-
-
-@Language.component("test_pair_relations")
-def pair_relations(doc: Doc) -> Doc:
-    """A stand-in for `bioner_relations`: every Chemical and Disease in the piece are related
-    (arguments the ids of IDS), with the score the number of pairs over ten."""
-    ensure_relations_extension()
-    by_pair: dict[tuple[str, str], list[list[int]]] = {}
-    for chemical in (e for e in doc.ents if e.label_ == "Chemical"):
-        for disease in (e for e in doc.ents if e.label_ == "Disease"):
-            pair = (IDS[chemical.text.lower()], IDS[disease.text.lower()])
-            support = [chemical.start_char, chemical.end_char, disease.start_char, disease.end_char]
-            by_pair.setdefault(pair, []).append(support)
-    doc._.bioner_relations = [
-        {"type": "CID", "arguments": list(pair), "score": len(support) / 10, "support": support}
-        for pair, support in by_pair.items()
-    ]
-    return doc
-
 
 @pytest.fixture
 def relation_nlp():
@@ -74,8 +51,7 @@ def relation_nlp():
         [{"label": "Chemical", "pattern": "aspirin"}]
         + [{"label": "Disease", "pattern": word} for word in ("asthma", "ulcer")]
     )
-    nlp.add_pipe("test_pair_relations", name=RELATIONS)
-    return nlp
+    return fake_relations.add_relations(nlp)
 
 
 def test_relations_of_the_component_become_document_relations_at_document_offsets(relation_nlp):
@@ -112,23 +88,13 @@ def test_relation_arguments_get_the_id_prefix_as_mentions_do(relation_nlp):
     assert tagged.relations[0].arguments == ["MESH:D001241", "MESH:D001249"]
 
 
-RELATION_CALLS: list[str] = []
-
-
-@Language.component("test_counted_relations")
-def counted_relations(doc: Doc) -> Doc:
-    RELATION_CALLS.append(doc.text)
-    return pair_relations(doc)
-
-
 def test_relations_off_disables_the_component_and_reports_none(relation_nlp):
-    relation_nlp.replace_pipe(RELATIONS, "test_counted_relations")
-    RELATION_CALLS.clear()
+    fake_relations.CALLS.clear()
     (tagged,) = tag_documents(relation_nlp, [Document.from_text("1", "Aspirin asthma.")], relations=False)
     assert tagged.relations == [] and [m.text for m in tagged.mentions] == ["Aspirin", "asthma"]
-    assert RELATION_CALLS == []  # not run at all, not only not read
+    assert fake_relations.CALLS == []  # not run at all, not only not read
     (tagged,) = tag_documents(relation_nlp, [Document.from_text("1", "Aspirin asthma.")])
-    assert RELATION_CALLS == ["Aspirin asthma."] and len(tagged.relations) == 1
+    assert fake_relations.CALLS == ["Aspirin asthma."] and len(tagged.relations) == 1
 
 
 def test_a_relation_whose_only_support_is_in_a_skipped_citation_is_not_reported(relation_nlp):
