@@ -30,7 +30,6 @@ from .chunking import DEFAULT_MAX_CHARS
 from .document import Document
 from .errors import BionerError, InputProblem
 from .formats import OUTPUT_FORMATS
-from .names import RELATIONS
 from .tagging.core import DEFAULT_BATCH_SIZE
 from .tagging.inputs import STDIN, InputPlan, iter_input_documents, plan_input
 from .tagging.models import DEFAULT_MODEL_PACKAGE, TRAINING_DIR, find_trained_model, resolve_model
@@ -45,7 +44,6 @@ __all__ = [
     "TRAINING_DIR",
     "InputPlan",
     "PredictionSummary",
-    "check_relations",
     "default_output_format",
     "find_trained_model",
     "iter_input_documents",
@@ -188,7 +186,7 @@ def predict(
         if on_model is not None:
             on_model(str(resolved))
         nlp = tagging.load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
-    summary.relations_on = check_relations(nlp, relations, summary.model)
+    summary.relations_on = tagging.check_relations(nlp, relations, summary.model)
     started = time.perf_counter()
     tagged = tagging.tag_documents(
         nlp,
@@ -205,19 +203,6 @@ def predict(
     write_output(counted, output, fmt, title=f"Tagged: {plan.name}")
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def check_relations(nlp: Language, relations: bool | None, model: str) -> bool:
-    """Whether to predict relations: `--relations` needs the model's relation component; by
-    default they are predicted when it is there."""
-    present = tagging.has_relations(nlp)
-    if relations and not present:
-        raise BionerError(
-            f"--relations: model {model!r} has no {RELATIONS} component (its pipeline: "
-            f"{', '.join(nlp.pipe_names) or 'empty'}), so it predicts no relations; train one with relations "
-            "or leave out --relations"
-        )
-    return present if relations is None else relations
 
 
 def _check_paths(input: str | Path, output: str | Path | None) -> None:

@@ -12,19 +12,23 @@ from __future__ import annotations
 from .core import (
     DEFAULT_BATCH_SIZE,
     ZONE_DOCUMENTS,
+    check_relations,
     ensure_max_length,
     has_relations,
     load_pipeline,
     prefix_identifier,
+    relations_missing,
     tag_documents,
 )
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "ZONE_DOCUMENTS",
+    "check_relations",
     "ensure_max_length",
     "has_relations",
     "load_pipeline",
     "prefix_identifier",
+    "relations_missing",
     "tag_documents",
 ]

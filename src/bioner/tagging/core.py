@@ -99,6 +99,23 @@ def has_relations(nlp: Language) -> bool:
     return RELATIONS in nlp.pipe_names
 
 
+def check_relations(nlp: Language, relations: bool | None, model: str) -> bool:
+    """Whether to predict relations: `--relations` (True) needs the model's relation component;
+    by default (None) they are predicted when it is there; False turns them off."""
+    present = has_relations(nlp)
+    if relations and not present:
+        raise BionerError(relations_missing(model, nlp.pipe_names))
+    return present if relations is None else relations
+
+
+def relations_missing(model: str, pipe_names: list[str]) -> str:
+    return (
+        f"--relations: model {model!r} has no {RELATIONS} component (its pipeline: "
+        f"{', '.join(pipe_names) or 'empty'}), so it predicts no relations; give a model trained with "
+        "relations or leave out --relations"
+    )
+
+
 def _tag(
     nlp: Language,
     documents: Iterable[Document],
