@@ -282,3 +282,9 @@ def test_a_relation_argument_pubtator_cannot_hold_is_an_error_not_a_broken_file(
     document = Document.from_text("1", "Aspirin.", relations=[Relation("CID", ["D1\tD2", "D3"])])
     with pytest.raises(BionerError, match="cannot be written as PubTator"):
         write_pubtator([document], tmp_path / "out.pubtator")
+
+
+def test_a_relation_of_other_than_two_arguments_is_an_error_not_a_line_that_does_not_read_back(tmp_path):
+    document = Document.from_text("1", "Aspirin.", relations=[Relation("CID", ["D1", "D2", "D3"])])
+    with pytest.raises(BionerError, match="a type and two argument ids"):
+        write_pubtator([document], tmp_path / "out.pubtator")

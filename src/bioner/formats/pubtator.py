@@ -261,10 +261,10 @@ def format_pubtator(document: Document) -> str:
         lines.append("\t".join(columns))
     for relation in document.relations:  # after the mentions, as BC5CDR writes them
         fields = [relation.type, *relation.arguments]
-        if any(not f or any(c in f for c in "\t\r\n") for f in fields):
+        if len(relation.arguments) != 2 or any(not f or any(c in f for c in "\t\r\n") for f in fields):
             raise BionerError(
-                f"document {document.id!r}: relation {fields!r} cannot be written as PubTator (a type or "
-                "argument id must be non-empty, without tabs or line breaks)"
+                f"document {document.id!r}: relation {fields!r} cannot be written as PubTator (a relation "
+                "line holds a type and two argument ids, each non-empty, without tabs or line breaks)"
             )
         lines.append("\t".join([document.id, *fields]))
     return "\n".join(lines)
