@@ -595,3 +595,14 @@ def test_relations_with_a_model_without_the_component_is_one_error_line(model_di
     result = run(str(source), "--model", str(model_dir), "--relations")
     one_error_line(result, "--relations", "has no bioner_relations component", "leave out --relations")
     assert result.stdout == ""
+
+
+def test_iob_output_runs_no_relation_component_and_refuses_relations(relation_model_dir, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Ketamine for depression.", encoding="utf-8")
+    fake_relations.CALLS.clear()
+    result = run(str(source), "--model", str(relation_model_dir), "--output-format", "iob")
+    assert result.exit_code == 0, result.output
+    assert fake_relations.CALLS == []  # IOB holds no relation: no time is spent predicting them
+    result = run(str(source), "--model", str(relation_model_dir), "--output-format", "iob", "--relations")
+    one_error_line(result, "--relations: iob output cannot hold relations")

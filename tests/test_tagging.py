@@ -103,3 +103,9 @@ def test_a_relation_whose_only_support_is_in_a_skipped_citation_is_not_reported(
     (tagged,) = tag_documents(relation_nlp, [document])
     assert [m.text for m in tagged.mentions] == ["Aspirin", "ulcer"]
     assert [r.arguments for r in tagged.relations] == [["D001241", "D014456"]]
+
+
+def test_relations_come_back_from_worker_processes(relation_nlp):
+    documents = [Document.from_text(f"d{i}", f"Aspirin and asthma {i}.") for i in range(4)]
+    tagged = list(tag_documents(relation_nlp, documents, n_process=2, batch_size=1))
+    assert [[r.arguments for r in d.relations] for d in tagged] == [[["D001241", "D001249"]]] * 4

@@ -29,7 +29,7 @@ from .atomic import check_distinct, check_output
 from .chunking import DEFAULT_MAX_CHARS
 from .document import Document
 from .errors import BionerError, InputProblem
-from .formats import OUTPUT_FORMATS
+from .formats import OUTPUT_FORMATS, RELATION_FORMATS
 from .tagging.core import DEFAULT_BATCH_SIZE
 from .tagging.inputs import STDIN, InputPlan, iter_input_documents, plan_input
 from .tagging.models import DEFAULT_MODEL_PACKAGE, TRAINING_DIR, find_trained_model, resolve_model
@@ -156,6 +156,7 @@ def predict(
     Long documents are tagged in pieces of at most `max_chars` characters (`bioner.chunking`).
     `relations`: None reports relations when the model has the `bioner_relations` component;
     False turns the component off (no time spent on it); True requires it, an error without it.
+    An output format that cannot hold relations (iob) turns it off too; with True, an error.
     """
     if output_format is not None and output_format not in OUTPUT_FORMATS:
         raise BionerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
@@ -167,6 +168,11 @@ def predict(
     resolved = None if nlp is not None else resolve_model(str(model) if model else None, cwd)
     plan = plan_input(input, input_format=input_format, stdin=stdin)
     fmt = output_format or default_output_format(plan, output)
+    if relations and fmt not in RELATION_FORMATS:
+        raise BionerError(
+            f"--relations: {fmt} output cannot hold relations; write {', '.join(RELATION_FORMATS)}, "
+            "or leave out --relations"
+        )
     summary = PredictionSummary(
         model=str(resolved) if nlp is None else str(nlp.meta.get("name", "")),
         input_format=",".join(sorted(plan.formats)),
@@ -186,7 +192,7 @@ def predict(
         if on_model is not None:
             on_model(str(resolved))
         nlp = tagging.load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
-    summary.relations_on = tagging.check_relations(nlp, relations, summary.model)
+    summary.relations_on = tagging.check_relations(nlp, relations, summary.model) and fmt in RELATION_FORMATS
     started = time.perf_counter()
     tagged = tagging.tag_documents(
         nlp,
