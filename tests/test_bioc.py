@@ -344,3 +344,86 @@ def test_writer_streams_and_writes_what_bioc_writes_for_the_whole_collection(fmt
         biocxml.dumps(collection) if fmt == "xml" else biocjson.dumps(collection, indent=2, ensure_ascii=False) + "\n"
     )
     assert out.getvalue() == expected
+
+
+# --- predicted relations: nodes at their supporting annotations ---------------------------------
+
+
+def predicted_document() -> Document:
+    document = Document.from_title_abstract("5", "Aspirin and asthma.", "Aspirin again: asthma.")
+    document.mentions = [
+        Mention(0, 7, "Aspirin", "Chemical", "D001241"),
+        Mention(12, 18, "asthma", "Disease", "D001249"),
+        Mention(20, 27, "Aspirin", "Chemical", "D001241"),
+        Mention(35, 41, "asthma", "Disease", "D001249"),
+    ]
+    document.relations = [Relation("CID", ["D001241", "D001249"], 0.87, [(0, 7, 12, 18), (20, 27, 35, 41)])]
+    return document
+
+
+def test_a_predicted_relation_has_type_score_and_a_node_per_supporting_annotation():
+    stream = io.StringIO()
+    write_bioc([predicted_document()], stream, format="json")
+    (document,) = json.loads(stream.getvalue())["documents"]
+    ids = {a["locations"][0]["offset"]: a["id"] for p in document["passages"] for a in p["annotations"]}
+    (relation,) = document["relations"]
+    assert relation["infons"] == {"type": "CID", "score": "0.87", "arg1": "D001241", "arg2": "D001249"}
+    assert relation["nodes"] == [
+        {"refid": ids[0], "role": "Chemical"},
+        {"refid": ids[12], "role": "Disease"},
+        {"refid": ids[20], "role": "Chemical"},
+        {"refid": ids[35], "role": "Disease"},
+    ]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("xml", "out.xml"), ("json", "out.json")])
+def test_a_predicted_relation_reads_back_with_its_arguments_score_and_support(tmp_path, fmt, name):
+    path = tmp_path / name
+    write_bioc([predicted_document()], path, format=fmt)
+    (back,) = read_bioc(path)
+    assert back.relations == predicted_document().relations
+
+
+def test_xml_relation_nodes_are_written_as_node_elements(tmp_path):
+    stream = io.StringIO()
+    write_bioc([predicted_document()], stream, format="xml")
+    assert '<node refid="0" role="Chemical"/>' in stream.getvalue()
+    assert '<infon key="score">0.87</infon>' in stream.getvalue()
+
+
+def test_a_relation_without_support_keeps_its_argument_infons_and_no_nodes():
+    document = predicted_document()
+    document.relations = [Relation("CID", ["D001241", "D001249"])]
+    stream = io.StringIO()
+    write_bioc([document], stream, format="json")
+    (relation,) = json.loads(stream.getvalue())["documents"][0]["relations"]
+    assert relation["infons"] == {"type": "CID", "arg1": "D001241", "arg2": "D001249"} and relation["nodes"] == []
+
+
+def test_support_at_offsets_where_no_mention_is_cannot_be_written_as_nodes():
+    document = predicted_document()
+    document.relations[0].support.append((1, 5, 12, 18))
+    with pytest.raises(BionerError, match="supported by offsets 1-5, where the document has no mention"):
+        write_bioc([document], io.StringIO(), format="xml")
+
+
+def test_a_node_naming_no_annotation_is_an_error_naming_the_relation(tmp_path):
+    relation = (
+        '<relation id="R7"><infon key="type">CID</infon><infon key="arg1">D1</infon><infon key="arg2">D2</infon>'
+        '<node refid="T1" role="Chemical"/><node refid="T9" role="Disease"/></relation>'
+    )
+    path = write(tmp_path, xml(*GOOD_ANNOTATIONS, relations=relation))
+    with pytest.raises(InputError, match=r"relation R7: node refid 'T9' names no annotation"):
+        read_bioc(path)
+    problems: list[InputProblem] = []
+    (document,) = read_bioc(path, lenient=True, problems=problems)
+    assert document.relations == [] and "R7" in problems[0].message
+
+
+def test_a_score_infon_is_the_score_not_an_argument(tmp_path):
+    relation = (
+        '<relation id="R1"><infon key="relation">CID</infon><infon key="Chemical">D1</infon>'
+        '<infon key="Disease">D2</infon><infon key="score">0.5</infon></relation>'
+    )
+    (document,) = read_bioc(write(tmp_path, xml(*GOOD_ANNOTATIONS, relations=relation)))
+    assert document.relations == [Relation("CID", ["D1", "D2"], 0.5)]

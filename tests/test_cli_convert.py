@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bioner.spacy_docs import read_docbin
+from bioner.spacy_docs import doc_relations, read_docbin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -284,3 +284,48 @@ def test_dev_fraction_leaving_no_training_document_is_one_line(tmp_path, run_bio
         "convert", source, "-o", tmp_path / "t.spacy", "--dev-output", tmp_path / "d.spacy", "--dev-fraction", "0.9"
     )
     assert "--dev-fraction 0.9 of 2 documents" in line
+
+
+CID_STYLE = (
+    "7|t|Lithium-induced polyuria and lithium tremor.\n"
+    "7|a|BRCA1 was not involved.\n"
+    "7\t0\t7\tLithium\tChemical\tD008094\n"
+    "7\t16\t24\tpolyuria\tDisease\tD011141\n"
+    "7\t29\t36\tlithium\tChemical\tD008094\n"
+    "7\t37\t43\ttremor\tDisease\tD014202\n"
+    "7\t45\t50\tBRCA1\tGene\t672\n"
+    "7\tCID\tD008094\tD011141\n"
+    "7\tCID\tD008094\tD014202\n"
+    "7\tCID\tD008094\tD000000\n"
+    "7\tAssociation\t672\tD014202\n"
+    "\n"
+)
+
+
+def test_convert_report_counts_relations_kept_and_dropped_with_their_reasons(tmp_path, run_bioner):
+    source = tmp_path / "cid.pubtator"
+    source.write_text(CID_STYLE, encoding="utf-8")
+    result = run_bioner(
+        "convert",
+        source,
+        "--output",
+        tmp_path / "c.spacy",
+        "--labels",
+        "Chemical,Disease",
+        "--report",
+        tmp_path / "r.json",
+    )
+    assert result.exit_code == 0, result.output
+    assert "relations: 4 read, 2 kept, 2 dropped" in result.output
+    relations = json.loads((tmp_path / "r.json").read_text())["splits"]["c"]["relations"]
+    assert (relations["read"], relations["kept"]) == (4, 2)
+    assert [(d["line"], d["type"], d["reason"]) for d in relations["dropped"]] == [
+        (10, "CID", "argument 'D000000': no mention of the document carries this id"),
+        (
+            11,
+            "Association",
+            "argument '672': its mentions are labelled Gene, a label outside the output labels (--labels)",
+        ),
+    ]
+    (doc,) = read_docbin(tmp_path / "c.spacy")
+    assert [r.arguments for r in doc_relations(doc)] == [["D008094", "D011141"], ["D008094", "D014202"]]

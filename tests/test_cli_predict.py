@@ -16,6 +16,7 @@ import pytest
 import spacy
 from click.testing import CliRunner  # typer's wants a Typer app; this drives `main` itself
 
+import fake_relations
 from bioner.cli.predict import main
 
 EXAMPLES = Path(__file__).parent / "fixtures" / "examples"
@@ -538,3 +539,70 @@ def test_annotated_looking_txt_is_read_as_pubtator_not_tagged_as_markup(model_di
     source = tmp_path / "export.txt"
     source.write_text("# exported from PubTator\n" + PUBTATOR)
     one_error_line(run(str(source), "-m", str(model_dir)), f"{source}:1: expected 'ID|t|title'")
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def relation_model_dir(tmp_path_factory) -> Path:
+    nlp = fake_relations.ruler_with_relations(["ketamine", "glutamate"], ["depression", "mood disorders"])
+    path = tmp_path_factory.mktemp("cli-relations") / "model"
+    nlp.to_disk(path)
+    return path
+
+
+def test_a_model_with_the_relation_component_writes_relations_by_default(relation_model_dir, tmp_path):
+    source = tmp_path / "in.pubtator"
+    source.write_text(PUBTATOR, encoding="utf-8")
+    result = run(str(source), "--model", str(relation_model_dir))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert lines[-4:] == [
+        "100\tCID\tD007649\tD003866",
+        "100\tCID\tD007649\tmood disorders",
+        "100\tCID\tglutamate\tD003866",
+        "100\tCID\tglutamate\tmood disorders",
+    ]
+    assert "relations: 4 (CID 4)" in result.stderr
+
+
+def test_no_relations_skips_the_component_and_writes_none(relation_model_dir, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Ketamine for depression.", encoding="utf-8")
+    fake_relations.CALLS.clear()
+    result = run(str(source), "--model", str(relation_model_dir), "--no-relations")
+    assert result.exit_code == 0, result.output
+    (record,) = jsonl(result.stdout)
+    assert "relations" not in record and len(record["entities"]) == 2
+    assert fake_relations.CALLS == []
+    assert "relations:" not in result.stderr
+
+
+def test_relations_in_jsonl_name_their_supporting_mentions(relation_model_dir, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Ketamine for depression.", encoding="utf-8")
+    result = run(str(source), "--model", str(relation_model_dir), "--relations")
+    (record,) = jsonl(result.stdout)
+    assert record["relations"] == [
+        {"type": "CID", "arguments": ["D007649", "D003866"], "score": 0.1, "mentions": [[[0, 8], [13, 23]]]}
+    ]
+
+
+def test_relations_with_a_model_without_the_component_is_one_error_line(model_dir, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Ketamine for depression.", encoding="utf-8")
+    result = run(str(source), "--model", str(model_dir), "--relations")
+    one_error_line(result, "--relations", "has no bioner_relations component", "leave out --relations")
+    assert result.stdout == ""
+
+
+def test_iob_output_runs_no_relation_component_and_refuses_relations(relation_model_dir, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("Ketamine for depression.", encoding="utf-8")
+    fake_relations.CALLS.clear()
+    result = run(str(source), "--model", str(relation_model_dir), "--output-format", "iob")
+    assert result.exit_code == 0, result.output
+    assert fake_relations.CALLS == []  # IOB holds no relation: no time is spent predicting them
+    result = run(str(source), "--model", str(relation_model_dir), "--output-format", "iob", "--relations")
+    one_error_line(result, "--relations: iob output cannot hold relations")

@@ -10,11 +10,11 @@ from bioner.convert import (
     parse_label_map,
     split_documents,
 )
-from bioner.document import Document, Mention
+from bioner.document import Document, Mention, Relation
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
 from bioner.pipeline.tokenizer import make_tokenizer_pipeline
-from bioner.spacy_docs import doc_id, read_docbin, write_docbin
+from bioner.spacy_docs import doc_id, doc_relations, read_docbin, write_docbin
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -150,3 +150,93 @@ def test_bc5cdr_test_round_trips_exactly(tmp_path, shared_corpus):
     original = {(d.id, m.start, m.end, m.text, m.label) for d in documents for m in d.mentions}
     assert len(original) == report.total.aligned == 9809
     assert {(d.id, m.start, m.end, m.text, m.label) for d in back for m in d.mentions} == original
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+RELATION_TEXT = "Aspirin caused asthma; aspirin and ulcer; BRCA1."
+
+
+def related_document(*relations: Relation) -> Document:
+    text = RELATION_TEXT
+    mentions = [
+        mention(text, "Aspirin", "Chemical"),
+        mention(text, "asthma", "Disease"),
+        mention(text, "aspirin", "Chemical"),
+        mention(text, "ulcer", "Disease"),
+        mention(text, "BRCA1", "Gene"),
+    ]
+    for m, identifier in zip(mentions, ["D001241", "D001249", "D001241", "D014456", "672"], strict=True):
+        m.identifier = identifier
+    return Document.from_text("9", text, mentions=mentions, relations=list(relations))
+
+
+def test_a_relation_goes_on_the_doc_supported_by_every_pair_of_mentions_carrying_its_ids():
+    doc, report = convert_one(related_document(Relation("CID", ["D001241", "D001249"], line=7)))
+    (stored,) = doc_relations(doc)
+    assert (stored.type, stored.arguments) == ("CID", ["D001241", "D001249"])
+    assert [(doc.text[a:b], doc.text[c:d]) for a, b, c, d in stored.support] == [
+        ("Aspirin", "asthma"),
+        ("aspirin", "asthma"),
+    ]
+    assert report.relations.to_json() == {"read": 1, "kept": 1, "dropped": []}
+
+
+def test_a_relation_whose_argument_no_mention_carries_is_listed_with_the_reason():
+    _, report = convert_one(related_document(Relation("CID", ["D001241", "D999999"], line=12)))
+    assert report.relations.to_json() == {
+        "read": 1,
+        "kept": 0,
+        "dropped": [
+            {
+                "document": "9",
+                "line": 12,
+                "type": "CID",
+                "arguments": ["D001241", "D999999"],
+                "reason": "argument 'D999999': no mention of the document carries this id",
+            }
+        ],
+    }
+
+
+def test_a_relation_whose_argument_has_a_label_outside_the_output_labels_is_listed():
+    doc, report = convert_one(
+        related_document(Relation("Association", ["672", "D014456"]), Relation("CID", ["D001241", "D014456"])),
+        labels=["Chemical", "Disease"],
+    )
+    assert [r.arguments for r in doc_relations(doc)] == [["D001241", "D014456"]]
+    (dropped,) = report.relations.dropped
+    assert (
+        dropped.reason == "argument '672': its mentions are labelled Gene, a label outside the output labels (--labels)"
+    )
+    assert report.relations.is_balanced()
+
+
+def test_a_relation_with_other_than_two_arguments_is_listed():
+    _, report = convert_one(related_document(Relation("CID", ["D001241"])))
+    assert report.relations.dropped[0].reason == "has 1 argument(s); a relation links two concept ids"
+
+
+def test_relations_survive_the_docbin(tmp_path):
+    nlp = make_tokenizer_pipeline()
+    report = ConversionReport("r")
+    write_docbin(
+        convert_documents(nlp, [related_document(Relation("CID", ["D001241", "D014456"]))], report),
+        tmp_path / "r.spacy",
+    )
+    (doc,) = read_docbin(tmp_path / "r.spacy", nlp.vocab)
+    (relation,) = doc_relations(doc)
+    assert relation.arguments == ["D001241", "D014456"] and len(relation.support) == 2
+
+
+def test_every_bc5cdr_test_relation_is_kept_with_support():
+    import os
+
+    folder = Path(os.environ.get("BC5CDR_DIR", Path(__file__).parents[2] / "shared" / "data" / "bc5cdr"))
+    if not (folder / "CDR_TestSet.PubTator.txt").exists():
+        pytest.skip("BC5CDR not available (set BC5CDR_DIR)")
+    documents = read_pubtator(folder / "CDR_TestSet.PubTator.txt")
+    report = ConversionReport("test")
+    docs = list(convert_documents(make_tokenizer_pipeline(), documents, report))
+    assert report.relations.read == report.relations.kept == 1066
+    assert all(r.support for doc in docs for r in doc_relations(doc))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bioner.document import Document, Mention
+from bioner.document import Document, Mention, Relation
 from bioner.errors import InputError, InputProblem
 from bioner.formats.jsonl import read_jsonl, write_jsonl
 
@@ -169,3 +169,74 @@ def test_a_label_with_surrounding_spaces_is_the_same_label(tmp_path):
                 json.dumps({"id": "1", "text": "Ketamine", "entities": [{"start": 0, "end": 8, "label": "  "}]}),
             )
         )
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+
+def related_document() -> Document:
+    return Document.from_text(
+        "r1",
+        "Aspirin and asthma.",
+        mentions=[Mention(0, 7, "Aspirin", "Chemical", "D001241"), Mention(12, 18, "asthma", "Disease", "D001249")],
+        relations=[Relation("CID", ["D001241", "D001249"], 0.87, [(0, 7, 12, 18)])],
+    )
+
+
+def test_writer_adds_relations_with_type_arguments_score_and_supporting_mention_pairs():
+    stream = io.StringIO()
+    write_jsonl([related_document()], stream)
+    record = json.loads(stream.getvalue())
+    assert record["relations"] == [
+        {"type": "CID", "arguments": ["D001241", "D001249"], "score": 0.87, "mentions": [[[0, 7], [12, 18]]]}
+    ]
+
+
+def test_a_document_without_relations_has_no_relations_key():
+    stream = io.StringIO()
+    write_jsonl([Document.from_text("x", "Nothing.")], stream)
+    assert set(json.loads(stream.getvalue())) == {"id", "text", "entities"}
+
+
+def test_relations_round_trip_through_jsonl(tmp_path):
+    path = tmp_path / "out.jsonl"
+    write_jsonl([related_document()], path)
+    (back,) = read_jsonl(path)
+    assert back.relations == related_document().relations
+    assert back.relations[0].line == 1
+
+
+def test_an_annotated_relation_without_score_or_mentions_is_read():
+    line = json.dumps({"id": "a", "text": "x", "relations": [{"type": "CID", "arguments": ["D1", "D2"]}]})
+    (document,) = read_jsonl(io.StringIO(line))
+    assert document.relations == [Relation("CID", ["D1", "D2"])]
+
+
+@pytest.mark.parametrize(
+    ("relations", "fragment"),
+    [
+        ({"type": "CID"}, 'relation 1: "arguments" must be a list of concept ids'),
+        ([{"arguments": ["D1", "D2"]}], 'relation 1: "type" must be a non-empty string'),
+        ([{"type": "CID", "arguments": ["D1", "D2"], "score": "high"}], '"score" must be a number or null'),
+        (
+            [{"type": "CID", "arguments": ["D1", "D2"], "mentions": [[0, 7, 12, 18]]}],
+            "[[start1, end1], [start2, end2]]",
+        ),
+        ([{"type": "CID", "arguments": ["D1", "D2"], "mentions": [[[0, 7], [12, 99]]]}], "falls outside the text"),
+    ],
+)
+def test_a_malformed_relation_names_the_file_line_and_what_is_wrong(tmp_path, relations, fragment):
+    if isinstance(relations, dict):
+        relations = [relations]
+    path = write(tmp_path, json.dumps({"id": "a", "text": "Aspirin and asthma.", "relations": relations}))
+    with pytest.raises(InputError) as raised:
+        read_jsonl(path)
+    assert str(raised.value).startswith(f"{path}:1: ")
+    assert fragment in str(raised.value)
+
+
+def test_lenient_reading_lists_a_bad_relation_instead_of_failing(tmp_path):
+    path = write(tmp_path, json.dumps({"id": "a", "text": "x", "relations": [{"type": "CID", "arguments": "D1"}]}))
+    problems: list[InputProblem] = []
+    (document,) = read_jsonl(path, lenient=True, problems=problems)
+    assert document.relations == [] and "relation 1" in problems[0].message

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bioner.document import Document, Mention, Relation
-from bioner.errors import InputError, InputProblem
+from bioner.errors import BionerError, InputError, InputProblem
 from bioner.formats.pubtator import read_pubtator, write_pubtator
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -236,5 +236,69 @@ def test_a_relation_line_with_a_score_column_reads_its_four_columns_and_the_scor
 def test_a_relation_line_with_too_few_columns_is_an_error_naming_its_line(tmp_path):
     path = tmp_path / "pred.txt"
     path.write_text("1|t|Lidocaine asystole.\n1|a|x\n1\tCID\tD008012\n\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"pred.txt:3: a relation line needs 4 tab-separated columns .* found 3"):
+    with pytest.raises(
+        InputError, match=r"pred.txt:3: relation line 'CID' has 3 tab-separated columns; a relation needs 4"
+    ):
         read_pubtator(path)
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+
+def test_a_relation_records_the_line_it_was_read_from(tmp_path):
+    (document,) = read_pubtator(write(tmp_path, GOOD))
+    assert document.relations[0].line == 6
+
+
+def test_predicted_relations_are_written_after_the_mentions_as_bc5cdr_writes_them_and_read_back(tmp_path):
+    document = Document.from_title_abstract(
+        "7",
+        "Aspirin and asthma.",
+        "",
+        mentions=[Mention(0, 7, "Aspirin", "Chemical", "D001241"), Mention(12, 18, "asthma", "Disease", "D001249")],
+        relations=[Relation("CID", ["D001241", "D001249"], 0.9, [(0, 7, 12, 18)])],
+    )
+    out = tmp_path / "out.pubtator"
+    write_pubtator([document], out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[2:] == [
+        "7\t0\t7\tAspirin\tChemical\tD001241",
+        "7\t12\t18\tasthma\tDisease\tD001249",
+        "7\tCID\tD001241\tD001249",
+        "",
+    ]
+    (back,) = read_pubtator(out)
+    assert [(r.type, r.arguments) for r in back.relations] == [("CID", ["D001241", "D001249"])]
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ("1\tCID\tD015738", "relation line 'CID' has 3 tab-separated columns; a relation needs 4"),
+        ("1\tCID", "relation line 'CID' has 2 tab-separated columns"),
+        ("1\tCID\tD015738\t ", "relation 'CID': argument 2 (column 4) is empty"),
+    ],
+)
+def test_a_malformed_relation_line_names_the_file_the_line_and_what_is_wrong(tmp_path, line, fragment):
+    path = write(tmp_path, GOOD.replace("1\tCID\tD015738\tD003693", line))
+    with pytest.raises(InputError) as raised:
+        read_pubtator(path)
+    assert str(raised.value).startswith(f"{path}:6: ")
+    assert fragment in str(raised.value)
+
+
+def test_a_relation_of_a_type_bc5cdr_does_not_have_is_read(tmp_path):
+    (document,) = read_pubtator(write(tmp_path, GOOD.replace("1\tCID\t", "1\tTreatment\t")))
+    assert document.relations == [Relation("Treatment", ["D015738", "D003693"])]
+
+
+def test_a_relation_argument_pubtator_cannot_hold_is_an_error_not_a_broken_file(tmp_path):
+    document = Document.from_text("1", "Aspirin.", relations=[Relation("CID", ["D1\tD2", "D3"])])
+    with pytest.raises(BionerError, match="cannot be written as PubTator"):
+        write_pubtator([document], tmp_path / "out.pubtator")
+
+
+def test_a_relation_of_other_than_two_arguments_is_an_error_not_a_line_that_does_not_read_back(tmp_path):
+    document = Document.from_text("1", "Aspirin.", relations=[Relation("CID", ["D1", "D2", "D3"])])
+    with pytest.raises(BionerError, match="a type and two argument ids"):
+        write_pubtator([document], tmp_path / "out.pubtator")

@@ -283,7 +283,9 @@ def test_evaluate_refuses_a_relation_line_with_too_few_columns_naming_its_line(t
     predictions.write_text(f"d1|t|{TITLE}\nd1|a|{ABSTRACT}\nd1\tCID\tD002945\n\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(gold), "--predictions", str(predictions)])
     assert isinstance(result.exception, BionerError)
-    assert str(result.exception).startswith(f"{predictions}:3: a relation line needs 4 tab-separated columns")
+    assert str(result.exception).startswith(
+        f"{predictions}:3: relation line 'CID' has 3 tab-separated columns; a relation needs 4"
+    )
 
 
 def test_evaluate_gold_mentions_scores_the_relation_component_of_a_pipeline_without_linker(tmp_path):

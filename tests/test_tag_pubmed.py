@@ -405,3 +405,68 @@ def test_a_shard_leaves_the_model_vocabulary_as_it_found_it(model, tmp_path):
     result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", str(model), nlp=nlp)
     assert result.documents == 2499 and result.mentions > 2499
     assert len(nlp.vocab.strings) == before
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+
+def relation_pipeline():
+    import fake_relations
+
+    return fake_relations.ruler_with_relations(["aspirin", "cocaine"], ["headache"])
+
+
+def test_a_shard_carries_the_relations_of_a_model_with_the_relation_component(tmp_path):
+    pubmed_file(tmp_path / "a.xml.gz", range(1, 4))
+    result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", "relations-model", nlp=relation_pipeline())
+    assert result.error is None and result.relations_predicted
+    documents = read_pubtator(tmp_path / "a.pubtator")
+    assert [(r.type, r.arguments) for r in documents[0].relations] == [
+        ("CID", ["D001241", "headache"]),
+        ("CID", ["cocaine", "headache"]),
+    ]
+    assert result.relations == sum(len(d.relations) for d in documents) == 6
+
+
+def test_a_jsonl_shard_carries_relations_with_their_supporting_mentions(tmp_path):
+    pubmed_file(tmp_path / "a.xml.gz", range(1, 2))
+    tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.jsonl", "relations-model", "jsonl", nlp=relation_pipeline())
+    (document,) = read_jsonl(tmp_path / "a.jsonl")
+    assert all(r.support for r in document.relations)
+
+
+def test_no_relations_writes_a_shard_without_them(tmp_path):
+    pubmed_file(tmp_path / "a.xml.gz", range(1, 4))
+    result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", "m", nlp=relation_pipeline(), relations=False)
+    assert not result.relations_predicted and result.relations == 0
+    assert all(not d.relations for d in read_pubtator(tmp_path / "a.pubtator"))
+
+
+def test_relations_with_a_model_without_the_component_fails_the_shard_naming_why(model, tmp_path):
+    pubmed_file(tmp_path / "a.xml.gz", range(1, 4))
+    result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", str(model), relations=True)
+    assert "has no bioner_relations component" in result.error and not (tmp_path / "a.pubtator").exists()
+
+
+def test_a_shard_tagged_without_relations_is_not_complete_when_relations_are_wanted(model, tmp_path):
+    from bioner.pubmed_tagging import Shard, is_complete
+
+    pubmed_file(tmp_path / "a.xml.gz", range(1, 4))
+    result = tag_shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator", str(model))
+    record = result.to_dict()
+    shard = Shard(tmp_path / "a.xml.gz", tmp_path / "a.pubtator")
+    assert is_complete(shard, record, str(model), False) and is_complete(shard, record, str(model))
+    assert not is_complete(shard, record, str(model), True)
+
+
+def test_cli_relations_with_a_model_without_the_component_stops_before_any_work(model, tmp_path):
+    from bioner.cli import _register, app
+
+    folder_of_files(tmp_path / "in", files=1, per_file=2)
+    _register()
+    result = CliRunner().invoke(
+        app, ["tag-pubmed", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-m", str(model), "--relations"]
+    )
+    assert result.exit_code != 0
+    assert "has no bioner_relations component" in str(result.exception)
+    assert not (tmp_path / "out").exists()

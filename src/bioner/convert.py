@@ -4,6 +4,10 @@ Each mention ends up in exactly one bucket: `aligned` (on token boundaries), `ex
 out to the enclosing tokens), `dropped` (overlaps a mention already placed) or `filtered` (its
 label is not among those kept). Mentions a lenient reader had to skip are listed as `invalid`
 problems. So `aligned + expanded + dropped + filtered == mentions`, per label and in total.
+
+Relations (BC5CDR's CID lines, BioC and JSONL relations) go on the doc as
+`doc._.bioner_relations`, supported by every pair of placed mentions carrying their arguments'
+ids; each is `kept` or listed as dropped with its reason, so `kept + dropped == read`.
 """
 
 from __future__ import annotations
@@ -19,12 +23,12 @@ from spacy.tokens import Doc, Span
 from tqdm import tqdm
 
 from .atomic import check_distinct, check_output, real_path, write_text
-from .document import Document, Mention
+from .document import Document, Mention, Relation
 from .errors import BionerError, InputProblem
 from .formats import SNIFF_BYTES, check_format, detect_format, read_documents
 from .formats._io import open_input
 from .pipeline.tokenizer import make_tokenizer_pipeline
-from .spacy_docs import ID_KEY, write_docbin
+from .spacy_docs import ID_KEY, set_doc_relations, write_docbin
 
 OUTCOMES = ("aligned", "expanded", "dropped", "filtered")
 
@@ -66,12 +70,37 @@ class MentionRecord:
 
 
 @dataclass
+class RelationRecord:
+    """A relation that did not go into the output, and why."""
+
+    document: str
+    line: int | None
+    type: str
+    arguments: list[str]
+    reason: str
+
+
+@dataclass
+class RelationCounts:
+    read: int = 0
+    kept: int = 0
+    dropped: list[RelationRecord] = field(default_factory=list)
+
+    def is_balanced(self) -> bool:
+        return self.kept + len(self.dropped) == self.read
+
+    def to_json(self) -> dict:
+        return {"read": self.read, "kept": self.kept, "dropped": [asdict(record) for record in self.dropped]}
+
+
+@dataclass
 class ConversionReport:
     split: str
     documents: int = 0
     labels: dict[str, LabelCounts] = field(default_factory=dict)
     records: list[MentionRecord] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    relations: RelationCounts = field(default_factory=RelationCounts)
 
     @property
     def total(self) -> LabelCounts:
@@ -94,6 +123,7 @@ class ConversionReport:
             "invalid": len(self.problems),
             "mentions_not_aligned": [asdict(record) for record in self.records],
             "problems": [problem.to_dict() for problem in self.problems],
+            "relations": self.relations.to_json(),
         }
 
 
@@ -123,10 +153,13 @@ def document_to_doc(
     doc.user_data[ID_KEY] = document.id
     occupied = [False] * len(doc)
     spans: list[Span] = []
+    placed: list[tuple[Mention, Span]] = []
+    filtered: list[tuple[Mention, str]] = []
     # Longer mentions first at the same start, so a nested shorter one is the one dropped.
     for mention in sorted(document.mentions, key=lambda m: (m.start, -m.end, m.label)):
         label = label_map.get(mention.label, mention.label)
         if keep is not None and label not in keep:
+            filtered.append((mention, label))
             report.count(label, "filtered")
             report.records.append(
                 _record(document, mention, label, "filtered", f"label {label!r} not kept by --labels")
@@ -150,6 +183,7 @@ def document_to_doc(
         for i in range(span.start, span.end):
             occupied[i] = True
         spans.append(span)
+        placed.append((mention, span))
         report.count(label, outcome)
         if outcome == "expanded":
             report.records.append(
@@ -163,8 +197,58 @@ def document_to_doc(
                 )
             )
     doc.set_ents(sorted(spans, key=lambda s: s.start))
+    set_doc_relations(doc, _relations(document, placed, filtered, report))
     report.documents += 1
     return doc
+
+
+def _relations(
+    document: Document,
+    placed: list[tuple[Mention, Span]],
+    filtered: list[tuple[Mention, str]],
+    report: ConversionReport,
+) -> list[Relation]:
+    """The document's relations that the doc can hold, supported by every pair of placed mentions
+    carrying their arguments' ids (at the entities' offsets); the others listed with the reason."""
+    kept = []
+    for relation in document.relations:
+        report.relations.read += 1
+        reason, support = _support(relation, document.mentions, placed, filtered)
+        if reason:
+            report.relations.dropped.append(
+                RelationRecord(document.id, relation.line, relation.type, list(relation.arguments), reason)
+            )
+            continue
+        kept.append(Relation(relation.type, list(relation.arguments), relation.score, support, relation.line))
+        report.relations.kept += 1
+    return kept
+
+
+def _support(
+    relation: Relation,
+    mentions: list[Mention],
+    placed: list[tuple[Mention, Span]],
+    filtered: list[tuple[Mention, str]],
+) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """(reason it cannot be kept, "" when it can; the supporting pairs)."""
+    if len(relation.arguments) != 2:
+        return f"has {len(relation.arguments)} argument(s); a relation links two concept ids", []
+    carriers: list[list[Span]] = []
+    for argument in relation.arguments:
+        spans = [span for mention, span in placed if argument in mention.identifiers]
+        if not spans:
+            labels = sorted({label for m, label in filtered if argument in m.identifiers})
+            if labels:
+                return (
+                    f"argument {argument!r}: its mentions are labelled {', '.join(labels)}, "
+                    "a label outside the output labels (--labels)"
+                ), []
+            if any(argument in m.identifiers for m in mentions):
+                return f"argument {argument!r}: every mention carrying it was dropped (see mentions_not_aligned)", []
+            return f"argument {argument!r}: no mention of the document carries this id", []
+        carriers.append(spans)
+    first, second = carriers
+    return "", [(a.start_char, a.end_char, b.start_char, b.end_char) for a in first for b in second]
 
 
 def _record(
@@ -225,6 +309,12 @@ def format_report_table(report: ConversionReport) -> str:
             f"{label:<18}{counts.mentions:>9}{counts.aligned:>9}{counts.expanded:>9}{counts.dropped:>9}"
             f"{counts.filtered:>9}{100 * counts.aligned_fraction:>9.2f}%"
         )
+    relations = report.relations
+    if relations.read:
+        rows.append(
+            f"relations: {relations.read} read, {relations.kept} kept, {len(relations.dropped)} dropped"
+            + (" (listed in the report)" if relations.dropped else "")
+        )
     if report.problems:
         rows.append(f"{len(report.problems)} input problem(s) skipped: listed below and in the report")
     return "\n".join(rows)
@@ -281,6 +371,7 @@ def convert_files(
     reports[0].problems.extend(problems)
     for report in reports:
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
+        assert report.relations.is_balanced(), "conversion lost a relation"
     if report_path:
         payload = {"splits": {report.split: report.to_json() for report in reports}}
         write_text(report_path, json.dumps(payload, indent=2) + "\n", "--report")

@@ -23,6 +23,7 @@ LABELS = "bioner_labels"
 RELATIONS = "bioner_relations"
 """The relation component (`pipeline.relations`), after the linker."""
 RELATIONS_EXTENSION = "bioner_relations"
-"""The Doc extension it fills: a list of {"type", "arguments", "score", "support"} dicts."""
+"""The Doc extension holding a document's relations as plain dicts (`doc._.bioner_relations`):
+`{"type", "arguments", "score", "support": [[s1, e1, s2, e2], ...]}`, so that DocBin keeps them."""
 COMPONENTS = (ABBREVIATIONS, BOUNDARIES, CONSISTENCY, LABELS, LINKER, RELATIONS)
 """Every pipeline component bioner registers with spaCy."""

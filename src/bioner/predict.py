@@ -29,7 +29,7 @@ from .atomic import check_distinct, check_output
 from .chunking import DEFAULT_MAX_CHARS
 from .document import Document
 from .errors import BionerError, InputProblem
-from .formats import OUTPUT_FORMATS
+from .formats import OUTPUT_FORMATS, RELATION_FORMATS
 from .tagging.core import DEFAULT_BATCH_SIZE
 from .tagging.inputs import STDIN, InputPlan, iter_input_documents, plan_input
 from .tagging.models import DEFAULT_MODEL_PACKAGE, TRAINING_DIR, find_trained_model, resolve_model
@@ -64,6 +64,10 @@ class PredictionSummary:
     words: int = 0
     characters: int = 0
     entities: Counter = field(default_factory=Counter)
+    relations: Counter = field(default_factory=Counter)
+    """Relations reported, by type (none when the model has no relation component or it is off)."""
+    relations_on: bool = False
+    """Whether the relation component ran."""
     seconds: float = 0.0
     """Wall time of reading, tagging and writing (not of loading the model)."""
     model: str = ""
@@ -88,6 +92,9 @@ class PredictionSummary:
             f"{self.words:,} words in {self.seconds:.1f}s ({self.words_per_second:,.0f} words/s)\n"
             f"entities: {sum(self.entities.values()):,} ({labels})"
         )
+        if self.relations_on:
+            types = ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.relations.items())) or "none"
+            text += f"\nrelations: {sum(self.relations.values()):,} ({types})"
         if self.skipped:
             reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.skipped.most_common())
             parts = sum(self.skipped.values())
@@ -103,6 +110,7 @@ class PredictionSummary:
             "words": self.words,
             "characters": self.characters,
             "entities": dict(sorted(self.entities.items())),
+            "relations": dict(sorted(self.relations.items())) if self.relations_on else None,
             "seconds": round(self.seconds, 3),
             "words_per_second": round(self.words_per_second, 1),
             "model": self.model,
@@ -134,6 +142,7 @@ def predict(
     id_prefix: str = "",
     keep_boilerplate: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
+    relations: bool | None = None,
 ) -> PredictionSummary:
     """Tag INPUT and write the predictions to `output` (a path, or `-`/None for stdout).
 
@@ -145,6 +154,9 @@ def predict(
     Text input is tagged in its content regions only (`bioner.content`: no banner, menus or
     reference lists), offsets still into the whole text; `keep_boilerplate` tags all of it.
     Long documents are tagged in pieces of at most `max_chars` characters (`bioner.chunking`).
+    `relations`: None reports relations when the model has the `bioner_relations` component;
+    False turns the component off (no time spent on it); True requires it, an error without it.
+    An output format that cannot hold relations (iob) turns it off too; with True, an error.
     """
     if output_format is not None and output_format not in OUTPUT_FORMATS:
         raise BionerError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
@@ -156,6 +168,11 @@ def predict(
     resolved = None if nlp is not None else resolve_model(str(model) if model else None, cwd)
     plan = plan_input(input, input_format=input_format, stdin=stdin)
     fmt = output_format or default_output_format(plan, output)
+    if relations and fmt not in RELATION_FORMATS:
+        raise BionerError(
+            f"--relations: {fmt} output cannot hold relations; write {', '.join(RELATION_FORMATS)}, "
+            "or leave out --relations"
+        )
     summary = PredictionSummary(
         model=str(resolved) if nlp is None else str(nlp.meta.get("name", "")),
         input_format=",".join(sorted(plan.formats)),
@@ -175,9 +192,16 @@ def predict(
         if on_model is not None:
             on_model(str(resolved))
         nlp = tagging.load_pipeline(cast(Path, resolved))  # resolved whenever no nlp was given
+    summary.relations_on = tagging.check_relations(nlp, relations, summary.model) and fmt in RELATION_FORMATS
     started = time.perf_counter()
     tagged = tagging.tag_documents(
-        nlp, documents, batch_size=batch_size, n_process=n_process, id_prefix=id_prefix, max_chars=max_chars
+        nlp,
+        documents,
+        batch_size=batch_size,
+        n_process=n_process,
+        id_prefix=id_prefix,
+        max_chars=max_chars,
+        relations=summary.relations_on,
     )
     counted = _count(tagged, summary)
     if progress:
@@ -211,6 +235,7 @@ def _count(documents: Iterable[Document], summary: PredictionSummary) -> Iterato
         summary.words += len(text.split())
         summary.characters += len(text)
         summary.entities.update(m.label for m in document.mentions)
+        summary.relations.update(r.type for r in document.relations)
         if document.content is not None:
             for skip in document.content.skipped:
                 if not skip.inline:

@@ -41,8 +41,9 @@ from .document import Document
 from .errors import BionerError
 from .formats import SHARD_FORMATS, shard_suffix, write_documents
 from .formats.pubmed import iter_pubmed
-from .tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
-from .tagging.models import resolve_model
+from .names import RELATIONS
+from .tagging.core import DEFAULT_BATCH_SIZE, check_relations, load_pipeline, relations_missing, tag_documents
+from .tagging.models import model_pipe_names, resolve_model
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,9 +144,13 @@ def read_manifest(output_dir: str | Path) -> dict[str, dict[str, Any]]:
     return records
 
 
-def is_complete(shard: Shard, record: dict[str, Any] | None, model: str) -> bool:
-    """Whether a shard is done: recorded without error, by this model, and its file is in place whole."""
+def is_complete(shard: Shard, record: dict[str, Any] | None, model: str, relations: bool | None = None) -> bool:
+    """Whether a shard is done: recorded without error, by this model, with relations predicted or
+    not as asked (`relations`, when known; a record from before relations had none), and its file
+    is in place whole."""
     if record is None or record.get("error") or record.get("model") != model:
+        return False
+    if relations is not None and bool(record.get("relations_predicted", False)) != relations:
         return False
     return shard.output.is_file() and shard.output.stat().st_size == record.get("bytes")
 
@@ -162,6 +167,9 @@ class ShardResult:
     """The shard's path; with `error` set, the shard that was not written."""
     documents: int = 0
     mentions: int = 0
+    relations: int = 0
+    relations_predicted: bool = False
+    """Whether the model's relation component ran (`--relations`/`--no-relations`)."""
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     """CPU time of the thread that ran the task (reading, tagging, writing)."""
@@ -245,11 +253,14 @@ def tag_shard(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     nlp: Language | None = None,
+    relations: bool | None = None,
 ) -> ShardResult:
     """Tag one MEDLINE/PubMed XML file into one shard: a temporary file renamed when complete.
 
     Input errors (malformed XML, truncated gzip) are returned in `ShardResult.error`, not raised,
     so that one bad file does not stop the run; nothing is left under the output's name.
+    Relations are predicted as `ner-predict` does (`relations`: None when the model has the
+    component, False never, True required) and written in the shard.
     """
     output = Path(output)
     result = ShardResult(str(input), str(output), model=model, bioner=__version__, worker=_worker_name())
@@ -258,8 +269,11 @@ def tag_shard(
         if nlp is None:
             nlp = _worker_pipeline(model)
         result.version = str(nlp.meta.get("version", ""))
+        result.relations_predicted = check_relations(nlp, relations, model)
         documents = iter_pubmed(input, deleted=result.deleted)
-        tagged = _count(tag_documents(nlp, documents, batch_size=batch_size), result)
+        tagged = _count(
+            tag_documents(nlp, documents, batch_size=batch_size, relations=result.relations_predicted), result
+        )
         # The writer is atomic (bioner.atomic): `.NAME.XXXX.partial` beside the shard, renamed when whole.
         write_documents(tagged, output, output_format)
         with output.open("rb") as handle:
@@ -277,6 +291,7 @@ def _count(documents: Iterable[Document], result: ShardResult) -> Iterator[Docum
     for document in documents:
         result.documents += 1
         result.mentions += len(document.mentions)
+        result.relations += len(document.relations)
         result.words += len(document.text.split())
         yield document
 
@@ -317,6 +332,10 @@ class RunSummary:
     def mentions(self) -> int:
         return sum(r.mentions for r in self.done)
 
+    @property
+    def relations(self) -> int:
+        return sum(r.relations for r in self.done)
+
     def format(self) -> str:
         if not self.done and not self.failed:
             return f"nothing to do: all {self.shards} shards in {self.output_dir} are complete"
@@ -328,6 +347,8 @@ class RunSummary:
             f"{self.seconds:.1f}s on {self.workers} worker{'s' if self.workers != 1 else ''} "
             f"({rate:,.0f} abstracts/s, {self.words / self.seconds if self.seconds else 0:,.0f} words/s)",
         ]
+        if any(r.relations_predicted for r in self.done):
+            lines.append(f"{self.relations:,} relations")
         deleted = sum(len(r.deleted) for r in self.done)
         if deleted:
             lines.append(f"{deleted:,} PMIDs deleted by DeleteCitation entries (listed in {MANIFEST})")
@@ -349,6 +370,7 @@ def tag_pubmed(
     progress: bool = False,
     on_start: Callable[[str], None] | None = None,
     client: Any = None,
+    relations: bool | None = None,
 ) -> RunSummary:
     """Tag every input file into its shard under `output_dir`, skipping shards already complete.
 
@@ -356,6 +378,8 @@ def tag_pubmed(
     a running Dask scheduler, `tcp://HOST:8786`), else a local cluster of `workers` processes
     (default: one per core), one thread each. Files that fail are in `RunSummary.failed` and the
     manifest; the others complete. `on_start(message)` is told where the work runs.
+    `relations`: as `ner-predict --relations/--no-relations`; None predicts them when the model has
+    the relation component. A shard tagged the other way is not complete: it is tagged again.
     """
     if workers is not None and scheduler is not None:
         raise BionerError(
@@ -369,6 +393,10 @@ def tag_pubmed(
     shards = plan_shards(inputs, output_dir, output_format)
     resolved = resolve_model(model, cwd)
     model_name = str(Path(resolved).resolve()) if isinstance(resolved, Path) else resolved
+    pipe_names = model_pipe_names(resolved)
+    if relations and pipe_names is not None and RELATIONS not in pipe_names:
+        raise BionerError(relations_missing(model_name, pipe_names))  # before any cluster starts
+    wanted = relations if relations is not None or pipe_names is None else RELATIONS in pipe_names
     if output_dir.exists() and not output_dir.is_dir():
         raise BionerError(f"{output_dir}: exists and is not a folder")
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -377,7 +405,7 @@ def tag_pubmed(
     records = read_manifest(output_dir)
     todo = []
     for shard in shards:
-        if is_complete(shard, records.get(shard.output.name), model_name):
+        if is_complete(shard, records.get(shard.output.name), model_name, wanted):
             summary.skipped.append(str(shard.input))
         else:
             todo.append(shard)
@@ -388,7 +416,9 @@ def tag_pubmed(
     started = time.perf_counter()
     try:
         with _engine(client, scheduler, workers) as engine:
-            _run(engine, todo, output_dir, summary, model_name, output_format, batch_size, progress, on_start)
+            _run(
+                engine, todo, output_dir, summary, model_name, output_format, batch_size, progress, on_start, relations
+            )
     finally:
         summary.seconds = time.perf_counter() - started
         _remove_partials(output_dir, todo)  # left by tasks that died: a killed worker, Ctrl-C
@@ -405,6 +435,7 @@ def _run(
     batch_size: int,
     progress: bool,
     on_start: Callable[[str], None] | None,
+    relations: bool | None = None,
 ) -> None:
     info = engine.scheduler_info(n_workers=-1) if _accepts_n_workers(engine) else engine.scheduler_info()
     summary.workers = len(info.get("workers", {}))
@@ -424,6 +455,7 @@ def _run(
             model_name,
             output_format,
             batch_size=batch_size,
+            relations=relations,
             key=f"bioner-tag-{shard.output.name}-{run_id}",
             pure=False,
         ): shard

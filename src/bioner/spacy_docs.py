@@ -2,6 +2,8 @@
 
 A `Doc` made here carries its document id in `doc.user_data["id"]`, which `DocBin` keeps
 (`store_user_data=True`), so scores and predictions can be joined back to their documents.
+Relations travel as plain dicts in `doc._.bioner_relations` (`names.RELATIONS_EXTENSION`), which
+`DocBin` keeps the same way: the relation component writes them, tagging and conversion read them.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
 from .atomic import atomic_path
-from .document import Document, Mention
+from .document import Document, Mention, Relation
 from .errors import BionerError
+from .names import RELATIONS_EXTENSION
 
 ID_KEY = "id"
 
@@ -29,10 +32,70 @@ def doc_id(doc: Doc) -> str:
 
 
 def doc_to_document(doc: Doc, *, fallback_id: str = "") -> Document:
-    """A document whose mentions are the `Doc`'s entities, at character offsets."""
+    """A document whose mentions are the `Doc`'s entities and whose relations are its
+    `doc._.bioner_relations`, at character offsets."""
     document = Document.from_text(doc_id(doc) or fallback_id, doc.text)
     document.mentions = [Mention(ent.start_char, ent.end_char, ent.text, ent.label_) for ent in doc.ents]
+    document.relations = doc_relations(doc)
     return document
+
+
+def ensure_relations_extension() -> None:
+    """Register `Doc._.bioner_relations` unless the relation component (or anyone) has already."""
+    if not Doc.has_extension(RELATIONS_EXTENSION):
+        Doc.set_extension(RELATIONS_EXTENSION, default=None)
+
+
+def doc_relations(doc: Doc, offset: int = 0) -> list[Relation]:
+    """The relations in `doc._.bioner_relations` as `Relation`s, support shifted by `offset` (the
+    position of a piece's text in its document). A value that is not the agreed shape is an error
+    naming it: a component that writes something else must not lose relations quietly."""
+    ensure_relations_extension()
+    raw = getattr(doc._, RELATIONS_EXTENSION)
+    if raw is None:
+        return []
+    if not isinstance(raw, (list, tuple)):
+        raise BionerError(f"doc._.{RELATIONS_EXTENSION} must be a list of relations, found {type(raw).__name__}")
+    return [_relation_from_dict(item, offset) for item in raw]
+
+
+def _relation_from_dict(item: object, offset: int) -> Relation:
+    if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        raise BionerError(f'doc._.{RELATIONS_EXTENSION}: each relation must be a dict with a "type", found {item!r}')
+    arguments = item.get("arguments")
+    if not isinstance(arguments, (list, tuple)) or not all(isinstance(a, str) for a in arguments):
+        raise BionerError(f'doc._.{RELATIONS_EXTENSION}: "arguments" must be a list of ids, found {arguments!r}')
+    score = item.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        raise BionerError(f'doc._.{RELATIONS_EXTENSION}: "score" must be a number or null, found {score!r}')
+    support = []
+    for pair in item.get("support") or []:
+        if (
+            not isinstance(pair, (list, tuple))
+            or len(pair) != 4
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair)
+        ):
+            raise BionerError(
+                f'doc._.{RELATIONS_EXTENSION}: each "support" item must be [start1, end1, start2, end2], found {pair!r}'
+            )
+        s1, e1, s2, e2 = pair
+        support.append((s1 + offset, e1 + offset, s2 + offset, e2 + offset))
+    return Relation(item["type"], list(arguments), None if score is None else float(score), support)
+
+
+def relation_to_dict(relation: Relation) -> dict:
+    """A `Relation` as the plain dict `doc._.bioner_relations` holds (what DocBin can store)."""
+    return {
+        "type": relation.type,
+        "arguments": list(relation.arguments),
+        "score": relation.score,
+        "support": [list(pair) for pair in relation.support],
+    }
+
+
+def set_doc_relations(doc: Doc, relations: Iterable[Relation]) -> None:
+    ensure_relations_extension()
+    setattr(doc._, RELATIONS_EXTENSION, [relation_to_dict(r) for r in relations])
 
 
 def read_docbin(path: str | Path, vocab: Vocab | None = None) -> Iterator[Doc]:

@@ -66,6 +66,13 @@ no --output-format, the extension chooses (.pubtator .jsonl .xml .json .html .io
 A file given with -o appears only when the run succeeds (Ctrl-C or SIGTERM leave
 nothing half-written); it must not be the input. A symlink is written through.
 
+Relations: a model with the bioner_relations component also predicts which
+chemical induces which disease (CID), written as PubTator relation lines
+(ID CID chemical-id disease-id), BioC relations (nodes at the supporting
+annotations), JSONL "relations" and a table in the html view. --no-relations
+skips them (and the time they take); --relations with a model without the
+component is an error.
+
 Model: --model is a pipeline folder or an installed model package. Without it:
 training/model-best under the current folder (or the newest training/*/model-best),
 else the installed package en_bioner_bc5cdr.
@@ -136,6 +143,12 @@ def predict_command(
         help="Put this before each MeSH id the linker gives: `MESH:` writes D008094 as MESH:D008094, as PubTator3 does (default: bare, as BC5CDR).",
         show_default=False,
     ),
+    relations: bool | None = typer.Option(
+        None,
+        "--relations/--no-relations",
+        help="Predict chemical-induced-disease (CID) relations with the model's bioner_relations component (default: when the model has one); --no-relations skips it.",
+        show_default=False,
+    ),
 ) -> None:
     from ..predict import predict
 
@@ -164,6 +177,7 @@ def predict_command(
         on_model=announce,
         id_prefix=id_prefix,
         keep_boilerplate=keep_boilerplate,
+        relations=relations,
     )
     for problem in problems:
         typer.secho(f"warning: {problem}", fg=typer.colors.YELLOW, err=True)

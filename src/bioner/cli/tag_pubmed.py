@@ -35,7 +35,9 @@ Output: one shard per input file in --output (pubmed26n0001.xml.gz ->
 pubmed26n0001.pubtator, or .jsonl), written under a temporary name and
 renamed when complete, so a file under its final name is always whole.
 DIR/manifest.jsonl gets a line per file (input, output, documents,
-mentions, seconds, model, version, deleted, error). Running the same
+mentions, relations, seconds, model, version, deleted, error). A model
+with the bioner_relations component also writes CID relations
+(--no-relations skips them; a shard tagged the other way is redone). Running the same
 command again skips the complete shards: an interrupted or partly failed
 run resumes where it stopped.
 
@@ -84,6 +86,12 @@ def tag_pubmed_command(
     output_format: str = typer.Option("pubtator", "--output-format", "-f", help=f"{describe(SHARD_FORMATS)}."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per nlp.pipe batch."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary; errors only."),
+    relations: bool | None = typer.Option(
+        None,
+        "--relations/--no-relations",
+        help="Predict CID relations with the model's bioner_relations component and write them in the shards (default: when the model has one).",
+        show_default=False,
+    ),
 ) -> None:
     from ..pubmed_tagging import tag_pubmed
 
@@ -104,6 +112,7 @@ def tag_pubmed_command(
             batch_size=batch_size,
             progress=not quiet and sys.stderr.isatty(),
             on_start=announce,
+            relations=relations,
         )
     except (KeyboardInterrupt, Interrupted) as stop:
         typer.secho(

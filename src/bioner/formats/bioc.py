@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -316,8 +317,15 @@ def _document(
         document.mentions.append(mention)
         if annotation.id:
             by_id[annotation.id] = mention
-    for relation in _all_relations(bioc_document):
-        document.relations.append(_relation(relation, by_id))
+    for number, relation in enumerate(_all_relations(bioc_document), start=1):
+        try:
+            document.relations.append(_relation(relation, by_id))
+        except ValueError as error:
+            message = f"{where}, relation {relation.id or number}: {error}"
+            if not lenient:
+                raise InputError(name, None, message) from None
+            if problems is not None:
+                problems.append(InputProblem(name, None, doc_id, message))
     return document
 
 
@@ -446,19 +454,66 @@ def _mention(annotation: bioc.BioCAnnotation, text: str, *, strict_text: bool = 
     return Mention(start, end, mention_text, label, _infon(annotation.infons, _IDENTIFIER_KEYS))
 
 
+_ARGUMENT_KEY = re.compile(r"arg(\d+)")
+_SCORE_KEY = "score"
+
+
 def _relation(relation: bioc.BioCRelation, mentions: dict[str, Mention]) -> Relation:
-    """Nodes name annotations: an argument is the annotation's identifier where it has one (as in
-    PubTator relations), else the node's refid. A relation without nodes takes its arguments from
-    its other infons in order (BC5CDR's `Chemical`/`Disease`, our own `arg1`, `arg2`)."""
+    """Raises ValueError with the reason when the relation cannot be read.
+
+    Ours (written by `to_bioc_document`) names its arguments in `arg1`, `arg2`, ... infons and its
+    supporting mention pairs as nodes, two a pair (a mention of argument 1, then of argument 2),
+    with a `score` infon for a predicted one. Other producers' nodes name the arguments'
+    annotations: an argument is the annotation's identifier where it has one (as in PubTator
+    relations), else the node's refid. A relation without nodes takes its arguments from its other
+    infons in order (BC5CDR's `Chemical`/`Disease`)."""
     kind = _infon(relation.infons, _RELATION_TYPE_KEYS)
+    score = _score(relation.infons.get(_SCORE_KEY))
+    numbered = sorted(
+        (int(match.group(1)), str(value).strip())
+        for key, value in relation.infons.items()
+        if (match := _ARGUMENT_KEY.fullmatch(key)) and value and str(value).strip()
+    )
+    if numbered:
+        arguments = [value for _, value in numbered]
+        return Relation(kind, arguments, score, _support(relation, mentions, len(arguments)))
     if relation.nodes:
         arguments = []
         for node in relation.nodes:
             mention = mentions.get(node.refid)
             arguments.append(mention.identifier if mention is not None and mention.identifier else node.refid)
     else:
-        arguments = [str(v) for k, v in relation.infons.items() if k not in _RELATION_TYPE_KEYS and v]
-    return Relation(kind, arguments)
+        arguments = [
+            str(v) for k, v in relation.infons.items() if k not in _RELATION_TYPE_KEYS and k != _SCORE_KEY and v
+        ]
+    return Relation(kind, arguments, score)
+
+
+def _score(value: Any) -> float | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"'score' infon must be a number, found {value!r}") from None
+
+
+def _support(relation: bioc.BioCRelation, mentions: dict[str, Mention], arity: int) -> list[tuple[int, int, int, int]]:
+    """Our nodes as mention pairs: each refid must name an annotation of the document."""
+    if not relation.nodes:
+        return []
+    if arity != 2 or len(relation.nodes) % 2:
+        raise ValueError(
+            f"has {len(relation.nodes)} nodes for {arity} arguments; supporting nodes come in pairs "
+            "(a mention of the first argument, then of the second)"
+        )
+    spans = []
+    for node in relation.nodes:
+        mention = mentions.get(node.refid)
+        if mention is None:
+            raise ValueError(f"node refid {node.refid!r} names no annotation of the document")
+        spans.append((mention.start, mention.end))
+    return [(*spans[i], *spans[i + 1]) for i in range(0, len(spans), 2)]
 
 
 def to_bioc_document(document: Document) -> bioc.BioCDocument:
@@ -474,6 +529,7 @@ def to_bioc_document(document: Document) -> bioc.BioCDocument:
         bioc_passage.infons["type"] = passage.kind
         bioc_document.add_passage(bioc_passage)
         bioc_passages.append((passage, bioc_passage))
+    annotation_at: dict[tuple[int, int], bioc.BioCAnnotation] = {}
     for number, mention in enumerate(document.sorted_mentions()):
         annotation = bioc.BioCAnnotation()
         annotation.id = str(number)
@@ -487,14 +543,34 @@ def to_bioc_document(document: Document) -> bioc.BioCDocument:
             None,
         )
         (holder or bioc_document).add_annotation(annotation)
+        annotation_at.setdefault((mention.start, mention.end), annotation)
     for number, relation in enumerate(document.relations):
-        bioc_relation = bioc.BioCRelation()
-        bioc_relation.id = f"R{number}"
-        bioc_relation.infons["type"] = relation.type
-        for position, argument in enumerate(relation.arguments, start=1):
-            bioc_relation.infons[f"arg{position}"] = argument
-        bioc_document.add_relation(bioc_relation)
+        bioc_document.add_relation(_bioc_relation(relation, f"R{number}", annotation_at, document.id))
     return bioc_document
+
+
+def _bioc_relation(
+    relation: Relation, relation_id: str, annotation_at: dict[tuple[int, int], bioc.BioCAnnotation], doc_id: str
+) -> bioc.BioCRelation:
+    """Type, `score` (when predicted) and `arg1`, `arg2`, ... infons; a node per supporting mention
+    (refid: its annotation, role: its label), two a pair."""
+    bioc_relation = bioc.BioCRelation()
+    bioc_relation.id = relation_id
+    bioc_relation.infons["type"] = relation.type
+    if relation.score is not None:
+        bioc_relation.infons[_SCORE_KEY] = repr(float(relation.score))  # reads back exactly
+    for position, argument in enumerate(relation.arguments, start=1):
+        bioc_relation.infons[f"arg{position}"] = argument
+    for pair in relation.support:
+        for start, end in (pair[:2], pair[2:]):
+            annotation = annotation_at.get((start, end))
+            if annotation is None:
+                raise BionerError(
+                    f"document {doc_id!r}: relation {relation.type} {relation.arguments} is supported by "
+                    f"offsets {start}-{end}, where the document has no mention; BioC nodes must name an annotation"
+                )
+            bioc_relation.add_node(bioc.BioCNode(annotation.id, annotation.infons["type"]))
+    return bioc_relation
 
 
 def write_bioc(documents: Iterable[Document], destination: str | Path | TextIO, *, format: str = "xml") -> int:

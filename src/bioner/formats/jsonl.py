@@ -8,6 +8,9 @@ in place of `"text"` make a title-and-abstract document (offsets into `title + "
 as in PubTator). The writer writes exactly `id`, `text` and `entities` (`start`, `end`, `label`,
 `text`, and `id`, the concept identifier such as `D008094` or `-1`, when the mention has one);
 downstream tools depend on those key names. An entity's `id` (or `identifier`) is read back.
+A document with relations adds `"relations": [{"type", "arguments", "score", "mentions"}]`: the
+concept ids related (`["D008094", "D006333"]`), the model's score (null for an annotated one) and
+the supporting mention pairs as `[[start1, end1], [start2, end2]]`; it is read back the same way.
 Text input adds `"skipped": [{"start", "end", "reason"}]`, the parts left untagged
 (`bioner.content`; `"inline": true` for a URL, DOI or citation inside a tagged sentence).
 """
@@ -20,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..document import Document, Mention
+from ..document import Document, Mention, Relation
 from ..errors import InputError, InputProblem
 from ._io import Source, iter_lines, open_destination, source_name
 
@@ -74,6 +77,14 @@ def iter_jsonl(
                     raise
                 if problems is not None:
                     problems.append(InputProblem(name, number, document.id, error.message))
+        for index, item in enumerate(record.get("relations") or []):
+            try:
+                document.relations.append(_relation(item, index, len(document.text), name, number))
+            except InputError as error:
+                if not lenient:
+                    raise
+                if problems is not None:
+                    problems.append(InputProblem(name, number, document.id, error.message))
         yield document
 
 
@@ -87,6 +98,9 @@ def _document(record: dict[str, Any], default_id: str, name: str, number: int) -
     entities = record.get("entities")
     if entities is not None and not isinstance(entities, list):
         raise InputError(name, number, f'"entities" must be a list, found {type(entities).__name__}')
+    relations = record.get("relations")
+    if relations is not None and not isinstance(relations, list):
+        raise InputError(name, number, f'"relations" must be a list, found {type(relations).__name__}')
     if "text" in record:
         if not isinstance(record["text"], str):
             raise InputError(name, number, f'"text" must be a string, found {type(record["text"]).__name__}')
@@ -145,6 +159,40 @@ def _mention(
     return Mention(start, end, text[start:end], label, str(identifier or ""), line=number)
 
 
+def _relation(item: Any, index: int, length: int, name: str, number: int) -> Relation:
+    """`{"type", "arguments", "score", "mentions": [[[s1, e1], [s2, e2]], ...]}` as a Relation."""
+    where = f"relation {index + 1}"
+    if not isinstance(item, dict):
+        raise InputError(name, number, f"{where}: expected an object, found {type(item).__name__}")
+    kind, arguments, score = item.get("type"), item.get("arguments"), item.get("score")
+    if not isinstance(kind, str) or not kind.strip():
+        raise InputError(name, number, f'{where}: "type" must be a non-empty string, found {kind!r}')
+    if not isinstance(arguments, list) or not all(isinstance(a, str) and a.strip() for a in arguments):
+        raise InputError(name, number, f'{where}: "arguments" must be a list of concept ids, found {arguments!r}')
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        raise InputError(name, number, f'{where}: "score" must be a number or null, found {score!r}')
+    support = []
+    for pair in item.get("mentions") or []:
+        flat = [v for span in pair for v in span] if _is_pair(pair) else []
+        if len(flat) != 4 or not all(isinstance(v, int) and not isinstance(v, bool) for v in flat):
+            raise InputError(
+                name, number, f'{where}: each of "mentions" must be [[start1, end1], [start2, end2]], found {pair!r}'
+            )
+        s1, e1, s2, e2 = flat
+        if not (0 <= s1 < e1 <= length and 0 <= s2 < e2 <= length):
+            raise InputError(
+                name, number, f"{where}: mention pair {pair!r} falls outside the text ({length} characters)"
+            )
+        support.append((s1, e1, s2, e2))
+    return Relation(
+        kind.strip(), [a.strip() for a in arguments], None if score is None else float(score), support, number
+    )
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(span, list) for span in value)
+
+
 def format_jsonl(document: Document) -> str:
     """One document as one JSON line (without the newline)."""
     text = document.text
@@ -162,6 +210,16 @@ def format_jsonl(document: Document) -> str:
             for m in document.sorted_mentions()
         ],
     }
+    if document.relations:
+        record["relations"] = [
+            {
+                "type": r.type,
+                "arguments": list(r.arguments),
+                "score": r.score,
+                "mentions": [[[s1, e1], [s2, e2]] for s1, e1, s2, e2 in r.support],
+            }
+            for r in document.relations
+        ]
     if document.content is not None and document.content.skipped:  # text input: what was not tagged
         record["skipped"] = [
             {**s.to_dict(), **({"inline": True} if s.inline else {})} for s in document.content.skipped

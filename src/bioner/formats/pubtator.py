@@ -177,18 +177,8 @@ def _parse_annotation(
             number,
             f"annotation for document {columns[0]!r} inside document {doc_id!r}; separate documents with a blank line",
         )
-    relation = _is_relation(columns)
-    if relation and len(columns) >= 4:
-        # A relation: type and two concept ids; the BioCreative scorer reads these four columns and
-        # ignores the rest (its sample predictions add a score as a fifth, BioRED a novelty flag).
-        return Relation(columns[1], columns[2:4], score=_score(columns[4:]), line=number)
-    if relation:
-        raise InputError(
-            name,
-            number,
-            f"a relation line needs 4 tab-separated columns (ID, type, then two concept ids, as "
-            f"'{doc_id}<TAB>CID<TAB>D008094<TAB>D006331'), found {len(columns)}",
-        )
+    if _is_relation(columns):
+        return _parse_relation(columns, name, number, doc_id)
     if len(columns) not in (5, 6, 7):
         raise InputError(
             name,
@@ -249,6 +239,25 @@ def _bad_offsets(start: int, end: int, doc_id: str, length: int) -> str:
     return f"offsets {start}-{end} fall outside the text of document {doc_id!r} ({length} characters)"
 
 
+def _parse_relation(columns: list[str], name: str, number: int, doc_id: str) -> Relation:
+    """`ID type arg1 arg2`, as BC5CDR writes CID relations; any type is read (types come from data).
+    The BioCreative scorer reads these four columns and ignores the rest (its sample predictions add
+    a score as a fifth, BioRED a novelty flag)."""
+    kind = columns[1].strip()
+    if len(columns) < 4:
+        raise InputError(
+            name,
+            number,
+            f"relation line {kind!r} has {len(columns)} tab-separated columns; a relation needs 4 (document id, "
+            f"type, first argument id, second argument id, as '{doc_id}<TAB>CID<TAB>D008094<TAB>D006331')",
+        )
+    arguments = [column.strip() for column in columns[2:4]]
+    for position, argument in enumerate(arguments, start=1):
+        if not argument:
+            raise InputError(name, number, f"relation {kind!r}: argument {position} (column {position + 2}) is empty")
+    return Relation(kind, arguments, score=_score(columns[4:]), line=number)
+
+
 def _shorten(line: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[:limit] + "..."
 
@@ -274,8 +283,14 @@ def format_pubtator(document: Document) -> str:
         if mention.parts:
             columns.append("|".join(mention.parts))
         lines.append("\t".join(columns))
-    for relation in document.relations:
-        lines.append("\t".join([document.id, relation.type, *relation.arguments]))
+    for relation in document.relations:  # after the mentions, as BC5CDR writes them
+        fields = [relation.type, *relation.arguments]
+        if len(relation.arguments) != 2 or any(not f or any(c in f for c in "\t\r\n") for f in fields):
+            raise BionerError(
+                f"document {document.id!r}: relation {fields!r} cannot be written as PubTator (a relation "
+                "line holds a type and two argument ids, each non-empty, without tabs or line breaks)"
+            )
+        lines.append("\t".join([document.id, *fields]))
     return "\n".join(lines)
 
 

@@ -67,6 +67,8 @@ class Format:
     """Text as people bring it: its content regions are found on reading (`bioner.content`)."""
     output_rank: int = 0
     """Where it stands among output formats in help and messages (the defaults first)."""
+    relations: bool = True
+    """Its writer writes relations (`ner-predict` runs the relation component only for such a one)."""
     note: str = ""
     """A few words for option help (`bioc (XML)`), when the name does not say it all."""
 
@@ -211,6 +213,7 @@ TABLE: tuple[Format, ...] = (
         output_extensions=(".iob", ".conll"),
         streams=True,
         output_rank=6,
+        relations=False,  # tokens and tags only
         note="token TAB tag, for other trainers",
     ),
     Format(
@@ -241,6 +244,8 @@ BY_NAME = {entry.name: entry for entry in TABLE}
 INPUT_FORMATS = tuple(entry.name for entry in TABLE if entry.input)
 OUTPUT_FORMATS = tuple(entry.name for entry in sorted((e for e in TABLE if e.output), key=lambda e: e.output_rank))
 SHARD_FORMATS = tuple(name for name in OUTPUT_FORMATS if BY_NAME[name].shards)
+RELATION_FORMATS = tuple(name for name in OUTPUT_FORMATS if BY_NAME[name].relations)
+"""Output formats that hold relations."""
 CONTENT_FORMATS = tuple(entry.name for entry in TABLE if entry.content)
 EXTENSIONS = {extension: entry.name for entry in TABLE for extension in entry.extensions}
 OUTPUT_EXTENSIONS = {extension: entry.name for entry in TABLE for extension in entry.output_extensions}

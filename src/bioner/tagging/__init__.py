@@ -9,13 +9,26 @@ reads and writes. The applications on top: `bioner.predict` (`ner-predict`) and
 
 from __future__ import annotations
 
-from .core import DEFAULT_BATCH_SIZE, ZONE_DOCUMENTS, ensure_max_length, load_pipeline, prefix_identifier, tag_documents
+from .core import (
+    DEFAULT_BATCH_SIZE,
+    ZONE_DOCUMENTS,
+    check_relations,
+    ensure_max_length,
+    has_relations,
+    load_pipeline,
+    prefix_identifier,
+    relations_missing,
+    tag_documents,
+)
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "ZONE_DOCUMENTS",
+    "check_relations",
     "ensure_max_length",
+    "has_relations",
     "load_pipeline",
     "prefix_identifier",
+    "relations_missing",
     "tag_documents",
 ]

@@ -15,10 +15,11 @@ import spacy
 from spacy.language import Language
 
 from ..chunking import DEFAULT_MAX_CHARS, chunk_spans
-from ..document import Document, Mention
+from ..document import Document, Mention, Relation
 from ..errors import BionerError
-from ..names import PACKAGE_NAME
+from ..names import PACKAGE_NAME, RELATIONS
 from ..regions import Skip, whole_text
+from ..spacy_docs import doc_relations
 
 DEFAULT_BATCH_SIZE = 64
 ZONE_DOCUMENTS = 1000
@@ -57,6 +58,7 @@ def tag_documents(
     id_prefix: str = "",
     max_chars: int = DEFAULT_MAX_CHARS,
     zone: int = ZONE_DOCUMENTS,
+    relations: bool = True,
 ) -> Iterator[Document]:
     """Yield each document with its mentions replaced by the pipeline's, streaming in batches.
 
@@ -64,6 +66,13 @@ def tag_documents(
     replaced, not merged, and input relations dropped: they belonged to the input's mentions.
     A mention's identifier is the linker's `ent.kb_id_` (empty without a linker), each id of a
     composite prefixed with `id_prefix` (`MESH:` as PubTator3 writes them); `-1` is kept bare.
+
+    Relations are the pipeline's `doc._.bioner_relations` (the `bioner_relations` component),
+    arguments prefixed as identifiers are. A document tagged in pieces gets one relation per type
+    and arguments: the highest score of its pieces, the support of all. A supporting mention pair
+    inside a skipped inline span goes with its mentions (none is reported there), and a relation
+    whose every supporting pair went with them goes too. With `relations` False the relation
+    component is disabled, so no time is spent on it, and no relation is reported.
 
     Only the regions of `document.content` are tagged (all the text when it is None). A document
     longer than `max_chars` characters is tagged paragraph by paragraph (paragraphs longer than
@@ -77,16 +86,44 @@ def tag_documents(
     (`n_process`), the documents go through one `nlp.pipe` (a zone would restart the processes).
     """
     if n_process != 1 or not hasattr(nlp, "memory_zone"):
-        yield from _tag(nlp, documents, batch_size, n_process, id_prefix, max_chars)
+        yield from _tag(nlp, documents, batch_size, n_process, id_prefix, max_chars, relations)
         return
     stream = iter(documents)
     while chunk := list(islice(stream, zone)):
         with nlp.memory_zone():
-            yield from _tag(nlp, chunk, batch_size, 1, id_prefix, max_chars)
+            yield from _tag(nlp, chunk, batch_size, 1, id_prefix, max_chars, relations)
+
+
+def has_relations(nlp: Language) -> bool:
+    """Whether the pipeline predicts relations (has the `bioner_relations` component)."""
+    return RELATIONS in nlp.pipe_names
+
+
+def check_relations(nlp: Language, relations: bool | None, model: str) -> bool:
+    """Whether to predict relations: `--relations` (True) needs the model's relation component;
+    by default (None) they are predicted when it is there; False turns them off."""
+    present = has_relations(nlp)
+    if relations and not present:
+        raise BionerError(relations_missing(model, nlp.pipe_names))
+    return present if relations is None else relations
+
+
+def relations_missing(model: str, pipe_names: list[str]) -> str:
+    return (
+        f"--relations: model {model!r} has no {RELATIONS} component (its pipeline: "
+        f"{', '.join(pipe_names) or 'empty'}), so it predicts no relations; give a model trained with "
+        "relations or leave out --relations"
+    )
 
 
 def _tag(
-    nlp: Language, documents: Iterable[Document], batch_size: int, n_process: int, id_prefix: str, max_chars: int
+    nlp: Language,
+    documents: Iterable[Document],
+    batch_size: int,
+    n_process: int,
+    id_prefix: str,
+    max_chars: int,
+    relations: bool = True,
 ) -> Iterator[Document]:
     pending: deque[Document] = deque()
 
@@ -107,19 +144,48 @@ def _tag(
                 inside = tuple(s for s in inline if s.start < end and start < s.end)
                 yield text[start:end], (start, number == len(spans) - 1, inside)
 
+    def skipped(start: int, end: int, inside: tuple[Skip, ...]) -> bool:
+        return any(s.start < end and start < s.end for s in inside)
+
+    disable = [RELATIONS] if not relations and RELATIONS in nlp.pipe_names else []
     mentions: list[Mention] = []
+    found: dict[tuple[str, tuple[str, ...]], Relation] = {}
     for doc, (offset, last, inside) in nlp.pipe(
-        pieces(documents), as_tuples=True, batch_size=batch_size, n_process=n_process
+        pieces(documents), as_tuples=True, batch_size=batch_size, n_process=n_process, disable=disable
     ):
         for ent in doc.ents:
             start, end = ent.start_char + offset, ent.end_char + offset
-            if any(s.start < end and start < s.end for s in inside):
+            if skipped(start, end, inside):
                 continue
             mentions.append(Mention(start, end, ent.text, ent.label_, prefix_identifier(ent.kb_id_, id_prefix)))
+        if relations:
+            for relation in doc_relations(doc, offset):
+                support = [
+                    p for p in relation.support if not skipped(p[0], p[1], inside) and not skipped(*p[2:], inside)
+                ]
+                if relation.support and not support:
+                    continue
+                arguments = [prefix_identifier(a, id_prefix) for a in relation.arguments]
+                _merge(found, Relation(relation.type, arguments, relation.score, support))
         if last:
             document = pending.popleft()
-            yield Document(document.id, list(document.passages), mentions, content=document.content)
+            tagged = Document(document.id, list(document.passages), mentions, content=document.content)
+            tagged.relations = list(found.values())
+            yield tagged
             mentions = []
+            found = {}
+
+
+def _merge(found: dict[tuple[str, tuple[str, ...]], Relation], relation: Relation) -> None:
+    """One relation per type and arguments in a document: the best score, every supporting pair."""
+    key = (relation.type, tuple(relation.arguments))
+    earlier = found.get(key)
+    if earlier is None:
+        found[key] = relation
+        return
+    scores = [s for s in (earlier.score, relation.score) if s is not None]
+    earlier.score = max(scores) if scores else None
+    earlier.support.extend(p for p in relation.support if p not in earlier.support)
 
 
 def prefix_identifier(identifier: str, prefix: str) -> str:

@@ -83,3 +83,15 @@ def find_trained_model(cwd: str | Path) -> Path | None:
     if not candidates:
         return None
     return max(candidates, key=lambda p: (p / "config.cfg").stat().st_mtime)
+
+
+def model_pipe_names(model: str | Path) -> list[str] | None:
+    """The components of a resolved model (a folder or an installed package), read from its
+    meta.json without loading it; None when that cannot be read (the loaded model then decides)."""
+    try:
+        path = Path(model) if isinstance(model, Path) else spacy.util.get_package_path(model)
+        meta = spacy.util.load_meta(path / "meta.json")
+    except Exception:  # noqa: BLE001  (a package without meta.json, an unreadable file: decided later)
+        return None
+    names = meta.get("pipeline")
+    return [str(n) for n in names] if isinstance(names, list) else None
