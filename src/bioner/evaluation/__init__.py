@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..corpora.catalogue import linked_labels
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ..formats import detect_format, read_documents
@@ -151,7 +152,7 @@ def gold_mention_accuracy(model: str | Path, gold: Sequence[Document]):
     """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
     nlp = load_pipeline(model)
     known = set(pipeline_linker(nlp).concepts.identifiers)
-    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)
+    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold, labels=linked_labels())), known)
 
 
 def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:
