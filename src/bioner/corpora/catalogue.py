@@ -399,8 +399,7 @@ CORPORA: dict[str, Corpus] = {
                 ],
                 optional_locally={"test"},
                 evaluation={"development", "test"},
-                # NLM-Chem's and NCBI disease's ids add 2.2 (Chemical) and 2.6 (Disease) points of
-                # linking accuracy on BC5CDR dev gold mentions (docs/linking.md). Not development:
+                # Its ids raise linking accuracy on BC5CDR dev (docs/linking.md). Not development:
                 # the cross-corpus report scores the linker on it.
                 kb={"train"},
             ),

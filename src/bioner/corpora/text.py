@@ -24,8 +24,8 @@ from ..pubmed_baseline import PUBMED_BASELINE_URL, fetch_pubmed_baseline
 from .catalogue import CORPORA, PRETRAIN_ENV, PUBMED_TEXT_ENV, RESOURCES, Catalogue
 
 PRETRAIN_MIN_TOKENS = 1_000_000
-"""Below this the static vectors learn little beyond the training abstracts (MEASURED.md: 231k
-tokens gave BC5CDR test 84.7, 3.6 M gave 86.0); a smaller local copy is accepted with a note."""
+"""Below this the static vectors learn little beyond the training abstracts (docs/results.md,
+seeds); a smaller local copy is accepted with a note."""
 PRETRAIN_FILES_ENV = "PRETRAIN_PUBMED_FILES"
 DEFAULT_PRETRAIN_FILES = 2
 """Two baseline files: ~60,000 citations, ~40,000 abstracts, ~8 M words."""
