@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -44,7 +44,8 @@ from .spacy_docs import write_docbin
 from .variant_names import ResidueRewrites, residues_as_variants
 
 MODEL_LABELS: tuple[str, ...] = model_labels()
-"""Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
+"""Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species
+(as the catalogue stood at import; the conversion reads it again, `model_labels()`)."""
 OUTPUT_LABELS: tuple[str, ...] = PIPELINE_OUTPUT
 """What the pipeline reports; other labels are learned as 'somewhere else to go' and dropped."""
 
@@ -72,7 +73,7 @@ class CorpusPart:
     """Its Chemical residues inside variant names are rewritten (`bioner.variant_names`)."""
 
     def model_label(self, label: str) -> str | None:
-        mapped = self.label_map.get(label, label if label in MODEL_LABELS else None)
+        mapped = self.label_map.get(label, label)
         return mapped if mapped in self.annotates else None
 
 
@@ -176,14 +177,17 @@ def mask_unannotated(
     matcher: LexiconMatcher,
     masked: dict[str, int],
     guesses: Sequence[tuple[int, int, str]] = (),
+    learned: Collection[str] | None = None,
 ) -> Doc:
     """Set missing every lexicon match of a type `part` does not annotate, off its own entities,
-    and every `guesses` span (a teacher model's (start, end, label) token spans) of such a type."""
+    and every `guesses` span (a teacher model's (start, end, label) token spans) of such a type.
+    `learned`: the labels the model learns (default: the catalogue's, read now)."""
+    learned = model_labels() if learned is None else learned
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     found = [(start, end, doc.vocab.strings[match_id]) for match_id, start, end in matcher(doc)]
     candidates = []
     for start, end, label in [*found, *guesses]:
-        if label in part.annotates or label not in MODEL_LABELS or any(i in taken for i in range(start, end)):
+        if label in part.annotates or label not in learned or any(i in taken for i in range(start, end)):
             continue
         candidates.append(Span(doc, start, end, label=label))
     spans = filter_spans(candidates)
@@ -249,6 +253,8 @@ def convert_parts(
         loaded if lexicon_parts is None else [(part, mapped_documents(part, read_part(part))) for part in lexicon_parts]
     )
     matcher = build_lexicon(lexicon_source).matcher(nlp)
+    # The catalogue's labels, read now, and any a part brings (a corpus of a catalogue passed in).
+    learned = {*model_labels(), *(label for part, _ in [*loaded, *lexicon_source] for label in part.annotates)}
     docs: list[Doc] = []
     reports = []
     for part, documents in loaded:
@@ -258,12 +264,12 @@ def convert_parts(
         residues = ResidueRewrites() if part.residue_chemicals else None
         if residues is not None:
             part_docs = [residues_as_variants(doc, residues) for doc in part_docs]
-        unannotated = set(MODEL_LABELS) - set(part.annotates)
+        unannotated = learned - set(part.annotates)
         guesses = (
             teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
         )
         for doc, doc_guesses in zip(part_docs, guesses, strict=True):
-            docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses)] * part.repeat)
+            docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses, learned)] * part.repeat)
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
         reports.append(PartReport(part.name, len(documents), report, masked, residues))
     random.Random(seed).shuffle(docs)

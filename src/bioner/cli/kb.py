@@ -15,7 +15,7 @@ from . import app
 def kb_command(
     corpora: list[Path] = typer.Argument(
         None,
-        help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): BC5CDR train and dev, NCBI disease. Never the test split.",
+        help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): `make kb` gives the splits the corpus catalogue marks for the knowledge base (`bioner corpora --make-vars`, CATALOGUE_KB_FILES). Never a test split.",
         show_default=False,
     ),
     output: Path = typer.Option(
