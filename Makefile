@@ -20,8 +20,7 @@ FINAL_STEPS ?= 6000
 TEACHER_CONFIG ?= configs/cnn.cfg
 TEACHER_STEPS ?= 2000
 # Options of `bioner multi-corpus`. Every corpus once: weighting BC5CDR twice
-# (`--repeat bc5cdr-train=2`) gained 1.6 on BC5CDR dev but lost 8.2 on NLM-Chem held-out and
-# 0.9 on NCBI disease dev, and tagged more gene mentions in GNormPlus (docs/results.md).
+# (`--repeat bc5cdr-train=2`) gained on BC5CDR dev and lost on the other corpora (docs/results.md).
 MULTI_ARGS ?=
 TRAINING ?= training
 DATA := data/raw
@@ -40,10 +39,9 @@ TEACHER := $(TRAINING)/teacher/model-best
 VECTORS := $(TRAINING)/vectors
 # floret settings for the vectors: one pass at width 128.
 VECTOR_ARGS ?= --dim 128 --epochs 1
-# With data/raw/pubmed-text there (45 M words), the vectors read this share of the JSONL text: 40%
-# (25 M tokens with the corpora's text) took 5 min on 2 cores in make train, tokenising included;
-# all of it (61 M tokens) took 20 min and scored no better on the development parts
-# (docs/results.md). Without it (the PubMed abstracts `make data` fetches), all the text is read.
+# With data/raw/pubmed-text there (45 M words), the vectors read this share of the JSONL text:
+# faster than all of it and no worse on the development parts (docs/results.md). Without it (the
+# PubMed abstracts `make data` fetches), all the text is read.
 VECTOR_TEXT_SHARE ?= 0.4
 # Known Chemical/Disease names from MeSH and CTD for the tok2vec's lexicon feature (bioner lexicon).
 LEXICON := $(TRAINING)/lexicon.npz

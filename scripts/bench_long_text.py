@@ -21,7 +21,7 @@ and prints the peak memory after each: where the memory of one giant Doc goes.
 `--score` instead tags the 50 NLM-Chem articles (joined back, paragraphs separated by blank lines)
 paragraph by paragraph (as `ner-predict` does) and each as one Doc, and prints strict Chemical
 precision, recall and F1 against the passages' gold: what tagging by paragraph costs; on all 50
-and on the 10 articles `configs/multi.cfg` holds out (`bioner.multicorpus.nlm_chem_split`; the
+and on the 10 articles `configs/multi.cfg` holds out (the catalogue's NLM-Chem `HoldOut` rule; the
 other 40 are in its training data).
 `--exclude bioner_abbreviations` runs without a component.
 
@@ -163,9 +163,11 @@ def score_articles(model: str, passages: Path, exclude: list[str]) -> None:
             gold |= {(pmid, offset + m.start, offset + m.end) for m in passage.mentions if m.label == "Chemical"}
         documents.append(Document.from_text(pmid, text))
     print(f"{len(documents)} articles, {len(gold):,} gold Chemical mentions; pipeline {nlp.pipe_names}", flush=True)
-    from bioner.multicorpus import nlm_chem_split
+    from bioner.corpora.catalogue import CORPORA
 
-    _, heldout = nlm_chem_split(passage.id for parts in articles.values() for _, passage in parts)
+    rule = CORPORA["nlm-chem"].holdout
+    assert rule is not None
+    _, heldout = rule.split(passage.id for parts in articles.values() for _, passage in parts)
     for name, limit in (("by paragraph", 10_000), ("whole", 10**9)):
         predicted = {
             (d.id, m.start, m.end)

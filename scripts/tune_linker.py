@@ -21,10 +21,10 @@ from pathlib import Path
 
 import spacy
 
+from bioner.corpora.catalogue import linked_labels
 from bioner.evaluation import read_input
 from bioner.evaluation.concepts import concept_scores, linking_accuracy
 from bioner.linking.gold import link_gold_mentions
-from bioner.linking.kb import NCBI_LABELS
 from bioner.linking.linker import Linker, read_kb
 
 
@@ -62,11 +62,12 @@ def main() -> None:
     nlp.tokenizer = create_biomedical_tokenizer()(nlp)
     thresholds = [float(t) for t in args.thresholds.split(",") if t] or [linker.threshold]
     rows = []
+    labels = linked_labels()
     for gold_path in args.gold:
         gold = read_input(gold_path)
         for document in gold:
             for mention in document.mentions:
-                mention.label = NCBI_LABELS.get(mention.label, mention.label)
+                mention.label = labels.get(mention.label, mention.label)
         for threshold in thresholds:
             linker.threshold = threshold
             started = time.perf_counter()

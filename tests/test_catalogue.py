@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import subprocess
@@ -11,29 +12,87 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bioner.corpora import catalogue, names_for_all
-from bioner.corpora.catalogue import CORPORA, Part, evaluation_files, kb_files, make_vars, model_labels
-from bioner.evaluation.cross_corpus import heldout_parts
-from bioner.multicorpus import default_parts
+from bioner.corpora import catalogue, fetch_entry, names_for_all
+from bioner.corpora.catalogue import (
+    CORPORA,
+    Citation,
+    Corpus,
+    HoldOut,
+    Part,
+    evaluation_files,
+    kb_files,
+    linked_labels,
+    make_vars,
+    model_labels,
+)
+from bioner.corpora.tables import markdown_tables
+from bioner.corpora.text import evaluation_pmids
+from bioner.evaluation.cross_corpus import heldout_parts, overlap_label
+from bioner.linking.gold import corpus_entries
+from bioner.model_card import build_meta, render_model_card, training_sources
+from bioner.multicorpus import default_parts, read_part
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+def _app():
+    from bioner.cli import _register, app
+
+    _register()
+    return app
+
+
+CHEMNAMES_TEXT = """\
+CN-101|t|Caffeine and glucose.
+CN-101|a|Theobromine too.
+CN-101\t0\t8\tCaffeine\tChemicalEntity\tD002110
+CN-101\t13\t20\tglucose\tChemicalEntity\tD005947
+
+CN-102|t|Lithium salts.
+CN-102|a|
+CN-102\t0\t7\tLithium\tChemicalEntity\tD008094
+
+CN-103|t|Aspirin.
+CN-103|a|
+CN-103\t0\t7\tAspirin\tChemicalEntity\tD001241
+
+"""
+
+
+def chemnames_entry() -> Corpus:
+    """A chemical corpus added the way a newcomer adds one: one catalogue entry, nothing else.
+    Published as one gzipped file with no test split: every third document is held out; its
+    ids (`CN-101`) hold the PMID after `CN-`; its label is `ChemicalEntity`."""
+    return Corpus(
+        "chemnames",
+        "CHEMNAMES_DIR",
+        catalogue._splits(None, "", [("all", "ChemNames.PubTator")], fetch="gzip", evaluation={"all"}, kb={"all"}),
+        ("https://example.org/chemnames/",),
+        annotates=("Chemical",),
+        label_map={"ChemicalEntity": "Chemical"},
+        training=(Part("chemnames-train", "all", documents="train"),),
+        heldout=(Part("chemnames-heldout", "all", documents="heldout"),),
+        holdout=HoldOut(3),
+        pmid=r"CN-(\d+)",
+        description="ChemNames: Chemical",
+        source=Citation(
+            "ChemNames",
+            "ChemNames corpus",
+            "Doe et al. 2030",
+            "https://example.org/chemnames/",
+            "abstracts annotated with chemicals",
+            "Doe J. ChemNames. J Chem Names. 2030;1:1.",
+            "CC BY 4.0",
+        ),
+    )
+
+
 @pytest.fixture
 def new_corpus(monkeypatch):
-    """A corpus added the way a newcomer adds one: one catalogue entry, nothing else."""
-    entry = replace(
-        CORPORA["species"],
-        name="cells",
-        env="CELLS_DIR",
-        splits=catalogue._splits(
-            "AIONER.zip", "", [("train", "Cells_Train.PubTator"), ("test", "Cells_Test.PubTator")], evaluation={"test"}
-        ),
-        annotates=("CellLine",),
-        training=(Part("cells-train", "train"),),
-        heldout=(Part("cells-test", "test"),),
-    )
-    monkeypatch.setitem(CORPORA, "cells", entry)
+    """The new entry in the catalogue itself, for the readers that take no catalogue argument (the
+    command line, the model card); monkeypatch puts the catalogue back after the test."""
+    entry = chemnames_entry()
+    monkeypatch.setitem(CORPORA, entry.name, entry)
     return entry
 
 
@@ -61,12 +120,82 @@ def test_tmvar3_and_species_are_negatives_trained_on_and_held_out():
     assert model_labels() == ("Chemical", "Disease", "Gene", "Variant", "Species")
 
 
-def test_a_new_entry_reaches_training_evaluation_exclusion_and_data(new_corpus, tmp_path):
-    assert "cells-train" in [part.name for part in default_parts(tmp_path)["train"]]
-    heldout = {part.name: part for part in heldout_parts(tmp_path)}
-    assert heldout["cells-test"].path == tmp_path / "cells" / "Cells_Test.PubTator"
-    assert evaluation_files()["cells"] == ("Cells_Test.PubTator",)
-    assert "cells" in names_for_all() and "cells" in make_vars()
+def test_a_new_corpus_in_a_copy_of_the_catalogue_reaches_every_reader(tmp_path):
+    entry = chemnames_entry()
+    copy = {**CORPORA, entry.name: entry}
+    folder = tmp_path / "chemnames"
+    folder.mkdir()
+    (folder / "ChemNames.PubTator").write_text(CHEMNAMES_TEXT, encoding="utf-8")
+
+    # multi-corpus training parts: two documents of three, by the entry's held-out rule
+    train = {part.name: part for part in default_parts(tmp_path, copy)["train"]}["chemnames-train"]
+    assert [d.id for d in read_part(train)] == ["CN-101", "CN-102"]
+    # cross-corpus evaluation: the third, scored by F1 on Chemical, before the confusion rates
+    heldout = heldout_parts(tmp_path, copy)
+    names = [part.name for part in heldout]
+    assert names.index("chemnames-heldout") < names.index("gnormplus-test")
+    part = heldout[names.index("chemnames-heldout")]
+    assert [d.id for d in read_part(part)] == ["CN-103"] and overlap_label(part) is None
+    # the vectors' text leaves out its PMIDs, read by its own pattern
+    pmids, read = evaluation_pmids(tmp_path, copy)
+    assert pmids == {"101", "102", "103"} and read == [str(folder / "ChemNames.PubTator")]
+    # the knowledge base: its file, and its label filed as Chemical
+    assert "chemnames/ChemNames.PubTator" in kb_files(copy) and "chemnames" in make_vars(copy)
+    entries = corpus_entries(read_part(part), linked_labels(copy))
+    assert entries == {("Chemical", "Aspirin", "D001241"): 1}
+    assert corpus_entries(read_part(part), linked_labels()) == {}  # without the entry: not linked
+    # the model card's citation and the documentation's tables
+    (source,) = training_sources(["chemnames-train"], copy)
+    assert source.reference == "Doe J. ChemNames. J Chem Names. 2030;1:1."
+    tables = markdown_tables(copy)
+    assert all("chemnames" in table or "ChemNames" in table for table in tables.values())
+    assert "every third document (by id)" in tables["corpora-table:overview"]
+    assert "CC BY 4.0" in tables["corpora-table:licences"]
+    assert "`ChemNames.PubTator.gz` from example.org" in tables["corpora-table:data"]
+    assert "chemnames" not in CORPORA  # the copy, not the catalogue, was changed
+
+
+def test_a_new_corpus_entry_is_fetched_by_bioner_data_and_cited_by_the_card(new_corpus, tmp_path, monkeypatch):
+    local = tmp_path / "copy"
+    local.mkdir()
+    (local / "ChemNames.PubTator.gz").write_bytes(gzip.compress(CHEMNAMES_TEXT.encode()))
+    monkeypatch.setenv("CHEMNAMES_DIR", str(local))
+
+    assert "chemnames" in names_for_all()
+    info = fetch_entry("chemnames", tmp_path / "raw" / "chemnames")
+    assert info.documents == {"all": 3} and info.mentions == {"all": 4}
+
+    meta = build_meta({"lang": "en", "name": "x", "version": "0.0.0"}, {}, corpora=["bc5cdr-train", "chemnames-train"])
+    assert meta["description"].endswith("trained on BC5CDR and ChemNames")
+    assert meta["sources"][1] == {
+        "name": "ChemNames corpus",
+        "author": "Doe et al. 2030",
+        "url": "https://example.org/chemnames/",
+    }
+    card = render_model_card(meta, '[nlp]\nlang = "en"\npipeline = []\n', evaluation=None)
+    assert "> ChemNames: Doe J. ChemNames. J Chem Names. 2030;1:1." in card
+    table = CliRunner().invoke(_app(), ["corpora", "--markdown"]).output
+    assert "`CHEMNAMES_DIR`" in table and "<!-- corpora-table:licences:start -->" in table
+
+
+def test_every_corpus_is_cited_with_a_licence():
+    for corpus in CORPORA.values():
+        assert corpus.source is not None and corpus.source.reference and corpus.source.licence, corpus.name
+
+
+def test_an_entry_whose_parts_name_no_rule_or_split_is_refused_when_written():
+    with pytest.raises(ValueError, match="no holdout rule"):
+        replace(chemnames_entry(), holdout=None)
+    with pytest.raises(ValueError, match="names no split"):
+        replace(chemnames_entry(), training=(Part("x", "nope"),))
+    with pytest.raises(ValueError, match="annotates one label"):
+        replace(CORPORA["tmvar3"], heldout=(Part("t", "test", measure="confusion"),))
+
+
+def test_the_linker_files_ncbi_disease_classes_as_disease_and_nothing_else_new():
+    labels = linked_labels()
+    assert labels["SpecificDisease"] == labels["CompositeMention"] == labels["Disease"] == "Disease"
+    assert set(labels.values()) == {"Chemical", "Disease"} and "ProteinMutation" not in labels
 
 
 def test_held_out_parts_put_scored_corpora_before_confusion_rates(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import zipfile
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bioner import corpora
-from bioner.corpora import Expected, fetch_corpus
+from bioner.corpora import Expected, catalogue, fetch_corpus
 from bioner.errors import BionerError
 from local_http import Server, serving
 
@@ -531,3 +532,57 @@ def test_data_command_fetches_a_catalogue_entry_by_name_and_help_says_mesh_is_op
     ]
     help_text = re.sub(r"[\s│╭╮╰╯─]+", " ", CliRunner().invoke(app, ["data", "--help"]).output)
     assert "mesh only when MESH_DIR is set" in help_text and "tmvar3" in help_text
+
+
+# --- corpora published as plain or gzipped files ---------------------------------------------
+
+
+def file_corpus(fetch: str) -> corpora.Corpus:
+    """A corpus whose two splits are published each as its own file (`file`) or gzipped (`gzip`)."""
+    return corpora.Corpus(
+        "chemnames",
+        "CHEMNAMES_DIR",
+        catalogue._splits(None, "", [("train", "Chem_Train.PubTator"), ("test", "Chem_Test.PubTator")], fetch=fetch),
+        ("https://example.org/chem/",),
+        annotates=("Chemical",),
+    )
+
+
+@pytest.mark.parametrize("fetch", ["file", "gzip"])
+def test_a_corpus_of_plain_or_gzipped_files_is_downloaded_one_file_a_split(server, tmp_path, fetch):
+    corpus = file_corpus(fetch)
+    for split in corpus.splits:
+        data = GENE_TEXT.replace("Gene", "Chemical").encode()
+        server.routes[f"/chem/{split.archive}"] = gzip.compress(data) if fetch == "gzip" else data
+
+    info = corpora.fetch_catalogue_corpus(corpus, tmp_path / "chemnames", urls=[server.url("/chem/")], progress=False)
+
+    assert info.documents == {"train": 1, "test": 1} and info.mentions == {"train": 2, "test": 2}
+    assert contents(tmp_path / "chemnames") == ["Chem_Test.PubTator", "Chem_Train.PubTator"]
+    suffix = ".gz" if fetch == "gzip" else ""
+    assert sorted(server.requests) == [f"/chem/Chem_Test.PubTator{suffix}", f"/chem/Chem_Train.PubTator{suffix}"]
+
+
+def test_a_gzipped_local_copy_is_unpacked_and_nothing_is_downloaded(server, tmp_path, monkeypatch):
+    local = tmp_path / "copy"
+    local.mkdir()
+    for name in ("Chem_Train.PubTator", "Chem_Test.PubTator"):
+        (local / f"{name}.gz").write_bytes(gzip.compress(GENE_TEXT.encode()))
+    monkeypatch.setenv("CHEMNAMES_DIR", str(local))
+
+    info = corpora.fetch_catalogue_corpus(
+        file_corpus("gzip"), tmp_path / "out", urls=[server.url("/x/")], progress=False
+    )
+
+    assert server.requests == [] and info.sources["train"].startswith("copied from")
+    assert (tmp_path / "out" / "Chem_Train.PubTator").read_text(encoding="utf-8") == GENE_TEXT
+
+
+def test_a_truncated_gzip_download_fails_loudly_and_leaves_no_file(server, tmp_path):
+    corpus = file_corpus("gzip")
+    for split in corpus.splits:
+        server.routes[f"/chem/{split.archive}"] = gzip.compress(GENE_TEXT.encode() * 50)[:40]
+
+    with pytest.raises(BionerError, match="not a readable gzip file"):
+        corpora.fetch_catalogue_corpus(corpus, tmp_path / "chemnames", urls=[server.url("/chem/")], progress=False)
+    assert not (tmp_path / "chemnames").exists() or contents(tmp_path / "chemnames") == []

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bioner.corpora.catalogue import linked_labels
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
 from bioner.linking.kb import build_kb, corpus_entries, read_mesh_xml
@@ -84,14 +85,14 @@ def mesh_dir(tmp_path):
 def test_corpus_entries_count_names_split_composites_and_skip_minus_one(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text(PUBTATOR, encoding="utf-8")
-    counts = corpus_entries(read_pubtator(path))
+    counts = corpus_entries(read_pubtator(path), linked_labels())
     assert counts == {
         ("Disease", "Renal and hepatic failure", "D051437|D017093"): 1,
         ("Disease", "Renal failure", "D051437"): 1,
         ("Disease", "hepatic failure", "D017093"): 1,
         ("Chemical", "cisplatin", "D002945"): 1,  # MESH: prefix dropped
         ("Chemical", "Cisplatin", "D002945"): 1,
-        ("Disease", "Breast cancer", "OMIM:114480"): 1,  # NCBI label counts as Disease
+        ("Disease", "Breast cancer", "OMIM:114480"): 1,  # NCBI label counts as Disease (the catalogue's map)
     }
 
 
@@ -120,7 +121,7 @@ def test_mesh_files_takes_the_newest_year_and_broken_xml_is_an_error(mesh_dir, t
 def test_build_kb_merges_corpus_and_mesh_into_a_loadable_file(tmp_path, mesh_dir):
     corpus = tmp_path / "c.txt"
     corpus.write_text(PUBTATOR, encoding="utf-8")
-    summary = build_kb([corpus], tmp_path / "kb.json.gz", mesh_dir=mesh_dir)
+    summary = build_kb([corpus], tmp_path / "kb.json.gz", mesh_dir=mesh_dir, labels=linked_labels())
     kb = read_kb(summary.path)
     entries = {(label, name, identifier): (n, listed) for label, name, identifier, n, listed in kb.entries}
     assert entries[("Chemical", "Cisplatin", "D002945")] == (1, 1)  # annotated once, and a MeSH name
@@ -229,7 +230,7 @@ def test_corpus_entries_split_nlm_chem_comma_joined_ids(tmp_path):
         "9\t16\t23\tglucose\tChemical\tMESH:D005947\n",
         encoding="utf-8",
     )
-    counts = corpus_entries(read_pubtator(path))
+    counts = corpus_entries(read_pubtator(path), linked_labels())
     assert counts[("Chemical", "Amino acids", "D000596|D005947")] == 1
     assert counts[("Chemical", "glucose", "D005947")] == 1
     assert not any("," in identifier or "MESH:" in identifier for _, _, identifier in counts)

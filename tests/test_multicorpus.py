@@ -6,14 +6,14 @@ import pytest
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
-from bioner.corpora.catalogue import GENE_LABEL_MAP
+from bioner.corpora.catalogue import CORPORA, GENE_LABEL_MAP, HoldOut
+from bioner.errors import BionerError
 from bioner.multicorpus import (
     CorpusPart,
     Lexicon,
     build_lexicon,
     convert_parts,
     mapped_documents,
-    nlm_chem_split,
     read_part,
 )
 from bioner.pipeline.tokenizer import make_tokenizer_pipeline
@@ -113,22 +113,44 @@ def test_lexicon_skips_single_characters_and_numbers(parts):
     assert "morphine" in lexicon.names["Chemical"]
 
 
-def test_nlm_chem_split_keeps_each_article_on_one_side():
+def test_nlm_chem_holdout_keeps_each_article_on_one_side():
     ids = [f"{pmid}-{n}" for pmid in range(100, 120) for n in range(1, 4)]
-    train, heldout = nlm_chem_split(ids)
+    rule = CORPORA["nlm-chem"].holdout
+    assert rule is not None
+    train, heldout = rule.split(ids)
     assert len(heldout) == 4 and len(train) == 16
     assert not train & heldout
+    assert heldout == {"104", "109", "114", "119"}  # every fifth article in sorted PMID order
 
 
-def test_nlm_chem_part_reads_only_its_side(tmp_path):
+def test_a_holdout_rule_without_a_key_pattern_holds_out_every_nth_document_by_id():
+    train, heldout = HoldOut(3).split(["doc-c", "doc-a", "doc-b", "doc-f", "doc-e", "doc-d"])
+    assert heldout == {"doc-c", "doc-f"} and train == {"doc-a", "doc-b", "doc-d", "doc-e"}
+
+
+def test_a_holdout_rule_groups_documents_by_a_configurable_id_pattern():
+    rule = HoldOut(2, key=r"PMC(\d+)_")
+    train, heldout = rule.split(["PMC2_intro", "PMC1_intro", "PMC1_methods", "PMC2_results"])
+    assert (train, heldout) == ({"1"}, {"2"})
+    assert rule.key_of("no-match") == "no-match"
+
+
+def test_a_holdout_part_reads_only_its_side(tmp_path):
     lines = []
     for pmid in range(10, 20):
         lines += [f"{pmid}-1|t|Passage of article {pmid} about glucose", f"{pmid}-1|a|", ""]
     path = write(tmp_path, "nlmchem.pubtator", "\n".join(lines) + "\n")
-    train = read_part(CorpusPart("t", path, ("Chemical",), documents="train"))
-    heldout = read_part(CorpusPart("h", path, ("Chemical",), documents="heldout"))
+    rule = CORPORA["nlm-chem"].holdout
+    train = read_part(CorpusPart("t", path, ("Chemical",), documents="train", holdout=rule))
+    heldout = read_part(CorpusPart("h", path, ("Chemical",), documents="heldout", holdout=rule))
     assert {d.id for d in train}.isdisjoint({d.id for d in heldout})
-    assert len(train) + len(heldout) == 10
+    assert len(train) + len(heldout) == 10 and len(heldout) == 2
+
+
+def test_a_part_that_takes_a_side_without_a_rule_is_refused(tmp_path):
+    path = write(tmp_path, "x.pubtator", "1|t|Glucose.\n1|a|\n\n")
+    with pytest.raises(BionerError, match="no holdout rule"):
+        read_part(CorpusPart("x", path, ("Chemical",), documents="train"))
 
 
 def test_a_teachers_guess_of_an_unannotated_type_is_masked_too(parts, tmp_path):
@@ -203,7 +225,6 @@ def test_repeat_puts_each_document_of_a_part_that_many_times(parts, tmp_path):
 
 
 def test_select_parts_narrows_and_weighs_by_name(parts):
-    from bioner.errors import BionerError
     from bioner.multicorpus import select_parts
 
     chemical, gene = parts
@@ -227,8 +248,6 @@ def pubtator_block(doc_id: str, title: str, abstract: str, mentions: list[tuple[
 
 
 def test_a_variant_corpus_teaches_variants_genes_species_and_masks_its_diseases_and_chemicals(tmp_path):
-    from bioner.corpora.catalogue import CORPORA
-
     tmvar3 = CORPORA["tmvar3"]
     variants = CorpusPart(
         "tmvar3",

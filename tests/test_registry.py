@@ -21,6 +21,7 @@ from bioner.formats.registry import (
     TABLE,
     describe,
     get_format,
+    markdown_tables,
     output_format_for,
     shard_suffix,
 )
@@ -47,15 +48,33 @@ def test_every_format_is_an_input_or_an_output_and_outputs_have_an_extension():
 
 
 def test_the_lists_everyone_uses_come_from_the_table():
-    assert INPUT_FORMATS == ("pubtator", "pubmed", "bioc", "bioc-json", "iob", "jsonl", "text", "html", "docbin")
-    assert OUTPUT_FORMATS[:2] == ("pubtator", "jsonl")  # the defaults first
-    assert set(OUTPUT_FORMATS) == {"pubtator", "jsonl", "bioc", "bioc-json", "html", "iob"}
-    assert SHARD_FORMATS == ("pubtator", "jsonl")
-    assert {extension: name for extension, name in EXTENSIONS.items() if name == "html"} == {
-        ".html": "html",
-        ".htm": "html",
-        ".xhtml": "html",
-    }
+    assert tuple(entry.name for entry in TABLE if entry.input) == INPUT_FORMATS
+    assert set(OUTPUT_FORMATS) == {entry.name for entry in TABLE if entry.output}
+    ranks = [BY_NAME[name].output_rank for name in OUTPUT_FORMATS]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)  # the defaults first, each once
+    assert set(SHARD_FORMATS) <= set(OUTPUT_FORMATS) and all(BY_NAME[name].shards for name in SHARD_FORMATS)
+    for entry in TABLE:
+        assert all(EXTENSIONS[extension] == entry.name for extension in entry.extensions)
+        assert all(OUTPUT_EXTENSIONS[extension] == entry.name for extension in entry.output_extensions)
+
+
+def test_the_default_output_formats_are_ones_every_shard_can_be_written_in():
+    # ner-predict's default for annotated input and tag-pubmed's default shard format
+    assert {"pubtator", "jsonl"} <= set(SHARD_FORMATS)
+
+
+def test_the_documentation_tables_have_a_row_per_format_saying_what_reads_and_writes_it():
+    tables = markdown_tables()
+    for table in tables.values():
+        rows = table.splitlines()[2:]
+        assert len(rows) == len(TABLE)
+        for entry, row in zip(TABLE, rows, strict=True):
+            assert f"| `{entry.name}` |" in row and entry.title in row
+            assert ("| no |" in row) == (not entry.output and not entry.written_by)
+    full = tables["formats-table:full"].splitlines()[2:]
+    assert all(
+        f"`{extension}`" in row for entry, row in zip(TABLE, full, strict=True) for extension in entry.extensions
+    )
 
 
 @pytest.mark.parametrize("name", [name for name in OUTPUT_FORMATS if name != "html"])
@@ -105,4 +124,4 @@ def test_the_format_options_of_ner_predict_list_the_table():
     help_texts = {param.name: param.help for param in typer.main.get_command(predict_app).params}
     assert describe(OUTPUT_FORMATS) in help_texts["output_format"]
     assert describe(INPUT_FORMATS) in help_texts["input_format"]
-    assert describe(SHARD_FORMATS) == "pubtator or jsonl"  # tag-pubmed's --output-format
+    assert " or " in describe(SHARD_FORMATS) or len(SHARD_FORMATS) == 1  # tag-pubmed's --output-format

@@ -2,8 +2,8 @@
 
 The test figures come from the evaluator's JSON (`bioner evaluate --json`), never typed in;
 without one, the card says the model was not evaluated. What the model was trained on comes from
-the corpus parts the training summary recorded (`bioner.training.training_corpora`), cited from
-`CORPUS_SOURCES`, and the MeSH/CTD releases from the knowledge base's files (`vocabulary_versions`). The trained pipeline's own
+the corpus parts the training summary recorded (`bioner.training.training_corpora`), cited as the
+corpus catalogue cites them (`bioner.corpora.catalogue`, each entry's `source` and `via`), and the MeSH/CTD releases from the knowledge base's files (`vocabulary_versions`). The trained pipeline's own
 `performance` (development scores; for a `--final` model, scores on training data) is dropped.
 """
 
@@ -13,7 +13,6 @@ import gzip
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from spacy.util import get_minor_version_range, split_requirement
 from thinc.api import Config
 
 from . import __version__
+from .corpora.catalogue import CORPORA, Catalogue, Citation, Corpus, home_corpus
 from .errors import BionerError
 from .evaluation.report import scores_table
 from .names import ABBREVIATIONS, LINKER, PACKAGE_NAME
@@ -50,113 +50,10 @@ SCISPACY_USERS = {ABBREVIATIONS}
 """The factories whose code needs scispaCy; `LINKER`'s needs numpy and scipy (which scikit-learn, required by scispaCy, brings)."""
 
 
-@dataclass(frozen=True)
-class CorpusSource:
-    """An annotated corpus a model can be trained on, as the model card cites it."""
-
-    name: str
-    """Short name, as the card and the description print it."""
-    title: str
-    author: str
-    url: str
-    what: str
-    """One clause: the text and the annotation."""
-    citation: str
-    prefixes: tuple[str, ...]
-    """Lower-case starts of the corpus part names (`bioner multi-corpus`) and file stems
-    (`bioner convert`) that come from this corpus."""
-
-    def to_meta(self) -> dict[str, str]:
-        """spaCy's meta.json `sources` entry."""
-        return {"name": self.title, "author": self.author, "url": self.url}
+CorpusSource = Citation
+"""An annotated corpus a model can be trained on, as the card cites it: the catalogue's `Citation`."""
 
 
-CORPUS_SOURCES: tuple[CorpusSource, ...] = (
-    CorpusSource(
-        "BC5CDR",
-        "BioCreative V CDR corpus (BC5CDR)",
-        "Li et al. 2016",
-        "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/",
-        "1,500 PubMed abstracts (training, development and test sets of 500 each) annotated with Chemical and "
-        "Disease mentions and their MeSH identifiers",
-        "Li J, Sun Y, Johnson RJ, Sciaky D, Wei CH, Leaman R, Davis AP, Mattingly CJ, Wiegers TC, Lu Z. "
-        "BioCreative V CDR task corpus: a resource for chemical disease relation extraction. "
-        "Database (Oxford). 2016;2016:baw068. doi:10.1093/database/baw068",
-        ("bc5cdr", "cdr_"),
-    ),
-    CorpusSource(
-        "NCBI disease",
-        "NCBI disease corpus",
-        "Doğan et al. 2014",
-        "https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/",
-        "793 PubMed abstracts annotated with disease mentions (its four classes learned as Disease)",
-        "Doğan RI, Leaman R, Lu Z. NCBI disease corpus: a resource for disease name recognition and concept "
-        "normalization. J Biomed Inform. 2014;47:1-10. doi:10.1016/j.jbi.2013.12.006",
-        ("ncbi-disease", "ncbi"),
-    ),
-    CorpusSource(
-        "GNormPlus",
-        "GNormPlus corpus",
-        "Wei et al. 2015",
-        "https://www.ncbi.nlm.nih.gov/research/bionlp/Tools/gnormplus/",
-        "PubMed abstracts annotated with genes, gene families and protein domains (learned as Gene, which the "
-        "pipeline does not output: it teaches what is not a chemical or disease)",
-        "Wei CH, Kao HY, Lu Z. GNormPlus: an integrative approach for tagging genes, gene families, and protein "
-        "domains. Biomed Res Int. 2015;2015:918710. doi:10.1155/2015/918710",
-        ("gnormplus",),
-    ),
-    CorpusSource(
-        "NLM-Gene",
-        "NLM-Gene corpus",
-        "Islamaj et al. 2021",
-        "https://www.ncbi.nlm.nih.gov/research/bionlp/",
-        "PubMed abstracts annotated with genes (learned as Gene, not output)",
-        "Islamaj R, Wei CH, Cissel D, et al. NLM-Gene, a richly annotated gold standard dataset for gene entities "
-        "that addresses ambiguity and multi-species gene recognition. J Biomed Inform. 2021;118:103779. "
-        "doi:10.1016/j.jbi.2021.103779",
-        ("nlm-gene", "nlmgene"),
-    ),
-    CorpusSource(
-        "NLM-Chem",
-        "NLM-Chem corpus",
-        "Islamaj et al. 2021",
-        "https://www.ncbi.nlm.nih.gov/research/bionlp/",
-        "passages of full-text PMC articles annotated with chemicals",
-        "Islamaj R, Leaman R, Kim S, et al. NLM-Chem, a new resource for chemical entity recognition in PubMed "
-        "full text literature. Sci Data. 2021;8(1):91. doi:10.1038/s41597-021-00875-1",
-        ("nlm-chem", "nlmchem"),
-    ),
-    CorpusSource(
-        "tmVar3",
-        "tmVar 3 corpus",
-        "Wei et al. 2022",
-        "https://www.ncbi.nlm.nih.gov/research/bionlp/Tools/tmvar/",
-        "PubMed abstracts annotated with sequence variants, genes, species and diseases",
-        "Wei CH, Allot A, Riehle K, Milosavljevic A, Lu Z. tmVar 3.0: an improved variant concept recognition "
-        "and normalization tool. Bioinformatics. 2022;38(18):4449-4451. doi:10.1093/bioinformatics/btac537",
-        ("tmvar",),
-    ),
-    CorpusSource(
-        "S800",
-        "S800 (SPECIES) corpus",
-        "Pafilis et al. 2013",
-        "https://species.jensenlab.org/",
-        "PubMed abstracts annotated with species names",
-        "Pafilis E, Frankild SP, Fanini L, et al. The SPECIES and ORGANISMS resources for fast and accurate "
-        "identification of taxonomic names in text. PLoS One. 2013;8(6):e65762. doi:10.1371/journal.pone.0065762",
-        ("s800", "species"),
-    ),
-)
-"""Every corpus bioner can train on, in the order the card lists them. A part name that matches
-none is listed by its own name."""
-AIONER_CITATION = (
-    "Luo L, Wei CH, Lai PT, Leaman R, Chen Q, Lu Z. AIONER: all-in-one scheme-based biomedical named entity "
-    "recognition using deep learning. Bioinformatics. 2023;39(5):btad310. doi:10.1093/bioinformatics/btad310"
-)
-"""The PubTator copies of GNormPlus, NLM-Gene, NLM-Chem, tmVar3 and S800 that `bioner data` fetches."""
-REDISTRIBUTED_BY_AIONER = {"GNormPlus", "NLM-Gene", "NLM-Chem", "tmVar3", "S800"}
-BC5CDR_SOURCE = CORPUS_SOURCES[0].to_meta()
-BC5CDR_CITATION = CORPUS_SOURCES[0].citation
 VOCABULARY_SOURCES = {
     "MeSH": {"name": "Medical Subject Headings (MeSH)", "author": "NLM", "url": "https://www.nlm.nih.gov/mesh/"},
     "CTD": {
@@ -173,25 +70,47 @@ LABEL_DESCRIPTIONS = {
 NOT_EVALUATED = "not evaluated"
 
 
-def training_sources(parts: Iterable[str]) -> list[CorpusSource]:
+def _named(corpus: Corpus) -> Citation:
+    return corpus.source or Citation(corpus.name, corpus.name, "", "", corpus.description, "")
+
+
+def training_sources(parts: Iterable[str], corpora: Catalogue | None = None) -> list[Citation]:
     """The corpora that corpus part names or file stems come from (`bc5cdr-train`, `CDR_DevelopmentSet.PubTator`),
-    each once, in `CORPUS_SOURCES` order; a name that matches no corpus is kept as a source of its own name."""
-    found: list[CorpusSource] = []
-    unknown: list[CorpusSource] = []
+    each once, in catalogue order (default `CORPORA`), cited as the catalogue cites them; a name
+    that matches no corpus is kept as a source of its own name."""
+    catalogue = CORPORA if corpora is None else corpora
+    found: list[Corpus] = []
+    unknown: list[Citation] = []
     for part in parts:
-        source = next((s for s in CORPUS_SOURCES if part.lower().startswith(s.prefixes)), None)
-        if source is None:
+        name = part.lower()
+        corpus = next(
+            (c for c in catalogue.values() if name.startswith((c.name, *c.file_stems()))),
+            None,
+        )
+        if corpus is None:
             if all(other.name != part for other in unknown):
-                unknown.append(CorpusSource(part, part, "", "", "", "", ()))
-        elif source not in found:
-            found.append(source)
-    return sorted(found, key=CORPUS_SOURCES.index) + unknown
+                unknown.append(Citation(part, part, "", "", "", ""))
+        elif corpus not in found:
+            found.append(corpus)
+    order = list(catalogue.values())
+    return [_named(corpus) for corpus in sorted(found, key=order.index)] + unknown
 
 
-def _sources_of(corpora: Sequence[str] | None) -> list[CorpusSource]:
-    """What the card lists when the training data was not recorded: BC5CDR, which every bioner
-    training set holds (`bioner multi-corpus` requires it; the teacher and cnn.cfg train on it alone)."""
-    return training_sources(corpora) if corpora else [CORPUS_SOURCES[0]]
+def _redistributors(sources: Sequence[Citation], corpora: Catalogue | None = None) -> dict[Citation, list[str]]:
+    """Who redistributes the form of each cited corpus that bioner fetches (AIONER), with the names."""
+    catalogue = CORPORA if corpora is None else corpora
+    via: dict[Citation, list[str]] = {}
+    for corpus in catalogue.values():
+        if corpus.via is not None and corpus.source is not None and corpus.source in sources:
+            via.setdefault(corpus.via, []).append(corpus.source.name)
+    return via
+
+
+def _sources_of(corpora: Sequence[str] | None) -> list[Citation]:
+    """What the card lists when the training data was not recorded: the home corpus (BC5CDR),
+    which every bioner training set holds (`bioner multi-corpus` requires it; the teacher and
+    cnn.cfg train on it alone)."""
+    return training_sources(corpora) if corpora else [_named(home_corpus())]
 
 
 def describe(corpora: Sequence[str] | None, *, linked: bool = False) -> str:
@@ -383,10 +302,9 @@ def _training_data(meta: Mapping[str, Any]) -> list[str]:
             "",
         ]
     out += [f"- **{s.name}**: {s.what} ({s.author})" if s.what else f"- **{s.name}**" for s in sources]
-    out += [""] + [f"> {s.name}: {s.citation}\n>" for s in sources if s.citation]
-    redistributed = [s.name for s in sources if s.name in REDISTRIBUTED_BY_AIONER]
-    if redistributed:
-        out += [f"> {', '.join(redistributed)} in the PubTator form AIONER redistributes: {AIONER_CITATION}\n>"]
+    out += [""] + [f"> {s.name}: {s.reference}\n>" for s in sources if s.reference]
+    for via, names in _redistributors(sources).items():
+        out += [f"> {', '.join(names)} in the PubTator form {via.name} redistributes: {via.reference}\n>"]
     if out[-1].endswith("\n>"):
         out[-1] = out[-1][: -len("\n>")]
     out += [""]

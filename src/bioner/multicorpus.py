@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -33,7 +33,9 @@ from spacy.util import filter_spans
 
 from .atomic import write_text
 from .convert import ConversionReport, document_to_doc
-from .corpora.catalogue import CORPORA, Corpus, Part, model_labels
+from .corpora.catalogue import CORPORA as CATALOGUE
+from .corpora.catalogue import OUTPUT_LABELS as PIPELINE_OUTPUT
+from .corpora.catalogue import Catalogue, Corpus, HoldOut, Part, home_corpus, model_labels
 from .document import Document
 from .errors import BionerError
 from .formats import read_documents
@@ -42,8 +44,9 @@ from .spacy_docs import write_docbin
 from .variant_names import ResidueRewrites, residues_as_variants
 
 MODEL_LABELS: tuple[str, ...] = model_labels()
-"""Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species."""
-OUTPUT_LABELS: tuple[str, ...] = ("Chemical", "Disease")
+"""Every label some corpus of the catalogue annotates: Chemical, Disease, Gene, Variant, Species
+(as the catalogue stood at import; the conversion reads it again, `model_labels()`)."""
+OUTPUT_LABELS: tuple[str, ...] = PIPELINE_OUTPUT
 """What the pipeline reports; other labels are learned as 'somewhere else to go' and dropped."""
 
 
@@ -59,34 +62,33 @@ class CorpusPart:
     """Source label to model label; a source label not in the map (and not a model label) is
     filtered (counted, not learned): NLM-Gene's Cell, NLM-Chem's OTHER."""
     documents: str = "all"
-    """`all`, or `train` / `heldout` for corpora split by article here (NLM-Chem)."""
+    """`all`, or `train` / `heldout`: a side of `holdout` (NLM-Chem's articles)."""
+    holdout: HoldOut | None = None
+    """The rule that divides the file into `train` and `heldout` documents."""
+    measure: str | None = None
+    """Held out: `f1` or `confusion` (`bioner.corpora.catalogue.MEASURES`); None: told from `annotates`."""
     repeat: int = 1
     """Copies of each document in the training set: weight for a corpus among larger ones."""
     residue_chemicals: bool = False
     """Its Chemical residues inside variant names are rewritten (`bioner.variant_names`)."""
 
     def model_label(self, label: str) -> str | None:
-        mapped = self.label_map.get(label, label if label in MODEL_LABELS else None)
+        mapped = self.label_map.get(label, label)
         return mapped if mapped in self.annotates else None
 
 
-def nlm_chem_split(ids: Iterable[str], heldout_every: int = 5) -> tuple[set[str], set[str]]:
-    """NLM-Chem's passages (`PMID-N`) split by article: every `heldout_every`-th article, in
-    sorted PMID order, is held out, so no article has passages on both sides."""
-    articles = sorted({doc_id.split("-")[0] for doc_id in ids})
-    heldout = {pmid for i, pmid in enumerate(articles) if i % heldout_every == heldout_every - 1}
-    return set(articles) - heldout, heldout
-
-
 def read_part(part: CorpusPart) -> list[Document]:
+    """The part's documents: the whole file, or one side of its `holdout` rule."""
     if not part.path.exists():
         raise BionerError(f"{part.path}: no such file (corpus {part.name}); run `make data` first")
     documents = list(read_documents(part.path, "pubtator"))
     if part.documents == "all":
         return documents
-    train, heldout = nlm_chem_split(d.id for d in documents)
+    if part.holdout is None:
+        raise BionerError(f"corpus part {part.name} takes {part.documents!r} documents but has no holdout rule")
+    train, heldout = part.holdout.split(d.id for d in documents)
     keep = train if part.documents == "train" else heldout
-    return [d for d in documents if d.id.split("-")[0] in keep]
+    return [d for d in documents if part.holdout.key_of(d.id) in keep]
 
 
 def mapped_documents(part: CorpusPart, documents: Iterable[Document]) -> list[Document]:
@@ -175,14 +177,17 @@ def mask_unannotated(
     matcher: LexiconMatcher,
     masked: dict[str, int],
     guesses: Sequence[tuple[int, int, str]] = (),
+    learned: Collection[str] | None = None,
 ) -> Doc:
     """Set missing every lexicon match of a type `part` does not annotate, off its own entities,
-    and every `guesses` span (a teacher model's (start, end, label) token spans) of such a type."""
+    and every `guesses` span (a teacher model's (start, end, label) token spans) of such a type.
+    `learned`: the labels the model learns (default: the catalogue's, read now)."""
+    learned = model_labels() if learned is None else learned
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     found = [(start, end, doc.vocab.strings[match_id]) for match_id, start, end in matcher(doc)]
     candidates = []
     for start, end, label in [*found, *guesses]:
-        if label in part.annotates or label not in MODEL_LABELS or any(i in taken for i in range(start, end)):
+        if label in part.annotates or label not in learned or any(i in taken for i in range(start, end)):
             continue
         candidates.append(Span(doc, start, end, label=label))
     spans = filter_spans(candidates)
@@ -248,6 +253,8 @@ def convert_parts(
         loaded if lexicon_parts is None else [(part, mapped_documents(part, read_part(part))) for part in lexicon_parts]
     )
     matcher = build_lexicon(lexicon_source).matcher(nlp)
+    # The catalogue's labels, read now, and any a part brings (a corpus of a catalogue passed in).
+    learned = {*model_labels(), *(label for part, _ in [*loaded, *lexicon_source] for label in part.annotates)}
     docs: list[Doc] = []
     reports = []
     for part, documents in loaded:
@@ -257,12 +264,12 @@ def convert_parts(
         residues = ResidueRewrites() if part.residue_chemicals else None
         if residues is not None:
             part_docs = [residues_as_variants(doc, residues) for doc in part_docs]
-        unannotated = set(MODEL_LABELS) - set(part.annotates)
+        unannotated = learned - set(part.annotates)
         guesses = (
             teacher_guesses(teacher, part_docs) if teacher is not None and unannotated else [[] for _ in part_docs]
         )
         for doc, doc_guesses in zip(part_docs, guesses, strict=True):
-            docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses)] * part.repeat)
+            docs.extend([mask_unannotated(doc, part, matcher, masked, doc_guesses, learned)] * part.repeat)
         assert all(counts.is_balanced() for counts in report.labels.values()), "conversion lost a mention"
         reports.append(PartReport(part.name, len(documents), report, masked, residues))
     random.Random(seed).shuffle(docs)
@@ -279,16 +286,34 @@ def catalogue_part(raw: Path, corpus: Corpus, part: Part) -> CorpusPart:
         corpus.label_map,
         documents=part.documents,
         residue_chemicals=corpus.residue_chemicals,
+        holdout=corpus.holdout,
+        measure=corpus.part_measure(part),
     )
 
 
-def default_parts(raw: Path) -> dict[str, list[CorpusPart]]:
-    """The corpora `make data` fetches, by role (from the catalogue): `train` parts, `dev` (model
-    selection: BC5CDR development)."""
+def default_parts(raw: Path, corpora: Catalogue | None = None) -> dict[str, list[CorpusPart]]:
+    """The corpora `make data` fetches, by role (from the catalogue, default `CORPORA`): `train`
+    parts, `dev` (model selection: BC5CDR development)."""
+    chosen = CATALOGUE if corpora is None else corpora
     return {
-        "train": [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.training],
-        "dev": [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.development],
+        "train": [catalogue_part(raw, corpus, part) for corpus in chosen.values() for part in corpus.training],
+        "dev": [catalogue_part(raw, corpus, part) for corpus in chosen.values() for part in corpus.development],
     }
+
+
+def present_training_parts(parts: Sequence[CorpusPart], corpora: Catalogue | None = None) -> list[CorpusPart]:
+    """The parts whose files are there; an error unless the home corpus's training part is one of
+    them (every bioner training set holds it: the model is named after it)."""
+    present = [part for part in parts if part.path.exists()]
+    home = home_corpus(CATALOGUE if corpora is None else corpora)
+    wanted = {part.name for part in home.training}
+    if not any(part.name in wanted for part in present):
+        where = next((part.path for part in parts if part.name in wanted), None)
+        raise BionerError(
+            f"{where or ', '.join(sorted(wanted))}: the {home.source.name if home.source else home.name} training set "
+            f"is not there (it is in every training set); run `bioner data` (make data) first"
+        )
+    return present
 
 
 def select_parts(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from ..corpora.catalogue import CORPORA, RESOURCES, make_vars
+from ..corpora.tables import markdown_tables
+from ..doc_tables import region
 from . import app
 
 
@@ -15,6 +17,11 @@ def corpora_command(
         "--make-vars",
         help="Print the Makefile variables derived from the catalogue (file names of BC5CDR's splits, the knowledge base's corpora) instead of the table; the Makefile includes them.",
     ),
+    markdown: bool = typer.Option(
+        False,
+        "--markdown",
+        help="Print the documentation's corpus tables (Markdown), each between the marker comments README.md, data/README.md, docs/commands.md and docs/design.md hold it in; `python scripts/doc_tables.py` rewrites those files.",
+    ),
 ) -> None:
     """List every corpus, text and vocabulary `bioner data` knows: its local-copy variable, files and roles.
 
@@ -22,6 +29,9 @@ def corpora_command(
     """
     if make:
         typer.echo(make_vars(), nl=False)
+        return
+    if markdown:
+        typer.echo("\n\n".join(region(name, table) for name, table in markdown_tables().items()))
         return
     rows = [f"{'name':<14}{'variable':<18}{'annotates':<24}{'training':<30}held out"]
     for corpus in CORPORA.values():

@@ -9,7 +9,7 @@ import typer
 
 from ..atomic import check_output
 from ..corpora import CorpusInfo, fetch_entry, names_for_all
-from ..corpora.catalogue import CORPORA, RESOURCES, names
+from ..corpora.catalogue import CORPORA, HOME_CORPUS, RESOURCES, names
 from . import app
 
 # The choices are the catalogue's names, which mypy cannot enumerate.
@@ -21,16 +21,18 @@ _CHOICES_HELP = "; ".join(
         *(f"{resource.name} ({resource.description})" for resource in RESOURCES.values()),
     ]
 )
+_IN_ALL = ", ".join(resource.name for resource in RESOURCES.values() if resource.in_all == "always")
+_LOCAL_ONLY = ", ".join(f"{r.name} only when {r.env} is set" for r in RESOURCES.values() if r.in_all == "local")
 
 
 @app.command("data")
 def data_command(
     corpus: CorpusChoice = typer.Option(
-        CorpusChoice("bc5cdr"),
+        CorpusChoice(HOME_CORPUS),
         "--corpus",
         "-c",
         metavar="CORPUS",
-        help=f"What to fetch: {_CHOICES_HELP}; or all: every annotated corpus, pretrain, pubmed-text and ctd, and mesh only when MESH_DIR is set (what `make train` uses; fetch mesh from NLM with --corpus mesh).",
+        help=f"What to fetch: {_CHOICES_HELP}; or all: every annotated corpus, {_IN_ALL}, and {_LOCAL_ONLY} (what `make train` uses; fetch mesh from NLM with --corpus mesh).",
     ),
     output: Path = typer.Option(
         Path("data/raw"),
@@ -49,7 +51,7 @@ def data_command(
 ) -> None:
     """Download the corpora, verify them and put them under --output.
 
-    Every corpus, text and vocabulary is one entry of bioner's catalogue (`bioner corpora` lists them). BC5CDR comes from CDR_Data.zip (the corpus's GitHub repository, then BioCreative's store); NCBI disease from NCBI's DISEASE pages; the corpora that annotate some types only (genes, variants, species; NLM-Chem) in the PubTator form AIONER redistributes; MeSH from NLM (~1 GB); CTD's MEDIC from ctdbase.org. Each file is checked (document and mention counts, or read whole) before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
+    Every corpus, text and vocabulary is one entry of bioner's catalogue (`bioner corpora` lists them, `bioner corpora --markdown` says where each comes from: a zip, a plain or a gzipped file, tried at each of its addresses in turn). Each file is checked (document and mention counts, or read whole) before it is put in place: a failed, truncated or changed download is an error and leaves nothing half-written. Files already in place that verify are left alone.
 
     To use a copy you already have, set the entry's local-copy variable (BC5CDR_DIR for bc5cdr, MESH_DIR for mesh...; `bioner corpora` lists every one) to the folder holding the files or the zip: they are copied and verified, and nothing is downloaded. Without PUBMED_TEXT_DIR, the pretrain entry's PubMed abstracts stand in for pubmed-text.
     """

@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 
 from ..atomic import atomic_path, check_distinct, check_output
+from ..corpora.catalogue import CORPORA
 from . import app
+
+_HELD_OUT = "; ".join(
+    f"{part.name} ({'F1' if corpus.part_measure(part) == 'f1' else 'share tagged Chemical or Disease'})"
+    for corpus in CORPORA.values()
+    for part in corpus.heldout
+)
 
 
 @app.command("evaluate")
@@ -49,7 +56,7 @@ def evaluate_command(
     cross_corpus: Path | None = typer.Option(
         None,
         "--cross-corpus",
-        help='With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out; `bioner corpora` lists them): F1 on the types a corpus annotates (NCBI disease development, a fifth of NLM-Chem), or the share of gene, variant or species mentions tagged Chemical or Disease (GNormPlus, NLM-Gene, tmVar 3, S800 test); added to the table, the JSON ("cross_corpus") and the HTML report.',
+        help=f'With --model: also score the held-out parts of the other corpora under this folder (as `bioner data` lays them out; the corpus catalogue names them, `bioner corpora`): F1 on the types a corpus annotates, or the share of its gene, variant or species mentions tagged Chemical or Disease: {_HELD_OUT}. Added to the table, the JSON ("cross_corpus") and the HTML report.',
         show_default=False,
     ),
     gold_mentions: bool = typer.Option(

@@ -15,7 +15,7 @@ from . import app
 def kb_command(
     corpora: list[Path] = typer.Argument(
         None,
-        help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): BC5CDR train and dev, NCBI disease. Never the test split.",
+        help="Annotated corpora whose mentions carry MeSH ids (PubTator, BioC, DocBin): `make kb` gives the splits the corpus catalogue marks for the knowledge base (`bioner corpora --make-vars`, CATALOGUE_KB_FILES). Never a test split.",
         show_default=False,
     ),
     output: Path = typer.Option(
@@ -44,16 +44,18 @@ def kb_command(
     Names come from the corpora's mentions (counted: how often annotators chose each id for a
     name), with --mesh from every entry term of MeSH descriptors in the Diseases and Chemicals
     trees and of chemical and disease supplementary records, and with --ctd from CTD's disease
-    (and chemical) vocabularies. NCBI disease labels (SpecificDisease, DiseaseClass, Modifier,
-    CompositeMention) count as Disease. The linker's ranker is trained on the corpora's gold
+    (and chemical) vocabularies. Labels are read through the corpus catalogue's label maps (`bioner
+    corpora`): NCBI disease's SpecificDisease, DiseaseClass, Modifier and CompositeMention count as
+    Disease; a label mapped to neither Chemical nor Disease is left out. The linker's ranker is trained on the corpora's gold
     mentions and stored in the same file.
     """
     check_output(output, "--output")
 
+    from ..corpora.catalogue import linked_labels
     from ..linking.kb import build_kb
 
     if not corpora and mesh_dir is None and ctd_dir is None:
         raise BionerError("give annotated corpora, --mesh, --ctd, or several")
-    summary = build_kb(corpora or [], output, mesh_dir=mesh_dir, ctd_dir=ctd_dir)
+    summary = build_kb(corpora or [], output, mesh_dir=mesh_dir, ctd_dir=ctd_dir, labels=linked_labels())
     concepts = ", ".join(f"{label} {n:,}" for label, n in summary.concepts.items())
     typer.echo(f"{summary.names:,} names, concepts: {concepts}; wrote {summary.path}", err=True)

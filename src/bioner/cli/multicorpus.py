@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 
-from ..corpora.catalogue import CORPORA
+from ..corpora.catalogue import CORPORA, HOME_CORPUS
 from . import app
 
 _TRAINING_PARTS = ", ".join(part.name for corpus in CORPORA.values() for part in corpus.training)
+_HOME_TRAINING = CORPORA[HOME_CORPUS].training[0].name
 
 
 @app.command("multi-corpus")
@@ -37,7 +38,7 @@ def multi_corpus_command(
     repeat: list[str] = typer.Option(
         [],
         "--repeat",
-        help="PART=K: put each document of a part K times in the training set, to weigh it among larger corpora (e.g. --repeat bc5cdr-train=2).",
+        help=f"PART=K: put each document of a part K times in the training set, to weigh it among larger corpora (e.g. --repeat {_HOME_TRAINING}=2).",
         show_default=False,
     ),
     teacher: str | None = typer.Option(
@@ -49,7 +50,7 @@ def multi_corpus_command(
 ) -> None:
     """Merge the training parts of every corpus into one DocBin for the multi-corpus configs.
 
-    The training parts of every corpus of the catalogue (`bioner corpora` lists them with the labels each annotates); labels other than Chemical and Disease (Gene, Variant, Species) are learned and dropped at output. Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; BC5CDR is required.
+    The training parts of every corpus of the catalogue (`bioner corpora` lists them with the labels each annotates); labels other than Chemical and Disease (Gene, Variant, Species) are learned and dropped at output. Where a corpus does not annotate a type, the names of that type known from the other corpora are set missing (no gradient), not 'no entity'. Corpora that are not in --raw are left out with a note; the home corpus's training part (BC5CDR's) is required.
 
     The held-out parts (`bioner corpora` lists them) are for `bioner evaluate --cross-corpus`.
     """
@@ -59,14 +60,11 @@ def multi_corpus_command(
     check_output(report, "--report")
     check_distinct([], [("--output", output), ("--report", report)])
 
-    from ..errors import BionerError
-    from ..multicorpus import convert_parts, default_parts, select_parts, write_reports
+    from ..multicorpus import convert_parts, default_parts, present_training_parts, select_parts, write_reports
     from ..tagging import load_pipeline
 
     parts = select_parts(default_parts(raw)["train"], only=only.split(",") if only else None, repeat=repeat)
-    present = [part for part in parts if part.path.exists()]
-    if not present or present[0].name != "bc5cdr-train":
-        raise BionerError(f"{parts[0].path}: BC5CDR training set not found; run `bioner data` (make data) first")
+    present = present_training_parts(parts)
     for part in parts:
         if part not in present:
             typer.secho(

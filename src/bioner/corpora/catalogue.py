@@ -1,22 +1,34 @@
 """The corpus catalogue: every corpus, text and vocabulary bioner uses, described once.
 
-An annotated corpus (`Corpus`) says where it comes from (addresses, archive, the environment
-variable naming a local copy), its files and splits with their known counts, how its labels map
-to the model's, which parts train the model and which are held out for the cross-corpus report,
-which splits are evaluation sets (their documents are kept out of the vectors' text) and which
-feed the linker's knowledge base. Unlabelled text and vocabularies are `Resource`s. Everything
-else is derived from here: `bioner data`'s choices, `bioner.multicorpus.default_parts`,
-`bioner.evaluation.cross_corpus.heldout_parts`, the PMIDs left out of PubMed text
-(`evaluation_files`), and the Makefile's file names (`make_vars`, through `bioner corpora
---make-vars`). Adding a PubTator corpus is one `Corpus` entry below, plus its tests.
+An annotated corpus (`Corpus`) says where it comes from (addresses, how each file is packed:
+a zip, a plain file or a gzipped file, the environment variable naming a local copy), its files
+and splits with their known counts, how its labels map to the model's, which parts train the
+model and which are held out for the cross-corpus report (and how: F1 or a confusion rate; a
+corpus without a test split holds out documents by a `HoldOut` rule), which splits are
+evaluation sets (their documents are kept out of the vectors' text) and which feed the linker's
+knowledge base, and its citation and licence (`Citation`). Unlabelled text and vocabularies are
+`Resource`s.
 
-This module holds data only (no I/O; the PubMed baseline's address is its fetcher's): the fetching code is `bioner.corpora.fetch` (annotated
-corpora), `bioner.corpora.text` and `bioner.corpora.vocab`.
+Everything else is derived from here: `bioner data`'s choices, `bioner.multicorpus.default_parts`,
+`bioner.evaluation.cross_corpus.heldout_parts`, the PMIDs left out of PubMed text
+(`evaluation_files`), the label map of `bioner kb` (`linked_labels`), the model card's citations
+(`bioner.model_card`), the Makefile's file names (`make_vars`, through `bioner corpora
+--make-vars`) and the documentation's corpus tables (`bioner.corpora.tables`, through `bioner
+corpora --markdown`). Adding a PubTator corpus is one `Corpus` entry below, plus its tests, plus
+`python scripts/doc_tables.py` to rewrite the documentation's tables.
+
+Every function that derives a list takes the catalogue (`corpora`, default `CORPORA`) so that a
+caller or a test can pass another one; none keeps a copy at import time.
+
+This module holds data only (no I/O; the PubMed baseline's address is its fetcher's): the
+fetching code is `bioner.corpora.fetch` (annotated corpora), `bioner.corpora.text` and
+`bioner.corpora.vocab`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -30,21 +42,101 @@ class Expected(NamedTuple):
     mentions: int | None = None
 
 
+FETCH_KINDS = ("archive", "file", "gzip")
+"""How a split is published: in a zip (`archive`), as the file itself (`file`), or gzipped (`gzip`)."""
+OUTPUT_LABELS: tuple[str, ...] = ("Chemical", "Disease")
+"""What the pipeline reports and links; other labels are learned as 'somewhere else to go' and dropped."""
+MEASURES = ("f1", "confusion")
+"""How a held-out part is reported: F1 on the labels it annotates, or the share of its mentions
+(of one label the pipeline does not output) that a Chemical or Disease prediction overlaps."""
+
+
 @dataclass(frozen=True)
 class Split:
     name: str
     filename: str
     """Name of the file in the destination (and in a local copy)."""
     archive: str
-    """Zip the split is distributed in."""
+    """What is downloaded: the zip the split is in (`fetch` "archive"), the file itself ("file"),
+    or the gzipped file ("gzip", usually `filename` + ".gz")."""
     member: str
-    """Path of the file inside that zip."""
+    """Path of the file inside that zip (for "file" and "gzip": `filename`)."""
     optional_locally: bool = False
     """A local copy may lack this split (it is then reported as not in place)."""
     evaluation: bool = False
     """An evaluation set: its documents (by PMID) are kept out of the vectors' PubMed text."""
     kb: bool = False
     """Its mentions' identifiers feed the linker's knowledge base (`make kb`)."""
+    fetch: str = "archive"
+    """One of `FETCH_KINDS`."""
+
+    def __post_init__(self) -> None:
+        if self.fetch not in FETCH_KINDS:
+            raise ValueError(f"split {self.name}: fetch is one of {', '.join(FETCH_KINDS)}, not {self.fetch!r}")
+
+
+WHOLE_ID = r"(.+)"
+"""A `HoldOut` key that is the whole document id: every Nth document."""
+
+
+@dataclass(frozen=True)
+class HoldOut:
+    """A held-out share of a corpus that has no test split of its own: every `every`-th group of
+    documents, groups in sorted order of their key, is held out; the rest trains. The key is
+    the first group of `key` matched at the start of a document id (NLM-Chem's passages `PMID-N`:
+    the PMID, so that no article has passages on both sides); an id it does not match is its own
+    key. Sorting and counting make the split the same on every machine, with no seed."""
+
+    every: int
+    key: str = WHOLE_ID
+    """A regular expression with one group, matched at the start of each document id."""
+    unit: str = "document (by id)"
+    """What a group is, for the tables: `every fifth article (by PMID)`."""
+
+    def __post_init__(self) -> None:
+        if self.every < 2:
+            raise ValueError(f"a held-out rule holds out every Nth group with N >= 2, not {self.every}")
+        if re.compile(self.key).groups != 1:
+            raise ValueError(f"a held-out rule's key pattern has exactly one group: {self.key!r}")
+
+    def key_of(self, document_id: str) -> str:
+        match = re.match(self.key, document_id)
+        return match.group(1) if match else document_id
+
+    def split(self, ids: Iterable[str]) -> tuple[set[str], set[str]]:
+        """The keys that train and the keys held out."""
+        keys = sorted({self.key_of(doc_id) for doc_id in ids})
+        heldout = {key for i, key in enumerate(keys) if i % self.every == self.every - 1}
+        return set(keys) - heldout, heldout
+
+    def describe(self) -> str:
+        """`every fifth article (by PMID)`, for the tables."""
+        return f"every {_ordinal(self.every)} {self.unit}"
+
+
+def _ordinal(n: int) -> str:
+    return {2: "second", 3: "third", 4: "fourth", 5: "fifth", 10: "tenth"}.get(n, f"{n}th")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How a corpus (or its redistributor) is cited, and under which terms it is used."""
+
+    name: str
+    """Short name, as the model card, its description and the tables print it."""
+    title: str
+    author: str
+    """Short author-year, as spaCy's meta.json `sources` holds it."""
+    url: str
+    what: str
+    """One clause: the text and the annotation."""
+    reference: str
+    """The full reference."""
+    licence: str = ""
+
+    def to_meta(self) -> dict[str, str]:
+        """spaCy's meta.json `sources` entry."""
+        return {"name": self.title, "author": self.author, "url": self.url}
 
 
 @dataclass(frozen=True)
@@ -55,10 +147,13 @@ class Part:
     """Name in reports and in `bioner multi-corpus --parts` (`bc5cdr-train`)."""
     split: str
     documents: str = "all"
-    """`all`, or `train` / `heldout` for a corpus split here by article (NLM-Chem)."""
+    """`all`, or `train` / `heldout`: the two sides of the corpus's `holdout` rule (NLM-Chem)."""
     annotates: tuple[str, ...] | None = None
     """Model labels scored or learned from this part; default: the corpus's `annotates`. A held-out
     part may name fewer (tmVar3 test: the Variant mentions alone give the confusion rate)."""
+    measure: str | None = None
+    """A held-out part's role in the cross-corpus report, one of `MEASURES`; default: `confusion`
+    for a part of one label the pipeline does not output, else `f1`."""
 
 
 @dataclass(frozen=True)
@@ -95,15 +190,55 @@ class Corpus:
     heldout: tuple[Part, ...] = ()
     """Parts of the cross-corpus report (`make evaluate`)."""
     description: str = ""
+    holdout: HoldOut | None = None
+    """How parts with `documents` `train` / `heldout` divide the corpus (NLM-Chem: by article)."""
+    source: Citation | None = None
+    """Its citation and licence: the model card, the README's licence table."""
+    pmid: str = r"(\d+)"
+    """Where a document id holds its PMID: group 1 of this pattern matched at the id's start
+    (`12345` and NLM-Chem's `12345-3`); the PMIDs of evaluation sets are kept out of the vectors'
+    PubMed text. An id it does not match has no PMID."""
+    via: Citation | None = None
+    """Who redistributes the form fetched here, cited beside it (AIONER's PubTator copies)."""
 
     def urls_for(self, archive: str, urls: Sequence[str]) -> list[str]:
-        return [_join_url(base, archive) for base in urls] if self.per_archive else list(urls)
+        """Addresses of one download: with `per_archive`, or for a plain or gzipped file, each
+        base address joined with its name (an address already ending in it is kept)."""
+        joined = self.per_archive or any(s.archive == archive and s.fetch != "archive" for s in self.splits)
+        return [_join_url(base, archive) for base in urls] if joined else list(urls)
 
     def split(self, name: str) -> Split:
         return next(split for split in self.splits if split.name == name)
 
     def part_labels(self, part: Part) -> tuple[str, ...]:
         return self.annotates if part.annotates is None else part.annotates
+
+    def part_measure(self, part: Part) -> str:
+        return part.measure or default_measure(self.part_labels(part))
+
+    def file_stems(self) -> tuple[str, ...]:
+        """Lower-case stems of its files (`cdr_trainingset`): a converted file named after one
+        comes from this corpus (the model card's sources)."""
+        return tuple(split.filename.split(".")[0].lower() for split in self.splits)
+
+    def __post_init__(self) -> None:
+        parts = (*self.training, *self.development, *self.heldout)
+        for part in parts:
+            if part.split not in {split.name for split in self.splits}:
+                raise ValueError(f"corpus {self.name}: part {part.name} names no split of it ({part.split})")
+            if part.documents != "all" and self.holdout is None:
+                raise ValueError(
+                    f"corpus {self.name}: part {part.name} takes {part.documents!r} documents, but the corpus has no holdout rule"
+                )
+            if part.measure not in (None, *MEASURES):
+                raise ValueError(f"corpus {self.name}: part {part.name}'s measure is one of {', '.join(MEASURES)}")
+            if self.part_measure(part) == "confusion" and len(self.part_labels(part)) != 1:
+                raise ValueError(f"corpus {self.name}: a confusion-rate part ({part.name}) annotates one label")
+
+
+def default_measure(labels: Sequence[str]) -> str:
+    """`confusion` for one label the pipeline does not output (Gene, Variant, Species), else `f1`."""
+    return "confusion" if len(labels) == 1 and labels[0] not in OUTPUT_LABELS else "f1"
 
 
 @dataclass(frozen=True)
@@ -126,15 +261,27 @@ def _join_url(base: str, name: str) -> str:
     return base if base.endswith(name) else base.rstrip("/") + "/" + name
 
 
-def _splits(archive: str | None, folder: str, files: Sequence[tuple[str, str]], **flags: set[str]) -> tuple[Split, ...]:
+def _splits(
+    archive: str | None, folder: str, files: Sequence[tuple[str, str]], *, fetch: str = "archive", **flags: set[str]
+) -> tuple[Split, ...]:
     """Splits of files in one zip (`archive`), or each in a zip of its own name (`archive` None);
+    with `fetch` "file" or "gzip", each file is published as itself (or as itself + ".gz").
     `flags` names, per `Split` flag (`evaluation`, `kb`, `optional_locally`), the splits that have it."""
+
+    def download_name(filename: str) -> str:
+        if fetch == "file":
+            return filename
+        if fetch == "gzip":
+            return filename + ".gz"
+        return archive or filename.rsplit(".", 1)[0] + ".zip"
+
     return tuple(
         Split(
             split,
             filename,
-            archive or filename.rsplit(".", 1)[0] + ".zip",
-            folder + filename,
+            download_name(filename),
+            filename if fetch != "archive" else folder + filename,
+            fetch=fetch,
             **{flag: split in names for flag, names in flags.items()},
         )
         for split, filename in files
@@ -152,6 +299,17 @@ NCBI_DISEASE_URLS: tuple[str, ...] = ("https://www.ncbi.nlm.nih.gov/CBBresearch/
 # are not checked: copies differ in which documents overlapping other corpora's test sets they keep.
 AIONER_URLS: tuple[str, ...] = ("https://ftp.ncbi.nlm.nih.gov/pub/lu/AIONER/AIONER.zip",)
 _AIONER = "AIONER.zip"
+
+AIONER = Citation(
+    "AIONER",
+    "AIONER's PubTator copies of corpora that annotate some types",
+    "Luo et al. 2023",
+    "https://ftp.ncbi.nlm.nih.gov/pub/lu/AIONER/",
+    "the PubTator form of GNormPlus, NLM-Gene, NLM-Chem, tmVar 3 and S800 that `bioner data` fetches",
+    "Luo L, Wei CH, Lai PT, Leaman R, Chen Q, Lu Z. AIONER: all-in-one scheme-based biomedical named entity "
+    "recognition using deep learning. Bioinformatics. 2023;39(5):btad310. doi:10.1093/bioinformatics/btad310",
+)
+NCBI_PUBLIC = "public (NCBI)"
 
 BC5CDR_ENV = "BC5CDR_DIR"
 NCBI_DISEASE_ENV = "NCBI_DISEASE_DIR"
@@ -215,6 +373,18 @@ CORPORA: dict[str, Corpus] = {
             training=(Part("bc5cdr-train", "train"),),
             development=(Part("bc5cdr-dev", "development"),),
             description="BioCreative V CDR: Chemical, Disease",
+            source=Citation(
+                "BC5CDR",
+                "BioCreative V CDR corpus (BC5CDR)",
+                "Li et al. 2016",
+                "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/",
+                "1,500 PubMed abstracts (training, development and test sets of 500 each) annotated with Chemical "
+                "and Disease mentions and their MeSH identifiers",
+                "Li J, Sun Y, Johnson RJ, Sciaky D, Wei CH, Leaman R, Davis AP, Mattingly CJ, Wiegers TC, Lu Z. "
+                "BioCreative V CDR task corpus: a resource for chemical disease relation extraction. "
+                "Database (Oxford). 2016;2016:baw068. doi:10.1093/database/baw068",
+                "free for research use, so the trained model is for research use only",
+            ),
         ),
         Corpus(
             "ncbi-disease",
@@ -229,8 +399,7 @@ CORPORA: dict[str, Corpus] = {
                 ],
                 optional_locally={"test"},
                 evaluation={"development", "test"},
-                # NLM-Chem's and NCBI disease's ids add 2.2 (Chemical) and 2.6 (Disease) points of
-                # linking accuracy on BC5CDR dev gold mentions (docs/linking.md). Not development:
+                # Its ids raise linking accuracy on BC5CDR dev (docs/linking.md). Not development:
                 # the cross-corpus report scores the linker on it.
                 kb={"train"},
             ),
@@ -242,8 +411,18 @@ CORPORA: dict[str, Corpus] = {
             annotates=("Disease",),
             label_map=NCBI_LABEL_MAP,
             training=(Part("ncbi-disease-train", "train"),),
-            heldout=(Part("ncbi-disease-dev", "development"),),
+            heldout=(Part("ncbi-disease-dev", "development", measure="f1"),),
             description="NCBI disease: Disease (four classes as one)",
+            source=Citation(
+                "NCBI disease",
+                "NCBI disease corpus",
+                "Doğan et al. 2014",
+                "https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/",
+                "793 PubMed abstracts annotated with disease mentions (its four classes learned as Disease)",
+                "Doğan RI, Leaman R, Lu Z. NCBI disease corpus: a resource for disease name recognition and "
+                "concept normalization. J Biomed Inform. 2014;47:1-10. doi:10.1016/j.jbi.2013.12.006",
+                "public domain (a US Government work)",
+            ),
         ),
         Corpus(
             "gnormplus",
@@ -259,8 +438,20 @@ CORPORA: dict[str, Corpus] = {
             annotates=("Gene",),
             label_map=GENE_LABEL_MAP,
             training=(Part("gnormplus-train", "train"),),
-            heldout=(Part("gnormplus-test", "test"),),
+            heldout=(Part("gnormplus-test", "test", measure="confusion"),),
             description="GNormPlus: Gene (negatives for Chemical/Disease)",
+            source=Citation(
+                "GNormPlus",
+                "GNormPlus corpus",
+                "Wei et al. 2015",
+                "https://www.ncbi.nlm.nih.gov/research/bionlp/Tools/gnormplus/",
+                "PubMed abstracts annotated with genes, gene families and protein domains (learned as Gene, which "
+                "the pipeline does not output: it teaches what is not a chemical or disease)",
+                "Wei CH, Kao HY, Lu Z. GNormPlus: an integrative approach for tagging genes, gene families, and "
+                "protein domains. Biomed Res Int. 2015;2015:918710. doi:10.1155/2015/918710",
+                NCBI_PUBLIC,
+            ),
+            via=AIONER,
         ),
         Corpus(
             "nlm-gene",
@@ -276,8 +467,20 @@ CORPORA: dict[str, Corpus] = {
             annotates=("Gene",),
             label_map=GENE_LABEL_MAP,
             training=(Part("nlm-gene-train", "train"),),
-            heldout=(Part("nlm-gene-test", "test"),),
+            heldout=(Part("nlm-gene-test", "test", measure="confusion"),),
             description="NLM-Gene: Gene (Cell, ChromosomeLocation not learned)",
+            source=Citation(
+                "NLM-Gene",
+                "NLM-Gene corpus",
+                "Islamaj et al. 2021",
+                "https://www.ncbi.nlm.nih.gov/research/bionlp/",
+                "PubMed abstracts annotated with genes (learned as Gene, not output)",
+                "Islamaj R, Wei CH, Cissel D, et al. NLM-Gene, a richly annotated gold standard dataset for gene "
+                "entities that addresses ambiguity and multi-species gene recognition. J Biomed Inform. "
+                "2021;118:103779. doi:10.1016/j.jbi.2021.103779",
+                NCBI_PUBLIC,
+            ),
+            via=AIONER,
         ),
         Corpus(
             "nlm-chem",
@@ -294,8 +497,20 @@ CORPORA: dict[str, Corpus] = {
             annotates=("Chemical",),
             residue_chemicals=True,
             training=(Part("nlm-chem-train", "passages", documents="train"),),
-            heldout=(Part("nlm-chem-heldout", "passages", documents="heldout"),),
+            heldout=(Part("nlm-chem-heldout", "passages", documents="heldout", measure="f1"),),
             description="NLM-Chem full-text passages: Chemical (four articles in five train)",
+            holdout=HoldOut(5, key=r"([^-]+)", unit="article (by PMID, the id before `-` of its passages)"),
+            source=Citation(
+                "NLM-Chem",
+                "NLM-Chem corpus",
+                "Islamaj et al. 2021",
+                "https://www.ncbi.nlm.nih.gov/research/bionlp/",
+                "passages of full-text PMC articles annotated with chemicals",
+                "Islamaj R, Leaman R, Kim S, et al. NLM-Chem, a new resource for chemical entity recognition in "
+                "PubMed full text literature. Sci Data. 2021;8(1):91. doi:10.1038/s41597-021-00875-1",
+                NCBI_PUBLIC,
+            ),
+            via=AIONER,
         ),
         Corpus(
             "tmvar3",
@@ -313,8 +528,20 @@ CORPORA: dict[str, Corpus] = {
             annotates=("Gene", "Variant", "Species"),
             label_map=VARIANT_LABEL_MAP,
             training=(Part("tmvar3-train", "train"),),
-            heldout=(Part("tmvar3-test", "test", annotates=("Variant",)),),
+            heldout=(Part("tmvar3-test", "test", annotates=("Variant",), measure="confusion"),),
             description="tmVar 3: variants, Gene, Species (negatives for Chemical)",
+            source=Citation(
+                "tmVar3",
+                "tmVar 3 corpus",
+                "Wei et al. 2022",
+                "https://www.ncbi.nlm.nih.gov/research/bionlp/Tools/tmvar/",
+                "PubMed abstracts annotated with sequence variants, genes, species and diseases",
+                "Wei CH, Allot A, Riehle K, Milosavljevic A, Lu Z. tmVar 3.0: an improved variant concept "
+                "recognition and normalization tool. Bioinformatics. 2022;38(18):4449-4451. "
+                "doi:10.1093/bioinformatics/btac537",
+                NCBI_PUBLIC,
+            ),
+            via=AIONER,
         ),
         Corpus(
             "species",
@@ -329,8 +556,20 @@ CORPORA: dict[str, Corpus] = {
             timeout=300.0,
             annotates=("Species",),
             training=(Part("species-train", "train"),),
-            heldout=(Part("species-test", "test"),),
+            heldout=(Part("species-test", "test", measure="confusion"),),
             description="S800: Species (negatives for Chemical/Disease)",
+            source=Citation(
+                "S800",
+                "S800 (SPECIES) corpus",
+                "Pafilis et al. 2013",
+                "https://species.jensenlab.org/",
+                "PubMed abstracts annotated with species names",
+                "Pafilis E, Frankild SP, Fanini L, et al. The SPECIES and ORGANISMS resources for fast and accurate "
+                "identification of taxonomic names in text. PLoS One. 2013;8(6):e65762. "
+                "doi:10.1371/journal.pone.0065762",
+                "free to download from its authors (species.jensenlab.org); check its terms",
+            ),
+            via=AIONER,
         ),
     )
 }
@@ -360,7 +599,7 @@ RESOURCES: dict[str, Resource] = {
             (PUBMED_BASELINE_URL,),
             ("*.jsonl.gz",),
             "always",
-            "more unlabelled text (*.jsonl.gz): PUBMED_TEXT_DIR, or the pretrain entry's PubMed abstracts",
+            "more unlabelled text: PUBMED_TEXT_DIR, or the pretrain entry's PubMed abstracts",
         ),
         Resource(
             "mesh",
@@ -392,42 +631,70 @@ RESOURCES: dict[str, Resource] = {
 
 
 # --- derived ------------------------------------------------------------------------------------
+# Each takes the catalogue to read (`corpora`, default `CORPORA`), so another can be passed in.
+
+Catalogue = Mapping[str, Corpus]
 
 
-def names() -> list[str]:
+def _corpora(corpora: Catalogue | None) -> Catalogue:
+    return CORPORA if corpora is None else corpora
+
+
+def names(corpora: Catalogue | None = None) -> list[str]:
     """Every `bioner data --corpus` choice but `all`, annotated corpora first."""
-    return [*CORPORA, *RESOURCES]
+    return [*_corpora(corpora), *RESOURCES]
 
 
-def model_labels() -> tuple[str, ...]:
+def model_labels(corpora: Catalogue | None = None) -> tuple[str, ...]:
     """Every label some corpus annotates, in catalogue order: what the model learns."""
     labels: dict[str, None] = {}
-    for corpus in CORPORA.values():
+    for corpus in _corpora(corpora).values():
         labels.update(dict.fromkeys(corpus.annotates))
     return tuple(labels)
 
 
-def evaluation_files() -> dict[str, tuple[str, ...]]:
+def linked_labels(corpora: Catalogue | None = None) -> dict[str, str]:
+    """Source label to the label the linker files it under, from every corpus's label map: the
+    model's Chemical and Disease as themselves, and each source label mapped to one of them
+    (NCBI disease's SpecificDisease... as Disease). What `bioner kb` and gold-mention linking read."""
+    mapping = {label: label for label in OUTPUT_LABELS}
+    for corpus in _corpora(corpora).values():
+        mapping.update({source: label for source, label in corpus.label_map.items() if label in OUTPUT_LABELS})
+    return mapping
+
+
+def evaluation_files(corpora: Catalogue | None = None) -> dict[str, tuple[str, ...]]:
     """Per corpus folder under the data folder, the files of its evaluation sets."""
     files = {
-        corpus.name: tuple(split.filename for split in corpus.splits if split.evaluation) for corpus in CORPORA.values()
+        corpus.name: tuple(split.filename for split in corpus.splits if split.evaluation)
+        for corpus in _corpora(corpora).values()
     }
     return {name: found for name, found in files.items() if found}
 
 
-def kb_files() -> list[str]:
+def kb_files(corpora: Catalogue | None = None) -> list[str]:
     """Files (`corpus/filename`, under the data folder) whose identifiers feed the knowledge base."""
-    return [f"{corpus.name}/{split.filename}" for corpus in CORPORA.values() for split in corpus.splits if split.kb]
+    return [
+        f"{corpus.name}/{split.filename}"
+        for corpus in _corpora(corpora).values()
+        for split in corpus.splits
+        if split.kb
+    ]
 
 
-def make_vars() -> str:
+def home_corpus(corpora: Catalogue | None = None) -> Corpus:
+    """The corpus the model is named after and every training set holds (`HOME_CORPUS`)."""
+    return _corpora(corpora)[HOME_CORPUS]
+
+
+def make_vars(corpora: Catalogue | None = None) -> str:
     """The Makefile's view of the catalogue (`bioner corpora --make-vars`, included by the Makefile)."""
-    home = CORPORA[HOME_CORPUS]
+    home = home_corpus(corpora)
     lines = [
         "# Made by `bioner corpora --make-vars` from src/bioner/corpora/catalogue.py: do not edit.",
         f"HOME_CORPUS := {HOME_CORPUS}",
         *(f"SPLIT_FILE_{key} := {home.split(split).filename}" for key, split in HOME_SPLITS.items()),
-        f"CATALOGUE_KB_FILES := {' '.join(kb_files())}",
-        f"CATALOGUE_CORPORA := {' '.join(CORPORA)}",
+        f"CATALOGUE_KB_FILES := {' '.join(kb_files(corpora))}",
+        f"CATALOGUE_CORPORA := {' '.join(_corpora(corpora))}",
     ]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,9 @@ member, changed corpus) raises `BionerError` and leaves no partial file behind. 
 in place that verify are left alone, so running the step twice costs one parse of each file.
 
 Each annotated corpus is one entry of the catalogue's `CORPORA` (its splits, addresses,
-environment variable and known counts), fetched by `fetch_corpus`. A local copy (`local_dir`, or
+environment variable and known counts), fetched by `fetch_corpus`. A split is published in a zip
+(`archive`: one download may hold several splits), as the file itself (`file`) or gzipped
+(`gzip`): the split's `fetch`. A local copy (`local_dir`, or
 the corpus's environment variable such as `BC5CDR_DIR`) is *copied*, not symlinked: the
 destination then holds exactly the bytes that were verified, and it keeps working if the shared
 copy moves or is edited later.
@@ -15,6 +17,7 @@ copy moves or is edited later.
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
 import shutil
@@ -56,7 +59,28 @@ def fetch_corpus(
     """
     if name not in CORPORA:
         raise BionerError(f"no corpus {name!r}; known: {', '.join(CORPORA)}")
-    corpus = CORPORA[name]
+    return fetch_catalogue_corpus(
+        CORPORA[name],
+        destination,
+        local_dir=local_dir,
+        urls=urls,
+        expected=expected,
+        progress=progress,
+        timeout=timeout,
+    )
+
+
+def fetch_catalogue_corpus(
+    corpus: Corpus,
+    destination: Path,
+    *,
+    local_dir: Path | None = None,
+    urls: Sequence[str] | None = None,
+    expected: Mapping[str, Expected] | None = None,
+    progress: bool | None = None,
+    timeout: float | None = None,
+) -> CorpusInfo:
+    """`fetch_corpus` for a `Corpus` entry given whole (one of another catalogue)."""
     return _fetch(
         corpus,
         Path(destination),
@@ -174,6 +198,9 @@ def _stage_local(
         if kind == "file":
             shutil.copyfile(path, temporary)
             shown_as = str(path)
+        elif kind == "gzip":
+            _gunzip(path, str(path), temporary)
+            shown_as = str(path)
         else:
             _extract(path, str(path), [(split, temporary)])
             shown_as = f"{path}!{split.member}"
@@ -182,14 +209,19 @@ def _stage_local(
     return staged
 
 
+def _packed(split: Split) -> str:
+    """How the download of `split` is unpacked: `zip`, `gzip` or `file` (as it is)."""
+    return {"archive": "zip", "gzip": "gzip", "file": "file"}[split.fetch]
+
+
 def _find_local(split: Split, local_dir: Path) -> tuple[str, Path] | None:
     if local_dir.is_file():
-        return ("zip", local_dir) if local_dir.name == split.archive else None
+        return (_packed(split), local_dir) if local_dir.name == split.archive else None
     for candidate in (local_dir / split.filename, local_dir / split.member):
         if candidate.is_file():
             return "file", candidate
     if (local_dir / split.archive).is_file():
-        return "zip", local_dir / split.archive
+        return _packed(split), local_dir / split.archive
     return None
 
 
@@ -223,11 +255,17 @@ def _stage_remote(
                 download(url, archive_path, progress=progress, timeout=timeout)
                 targets = [(split, staging.new(split.filename)) for split in splits]
                 attempt.extend(temporary for _, temporary in targets)
-                _extract(archive_path, url, targets)
+                _unpack(archive_path, url, targets)
                 results = {
                     split: (
                         temporary,
-                        _verify(corpus, split, temporary, expected, shown_as=f"{url}!{split.member}"),
+                        _verify(
+                            corpus,
+                            split,
+                            temporary,
+                            expected,
+                            shown_as=f"{url}!{split.member}" if split.fetch == "archive" else url,
+                        ),
                         f"downloaded from {url}",
                     )
                     for split, temporary in targets
@@ -253,6 +291,26 @@ def _stage_remote(
 
 # --------------------------------------------------------------------------------------------
 # download, unzip, verify
+
+
+def _unpack(download: Path, shown_as: str, targets: list[tuple[Split, Path]]) -> None:
+    """Write each split's file from a download: a zip's member, the gunzipped file, or the file."""
+    for split, target in targets:
+        if split.fetch == "gzip":
+            _gunzip(download, shown_as, target)
+        elif split.fetch == "file":
+            shutil.copyfile(download, target)
+    zipped = [(split, target) for split, target in targets if split.fetch == "archive"]
+    if zipped:
+        _extract(download, shown_as, zipped)
+
+
+def _gunzip(path: Path, shown_as: str, target: Path) -> None:
+    try:
+        with gzip.open(path, "rb") as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+    except (OSError, EOFError, zlib.error) as error:
+        raise BionerError(f"{shown_as}: not a readable gzip file (truncated or corrupt download?): {error}") from None
 
 
 def _extract(archive: Path, shown_as: str, targets: list[tuple[Split, Path]]) -> None:

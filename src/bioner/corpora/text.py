@@ -21,17 +21,15 @@ from ..download import local_dir as local_copy
 from ..errors import BionerError
 from ..formats.pubmed import iter_pubmed
 from ..pubmed_baseline import PUBMED_BASELINE_URL, fetch_pubmed_baseline
-from .catalogue import PRETRAIN_ENV, PUBMED_TEXT_ENV, RESOURCES, evaluation_files
+from .catalogue import CORPORA, PRETRAIN_ENV, PUBMED_TEXT_ENV, RESOURCES, Catalogue
 
 PRETRAIN_MIN_TOKENS = 1_000_000
-"""Below this the static vectors learn little beyond the training abstracts (MEASURED.md: 231k
-tokens gave BC5CDR test 84.7, 3.6 M gave 86.0); a smaller local copy is accepted with a note."""
+"""Below this the static vectors learn little beyond the training abstracts (docs/results.md,
+seeds); a smaller local copy is accepted with a note."""
 PRETRAIN_FILES_ENV = "PRETRAIN_PUBMED_FILES"
 DEFAULT_PRETRAIN_FILES = 2
 """Two baseline files: ~60,000 citations, ~40,000 abstracts, ~8 M words."""
 PRETRAIN_FILE = "pubmed-abstracts.jsonl"
-EVALUATION_FILES: dict[str, tuple[str, ...]] = evaluation_files()
-"""Per corpus folder under the data folder, the files of its evaluation sets (from the catalogue)."""
 _PUBTATOR_TITLE = re.compile(r"^([^|\t\s]+)\|t\|")
 
 
@@ -112,20 +110,24 @@ def _note_small_text(info: CorpusInfo) -> CorpusInfo:
     return info
 
 
-def evaluation_pmids(data_dir: Path) -> tuple[set[str], list[str]]:
-    """PMIDs of every evaluation set found under `data_dir`, and the files they were read from."""
+def evaluation_pmids(data_dir: Path, corpora: Catalogue | None = None) -> tuple[set[str], list[str]]:
+    """PMIDs of every evaluation set of the catalogue (default `CORPORA`; its splits marked
+    `evaluation`) found under `data_dir`, each read from a document id by its corpus's `pmid`
+    pattern, and the files they were read from."""
     pmids: set[str] = set()
     read: list[str] = []
-    for corpus, names in EVALUATION_FILES.items():
-        for name in names:
-            path = Path(data_dir) / corpus / name
-            if not path.is_file():
+    for corpus in (CORPORA if corpora is None else corpora).values():
+        pmid = re.compile(corpus.pmid)
+        for split in corpus.splits:
+            path = Path(data_dir) / corpus.name / split.filename
+            if not split.evaluation or not path.is_file():
                 continue
             with path.open(encoding="utf-8", errors="replace") as handle:
                 for line in handle:
-                    match = _PUBTATOR_TITLE.match(line)
-                    if match:
-                        pmids.add(match.group(1).split("-", 1)[0])  # NLM-Chem passages: PMID-N
+                    title = _PUBTATOR_TITLE.match(line)
+                    found = pmid.match(title.group(1)) if title else None
+                    if found:
+                        pmids.add(found.group(1))
             read.append(str(path))
     return pmids, read
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 from tqdm import tqdm
 
+from ..corpora.catalogue import linked_labels
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ..formats import detect_format, read_documents
@@ -190,7 +191,7 @@ def gold_mention_accuracy(model: str | Path | Language, gold: Sequence[Document]
     """Linking accuracy of the model's linker (`names.LINKER`) on the gold mentions (see `concepts`)."""
     nlp = model if isinstance(model, Language) else load_pipeline(model)
     known = set(pipeline_linker(nlp).concepts.identifiers)
-    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold)), known)
+    return linking_accuracy(gold, list(link_gold_mentions(nlp, gold, labels=linked_labels())), known)
 
 
 def write_json(evaluation: Evaluation, path: str | Path, *, include_errors: bool = False) -> None:

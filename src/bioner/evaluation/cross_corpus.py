@@ -1,11 +1,12 @@
-"""Scores on corpora other than BC5CDR test: does the tagger hold up beyond its home corpus?
+"""Scores on the held-out parts of corpora other than the home corpus's test set: does the tagger
+hold up beyond its home corpus?
 
-Each held-out set is scored only on the types its corpus annotates (NCBI disease: Disease;
-NLM-Chem: Chemical), strictly and leniently, with the same counting as `scoring`. Gene, variant
-and species corpora annotate no chemical or disease, so for them the figure is the share of their
-mentions (gene: GNormPlus, NLM-Gene; variant: tmVar 3; species: S800) that a Chemical or Disease
-prediction overlaps: the confusions users met most outside BC5CDR. The parts come from the corpus
-catalogue (each corpus's `heldout`).
+The parts and how each is reported come from the corpus catalogue (each corpus's `heldout`, each
+part's `measure`). An `f1` part is scored only on the types its corpus annotates (NCBI disease:
+Disease; NLM-Chem: Chemical), strictly and leniently, with the same counting as `scoring`. A
+`confusion` part annotates one type the pipeline does not output (genes, variants, species): its
+figure is the share of those mentions that a Chemical or Disease prediction overlaps, the
+confusions users met most outside BC5CDR.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..corpora.catalogue import CORPORA, kb_files
+from ..corpora.catalogue import CORPORA as CATALOGUE
+from ..corpora.catalogue import Catalogue, default_measure, kb_files
 from ..document import Document, Mention
 from ..multicorpus import OUTPUT_LABELS, CorpusPart, catalogue_part, mapped_documents, read_part
 from ..tagging import tag_documents
@@ -26,19 +28,20 @@ from .result import score
 from .scoring import PRF, Scores
 
 
-def heldout_parts(raw: Path) -> list[CorpusPart]:
-    """The held-out parts `make evaluate` reports, beside BC5CDR test (which `bioner evaluate`
-    scores): the scored parts first, then those measured by a confusion rate."""
-    parts = [catalogue_part(raw, corpus, part) for corpus in CORPORA.values() for part in corpus.heldout]
+def heldout_parts(raw: Path, corpora: Catalogue | None = None) -> list[CorpusPart]:
+    """The held-out parts `make evaluate` reports, beside the home corpus's test set (which
+    `bioner evaluate` scores), from the catalogue (default `CORPORA`): the parts scored by F1
+    first, then those measured by a confusion rate."""
+    chosen = CATALOGUE if corpora is None else corpora
+    parts = [catalogue_part(raw, corpus, part) for corpus in chosen.values() for part in corpus.heldout]
     return sorted(parts, key=lambda part: overlap_label(part) is not None)
 
 
 def overlap_label(part: CorpusPart) -> str | None:
-    """The label whose mentions give a confusion rate (Gene, Variant, Species), for a part that
-    annotates one label the pipeline does not output; None for a part scored by F1."""
-    if len(part.annotates) == 1 and part.annotates[0] not in OUTPUT_LABELS:
-        return part.annotates[0]
-    return None
+    """The label whose mentions give a confusion rate (Gene, Variant, Species) for a `confusion`
+    part (its `measure`, else told from its one label not output); None for a part scored by F1."""
+    measure = part.measure or default_measure(part.annotates)
+    return part.annotates[0] if measure == "confusion" else None
 
 
 def _plural(noun: str) -> str:

@@ -1,6 +1,8 @@
 """The format table: every format bioner reads or writes, once, with its reader, writer and
 file extensions. `read_documents`, `write_documents`, format detection, `convert`, `ner-predict`,
-`tag-pubmed` and `evaluate` all ask this table; adding a format is a row here plus its module.
+`tag-pubmed` and `evaluate` all ask this table, and so do the format tables of README.md and
+docs/formats.md (`markdown_tables`, rewritten by `scripts/doc_tables.py`): adding a format is a
+row here plus its module and its tests.
 
 Readers and writers are called through one signature each (`ReadOptions`; a title for pages),
 so the table needs no per-format branches elsewhere. The DocBin reader and the IOB writer (the
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ..doc_tables import markdown_table
 from ..document import Document
 from ..errors import BionerError, InputProblem
 from ..spacy_docs import read_docbin_documents
@@ -71,6 +74,15 @@ class Format:
     """Its writer writes relations (`ner-predict` runs the relation component only for such a one)."""
     note: str = ""
     """A few words for option help (`bioc (XML)`), when the name does not say it all."""
+    title: str = ""
+    """What it is, for the documentation's tables: `BioC XML`."""
+    read_by: str = "yes"
+    """Which commands read it, for the tables: `yes` (every command that reads documents) or a list."""
+    written_by: str = ""
+    """Which commands write it, for the tables; default: `ner-predict` for an output format, and
+    `tag-pubmed` for a shard format."""
+    found_by: str = ""
+    """How it is told when its extensions do not say it all (`detected from content`), for the tables."""
 
     def described(self) -> str:
         return f"{self.name} ({self.note})" if self.note else self.name
@@ -82,6 +94,19 @@ class Format:
     @property
     def output(self) -> bool:
         return self.write is not None
+
+    def writers(self) -> str:
+        """Which commands write it, as the tables say it."""
+        if self.written_by:
+            return self.written_by
+        if not self.output:
+            return "no"
+        return "`ner-predict`, `tag-pubmed`" if self.shards else "`ner-predict`"
+
+    def recognised(self) -> str:
+        """Its extensions and how else it is told, as the tables say it."""
+        extensions = ", ".join(f"`{extension}`" for extension in self.extensions)
+        return "; ".join(part for part in (extensions, self.found_by) if part) or "-"
 
 
 # --- readers and writers, one signature each ---------------------------------------------------
@@ -180,12 +205,17 @@ TABLE: tuple[Format, ...] = (
         streams=True,
         shards=True,
         output_rank=1,
+        title="PubTator (BC5CDR, NCBI disease, PubTator3 exports)",
+        found_by="a `.txt` that looks like PubTator",
     ),
     Format(
         "pubmed",  # .xml or .xml.gz, told from BioC XML by its root element
         _read_pubmed,
         streams=True,
         note="MEDLINE XML, .xml or .xml.gz",
+        title="MEDLINE/PubMed XML (NLM baseline and update files)",
+        read_by="`ner-predict`, `tag-pubmed`",
+        found_by="`.xml`, `.xml.gz`, detected from content",
     ),
     Format(
         "bioc",
@@ -196,6 +226,7 @@ TABLE: tuple[Format, ...] = (
         streams=True,
         output_rank=3,
         note="XML",
+        title="BioC XML",
     ),
     Format(
         "bioc-json",
@@ -204,6 +235,7 @@ TABLE: tuple[Format, ...] = (
         extensions=(".json",),
         output_extensions=(".json",),
         output_rank=4,
+        title="BioC JSON",
     ),
     Format(
         "iob",
@@ -215,6 +247,8 @@ TABLE: tuple[Format, ...] = (
         output_rank=6,
         relations=False,  # tokens and tags only
         note="token TAB tag, for other trainers",
+        title="CoNLL/IOB, `token<TAB>tag` a line",
+        written_by="`ner-predict` (to train other taggers on)",
     ),
     Format(
         "jsonl",
@@ -225,8 +259,17 @@ TABLE: tuple[Format, ...] = (
         streams=True,
         shards=True,
         output_rank=2,
+        title='JSON lines, one `{"id", "text", ...}` a line',
     ),
-    Format("text", _read_text, streams=True, content=True),  # .txt is sniffed: PubTator, IOB or text
+    Format(
+        "text",  # .txt is sniffed: PubTator, IOB or text
+        _read_text,
+        streams=True,
+        content=True,
+        title="plain text",
+        read_by="`ner-predict`",
+        found_by="`.txt`, a folder of `.txt`, stdin",
+    ),
     Format(
         "html",
         _read_html,
@@ -236,8 +279,19 @@ TABLE: tuple[Format, ...] = (
         content=True,
         output_rank=5,
         note="a web page in; a displaCy page out",
+        title="HTML page",
+        read_by="`ner-predict`",
+        written_by="`ner-predict` (a self-contained displaCy page)",
+        found_by="a file that starts like an HTML page",
     ),
-    Format("docbin", _read_docbin, extensions=(".spacy",)),
+    Format(
+        "docbin",
+        _read_docbin,
+        extensions=(".spacy",),
+        title="spaCy DocBin",
+        read_by="`evaluate`, `ner-predict`",
+        written_by="`convert`, `multi-corpus`",
+    ),
 )
 
 BY_NAME = {entry.name: entry for entry in TABLE}
@@ -273,3 +327,14 @@ def describe(names: tuple[str, ...]) -> str:
     """`a, b (note) or c`: the formats for an option's help."""
     described = [BY_NAME[name].described() for name in names]
     return ", ".join(described[:-1]) + " or " + described[-1] if len(described) > 1 else "".join(described)
+
+
+def markdown_tables() -> dict[str, str]:
+    """The format tables of the documentation, by region name (`bioner.doc_tables`): README's
+    (format, name, read, written) and docs/formats.md's (with the extensions)."""
+    rows = [[entry.title or entry.name, f"`{entry.name}`", entry.read_by, entry.writers()] for entry in TABLE]
+    full = [[*row, entry.recognised()] for row, entry in zip(rows, TABLE, strict=True)]
+    return {
+        "formats-table:summary": markdown_table(["format", "`--format` name", "read", "written"], rows),
+        "formats-table:full": markdown_table(["format", "name", "read", "written", "extensions"], full),
+    }

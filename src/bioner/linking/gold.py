@@ -13,14 +13,15 @@ from ..errors import BionerError
 from ..pipeline.components import AbbreviationPropagator
 from .linker import EntityLinker, Linker
 
-NCBI_LABELS = {
-    "SpecificDisease": "Disease",
-    "DiseaseClass": "Disease",
-    "Modifier": "Disease",
-    "CompositeMention": "Disease",
-}
-"""NCBI disease's labels, all diseases; BC5CDR's Chemical and Disease map to themselves."""
 LABELS = ("Chemical", "Disease")
+"""The labels the linker files names under; each maps to itself."""
+
+
+def label_mapping(labels: Mapping[str, str] | None) -> dict[str, str]:
+    """`LABELS` as themselves plus `labels`: source labels filed under one of them (the corpus
+    catalogue's, `bioner.corpora.catalogue.linked_labels`, which this layer cannot import, so
+    callers pass it). A label in neither is not linked."""
+    return {**{label: label for label in LABELS}, **(labels or {})}
 
 
 def _identifier(raw: str) -> str:
@@ -34,12 +35,13 @@ def mention_ids(mention: Mention) -> list[str]:
 
 
 def corpus_entries(documents: Iterable[Document], labels: Mapping[str, str] | None = None) -> Counter:
-    """Counts of (label, name, id) over annotated documents; mentions without an id are skipped.
+    """Counts of (label, name, id) over annotated documents; mentions without an id, or whose label
+    is neither one of `LABELS` nor mapped by `labels` (`label_mapping`), are skipped.
 
     A composite mention gives its whole text with the joined ids and, when its parts are listed
     (one per id), each part with its own id.
     """
-    mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
+    mapping = label_mapping(labels)
     counts: Counter = Counter()
     for document in documents:
         for mention in document.mentions:
@@ -77,20 +79,25 @@ def abbreviation_detector(nlp: Language):
 
 
 def link_gold_mentions(
-    nlp: Language, documents: Iterable[Document], linker: Linker | None = None
+    nlp: Language,
+    documents: Iterable[Document],
+    linker: Linker | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> Iterator[Document]:
     """Each document with its own mentions (same spans and labels) and the linker's identifiers.
 
     Long forms of abbreviations come from the pipeline's tokenizer and abbreviation detector, as
-    when the pipeline runs; NER is not run.
+    when the pipeline runs; NER is not run. `labels`: source labels linked as one of `LABELS`
+    (NCBI disease's classes as Disease, as the knowledge base files them; `label_mapping`).
     """
     linker = linker or pipeline_linker(nlp)
+    mapping = label_mapping(labels)
     detector = abbreviation_detector(nlp)
     for document in documents:
         doc = nlp.make_doc(document.text)
         long_forms = {short.text: long.text for long, shorts in detector.definitions(doc) for short in shorts}
-        # NCBI disease's classes (SpecificDisease...) are linked as Disease, as the knowledge base files them.
-        ids = linker.link_document([(m.text, NCBI_LABELS.get(m.label, m.label)) for m in document.mentions], long_forms)
+        ids = linker.link_document([(m.text, mapping.get(m.label, m.label)) for m in document.mentions], long_forms)
         mentions = [
             Mention(m.start, m.end, m.text, m.label, identifier)
             for m, identifier in zip(document.mentions, ids, strict=True)

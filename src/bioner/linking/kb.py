@@ -24,7 +24,7 @@ from ..errors import BionerError
 from ..formats import read_documents
 from ..vocabularies import Concept, descriptor_label, read_ctd, read_mesh
 from . import learn
-from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
+from .gold import LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
 from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
 
 SCR_CLASSES = {"1": "Chemical", "3": "Disease"}

@@ -26,7 +26,7 @@ from ..document import Document
 from ..pipeline.components import AbbreviationPropagator
 from ..pipeline.tokenizer import create_biomedical_tokenizer
 from .candidates import normalise
-from .gold import LABELS, NCBI_LABELS, corpus_entries, mention_ids
+from .gold import corpus_entries, label_mapping, mention_ids
 from .linker import KnowledgeBase, Linker
 from .ranker import FEATURES, INDEX, Ranker, Trees
 
@@ -166,7 +166,7 @@ def train_ranker(
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
 
-    mapping = {**NCBI_LABELS, **{label: label for label in LABELS}, **(labels or {})}
+    mapping = label_mapping(labels)
     documents = list(documents)
     linker = linker or Linker.build(kb)
     x, y, mentions = training_rows(linker, documents, mapping)
