@@ -6,6 +6,9 @@ are the pipeline's own. The process is pinned to one core and BLAS to one thread
 loads. Reports the median of --repeats passes over the documents.
 
     python scripts/benchmark.py --model training/model-best --input data/raw/bc5cdr/CDR_TestSet.PubTator.txt
+
+With a `bioner_relations` component it also times the pipeline without it (`words_per_second_without`,
+`speed_ratio`: with / without).
 """
 
 from __future__ import annotations
@@ -51,11 +54,20 @@ def main() -> int:
         ensure_max_length(nlp, len(text))
     words = sum(len(text.split()) for text in texts)
     list(nlp.pipe(texts[:20], batch_size=args.batch_size))  # warm up
-    timings, tokens = [], 0
+    # With a relation component, passes without it alternate with the full ones, so that the
+    # machine's drift over the run falls on both alike.
+    optional = [name for name in ("bioner_relations",) if name in nlp.pipe_names]
+    timings, without, tokens = [], [], 0
     for _ in range(args.repeats):
         started = time.perf_counter()
         tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=args.batch_size))
         timings.append(time.perf_counter() - started)
+        if optional:
+            with nlp.select_pipes(disable=optional):
+                started = time.perf_counter()
+                for _doc in nlp.pipe(texts, batch_size=args.batch_size):
+                    pass
+                without.append(time.perf_counter() - started)
     seconds = statistics.median(timings)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figures = {
@@ -71,6 +83,11 @@ def main() -> int:
         "cores": 1,
         "pipeline": nlp.pipe_names,
     }
+    if optional:
+        alone = statistics.median(without)
+        figures["without"] = optional
+        figures["words_per_second_without"] = round(words / alone)
+        figures["speed_ratio"] = round(alone / seconds, 3)
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -299,3 +299,40 @@ def test_meta_and_card_carry_vocabulary_versions_only_when_given():
     plain = dict(build_meta(MODEL_META, config, scispacy_version="0.6.2"), pipeline=["ner", "bioner_linker"])
     assert plain["bioner"]["vocabularies"] is None
     assert "No MeSH or CTD release was recorded" in render_model_card(plain, config.to_str(), evaluation=None)
+
+
+def relation_scores(tp, fp, fn, cooccurrence=None):
+    scores = {
+        **prf(tp, fp, fn),
+        "interval": None,
+        "within_sentence": prf(tp - 100, fp - 50, fn - 100),
+        "across_sentences": prf(100, 50, 100),
+        "per_type": {"CID": prf(tp, fp, fn)},
+    }
+    if cooccurrence is not None:
+        scores["cooccurrence"] = cooccurrence
+    return scores
+
+
+def test_card_reports_relation_scores_end_to_end_and_on_gold_mentions_with_the_baseline():
+    evaluation = evaluation_json()
+    baseline = relation_scores(800, 3200, 266)
+    evaluation["relations"] = {
+        "types": ["CID"],
+        "gold": {"total": 1066},
+        "end_to_end": relation_scores(650, 400, 416, baseline),
+        "gold_mentions": relation_scores(700, 350, 366, baseline),
+        "bootstrap": None,
+        "notes": [],
+    }
+    card = card_for(evaluation)
+    end_to_end = [
+        c.strip() for c in table_row(card, "**Relations**", "end to end (own mentions and ids)").strip("|").split("|")
+    ]
+    assert end_to_end[1:4] == [f"{100 * v:.2f}" for v in (650 / 1050, 650 / 1066, prf(650, 400, 416)["f1"])]
+    assert end_to_end[6] == f"{100 * prf(800, 3200, 266)['f1']:.2f}"
+    gold = table_row(card, "**Relations**", "gold mentions and ids")
+    assert f"{100 * prf(700, 350, 366)['f1']:.2f}" in gold
+    # Read back from the JSON the evaluator writes, and nothing when it has no relations.
+    assert Evaluation.from_json(evaluation).relations.end_to_end.micro.tp == 650
+    assert "**Relations**" not in card_for(evaluation_json())

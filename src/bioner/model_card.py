@@ -24,6 +24,7 @@ from thinc.api import Config
 from . import __version__
 from .corpora.catalogue import CORPORA, Catalogue, Citation, Corpus, home_corpus
 from .errors import BionerError
+from .evaluation.relations import RelationEvaluation
 from .evaluation.report import scores_table
 from .names import ABBREVIATIONS, LINKER, PACKAGE_NAME
 from .pipeline.tokenizer import TOKENIZER_NAME
@@ -316,6 +317,28 @@ def _training_data(meta: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def relation_rows(relations: RelationEvaluation) -> list[str]:
+    """The card's relation table: end to end and on gold mentions, with the co-occurrence baseline."""
+    out = [
+        "**Relations** (" + ", ".join(relations.types) + "; the BioCreative V CDR kit's rule: distinct "
+        "(document, type, first id, second id)):",
+        "",
+        "| setting | P | R | F1 | within one sentence F1 | across sentences F1 | co-occurrence baseline F1 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    settings = [("end to end (own mentions and ids)", relations.end_to_end), ("gold mentions and ids", relations.gold_mentions)]
+    for name, scores in settings:
+        if scores is None:
+            continue
+        base = f"{100 * scores.cooccurrence.micro.f1:.2f}" if scores.cooccurrence is not None else "-"
+        out.append(
+            f"| {name} | {100 * scores.micro.precision:.2f} | {100 * scores.micro.recall:.2f} | "
+            f"{100 * scores.micro.f1:.2f} | {100 * scores.within_sentence.f1:.2f} | "
+            f"{100 * scores.across_sentences.f1:.2f} | {base} |"
+        )
+    return [*out, ""]
+
+
 def render_model_card(
     meta: Mapping[str, Any],
     config_text: str,
@@ -413,6 +436,8 @@ def render_model_card(
         for title, scores, mode in modes:
             intervals = getattr(evaluation.bootstrap, mode, None) if evaluation.bootstrap and mode else None
             out += [f"**{title}:", "", scores_table(scores, intervals, style="markdown"), ""]
+        if evaluation.relations is not None:
+            out += relation_rows(evaluation.relations)
     speed = (benchmark or {}).get("words_per_second")
     memory = (benchmark or {}).get("peak_memory_mb")
     size = meta.get("bioner", {}).get("size_mb")

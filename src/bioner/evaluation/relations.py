@@ -189,6 +189,20 @@ class RelationScores:
             payload["cooccurrence"] = self.cooccurrence.to_json()
         return payload
 
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> RelationScores:
+        """Read back what `to_json` wrote (error records are not stored)."""
+        if not isinstance(data, dict):
+            raise BionerError(f"{where}: expected an object of relation scores")
+        return cls(
+            PRF.from_json(data, where),
+            {name: PRF.from_json(v, f"{where}.per_type.{name}") for name, v in (data.get("per_type") or {}).items()},
+            PRF.from_json(data.get(WITHIN), f"{where}.{WITHIN}"),
+            PRF.from_json(data.get(ACROSS), f"{where}.{ACROSS}"),
+            Interval.from_json(data["interval"], f"{where}.interval") if data.get("interval") else None,
+            cls.from_json(data["cooccurrence"], f"{where}.cooccurrence") if data.get("cooccurrence") else None,
+        )
+
 
 @dataclass
 class RelationEvaluation:
@@ -212,6 +226,21 @@ class RelationEvaluation:
             "bootstrap": {"samples": self.samples, "seed": self.seed} if self.samples else None,
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "relations") -> RelationEvaluation:
+        if not isinstance(data, dict) or "end_to_end" not in data:
+            raise BionerError(f"{where}: expected an object with 'end_to_end' relation scores")
+        bootstrap = data.get("bootstrap") or {}
+        return cls(
+            [str(t) for t in data.get("types", [])],
+            {str(k): int(v) for k, v in (data.get("gold") or {}).items()},
+            RelationScores.from_json(data["end_to_end"], f"{where}.end_to_end"),
+            RelationScores.from_json(data["gold_mentions"], f"{where}.gold_mentions") if data.get("gold_mentions") else None,
+            [str(n) for n in data.get("notes", [])],
+            int(bootstrap.get("samples", 0)),
+            int(bootstrap.get("seed", DEFAULT_SEED)),
+        )
 
 
 # --- scoring -----------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ class Evaluation:
             concepts=Scores.from_json(data["concepts"], "concepts") if "concepts" in data else None,
             linking=LinkingAccuracy.from_json(data["linking"], "linking") if "linking" in data else None,
             oddities=Oddities.from_json(data["oddities"], "oddities") if "oddities" in data else None,
+            relations=RelationEvaluation.from_json(data["relations"]) if data.get("relations") else None,
         )
 
 
