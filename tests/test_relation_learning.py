@@ -94,3 +94,37 @@ def test_cli_without_relations_is_a_clear_error(tmp_path):
     assert "error: no relation type has enough annotated pairs" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_type_every_training_document_relates_keeps_each_documents_best_pair():
+    import numpy as np
+
+    model, _ = train_relations(relation_documents(60, seed=3), folds=3)
+    (cid,) = model.types
+    assert cid.at_least_one and cid.info["at_least_one"]
+    # Only a treatment is stated: below threshold, yet the document's best pair is kept.
+    text = "Nothing else was seen. Lithium reduced depression in the same rats."
+    mentions = [
+        RelationMention(23, 30, "Chemical", (CHEMICALS["lithium"],)),
+        RelationMention(39, 49, "Disease", (DISEASES["depression"],)),
+    ]
+    view = DocumentView.build(text, mentions)
+    cid.at_least_one = False
+    assert predict_views(model, [view]) == [[]]
+    cid.at_least_one = True
+    (relations,) = predict_views(model, [view])
+    assert [r["arguments"] for r in relations] == [[CHEMICALS["lithium"], DISEASES["depression"]]]
+    assert relations[0]["score"] < cid.threshold
+    # With the rule, the threshold is chosen counting each document's best pair as predicted.
+    scores, y = np.array([0.9, 0.2, 0.1, 0.05]), np.array([1, 0, 1, 0])
+    where = [(0, "a", "b"), (0, "a", "c"), (1, "d", "e"), (1, "d", "f")]
+    assert choose_threshold(scores, where, y, gold_total=2, at_least_one=True)[1]["f1"] == 100.0
+    assert choose_threshold(scores, where, y, gold_total=2)[1]["f1"] < 100.0
+
+
+def test_a_type_some_training_documents_do_not_relate_keeps_only_pairs_above_threshold():
+    documents = relation_documents(60, seed=4)
+    for document in documents[::3]:
+        document.relations = []
+    model, _ = train_relations(documents, folds=3)
+    assert model.types[0].at_least_one is False

@@ -133,9 +133,13 @@ def test_without_a_model_nothing_is_predicted_and_a_threshold_overrides_the_lear
         nlp, "Cisplatin-induced nephrotoxicity.", [(0, 9, "Chemical", "D002945"), (18, 32, "Disease", "D007674")]
     )
     assert empty(doc)._.get(EXTENSION) == []
-    strict = spacy.blank("en").add_pipe("bioner_relations", config={"threshold": 1.01})
+    strict = spacy.blank("en").add_pipe("bioner_relations", config={"threshold": 1.01, "at_least_one": False})
     strict.set_model(RelationModel.from_json(model.to_json()))
     assert strict(doc)._.get(EXTENSION) == []
+    # The learned rule that every document relates some pair still keeps its best pair.
+    learned = spacy.blank("en").add_pipe("bioner_relations", config={"threshold": 1.01})
+    learned.set_model(RelationModel.from_json(model.to_json()))
+    assert [r["arguments"] for r in learned(doc)._.get(EXTENSION)] == [["D002945", "D007674"]]
 
 
 def test_a_model_trained_on_other_features_is_refused(model):

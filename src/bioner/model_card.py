@@ -326,7 +326,10 @@ def relation_rows(relations: RelationEvaluation) -> list[str]:
         "| setting | P | R | F1 | within one sentence F1 | across sentences F1 | co-occurrence baseline F1 |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    settings = [("end to end (own mentions and ids)", relations.end_to_end), ("gold mentions and ids", relations.gold_mentions)]
+    settings = [
+        ("end to end (own mentions and ids)", relations.end_to_end),
+        ("gold mentions and ids", relations.gold_mentions),
+    ]
     for name, scores in settings:
         if scores is None:
             continue

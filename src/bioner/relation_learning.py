@@ -288,25 +288,38 @@ def rows(
 
 
 def choose_threshold(
-    scores: np.ndarray, where: Sequence[tuple[int, str, str]], y: np.ndarray, gold_total: int
+    scores: np.ndarray,
+    where: Sequence[Where],
+    y: np.ndarray,
+    gold_total: int,
+    *,
+    at_least_one: bool = False,
 ) -> tuple[float, dict[str, float]]:
-    """The threshold that maximises pair F1, counting gold pairs that are not candidates as missed."""
+    """The threshold that maximises pair F1, counting gold pairs that are not candidates as missed;
+    with `at_least_one`, a document's best pair counts as predicted whatever its score."""
+    documents = sorted({n for n, _, _ in where})
+    position = {n: k for k, n in enumerate(documents)}
+    doc_of = np.array([position[n] for n, _, _ in where], dtype=np.int64)
+    best_score = np.full(len(documents), -1.0)
+    best_label = np.zeros(len(documents))
+    for k in np.argsort(scores, kind="stable"):
+        best_score[doc_of[k]], best_label[doc_of[k]] = scores[k], y[k]
     best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": 0.0})
     best_f1 = -1.0
-    order = np.argsort(-scores)
-    tp = np.cumsum(y[order])
-    predicted = np.arange(1, len(order) + 1)
-    for k in range(len(order)):
-        if k + 1 < len(order) and scores[order[k + 1]] == scores[order[k]]:
-            continue
-        precision = tp[k] / predicted[k]
-        recall = tp[k] / gold_total if gold_total else 0.0
+    for threshold in np.unique(scores):
+        chosen = scores >= threshold
+        tp, predicted = float(y[chosen].sum()), float(chosen.sum())
+        if at_least_one:
+            lacking = best_score < threshold
+            tp += float(best_label[lacking].sum())
+            predicted += float(lacking.sum())
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / gold_total if gold_total else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         if f1 > best_f1:
             best_f1 = f1
-            threshold = float(scores[order[k]])
             best = (
-                threshold,
+                float(threshold),
                 {"precision": round(100 * precision, 2), "recall": round(100 * recall, 2), "f1": round(100 * f1, 2)},
             )
     return best
@@ -355,7 +368,10 @@ def train_relations(
             test = fold_of == fold
             if test.any() and (~test).any() and len(set(y[~test].tolist())) == 2:
                 scores[test] = _fit(x[~test], y[~test], seed).predict_proba(x[test])[:, 1]
-        threshold, cross_validated = choose_threshold(scores, where, y, gold_total)
+        # Learned, not assumed: does every training document with candidates relate some pair?
+        with_candidates = {n for n, _, _ in where}
+        at_least_one = all(prepared[n].relations.get(name) for n in with_candidates)
+        threshold, cross_validated = choose_threshold(scores, where, y, gold_total, at_least_one=at_least_one)
         fitted = _fit(x, y, seed)
         priors, _ = count_priors(prepared, name, labels)
         model.priors[name] = priors
@@ -366,10 +382,11 @@ def train_relations(
                 "trained": True,
                 "labels": list(labels),
                 "threshold": round(threshold, 4),
+                "at_least_one": at_least_one,
                 "cross_validated": cross_validated,
             }
         )
-        model.types.append(RelationType(name, labels, export_trees(fitted), threshold, info))
+        model.types.append(RelationType(name, labels, export_trees(fitted), threshold, info, at_least_one))
         report.types[name] = info
     model.info = {"types": {t.name: t.info for t in model.types}, "seed": seed}
     return model, report

@@ -236,7 +236,9 @@ class RelationEvaluation:
             [str(t) for t in data.get("types", [])],
             {str(k): int(v) for k, v in (data.get("gold") or {}).items()},
             RelationScores.from_json(data["end_to_end"], f"{where}.end_to_end"),
-            RelationScores.from_json(data["gold_mentions"], f"{where}.gold_mentions") if data.get("gold_mentions") else None,
+            RelationScores.from_json(data["gold_mentions"], f"{where}.gold_mentions")
+            if data.get("gold_mentions")
+            else None,
             [str(n) for n in data.get("notes", [])],
             int(bootstrap.get("samples", 0)),
             int(bootstrap.get("seed", DEFAULT_SEED)),

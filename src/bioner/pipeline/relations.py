@@ -71,6 +71,9 @@ NEGATION = ("no", "not", "without", "neither", "nor", "absence", "lack", "none",
 _AFTER_MENTION = re.compile(r"^[\s-]*(induced|associated|related|evoked|provoked|caused|mediated|dependent|elicited|produced|triggered)\b", re.IGNORECASE)  # fmt: skip
 _BEFORE_CAUSE = re.compile(r"\b(induced|caused|provoked|elicited|produced|triggered|precipitated)\s+by\b|\b(due|secondary|attributed|attributable)\s+to\b|\b(after|following|during)\b", re.IGNORECASE)  # fmt: skip
 _WORD = re.compile(r"\w+")
+_INDUCED_ADJACENT = re.compile(r"^[\s-]*(?:induced|associated|related|evoked|provoked|caused|mediated|elicited|produced|triggered|dependent)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+_ACTIVE_CAUSE = re.compile(r"^\s+(?:\S+\s+){0,2}(?:induced|caused|produced|provoked|elicited|triggered|precipitated|induces|causes|produces|induce|cause|resulted\s+in|results\s+in|led\s+to|leads\s+to)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)  # fmt: skip
+_BY_ADJACENT = re.compile(r"^\s*(?:(?:was|were|is|are|being)\s+)?(?:induced|caused|provoked|elicited|produced|triggered|precipitated)\s+by\s+(?:\S+\s+){0,3}$|^\s*(?:due|secondary|attributed|attributable|related)\s+to\s+(?:\S+\s+){0,3}$|^\s*(?:associated\s+with|after|following|during|from)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
 CHEMICAL_TREES = ("D01", "D02", "D03", "D04", "D05", "D06", "D08", "D09", "D10", "D12", "D13", "D20", "D23", "D25", "D26", "D27")  # fmt: skip
 DISEASE_TREES = ("C01", "C04", "C05", "C06", "C08", "C10", "C11", "C12", "C14", "C15", "C16", "C17", "C18", "C19", "C20", "C23", "C25", "F03")  # fmt: skip
 
@@ -80,7 +83,7 @@ FEATURES: tuple[str, ...] = (
     "sentences_both", "share_sentences_both", "min_sentence_distance", "min_word_distance",
     "cause_between", "treat_between", "negation_between", "cause_in_sentence", "treat_in_sentence",
     "attached_trigger_1", "attached_trigger_near", "caused_by_pattern", "order_first_before",
-    "attached_trigger_anywhere_1", "ancestor_of_other_2", "descendant_of_other_2", "ancestor_of_other_1",
+    "attached_trigger_anywhere_1", "induced_adjacent", "by_adjacent", "active_cause", "ancestor_of_other_2", "descendant_of_other_2", "ancestor_of_other_1",
     "descendant_of_other_1", "has_trees_1", "has_trees_2",
     "prior_rate_1", "prior_log_documents_1", "prior_rate_2", "prior_log_documents_2", "prior_pair_related",
     "prior_pair_log_documents", "lexical_max", "lexical_mean", "lexical_pairs",
@@ -132,12 +135,16 @@ class RelationType:
     trees: _ranker.Trees | None
     threshold: float = 0.5
     info: dict[str, Any] = field(default_factory=dict)
+    at_least_one: bool = False
+    """Keep a document's best pair even below the threshold: learned, true when every training document
+    with candidates relates one (BC5CDR: every abstract has a CID pair)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "labels": list(self.labels),
             "threshold": self.threshold,
+            "at_least_one": self.at_least_one,
             "info": self.info,
             "trees": self.trees.to_json() if self.trees is not None else None,
         }
@@ -154,6 +161,7 @@ class RelationType:
             trees,
             float(data.get("threshold", 0.5)),
             dict(data.get("info", {})),
+            bool(data.get("at_least_one", False)),
         )
 
 
@@ -403,6 +411,7 @@ def pair_features(
 
     best_distance = 1000.0
     cause = treat = negation = cause_sentence = treat_sentence = attached_near = caused_by = first_before = 0.0
+    induced_adjacent = by_adjacent = active_cause = 0.0
     for i in m1:
         for j in m2:
             if sentence_of[i] != sentence_of[j]:
@@ -425,6 +434,12 @@ def pair_features(
             if b.start < a.start and _BEFORE_CAUSE.search(text[b.end : a.start]) and distance <= 15:
                 caused_by = 1.0
             first_before = max(first_before, float(a.start < b.start))
+            if a.end <= b.start and _INDUCED_ADJACENT.match(text[a.end : b.start]):
+                induced_adjacent = 1.0
+            if b.end <= a.start and _BY_ADJACENT.match(text[b.end : a.start]):
+                by_adjacent = 1.0
+            if a.end <= b.start and _ACTIVE_CAUSE.match(text[a.end : b.start]):
+                active_cause = 1.0
     put("min_word_distance", best_distance)
     put("cause_between", cause)
     put("treat_between", treat)
@@ -434,6 +449,9 @@ def pair_features(
     put("attached_trigger_near", attached_near)
     put("caused_by_pattern", caused_by)
     put("order_first_before", first_before)
+    put("induced_adjacent", induced_adjacent)
+    put("by_adjacent", by_adjacent)
+    put("active_cause", active_cause)
     put(
         "attached_trigger_1", float(any(_AFTER_MENTION.match(text[mentions[i].end : mentions[i].end + 30]) for i in m1))
     )
@@ -507,8 +525,14 @@ def predict_views(model: RelationModel, views: Sequence[DocumentView]) -> list[l
         if not rows:
             continue
         scores = 1.0 / (1.0 + np.exp(-relation_type.trees.raw(np.vstack(rows))))
+        best: dict[int, float] = {}
+        for (number, _, _), score in zip(where, scores):
+            best[number] = max(best.get(number, 0.0), float(score))
         for (number, first, second), score in zip(where, scores):
-            if score >= relation_type.threshold:
+            kept = score >= relation_type.threshold or (
+                relation_type.at_least_one and best[number] < relation_type.threshold and score == best[number]
+            )
+            if kept:
                 out[number].append(
                     {
                         "type": relation_type.name,
@@ -529,31 +553,37 @@ def doc_view(doc: Doc) -> DocumentView:
 
 @Language.factory(
     "bioner_relations",
-    default_config={"threshold": None},
+    default_config={"threshold": None, "at_least_one": None},
     assigns=[f"doc._.{EXTENSION}"],
     requires=["doc.ents", "token.ent_kb_id"],
 )
-def make_relations(nlp: Language, name: str, threshold: float | None) -> RelationExtractor:
-    return RelationExtractor(name, threshold=threshold)
+def make_relations(nlp: Language, name: str, threshold: float | None, at_least_one: bool | None) -> RelationExtractor:
+    return RelationExtractor(name, threshold=threshold, at_least_one=at_least_one)
 
 
 class RelationExtractor:
     """spaCy wrapper of `RelationModel`: `initialize(model_path=...)` reads the model `bioner relations`
     trained; the pipeline folder then carries it (to_disk/from_disk). Without one it predicts nothing.
-    `threshold` overrides every type's learned threshold (higher: fewer, surer relations)."""
+    `threshold` overrides every type's learned threshold (higher: fewer, surer relations), and
+    `at_least_one` whether a document's best pair is kept below it (None: as learned)."""
 
-    def __init__(self, name: str = "bioner_relations", *, threshold: float | None = None) -> None:
+    def __init__(
+        self, name: str = "bioner_relations", *, threshold: float | None = None, at_least_one: bool | None = None
+    ) -> None:
         self.name = name
         self.threshold = threshold
+        self.at_least_one = at_least_one
         self.model = RelationModel()
         if not Doc.has_extension(EXTENSION):
             Doc.set_extension(EXTENSION, default=None)
 
     def set_model(self, model: RelationModel) -> None:
         self.model = model
-        if self.threshold is not None:
-            for relation_type in self.model.types:
+        for relation_type in self.model.types:
+            if self.threshold is not None:
                 relation_type.threshold = self.threshold
+            if self.at_least_one is not None:
+                relation_type.at_least_one = self.at_least_one
 
     def initialize(
         self,
