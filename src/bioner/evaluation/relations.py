@@ -384,7 +384,8 @@ def relations_on_gold_mentions(nlp: Language, gold_docs: Sequence[Document]) -> 
     between their gold mentions; None when the pipeline has no such component.
 
     Each document becomes `nlp.make_doc(text)` whose `doc.ents` are the gold mentions (label, and
-    `kb_id_` the first id of the mention, `-1` when it has none; overlapping gold mentions keep the
+    `kb_id_` the mention's ids as the linker writes them, `D1|D2` for a composite, `-1` when it has
+    none; overlapping gold mentions keep the
     longest, spaCy's ents cannot overlap), and only that component runs. It must write
     `doc._.bioner_relations`, a list of `{"type", "arguments", "score", "support"}`.
     """
@@ -397,7 +398,7 @@ def relations_on_gold_mentions(nlp: Language, gold_docs: Sequence[Document]) -> 
         spans = []
         for mention in gold.mentions:
             ids = mention_ids(mention)
-            kb_id = mention.identifier.split("|")[0].strip() if ids else "-1"
+            kb_id = "|".join(ids) if ids else "-1"
             span = doc.char_span(mention.start, mention.end, label=mention.label, kb_id=kb_id, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
