@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -245,6 +246,9 @@ class DocumentView:
     sentence_of: list[int]
     by_concept: dict[str, list[int]]
     label_of: dict[str, Counter[str]]
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What pair features read again for every pair (concepts by label, the words of a sentence,
+    tree relations), computed once per document."""
 
     @classmethod
     def build(cls, text: str, mentions: Sequence[Mention], breaks: Iterable[int] = ()) -> DocumentView:
@@ -265,8 +269,71 @@ class DocumentView:
             dict(label_of),
         )
 
+    def label(self, concept: str) -> str:
+        key = ("label", concept)
+        if key not in self._cache:
+            self._cache[key] = self.label_of[concept].most_common(1)[0][0]
+        return self._cache[key]
+
     def concepts(self, label: str) -> list[str]:
-        return [c for c, labels in self.label_of.items() if labels.most_common(1)[0][0] == label]
+        key = ("concepts", label)
+        if key not in self._cache:
+            self._cache[key] = [c for c in self.label_of if self.label(c) == label]
+        return self._cache[key]
+
+    def words(self, sentence: int) -> tuple[list[int], list[int], list[str]]:
+        """Starts, ends and lower-cased words of a sentence."""
+        key = ("words", sentence)
+        if key not in self._cache:
+            start, end = self.sentences[sentence]
+            found = list(_WORD.finditer(self.text, start, end))
+            self._cache[key] = (
+                [m.start() for m in found],
+                [m.end() for m in found],
+                [m.group().lower() for m in found],
+            )
+        return self._cache[key]
+
+    def words_between(self, sentence: int, start: int, end: int) -> list[str]:
+        starts, ends, words = self.words(sentence)
+        first = bisect_left(starts, start)
+        last = bisect_right(ends, end)
+        return words[first:last] if last > first else []
+
+    def sentence_counts(self, sentence: int) -> tuple[float, float]:
+        """Cause and treatment words of a sentence."""
+        key = ("counts", sentence)
+        if key not in self._cache:
+            words = self.words(sentence)[2]
+            self._cache[key] = (float(_count(words, CAUSE)), float(_count(words, TREAT)))
+        return self._cache[key]
+
+    def hierarchy(self, trees: Mapping[str, list[str]], concept: str) -> tuple[bool, bool]:
+        """Whether the concept is a MeSH ancestor, and a descendant, of another concept of its label here."""
+        key = ("hierarchy", concept)
+        if key not in self._cache:
+            others = [c for c in self.concepts(self.label(concept)) if c != concept]
+            self._cache[key] = (
+                any(_related_in_tree(trees, concept, c) for c in others),
+                any(_related_in_tree(trees, c, concept) for c in others),
+            )
+        return self._cache[key]
+
+    def branches(self, trees: Mapping[str, list[str]], concept: str, tops: tuple[str, ...]) -> list[float]:
+        """1.0 for each top tree branch the concept sits under."""
+        key = ("branches", concept, tops)
+        if key not in self._cache:
+            numbers = trees.get(concept, ())
+            self._cache[key] = [float(any(t.startswith(top) for t in numbers)) for top in tops]
+        return self._cache[key]
+
+    def attached(self, mention: int) -> bool:
+        """The mention is followed by a cause word ("-induced", "-associated")."""
+        key = ("attached", mention)
+        if key not in self._cache:
+            end = self.mentions[mention].end
+            self._cache[key] = bool(_AFTER_MENTION.match(self.text[end : end + 30]))
+        return self._cache[key]
 
 
 def mention_ids(identifier: str) -> tuple[str, ...]:
@@ -304,33 +371,45 @@ def _distance_bucket(n: int) -> str:
     return str(n) if n <= 5 else "6-10" if n <= 10 else "11-20" if n <= 20 else "21+"
 
 
+def _units(view: DocumentView, sentence: int) -> list[tuple[int, int, str, int]]:
+    """A sentence as (start, end, word, mention number or -1): words outside mentions, and each
+    mention as one unit."""
+    key = ("units", sentence)
+    if key not in view._cache:
+        start, end = view.sentences[sentence]
+        units: list[tuple[int, int, str, int]] = []
+        cursor = start
+        inside = sorted((m.start, m.end, n) for n, m in enumerate(view.mentions) if m.start < end and start < m.end)
+        for m_start, m_end, number in inside:
+            units.extend(
+                (w.start(), w.end(), w.group().lower(), -1)
+                for w in _WORD.finditer(view.text, cursor, max(cursor, m_start))
+            )
+            units.append((m_start, m_end, "", number))
+            cursor = max(cursor, m_end)
+        units.extend((w.start(), w.end(), w.group().lower(), -1) for w in _WORD.finditer(view.text, cursor, end))
+        view._cache[key] = units
+    return view._cache[key]
+
+
 def mention_pair_words(view: DocumentView, i: int, j: int) -> list[str]:
     """Lexical features of mentions `i` (first argument) and `j` (second) in one sentence: the words
     between them, the words around, the order and the distance, with mentions masked by their role
     (ARG1, ARG2) or label, so that what is learned is the statement, not the names."""
     a, b = view.mentions[i], view.mentions[j]
-    start, end = view.sentences[view.sentence_of[i]]
-    words: list[tuple[int, int, str]] = []
-    masked = {i: "ARG1", j: "ARG2"}
-    spans = [
-        (m.start, m.end, masked.get(n, m.label.upper()))
-        for n, m in enumerate(view.mentions)
-        if m.start < end and start < m.end
-    ]
-    spans.sort()
-    cursor = start
-    for m_start, m_end, token in spans:
-        for match in _WORD.finditer(view.text, cursor, max(cursor, m_start)):
-            words.append((match.start(), match.end(), match.group().lower()))
-        words.append((m_start, m_end, token))
-        cursor = max(cursor, m_end)
-    for match in _WORD.finditer(view.text, cursor, end):
-        words.append((match.start(), match.end(), match.group().lower()))
+    units = _units(view, view.sentence_of[i])
+
+    def token(unit: tuple[int, int, str, int]) -> str:
+        number = unit[3]
+        if number < 0:
+            return unit[2]
+        return "ARG1" if number == i else "ARG2" if number == j else view.mentions[number].label.upper()
+
     left, right = (a, b) if a.start <= b.start else (b, a)
     order = "12" if a.start <= b.start else "21"
-    between = [w for s, e, w in words if s >= left.end and e <= right.start]
-    before = [w for s, e, w in words if e <= left.start][-3:]
-    after = [w for s, e, w in words if s >= right.end][:3]
+    between = [token(u) for u in units if u[0] >= left.end and u[1] <= right.start]
+    before = [token(u) for u in units if u[1] <= left.start][-3:]
+    after = [token(u) for u in units if u[0] >= right.end][:3]
     out = [f"o:{order}", f"d:{_distance_bucket(len(between))}", f"t:{int(view.sentence_of[i] == 0)}"]
     out += [f"b:{w}" for w in between]
     out += [f"bb:{x}_{y}" for x, y in zip(between, between[1:])]
@@ -375,8 +454,7 @@ def pair_features(
     row = np.zeros(len(FEATURES), dtype=np.float64)
     text, mentions, sentence_of = view.text, view.mentions, view.sentence_of
     m1, m2 = view.by_concept[first], view.by_concept[second]
-    label1 = view.label_of[first].most_common(1)[0][0]
-    label2 = view.label_of[second].most_common(1)[0][0]
+    label1, label2 = view.label(first), view.label(second)
     concepts1, concepts2 = view.concepts(label1), view.concepts(label2)
     counts1 = sorted((len(view.by_concept[c]) for c in concepts1), reverse=True)
     counts2 = sorted((len(view.by_concept[c]) for c in concepts2), reverse=True)
@@ -418,18 +496,17 @@ def pair_features(
                 continue
             a, b = mentions[i], mentions[j]
             left, right = (a, b) if a.start <= b.start else (b, a)
-            between = _words(text[left.end : right.start])
+            between = view.words_between(sentence_of[i], left.end, right.start)
             distance = len(between)
             if distance < best_distance:
                 best_distance = float(distance)
             cause = max(cause, float(_count(between, CAUSE)))
             treat = max(treat, float(_count(between, TREAT)))
             negation = max(negation, float(sum(1 for w in between if w in NEGATION)))
-            start, end = view.sentences[sentence_of[i]]
-            words = _words(text[start:end])
-            cause_sentence = max(cause_sentence, float(_count(words, CAUSE)))
-            treat_sentence = max(treat_sentence, float(_count(words, TREAT)))
-            if _AFTER_MENTION.match(text[a.end : a.end + 30]) and distance <= 12:
+            sentence_cause, sentence_treat = view.sentence_counts(sentence_of[i])
+            cause_sentence = max(cause_sentence, sentence_cause)
+            treat_sentence = max(treat_sentence, sentence_treat)
+            if distance <= 12 and view.attached(i):
                 attached_near = 1.0
             if b.start < a.start and _BEFORE_CAUSE.search(text[b.end : a.start]) and distance <= 15:
                 caused_by = 1.0
@@ -452,25 +529,23 @@ def pair_features(
     put("induced_adjacent", induced_adjacent)
     put("by_adjacent", by_adjacent)
     put("active_cause", active_cause)
-    put(
-        "attached_trigger_1", float(any(_AFTER_MENTION.match(text[mentions[i].end : mentions[i].end + 30]) for i in m1))
-    )
-    put(
-        "attached_trigger_anywhere_1",
-        float(sum(1 for i in m1 if _AFTER_MENTION.match(text[mentions[i].end : mentions[i].end + 30]))),
-    )
+    attached = sum(1 for i in m1 if view.attached(i))
+    put("attached_trigger_1", float(attached > 0))
+    put("attached_trigger_anywhere_1", float(attached))
 
     trees = model.trees
-    put("ancestor_of_other_2", float(any(_related_in_tree(trees, second, c) for c in concepts2 if c != second)))
-    put("descendant_of_other_2", float(any(_related_in_tree(trees, c, second) for c in concepts2 if c != second)))
-    put("ancestor_of_other_1", float(any(_related_in_tree(trees, first, c) for c in concepts1 if c != first)))
-    put("descendant_of_other_1", float(any(_related_in_tree(trees, c, first) for c in concepts1 if c != first)))
+    ancestor2, descendant2 = view.hierarchy(trees, second)
+    ancestor1, descendant1 = view.hierarchy(trees, first)
+    put("ancestor_of_other_2", float(ancestor2))
+    put("descendant_of_other_2", float(descendant2))
+    put("ancestor_of_other_1", float(ancestor1))
+    put("descendant_of_other_1", float(descendant1))
     put("has_trees_1", float(first in trees))
     put("has_trees_2", float(second in trees))
-    for top in CHEMICAL_TREES:
-        put(f"tree_1_{top}", float(any(t.startswith(top) for t in trees.get(first, ()))))
-    for top in DISEASE_TREES:
-        put(f"tree_2_{top}", float(any(t.startswith(top) for t in trees.get(second, ()))))
+    for top, flag in zip(CHEMICAL_TREES, view.branches(trees, first, CHEMICAL_TREES)):
+        put(f"tree_1_{top}", flag)
+    for top, flag in zip(DISEASE_TREES, view.branches(trees, second, DISEASE_TREES)):
+        put(f"tree_2_{top}", flag)
 
     rate1, log1 = _prior(priors, "1\t" + first)
     rate2, log2 = _prior(priors, "2\t" + second)
