@@ -72,9 +72,10 @@ def lexicon_marks(nlp, text):
     return layer.predict([nlp.make_doc(text)])[0].tolist()
 
 
-def project_pipeline(ner_examples=None, steps=80):
+def project_pipeline(ner_examples=None, steps=80, relations=False):
     """A pipeline with the project's tokenizer, an `ner` whose embedding marks a three-name lexicon,
-    both post-processing components and the linker with a two-name knowledge base."""
+    both post-processing components and the linker with a two-name knowledge base; with `relations`,
+    the relation component with a model trained on a small synthetic corpus."""
     spacy.util.fix_random_seed(0)
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "bioner.BiomedicalTokenizer.v1"}}})
     with tempfile.TemporaryDirectory() as folder:  # the model keeps its own copy of the lexicon
@@ -94,6 +95,13 @@ def project_pipeline(ner_examples=None, steps=80):
     with tempfile.TemporaryDirectory() as folder:  # the pipeline keeps its own copy of the KB
         write_kb(LINKER_KB, Path(folder) / "kb.json.gz")
         nlp.add_pipe("bioner_linker").initialize(kb_path=str(Path(folder) / "kb.json.gz"))
+    if relations:
+        from relation_corpus import relation_documents
+
+        from bioner.relation_learning import train_relations
+
+        model, _ = train_relations(relation_documents(60), folds=3)
+        nlp.add_pipe("bioner_relations").set_model(model)
     return nlp
 
 
@@ -276,7 +284,8 @@ doc = nlp(sys.argv[2])
 layer = next(node for node in nlp.get_pipe("ner").model.walk() if node.name == "lexicon_marks")
 print(json.dumps({"pipes": nlp.pipe_names, "tokens": [t.text for t in doc],
                   "marks": layer.predict([nlp.make_doc(sys.argv[2])])[0].tolist(),
-                  "ents": [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents]}))
+                  "ents": [[e.start_char, e.end_char, e.label_, e.kb_id_] for e in doc.ents],
+                  "relations": doc._.bioner_relations if doc.has_extension("bioner_relations") else None}))
 """
 
 
@@ -284,7 +293,7 @@ print(json.dumps({"pipes": nlp.pipe_names, "tokens": [t.text for t in doc],
 def packaged(tmp_path_factory):
     started = time.perf_counter()
     folder = tmp_path_factory.mktemp("training")
-    nlp = project_pipeline(training_examples())
+    nlp = project_pipeline(training_examples(), relations=True)
     nlp.to_disk(folder / "model-best")
     (folder / "evaluation.json").write_text(json.dumps(evaluation_json()))
     paths = package_model(folder / "model-best", folder / "dist")
@@ -304,6 +313,9 @@ def test_package_builds_a_wheel_and_an_sdist_carrying_code_card_and_requirements
         f"{data}/code/tokenizer.py",
         f"{data}/code/components.py",
         f"{data}/code/lexicon_embed.py",
+        f"{data}/code/relations.py",
+        f"{data}/code/sentences.py",
+        f"{data}/bioner_relations/relations.json",
         f"{data}/ner/model",
         f"{data}/meta.json",
         f"{NAME}/meta.json",
@@ -341,7 +353,7 @@ def test_installed_wheel_loads_by_name_without_bioner_and_tags_like_the_training
     doc = source(TEXT)
     assert (
         packaged_output["pipes"]
-        == ["ner", "bioner_abbreviations", "bioner_consistency", "bioner_linker"]
+        == ["ner", "bioner_abbreviations", "bioner_consistency", "bioner_linker", "bioner_relations"]
         == source.pipe_names
     )
     assert packaged_output["tokens"] == [t.text for t in doc]
@@ -359,4 +371,7 @@ def test_installed_wheel_loads_by_name_without_bioner_and_tags_like_the_training
     with source.select_pipes(disable=["bioner_abbreviations", "bioner_consistency"]):
         assert "TRD" not in {e.text for e in source(TEXT).ents}
     assert ("TRD", "Disease") in tagged
+    # Relations come from the packaged relation model, without bioner: the same as from the folder.
+    assert packaged_output["relations"] == json.loads(json.dumps(doc._.bioner_relations))
+    assert [r["arguments"] for r in packaged_output["relations"]] == [["D007649", "D061218"]]
     print(f"\npackaging: {build_seconds:.1f}s; fresh venv, install and load: {time.perf_counter() - started:.1f}s")
