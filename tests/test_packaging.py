@@ -96,9 +96,8 @@ def project_pipeline(ner_examples=None, steps=80, relations=False):
         write_kb(LINKER_KB, Path(folder) / "kb.json.gz")
         nlp.add_pipe("bioner_linker").initialize(kb_path=str(Path(folder) / "kb.json.gz"))
     if relations:
-        from relation_corpus import relation_documents
-
         from bioner.relation_learning import train_relations
+        from relation_corpus import relation_documents
 
         model, _ = train_relations(relation_documents(60), folds=3)
         nlp.add_pipe("bioner_relations").set_model(model)
