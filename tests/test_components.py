@@ -226,6 +226,15 @@ def test_a_long_form_naming_nothing_makes_its_words_and_short_form_no_entity_eve
     assert ents(component(doc)) == [("warfarin", "Chemical")]
 
 
+def test_a_plural_short_form_naming_nothing_takes_its_singular_along():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "head"})
+    text = "Three single nucleotide polymorphisms (SNPs) were typed; each SNP was tested."
+    doc = tagged(nlp, text, [("nucleotide", "Chemical"), ("SNPs", "Chemical")])
+    doc.ents = list(doc.ents) + [doc.char_span(text.rindex("SNP"), text.rindex("SNP") + 3, label="Chemical")]
+    assert ents(component(doc)) == []
+
+
 def test_without_non_entities_a_tagged_short_form_still_labels_its_long_form():
     nlp = make_tokenizer_pipeline()
     component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "off"})

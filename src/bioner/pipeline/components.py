@@ -76,7 +76,8 @@ class AbbreviationPropagator:
     ("nucleotide"): the phrase names no chemical, so neither do its words nor its short form.
     With "head", such a long form (not itself inside an entity) comes before the short form's
     votes: every entity inside each occurrence of it, and every occurrence of its short form, is
-    dropped; "word" does so only when every entity inside it is one word; "off" leaves it to
+    dropped, as is an entity that is the short form in the other number ("SNP" for "SNPs");
+    "word" does so only when every entity inside it is one word; "off" leaves it to
     the rules above. With `repeat`, a long form that got a label is one mention of that label
     wherever it occurs in the document, in any case ("Treatment-resistant Depression" in the
     title), replacing entities inside it but not one that reaches beyond it.
@@ -148,6 +149,7 @@ class AbbreviationPropagator:
         orphans: set[tuple[int, int]] = set()
         named: dict[tuple[str, ...], str] = {}
         nothing: set[tuple[str, ...]] = set()
+        plain: set[str] = set()
         for long_form, short_forms in definitions:
             entity = ends.get(long_form.end_char)
             label = entity.label_ if entity is not None else None
@@ -156,6 +158,7 @@ class AbbreviationPropagator:
             if label is None and self._names_nothing(long_form, ents):
                 nothing.add(_lower(long_form))
                 orphans.update((s.start, s.end) for s in short_forms if not _inside_longer(s, ents))
+                plain.update(_number_forms(next(iter(short_forms)).text) if short_forms else ())
                 continue
             if label is None:
                 votes: Counter[str] = Counter()
@@ -180,6 +183,7 @@ class AbbreviationPropagator:
                 elif self.drop_orphans:
                     orphans.add((short.start, short.end))
         dropped = {(e.start, e.end) for span in _occurrences(doc, nothing) for e in ents if _within(e, span)}
+        dropped.update((e.start, e.end) for e in ents if e.text in plain)
         if self.repeat:
             for span in _occurrences(doc, set(named)):
                 if not any(_overlaps(e, span) and not _within(e, span) for e in ents):
@@ -315,6 +319,11 @@ def _occurrences(doc: Doc, phrases: set[tuple[str, ...]]) -> list[Span]:
                 found.append(doc[start : start + length])
                 break
     return filter_spans(found)
+
+
+def _number_forms(short: str) -> set[str]:
+    """A short form in the singular and the plural: "SNPs (single nucleotide polymorphisms)" defines "SNP" too."""
+    return {short, short[:-1] if short.endswith("s") and len(short) > 2 else short + "s"}
 
 
 def _inside_longer(span: Span, ents: list[Span]) -> bool:
