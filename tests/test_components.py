@@ -235,6 +235,16 @@ def test_a_plural_short_form_naming_nothing_takes_its_singular_along():
     assert ents(component(doc)) == []
 
 
+def test_short_non_entities_drop_the_short_form_but_keep_the_words_inside():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "short"})
+    text = "Dobutamine stress echocardiography (DSE) is safe; DSE found ischemia."
+    doc = nlp.make_doc(text)
+    dse = [i for i, t in enumerate(doc) if t.text == "DSE"]
+    doc.ents = [Span(doc, 0, 1, label="Chemical")] + [Span(doc, i, i + 1, label="Chemical") for i in dse]
+    assert ents(component(doc)) == [("Dobutamine", "Chemical")]
+
+
 def test_without_non_entities_a_tagged_short_form_still_labels_its_long_form():
     nlp = make_tokenizer_pipeline()
     component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "off"})

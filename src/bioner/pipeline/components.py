@@ -53,7 +53,7 @@ def make_abbreviation_propagator(
     )
 
 
-NON_ENTITIES = ("off", "head", "word")
+NON_ENTITIES = ("off", "short", "head", "word")
 """`non_entities` settings of `bioner_abbreviations`."""
 
 
@@ -77,8 +77,9 @@ class AbbreviationPropagator:
     With "head", such a long form (not itself inside an entity) comes before the short form's
     votes: every entity inside each occurrence of it, and every occurrence of its short form, is
     dropped, as is an entity that is the short form in the other number ("SNP" for "SNPs");
-    "word" does so only when every entity inside it is one word; "off" leaves it to
-    the rules above. With `repeat`, a long form that got a label is one mention of that label
+    "word" does so only when every entity inside it is one word; "short" drops the short forms
+    but leaves the entities inside (BC5CDR annotates "dobutamine" in "dobutamine stress
+    echocardiography (DSE)"); "off" leaves it to the rules above. With `repeat`, a long form that got a label is one mention of that label
     wherever it occurs in the document, in any case ("Treatment-resistant Depression" in the
     title), replacing entities inside it but not one that reaches beyond it.
     """
@@ -134,7 +135,7 @@ class AbbreviationPropagator:
         inside = [e for e in ents if _within(e, long_form)]
         if not inside or any(e.end == long_form.end for e in inside):
             return False
-        return self.non_entities == "head" or all(len(e) == 1 for e in inside)
+        return self.non_entities != "word" or all(len(e) == 1 for e in inside)
 
     def __call__(self, doc: Doc) -> Doc:
         definitions = self.definitions(doc)
@@ -156,7 +157,8 @@ class AbbreviationPropagator:
             if entity is not None and self.widen and entity.start > long_form.start:
                 added.append(Span(doc, long_form.start, long_form.end, label=entity.label_))
             if label is None and self._names_nothing(long_form, ents):
-                nothing.add(_lower(long_form))
+                if self.non_entities != "short":
+                    nothing.add(_lower(long_form))
                 orphans.update((s.start, s.end) for s in short_forms if not _inside_longer(s, ents))
                 plain.update(_number_forms(next(iter(short_forms)).text) if short_forms else ())
                 continue
