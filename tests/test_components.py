@@ -245,6 +245,27 @@ def test_short_non_entities_drop_the_short_form_but_keep_the_words_inside():
     assert ents(component(doc)) == [("Dobutamine", "Chemical")]
 
 
+def test_strict_non_entities_leave_a_long_form_starting_with_an_entity_to_the_votes():
+    text = "Human prothrombin complex concentrate (PCC) works; PCC and selective serotonin reuptake inhibitors (SSRIs) differ."
+    expected = {
+        "strict": [("serotonin", "Chemical")],
+        "short": [("prothrombin", "Chemical"), ("serotonin", "Chemical")],
+    }
+    for setting, found in expected.items():
+        nlp = make_tokenizer_pipeline()
+        component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": setting})
+        doc = tagged(nlp, text, [("prothrombin", "Chemical"), ("PCC", "Chemical"), ("serotonin", "Chemical")])
+        pcc = [i for i, t in enumerate(doc) if t.text == "PCC"][1]
+        ssris = [i for i, t in enumerate(doc) if t.text == "SSRIs"][0]
+        doc.ents = list(doc.ents) + [
+            Span(doc, pcc, pcc + 1, label="Chemical"),
+            Span(doc, ssris, ssris + 1, label="Chemical"),
+        ]
+        if setting == "strict":
+            found = [("prothrombin complex concentrate", "Chemical"), ("PCC", "Chemical"), ("PCC", "Chemical"), *found]
+        assert ents(component(doc)) == found
+
+
 def test_without_non_entities_a_tagged_short_form_still_labels_its_long_form():
     nlp = make_tokenizer_pipeline()
     component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "off"})

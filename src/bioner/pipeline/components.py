@@ -53,7 +53,7 @@ def make_abbreviation_propagator(
     )
 
 
-NON_ENTITIES = ("off", "short", "head", "word")
+NON_ENTITIES = ("off", "short", "strict", "head", "word")
 """`non_entities` settings of `bioner_abbreviations`."""
 
 
@@ -79,7 +79,9 @@ class AbbreviationPropagator:
     dropped, as is an entity that is the short form in the other number ("SNP" for "SNPs");
     "word" does so only when every entity inside it is one word; "short" drops the short forms
     but leaves the entities inside (BC5CDR annotates "dobutamine" in "dobutamine stress
-    echocardiography (DSE)"); "off" leaves it to the rules above. With `repeat`, a long form that got a label is one mention of that label
+    echocardiography (DSE)"); "strict" does as "short" only when no entity holds the first word
+    either ("prothrombin complex concentrate (PCC)" stays to the votes); "off" leaves it to the
+    rules above. With `repeat`, a long form that got a label is one mention of that label
     wherever it occurs in the document, in any case ("Treatment-resistant Depression" in the
     title), replacing entities inside it but not one that reaches beyond it.
     """
@@ -135,6 +137,8 @@ class AbbreviationPropagator:
         inside = [e for e in ents if _within(e, long_form)]
         if not inside or any(e.end == long_form.end for e in inside):
             return False
+        if self.non_entities == "strict":
+            return all(e.start > long_form.start for e in inside)
         return self.non_entities != "word" or all(len(e) == 1 for e in inside)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -157,7 +161,7 @@ class AbbreviationPropagator:
             if entity is not None and self.widen and entity.start > long_form.start:
                 added.append(Span(doc, long_form.start, long_form.end, label=entity.label_))
             if label is None and self._names_nothing(long_form, ents):
-                if self.non_entities != "short":
+                if self.non_entities in ("head", "word"):
                     nothing.add(_lower(long_form))
                 orphans.update((s.start, s.end) for s in short_forms if not _inside_longer(s, ents))
                 plain.update(_number_forms(next(iter(short_forms)).text) if short_forms else ())
