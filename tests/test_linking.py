@@ -210,3 +210,53 @@ def test_uninitialised_linker_links_nothing():
     nlp.initialize()
     ruler.add_patterns([{"label": "Chemical", "pattern": "doxorubicin"}])
     assert [e.kb_id_ for e in nlp("doxorubicin").ents] == [NO_ID]
+
+
+DEPRESSION_ENTRIES = [
+    ("Disease", "depression", "D003866", 5, 1),
+    ("Disease", "treatment-resistant depression", "D061218", 1, 1),
+    ("Disease", "breast cancer", "D001943", 5, 1),
+]
+DEPRESSION_CONCEPTS = {i: ("descriptor", "Disease") for i in ("D003866", "D061218", "D001943")}
+DEPRESSION_TEXT = (
+    "Glutamate in Treatment-resistant Depression. Patients with treatment-resistant depression (TRD) "
+    "or metastatic breast cancer (MBC) got ketamine; TRD eased."
+)
+
+
+def _depression_pipeline(tmp_path, whole_long_forms: bool):
+    kb = tmp_path / "kb.json.gz"
+    write_kb(DEPRESSION_ENTRIES, kb, concepts=DEPRESSION_CONCEPTS)
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("bioner_abbreviations")
+    nlp.add_pipe("bioner_linker", config={"whole_long_forms": whole_long_forms})
+    nlp.initialize()
+    ruler.add_patterns([{"label": "Disease", "pattern": p} for p in ("depression", "Depression", "breast cancer")])
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
+def test_whole_long_forms_make_a_known_long_form_one_mention_wherever_it_occurs(tmp_path):
+    doc = _depression_pipeline(tmp_path, whole_long_forms=True)(DEPRESSION_TEXT)
+    assert [(e.text, e.kb_id_) for e in doc.ents if e.text != "MBC"] == [
+        ("Treatment-resistant Depression", "D061218"),
+        ("treatment-resistant depression", "D061218"),
+        ("TRD", "D061218"),
+        ("breast cancer", "D001943"),  # "metastatic breast cancer" is no name in the knowledge base
+        ("TRD", "D061218"),
+    ]
+
+
+def test_without_whole_long_forms_the_entity_inside_a_long_form_stays_as_tagged(tmp_path):
+    doc = _depression_pipeline(tmp_path, whole_long_forms=False)(DEPRESSION_TEXT)
+    assert [(e.text, e.kb_id_) for e in doc.ents][:3] == [
+        ("Depression", "D003866"),
+        ("depression", "D003866"),
+        ("TRD", "D061218"),
+    ]
+
+
+def test_whole_long_forms_survive_a_save_and_load(tmp_path):
+    _depression_pipeline(tmp_path, whole_long_forms=True).to_disk(tmp_path / "pipeline")
+    assert spacy.load(tmp_path / "pipeline").get_pipe("bioner_linker").whole_long_forms is True

@@ -213,6 +213,11 @@ class Linker:
         return cls(concepts, indexes, ranker, threshold=threshold)
 
     # -- linking -----------------------------------------------------------------------------
+    def is_name(self, text: str, label: str) -> bool:
+        """Whether `text` is a name of `label` in the knowledge base (exactly, as names are keyed)."""
+        index = self.indexes.get(label)
+        return index is not None and index.exact(normalise(text)) >= 0
+
     def _nearest(self, index: LabelIndex, label: str, key: str) -> list[tuple[int, float]]:
         """`index.nearest`, remembered: the same unknown name recurs across documents."""
         cached = self._near_cache.get((label, key))
@@ -456,21 +461,32 @@ def _build_parts(kb: KnowledgeBase) -> tuple[ConceptTable, dict[str, LabelIndex]
 
 @Language.factory(
     "bioner_linker",
-    default_config={"threshold": None},
+    default_config={"threshold": None, "whole_long_forms": False},
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
 )
-def make_linker(nlp: Language, name: str, threshold: float | None) -> EntityLinker:
-    return EntityLinker(name, threshold=threshold)
+def make_linker(nlp: Language, name: str, threshold: float | None, whole_long_forms: bool) -> EntityLinker:
+    return EntityLinker(name, threshold=threshold, whole_long_forms=whole_long_forms)
 
 
 class EntityLinker:
     """spaCy wrapper of `Linker`: `initialize(kb_path=...)` builds the index from the knowledge
-    base file once; the pipeline folder then carries the built index (to_disk/from_disk)."""
+    base file once; the pipeline folder then carries the built index (to_disk/from_disk).
 
-    def __init__(self, name: str = "bioner_linker", *, threshold: float | None = None) -> None:
+    With `whole_long_forms`, an entity that ends a long form defined in the document
+    ("depression" of "treatment-resistant depression (TRD)", `doc._.bioner_long_forms`) becomes
+    that long form wherever the text reads so, in any case, when the long form is an exact name of
+    the entity's label in the knowledge base: the long form is then one mention with the short
+    form's id. The name check keeps BC5CDR's shortest names ("breast cancer" in "metastatic breast
+    cancer (MBC)"), which a plain stretch to the long form loses (`bioner_abbreviations` `widen`).
+    """
+
+    def __init__(
+        self, name: str = "bioner_linker", *, threshold: float | None = None, whole_long_forms: bool = False
+    ) -> None:
         self.name = name
         self.threshold = threshold
+        self.whole_long_forms = whole_long_forms
         self.linker = Linker.empty()
 
     def set_entries(self, entries: KnowledgeBase | Iterable[Sequence[Any]]) -> None:
@@ -492,11 +508,32 @@ class EntityLinker:
         if not ents:
             return doc
         long_forms = getattr(doc._, LONG_FORMS, None) if Doc.has_extension(LONG_FORMS) else None
+        if self.whole_long_forms and long_forms:
+            ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
         doc.ents = [
             Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier) for ent, identifier in zip(ents, ids)
         ]
         return doc
+
+    def _whole_long_forms(self, doc: Doc, ents: list[Span], long_forms: set[str]) -> list[Span]:
+        """`ents` with each entity that ends a known long form (an exact name of its label) stretched to it."""
+        lowered = sorted({f.lower() for f in long_forms}, key=len, reverse=True)
+        text = doc.text.lower()
+        out: list[Span] = []
+        for ent in ents:
+            whole = None
+            for form in lowered:
+                start = ent.end_char - len(form)
+                if len(form) <= len(ent.text) or start < 0 or text[start : ent.end_char] != form:
+                    continue
+                span = doc.char_span(start, ent.end_char, label=ent.label)
+                before = out[-1].end if out else 0
+                if span is not None and span.start >= before and self.linker.is_name(span.text, ent.label_):
+                    whole = span
+                    break
+            out.append(whole if whole is not None else ent)
+        return out
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
