@@ -260,3 +260,39 @@ def test_without_whole_long_forms_the_entity_inside_a_long_form_stays_as_tagged(
 def test_whole_long_forms_survive_a_save_and_load(tmp_path):
     _depression_pipeline(tmp_path, whole_long_forms=True).to_disk(tmp_path / "pipeline")
     assert spacy.load(tmp_path / "pipeline").get_pipe("bioner_linker").whole_long_forms is True
+
+
+def _modifier_pipeline(tmp_path, known_modifiers: int, labels: list[str]):
+    kb = tmp_path / "kb.json.gz"
+    entries = [*DEPRESSION_ENTRIES, ("Disease", "damage to muscle", "D009135", 1, 1)]
+    write_kb(entries, kb, concepts={**DEPRESSION_CONCEPTS, "D009135": ("descriptor", "Disease")})
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("bioner_linker", config={"known_modifiers": known_modifiers, "modifier_labels": labels})
+    nlp.initialize()
+    patterns = ("depression", "the depression", "breast cancer", "muscle damage")
+    ruler.add_patterns([{"label": "Disease", "pattern": p} for p in patterns])
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
+MODIFIER_TEXT = (
+    "Ketamine helps treatment-resistant depression, metastatic breast cancer and the depression; next to muscle damage."
+)
+
+
+def test_known_modifiers_join_words_before_a_mention_that_make_a_known_name(tmp_path):
+    doc = _modifier_pipeline(tmp_path, 2, ["Disease"])(MODIFIER_TEXT)
+    assert [e.text for e in doc.ents] == [
+        "treatment-resistant depression",
+        "breast cancer",  # "metastatic breast cancer" is no name
+        "the depression",
+        "muscle damage",  # "to muscle damage" is keyed as "damage to muscle", but "to" is no modifier
+    ]
+    assert doc.ents[0].kb_id_ == "D061218"
+
+
+def test_known_modifiers_leave_mentions_of_other_labels_and_zero_leaves_all(tmp_path):
+    for modifiers, labels in [(2, ["Chemical"]), (0, ["Disease"])]:
+        doc = _modifier_pipeline(tmp_path, modifiers, labels)(MODIFIER_TEXT)
+        assert doc.ents[0].text == "depression"

@@ -47,6 +47,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .candidates import (  # noqa: F401  (re-exported)
+    STOPWORDS,
     LabelIndex,
     build_label_index,
     load_label_index,
@@ -459,14 +460,38 @@ def _build_parts(kb: KnowledgeBase) -> tuple[ConceptTable, dict[str, LabelIndex]
     return concepts, indexes, ranker
 
 
+_MODIFIER = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_FUNCTION_WORDS = STOPWORDS | {"to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "as", "is", "was"}
+_WORDS_BEFORE = re.compile(r"(?<![^\s])[^\s]+(?=\s)")
+"""Whitespace-delimited words (each followed by a space), for `known_modifiers`."""
+
+
 @Language.factory(
     "bioner_linker",
-    default_config={"threshold": None, "whole_long_forms": False},
+    default_config={
+        "threshold": None,
+        "whole_long_forms": False,
+        "known_modifiers": 0,
+        "modifier_labels": ["Chemical", "Disease"],
+    },
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
 )
-def make_linker(nlp: Language, name: str, threshold: float | None, whole_long_forms: bool) -> EntityLinker:
-    return EntityLinker(name, threshold=threshold, whole_long_forms=whole_long_forms)
+def make_linker(
+    nlp: Language,
+    name: str,
+    threshold: float | None,
+    whole_long_forms: bool,
+    known_modifiers: int,
+    modifier_labels: list[str],
+) -> EntityLinker:
+    return EntityLinker(
+        name,
+        threshold=threshold,
+        whole_long_forms=whole_long_forms,
+        known_modifiers=known_modifiers,
+        modifier_labels=modifier_labels,
+    )
 
 
 class EntityLinker:
@@ -479,14 +504,25 @@ class EntityLinker:
     the entity's label in the knowledge base: the long form is then one mention with the short
     form's id. The name check keeps BC5CDR's shortest names ("breast cancer" in "metastatic breast
     cancer (MBC)"), which a plain stretch to the long form loses (`bioner_abbreviations` `widen`).
+    With `known_modifiers` N, a mention with up to N words before it that together make a
+    knowledge-base name of its label takes them in, defined or not ("treatment-resistant" before
+    "depression" in a text that never writes TRD), for the labels in `modifier_labels`.
     """
 
     def __init__(
-        self, name: str = "bioner_linker", *, threshold: float | None = None, whole_long_forms: bool = False
+        self,
+        name: str = "bioner_linker",
+        *,
+        threshold: float | None = None,
+        whole_long_forms: bool = False,
+        known_modifiers: int = 0,
+        modifier_labels: Iterable[str] = ("Chemical", "Disease"),
     ) -> None:
         self.name = name
         self.threshold = threshold
         self.whole_long_forms = whole_long_forms
+        self.known_modifiers = known_modifiers
+        self.modifier_labels = set(modifier_labels)
         self.linker = Linker.empty()
 
     def set_entries(self, entries: KnowledgeBase | Iterable[Sequence[Any]]) -> None:
@@ -510,6 +546,8 @@ class EntityLinker:
         long_forms = getattr(doc._, LONG_FORMS, None) if Doc.has_extension(LONG_FORMS) else None
         if self.whole_long_forms and long_forms:
             ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
+        if self.known_modifiers:
+            ents = self._with_known_modifiers(doc, ents)
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
         doc.ents = [
             Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier) for ent, identifier in zip(ents, ids)
@@ -533,6 +571,26 @@ class EntityLinker:
                     whole = span
                     break
             out.append(whole if whole is not None else ent)
+        return out
+
+    def _with_known_modifiers(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """`ents` with each entity stretched over the longest run of up to `known_modifiers` words
+        before it (letters, digits, hyphens) that makes a knowledge-base name of its label."""
+        out: list[Span] = []
+        for ent in ents:
+            before = out[-1].end_char if out else 0
+            starts = [m.start() for m in _WORDS_BEFORE.finditer(doc.text, before, ent.start_char)]
+            whole = ent
+            for start in starts[-self.known_modifiers :] if ent.label_ in self.modifier_labels else []:
+                added = doc.text[start : ent.start_char].split()
+                if not all(_MODIFIER.fullmatch(word) and word.lower() not in _FUNCTION_WORDS for word in added):
+                    # "the depression" is keyed as "depression", "to muscle damage" as "damage to muscle".
+                    continue
+                span = doc.char_span(start, ent.end_char, label=ent.label)
+                if span is not None and span.start_char >= before and self.linker.is_name(span.text, ent.label_):
+                    whole = span
+                    break
+            out.append(whole)
         return out
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
