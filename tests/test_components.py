@@ -1,5 +1,6 @@
 """Post-processing components: abbreviation propagation and document-level consistency."""
 
+import pytest
 import spacy
 from spacy.tokens import Span
 
@@ -86,13 +87,14 @@ def test_consistency_leaves_short_strings_and_overlaps_alone():
 
 def test_components_survive_a_save_and_load(tmp_path):
     nlp = make_tokenizer_pipeline()
-    nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False})
+    nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False, "non_entities": "word", "repeat": True})
     nlp.add_pipe("bioner_consistency", config={"min_length": 4})
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.pipe_names == ["bioner_abbreviations", "bioner_consistency"]
     assert loaded.get_pipe("bioner_consistency").min_length == 4
-    assert loaded.get_pipe("bioner_abbreviations").drop_orphans is False
+    abbreviations = loaded.get_pipe("bioner_abbreviations")
+    assert (abbreviations.drop_orphans, abbreviations.non_entities, abbreviations.repeat) == (False, "word", True)
 
 
 def test_label_filter_drops_labels_not_kept_and_leaves_the_rest():
@@ -207,3 +209,168 @@ def test_a_short_form_inside_a_longer_entity_leaves_that_entity_whole():
         ("G6PD", "Chemical"),
         ("G6PD deficiency", "Disease"),
     ]
+
+
+def test_a_long_form_naming_nothing_makes_its_words_and_short_form_no_entity_everywhere():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "head"})
+    text = (
+        "A single nucleotide polymorphism (SNP) in CYP2C9 changed warfarin doses. "
+        "Each SNP, and every single nucleotide polymorphism nearby, was typed."
+    )
+    doc = nlp.make_doc(text)
+    spans = [doc.char_span(m, m + len("nucleotide"), label="Chemical") for m in _all(text, "nucleotide")]
+    spans += [doc.char_span(m, m + 3, label="Chemical") for m in _all(text, "SNP")]
+    spans.append(doc.char_span(text.index("warfarin"), text.index("warfarin") + 8, label="Chemical"))
+    doc.ents = sorted(spans, key=lambda span: span.start)
+    assert ents(component(doc)) == [("warfarin", "Chemical")]
+
+
+def test_a_plural_short_form_naming_nothing_takes_its_singular_along():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "head"})
+    text = "Three single nucleotide polymorphisms (SNPs) were typed; each SNP was tested."
+    doc = tagged(nlp, text, [("nucleotide", "Chemical"), ("SNPs", "Chemical")])
+    doc.ents = list(doc.ents) + [doc.char_span(text.rindex("SNP"), text.rindex("SNP") + 3, label="Chemical")]
+    assert ents(component(doc)) == []
+
+
+def test_short_non_entities_drop_the_short_form_but_keep_the_words_inside():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "short"})
+    text = "Dobutamine stress echocardiography (DSE) is safe; DSE found ischemia."
+    doc = nlp.make_doc(text)
+    dse = [i for i, t in enumerate(doc) if t.text == "DSE"]
+    doc.ents = [Span(doc, 0, 1, label="Chemical")] + [Span(doc, i, i + 1, label="Chemical") for i in dse]
+    assert ents(component(doc)) == [("Dobutamine", "Chemical")]
+
+
+def test_strict_non_entities_leave_a_long_form_starting_with_an_entity_to_the_votes():
+    text = "Human prothrombin complex concentrate (PCC) works; PCC and selective serotonin reuptake inhibitors (SSRIs) differ."
+    expected = {
+        "strict": [("serotonin", "Chemical")],
+        "short": [("prothrombin", "Chemical"), ("serotonin", "Chemical")],
+    }
+    for setting, found in expected.items():
+        nlp = make_tokenizer_pipeline()
+        component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": setting})
+        doc = tagged(nlp, text, [("prothrombin", "Chemical"), ("PCC", "Chemical"), ("serotonin", "Chemical")])
+        pcc = [i for i, t in enumerate(doc) if t.text == "PCC"][1]
+        ssris = [i for i, t in enumerate(doc) if t.text == "SSRIs"][0]
+        doc.ents = list(doc.ents) + [
+            Span(doc, pcc, pcc + 1, label="Chemical"),
+            Span(doc, ssris, ssris + 1, label="Chemical"),
+        ]
+        if setting == "strict":
+            found = [("prothrombin complex concentrate", "Chemical"), ("PCC", "Chemical"), ("PCC", "Chemical"), *found]
+        assert ents(component(doc)) == found
+
+
+def test_without_non_entities_a_tagged_short_form_still_labels_its_long_form():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "off"})
+    text = "A single nucleotide polymorphism (SNP) was typed."
+    doc = tagged(nlp, text, [("nucleotide", "Chemical"), ("SNP", "Chemical")])
+    assert ents(component(doc)) == [("single nucleotide polymorphism", "Chemical"), ("SNP", "Chemical")]
+
+
+def test_a_short_form_defined_as_an_entity_keeps_its_label_with_non_entities():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "head"})
+    text = (
+        "Sodium nitroprusside (SNP) lowered pressure; SNP relaxed arteries as 5-fluorouracil (5-FU) "
+        "and doxorubicin (DOX) did; DOX less."
+    )
+    doc = tagged(
+        nlp, text, [("Sodium nitroprusside", "Chemical"), ("5-fluorouracil", "Chemical"), ("5-FU", "Chemical")]
+    )
+    dox = [i for i, t in enumerate(doc) if t.text == "DOX"][1]
+    doc.ents = list(doc.ents) + [Span(doc, dox, dox + 1, label="Chemical")]
+    assert ents(component(doc)) == [
+        ("Sodium nitroprusside", "Chemical"),
+        ("SNP", "Chemical"),
+        ("SNP", "Chemical"),
+        ("5-fluorouracil", "Chemical"),
+        ("5-FU", "Chemical"),  # scispaCy finds no definition of a short form of several tokens
+        ("doxorubicin", "Chemical"),
+        ("DOX", "Chemical"),
+        ("DOX", "Chemical"),
+    ]
+
+
+def test_an_entity_holding_the_head_of_the_long_form_is_not_a_non_entity():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"non_entities": "head", "widen": False})
+    text = "Patients with treatment-resistant depression (TRD) got ketamine."
+    doc = tagged(nlp, text, [("depression", "Disease")])
+    assert ents(component(doc)) == [("depression", "Disease"), ("TRD", "Disease")]
+
+
+def test_word_non_entities_leave_a_long_form_holding_a_longer_entity_to_the_votes():
+    nlp = make_tokenizer_pipeline()
+    text = "Levels of reactive oxygen species generators (ROSG) rose; ROSG fell."
+    for setting, expected in [("word", "reactive oxygen species generators"), ("head", None)]:
+        component = make_tokenizer_pipeline().add_pipe("bioner_abbreviations", config={"non_entities": setting})
+        doc = nlp.make_doc(text)
+        rosg = [i for i, t in enumerate(doc) if t.text == "ROSG"]
+        start = text.index("reactive oxygen species")
+        doc.ents = [
+            doc.char_span(start, start + 23, label="Chemical"),
+            Span(doc, rosg[1], rosg[1] + 1, label="Chemical"),
+        ]
+        found = [text for text, _ in ents(component(doc))]
+        assert found == ([expected, "ROSG", "ROSG"] if expected else [])
+
+
+def test_repeat_makes_every_occurrence_of_a_labelled_long_form_one_mention():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"widen": True, "repeat": True})
+    text = (
+        "Glutamate in Treatment-resistant Depression. Patients with treatment-resistant depression (TRD) "
+        "got ketamine; TRD and treatment-resistant depression scales improved."
+    )
+    doc = nlp.make_doc(text)
+    spans = [doc.char_span(m, m + len("depression"), label="Disease") for m in _all(text.lower(), "depression")]
+    doc.ents = [span for span in spans if span is not None]
+    assert ents(component(doc)) == [
+        ("Treatment-resistant Depression", "Disease"),
+        ("treatment-resistant depression", "Disease"),
+        ("TRD", "Disease"),
+        ("TRD", "Disease"),
+        ("treatment-resistant depression", "Disease"),
+    ]
+
+
+def test_repeat_leaves_an_entity_reaching_beyond_the_long_form_whole():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"repeat": True})
+    text = "Doxorubicin (DOX) was given; doxorubicin cardiomyopathy followed."
+    doc = tagged(nlp, text, [("Doxorubicin", "Chemical"), ("doxorubicin cardiomyopathy", "Disease")])
+    assert ents(component(doc)) == [
+        ("Doxorubicin", "Chemical"),
+        ("DOX", "Chemical"),
+        ("doxorubicin cardiomyopathy", "Disease"),
+    ]
+
+
+def test_without_repeat_other_occurrences_of_a_long_form_stay_as_tagged():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations", config={"widen": True, "repeat": False})
+    text = "Patients with treatment-resistant depression (TRD) improved; treatment-resistant depression is common."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(m, m + len("depression"), label="Disease") for m in _all(text, "depression")]
+    assert ents(component(doc)) == [
+        ("treatment-resistant depression", "Disease"),
+        ("TRD", "Disease"),
+        ("depression", "Disease"),
+    ]
+
+
+def test_an_unknown_non_entities_setting_is_refused():
+    nlp = make_tokenizer_pipeline()
+    with pytest.raises(ValueError, match="non_entities"):
+        nlp.add_pipe("bioner_abbreviations", config={"non_entities": "all"})
+
+
+def _all(text: str, word: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(word, i)]

@@ -210,3 +210,89 @@ def test_uninitialised_linker_links_nothing():
     nlp.initialize()
     ruler.add_patterns([{"label": "Chemical", "pattern": "doxorubicin"}])
     assert [e.kb_id_ for e in nlp("doxorubicin").ents] == [NO_ID]
+
+
+DEPRESSION_ENTRIES = [
+    ("Disease", "depression", "D003866", 5, 1),
+    ("Disease", "treatment-resistant depression", "D061218", 1, 1),
+    ("Disease", "breast cancer", "D001943", 5, 1),
+]
+DEPRESSION_CONCEPTS = {i: ("descriptor", "Disease") for i in ("D003866", "D061218", "D001943")}
+DEPRESSION_TEXT = (
+    "Glutamate in Treatment-resistant Depression. Patients with treatment-resistant depression (TRD) "
+    "or metastatic breast cancer (MBC) got ketamine; TRD eased."
+)
+
+
+def _depression_pipeline(tmp_path, whole_long_forms: bool):
+    kb = tmp_path / "kb.json.gz"
+    write_kb(DEPRESSION_ENTRIES, kb, concepts=DEPRESSION_CONCEPTS)
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("bioner_abbreviations")
+    nlp.add_pipe("bioner_linker", config={"whole_long_forms": whole_long_forms})
+    nlp.initialize()
+    ruler.add_patterns([{"label": "Disease", "pattern": p} for p in ("depression", "Depression", "breast cancer")])
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
+def test_whole_long_forms_make_a_known_long_form_one_mention_wherever_it_occurs(tmp_path):
+    doc = _depression_pipeline(tmp_path, whole_long_forms=True)(DEPRESSION_TEXT)
+    assert [(e.text, e.kb_id_) for e in doc.ents if e.text != "MBC"] == [
+        ("Treatment-resistant Depression", "D061218"),
+        ("treatment-resistant depression", "D061218"),
+        ("TRD", "D061218"),
+        ("breast cancer", "D001943"),  # "metastatic breast cancer" is no name in the knowledge base
+        ("TRD", "D061218"),
+    ]
+
+
+def test_without_whole_long_forms_the_entity_inside_a_long_form_stays_as_tagged(tmp_path):
+    doc = _depression_pipeline(tmp_path, whole_long_forms=False)(DEPRESSION_TEXT)
+    assert [(e.text, e.kb_id_) for e in doc.ents][:3] == [
+        ("Depression", "D003866"),
+        ("depression", "D003866"),
+        ("TRD", "D061218"),
+    ]
+
+
+def test_whole_long_forms_survive_a_save_and_load(tmp_path):
+    _depression_pipeline(tmp_path, whole_long_forms=True).to_disk(tmp_path / "pipeline")
+    assert spacy.load(tmp_path / "pipeline").get_pipe("bioner_linker").whole_long_forms is True
+
+
+def _modifier_pipeline(tmp_path, known_modifiers: int, labels: list[str]):
+    kb = tmp_path / "kb.json.gz"
+    entries = [*DEPRESSION_ENTRIES, ("Disease", "damage to muscle", "D009135", 1, 1)]
+    write_kb(entries, kb, concepts={**DEPRESSION_CONCEPTS, "D009135": ("descriptor", "Disease")})
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("bioner_linker", config={"known_modifiers": known_modifiers, "modifier_labels": labels})
+    nlp.initialize()
+    patterns = ("depression", "the depression", "breast cancer", "muscle damage")
+    ruler.add_patterns([{"label": "Disease", "pattern": p} for p in patterns])
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
+MODIFIER_TEXT = (
+    "Ketamine helps treatment-resistant depression, metastatic breast cancer and the depression; next to muscle damage."
+)
+
+
+def test_known_modifiers_join_words_before_a_mention_that_make_a_known_name(tmp_path):
+    doc = _modifier_pipeline(tmp_path, 2, ["Disease"])(MODIFIER_TEXT)
+    assert [e.text for e in doc.ents] == [
+        "treatment-resistant depression",
+        "breast cancer",  # "metastatic breast cancer" is no name
+        "the depression",
+        "muscle damage",  # "to muscle damage" is keyed as "damage to muscle", but "to" is no modifier
+    ]
+    assert doc.ents[0].kb_id_ == "D061218"
+
+
+def test_known_modifiers_leave_mentions_of_other_labels_and_zero_leaves_all(tmp_path):
+    for modifiers, labels in [(2, ["Chemical"]), (0, ["Disease"])]:
+        doc = _modifier_pipeline(tmp_path, modifiers, labels)(MODIFIER_TEXT)
+        assert doc.ents[0].text == "depression"

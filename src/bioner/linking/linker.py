@@ -47,6 +47,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .candidates import (  # noqa: F401  (re-exported)
+    STOPWORDS,
     LabelIndex,
     build_label_index,
     load_label_index,
@@ -213,6 +214,11 @@ class Linker:
         return cls(concepts, indexes, ranker, threshold=threshold)
 
     # -- linking -----------------------------------------------------------------------------
+    def is_name(self, text: str, label: str) -> bool:
+        """Whether `text` is a name of `label` in the knowledge base (exactly, as names are keyed)."""
+        index = self.indexes.get(label)
+        return index is not None and index.exact(normalise(text)) >= 0
+
     def _nearest(self, index: LabelIndex, label: str, key: str) -> list[tuple[int, float]]:
         """`index.nearest`, remembered: the same unknown name recurs across documents."""
         cached = self._near_cache.get((label, key))
@@ -454,23 +460,69 @@ def _build_parts(kb: KnowledgeBase) -> tuple[ConceptTable, dict[str, LabelIndex]
     return concepts, indexes, ranker
 
 
+_MODIFIER = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_FUNCTION_WORDS = STOPWORDS | {"to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "as", "is", "was"}
+_WORDS_BEFORE = re.compile(r"(?<![^\s])[^\s]+(?=\s)")
+"""Whitespace-delimited words (each followed by a space), for `known_modifiers`."""
+
+
 @Language.factory(
     "bioner_linker",
-    default_config={"threshold": None},
+    default_config={
+        "threshold": None,
+        "whole_long_forms": False,
+        "known_modifiers": 0,
+        "modifier_labels": ["Chemical", "Disease"],
+    },
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
 )
-def make_linker(nlp: Language, name: str, threshold: float | None) -> EntityLinker:
-    return EntityLinker(name, threshold=threshold)
+def make_linker(
+    nlp: Language,
+    name: str,
+    threshold: float | None,
+    whole_long_forms: bool,
+    known_modifiers: int,
+    modifier_labels: list[str],
+) -> EntityLinker:
+    return EntityLinker(
+        name,
+        threshold=threshold,
+        whole_long_forms=whole_long_forms,
+        known_modifiers=known_modifiers,
+        modifier_labels=modifier_labels,
+    )
 
 
 class EntityLinker:
     """spaCy wrapper of `Linker`: `initialize(kb_path=...)` builds the index from the knowledge
-    base file once; the pipeline folder then carries the built index (to_disk/from_disk)."""
+    base file once; the pipeline folder then carries the built index (to_disk/from_disk).
 
-    def __init__(self, name: str = "bioner_linker", *, threshold: float | None = None) -> None:
+    With `whole_long_forms`, an entity that ends a long form defined in the document
+    ("depression" of "treatment-resistant depression (TRD)", `doc._.bioner_long_forms`) becomes
+    that long form wherever the text reads so, in any case, when the long form is an exact name of
+    the entity's label in the knowledge base: the long form is then one mention with the short
+    form's id. The name check keeps BC5CDR's shortest names ("breast cancer" in "metastatic breast
+    cancer (MBC)"), which a plain stretch to the long form loses (`bioner_abbreviations` `widen`).
+    With `known_modifiers` N, a mention with up to N words before it that together make a
+    knowledge-base name of its label takes them in, defined or not ("treatment-resistant" before
+    "depression" in a text that never writes TRD), for the labels in `modifier_labels`.
+    """
+
+    def __init__(
+        self,
+        name: str = "bioner_linker",
+        *,
+        threshold: float | None = None,
+        whole_long_forms: bool = False,
+        known_modifiers: int = 0,
+        modifier_labels: Iterable[str] = ("Chemical", "Disease"),
+    ) -> None:
         self.name = name
         self.threshold = threshold
+        self.whole_long_forms = whole_long_forms
+        self.known_modifiers = known_modifiers
+        self.modifier_labels = set(modifier_labels)
         self.linker = Linker.empty()
 
     def set_entries(self, entries: KnowledgeBase | Iterable[Sequence[Any]]) -> None:
@@ -492,11 +544,54 @@ class EntityLinker:
         if not ents:
             return doc
         long_forms = getattr(doc._, LONG_FORMS, None) if Doc.has_extension(LONG_FORMS) else None
+        if self.whole_long_forms and long_forms:
+            ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
+        if self.known_modifiers:
+            ents = self._with_known_modifiers(doc, ents)
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
         doc.ents = [
             Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier) for ent, identifier in zip(ents, ids)
         ]
         return doc
+
+    def _whole_long_forms(self, doc: Doc, ents: list[Span], long_forms: set[str]) -> list[Span]:
+        """`ents` with each entity that ends a known long form (an exact name of its label) stretched to it."""
+        lowered = sorted({f.lower() for f in long_forms}, key=len, reverse=True)
+        text = doc.text.lower()
+        out: list[Span] = []
+        for ent in ents:
+            whole = None
+            for form in lowered:
+                start = ent.end_char - len(form)
+                if len(form) <= len(ent.text) or start < 0 or text[start : ent.end_char] != form:
+                    continue
+                span = doc.char_span(start, ent.end_char, label=ent.label)
+                before = out[-1].end if out else 0
+                if span is not None and span.start >= before and self.linker.is_name(span.text, ent.label_):
+                    whole = span
+                    break
+            out.append(whole if whole is not None else ent)
+        return out
+
+    def _with_known_modifiers(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """`ents` with each entity stretched over the longest run of up to `known_modifiers` words
+        before it (letters, digits, hyphens) that makes a knowledge-base name of its label."""
+        out: list[Span] = []
+        for ent in ents:
+            before = out[-1].end_char if out else 0
+            starts = [m.start() for m in _WORDS_BEFORE.finditer(doc.text, before, ent.start_char)]
+            whole = ent
+            for start in starts[-self.known_modifiers :] if ent.label_ in self.modifier_labels else []:
+                added = doc.text[start : ent.start_char].split()
+                if not all(_MODIFIER.fullmatch(word) and word.lower() not in _FUNCTION_WORDS for word in added):
+                    # "the depression" is keyed as "depression", "to muscle damage" as "damage to muscle".
+                    continue
+                span = doc.char_span(start, ent.end_char, label=ent.label)
+                if span is not None and span.start_char >= before and self.linker.is_name(span.text, ent.label_):
+                    whole = span
+                    break
+            out.append(whole)
+        return out
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

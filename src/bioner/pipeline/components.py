@@ -20,16 +20,41 @@ LONG_FORMS = "bioner_long_forms"
 
 @Language.factory(
     "bioner_abbreviations",
-    default_config={"drop_orphans": True, "long_forms": ["Chemical"], "widen": False, "suffixes": True},
+    default_config={
+        "drop_orphans": True,
+        "long_forms": ["Chemical"],
+        "widen": False,
+        "suffixes": True,
+        "non_entities": "off",
+        "repeat": False,
+    },
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
 def make_abbreviation_propagator(
-    nlp: Language, name: str, drop_orphans: bool, long_forms: list[str], widen: bool, suffixes: bool
+    nlp: Language,
+    name: str,
+    drop_orphans: bool,
+    long_forms: list[str],
+    widen: bool,
+    suffixes: bool,
+    non_entities: str,
+    repeat: bool,
 ) -> AbbreviationPropagator:
     return AbbreviationPropagator(
-        nlp, name, drop_orphans=drop_orphans, long_forms=long_forms, widen=widen, suffixes=suffixes
+        nlp,
+        name,
+        drop_orphans=drop_orphans,
+        long_forms=long_forms,
+        widen=widen,
+        suffixes=suffixes,
+        non_entities=non_entities,
+        repeat=repeat,
     )
+
+
+NON_ENTITIES = ("off", "short", "strict", "head", "word")
+"""`non_entities` settings of `bioner_abbreviations`."""
 
 
 class AbbreviationPropagator:
@@ -45,6 +70,20 @@ class AbbreviationPropagator:
     long form. With `drop_orphans`, a short form left without a labelled long form loses any label
     the model gave it. Definitions are found with scispaCy's Schwartz & Hearst detector, the long
     form without punctuation at its edges.
+
+    `non_entities` reads a definition the other way: "single nucleotide polymorphism (SNP)" is a
+    long form whose last word (its head) no entity holds, though the model tagged a word inside it
+    ("nucleotide"): the phrase names no chemical, so neither do its words nor its short form.
+    With "head", such a long form (not itself inside an entity) comes before the short form's
+    votes: every entity inside each occurrence of it, and every occurrence of its short form, is
+    dropped, as is an entity that is the short form in the other number ("SNP" for "SNPs");
+    "word" does so only when every entity inside it is one word; "short" drops the short forms
+    but leaves the entities inside (BC5CDR annotates "dobutamine" in "dobutamine stress
+    echocardiography (DSE)"); "strict" does as "short" only when no entity holds the first word
+    either ("prothrombin complex concentrate (PCC)" stays to the votes); "off" leaves it to the
+    rules above. With `repeat`, a long form that got a label is one mention of that label
+    wherever it occurs in the document, in any case ("Treatment-resistant Depression" in the
+    title), replacing entities inside it but not one that reaches beyond it.
     """
 
     def __init__(
@@ -56,14 +95,20 @@ class AbbreviationPropagator:
         long_forms: Iterable[str] = ("Chemical",),
         widen: bool = False,
         suffixes: bool = True,
+        non_entities: str = "off",
+        repeat: bool = False,
     ) -> None:
         from scispacy.abbreviation import AbbreviationDetector
 
+        if non_entities not in NON_ENTITIES:
+            raise ValueError(f"non_entities is {non_entities!r}: use one of {', '.join(NON_ENTITIES)}")
         self.name = name
         self.drop_orphans = drop_orphans
         self.long_forms = set(long_forms)
         self.widen = widen
         self.suffixes = suffixes
+        self.non_entities = non_entities
+        self.repeat = repeat
         self.detector = AbbreviationDetector(nlp)
         if not Doc.has_extension(LONG_FORMS):
             Doc.set_extension(LONG_FORMS, default=None)
@@ -83,6 +128,19 @@ class AbbreviationPropagator:
             found = self.detector.find_matches_for(candidates, doc)
         return [(long_form, shorts) for long_form, shorts in ((_trimmed(lf), s) for lf, s in found) if len(long_form)]
 
+    def _names_nothing(self, long_form: Span, ents: list[Span]) -> bool:
+        """Whether the model tagged words inside `long_form` but not its head, nor a span around it."""
+        if self.non_entities == "off":
+            return False
+        if any(_overlaps(e, long_form) and not _within(e, long_form) for e in ents):
+            return False
+        inside = [e for e in ents if _within(e, long_form)]
+        if not inside or any(e.end == long_form.end for e in inside):
+            return False
+        if self.non_entities == "strict":
+            return all(e.start > long_form.start for e in inside)
+        return self.non_entities != "word" or all(len(e) == 1 for e in inside)
+
     def __call__(self, doc: Doc) -> Doc:
         definitions = self.definitions(doc)
         doc._.set(LONG_FORMS, {short.text: long_form.text for long_form, shorts in definitions for short in shorts})
@@ -94,11 +152,20 @@ class AbbreviationPropagator:
         suffix_labels = {_lower(ent): ent.label_ for ent in ents}
         added: list[Span] = []
         orphans: set[tuple[int, int]] = set()
+        named: dict[tuple[str, ...], str] = {}
+        nothing: set[tuple[str, ...]] = set()
+        plain: set[str] = set()
         for long_form, short_forms in definitions:
             entity = ends.get(long_form.end_char)
             label = entity.label_ if entity is not None else None
             if entity is not None and self.widen and entity.start > long_form.start:
                 added.append(Span(doc, long_form.start, long_form.end, label=entity.label_))
+            if label is None and self._names_nothing(long_form, ents):
+                if self.non_entities in ("head", "word"):
+                    nothing.add(_lower(long_form))
+                orphans.update((s.start, s.end) for s in short_forms if not _inside_longer(s, ents))
+                plain.update(_number_forms(next(iter(short_forms)).text) if short_forms else ())
+                continue
             if label is None:
                 votes: Counter[str] = Counter()
                 if self.long_forms:
@@ -112,16 +179,26 @@ class AbbreviationPropagator:
                 if votes:
                     label = votes.most_common(1)[0][0]
                     added.append(Span(doc, long_form.start, long_form.end, label=label))
+            whole = entity is None or entity.start == long_form.start or (self.widen and entity.start > long_form.start)
+            if label is not None and whole:
+                # The long form itself is a mention (as tagged, widened or voted for).
+                named.setdefault(_lower(long_form), label)
             for short in short_forms:
                 if label is not None and not _inside_longer(short, ents):
                     added.append(Span(doc, short.start, short.end, label=label))
                 elif self.drop_orphans:
                     orphans.add((short.start, short.end))
+        dropped = {(e.start, e.end) for span in _occurrences(doc, nothing) for e in ents if _within(e, span)}
+        dropped.update((e.start, e.end) for e in ents if e.text in plain)
+        if self.repeat:
+            for span in _occurrences(doc, set(named)):
+                if not any(_overlaps(e, span) and not _within(e, span) for e in ents):
+                    added.append(Span(doc, span.start, span.end, label=named[_lower(span)]))
         taken = {i for span in added for i in range(span.start, span.end)}
         kept = [
             ent
             for ent in ents
-            if (ent.start, ent.end) not in orphans and not any(i in taken for i in range(ent.start, ent.end))
+            if (ent.start, ent.end) not in orphans | dropped and not any(i in taken for i in range(ent.start, ent.end))
         ]
         doc.ents = filter_spans(kept + added)
         return doc
@@ -225,6 +302,34 @@ def _trimmed(span: Span) -> Span:
     while end > start and span.doc[end - 1].is_punct:
         end -= 1
     return span.doc[start:end]
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _occurrences(doc: Doc, phrases: set[tuple[str, ...]]) -> list[Span]:
+    """Every span of `doc` whose lower-cased words are one of `phrases`, longest first where two overlap."""
+    if not phrases:
+        return []
+    words = [t.lower_ for t in doc]
+    lengths = sorted({len(p) for p in phrases}, reverse=True)
+    found: list[Span] = []
+    for start in range(len(doc)):
+        for length in lengths:
+            if tuple(words[start : start + length]) in phrases:
+                found.append(doc[start : start + length])
+                break
+    return filter_spans(found)
+
+
+def _number_forms(short: str) -> set[str]:
+    """A short form in the singular and the plural: "SNPs (single nucleotide polymorphisms)" defines "SNP" too."""
+    return {short, short[:-1] if short.endswith("s") and len(short) > 2 else short + "s"}
 
 
 def _inside_longer(span: Span, ents: list[Span]) -> bool:
