@@ -155,8 +155,8 @@ pretrain: vectors  ## pretrain CONFIG's tok2vec on PRETRAIN_TEXT; then: bioner t
 	@test -n "$(PRETRAIN_TEXT)" || { echo "set PRETRAIN_TEXT to a JSONL file of raw text ({\"text\": ...} a line)"; exit 2; }
 	$(BIONER) pretrain $(CONFIG) $(PRETRAIN_TEXT) --output $(TRAINING)/pretrain --paths.vectors $(VECTORS)
 
-evaluate: setup  ## score MODEL on BC5CDR test and the other corpora's held-out parts: training/evaluation.json and .html
-	$(BIONER) evaluate --gold $(TEST_FILE) --model $(MODEL) --cross-corpus $(DATA) --json $(TRAINING)/evaluation.json --html $(TRAINING)/evaluation.html --errors $(TRAINING)/errors.tsv
+evaluate: setup  ## score MODEL on BC5CDR test (mentions, concepts, relations end to end and on gold mentions) and the other corpora's held-out parts: training/evaluation.json and .html
+	$(BIONER) evaluate --gold $(TEST_FILE) --model $(MODEL) --cross-corpus $(DATA) --gold-mentions --json $(TRAINING)/evaluation.json --html $(TRAINING)/evaluation.html --errors $(TRAINING)/errors.tsv
 
 package: setup  ## build the pip-installable model package en_bioner_bc5cdr into dist/
 	$(BIONER) package $(MODEL) --output dist
