@@ -109,17 +109,35 @@ def test_a_type_every_training_document_relates_keeps_each_documents_best_pair()
         RelationMention(39, 49, "Disease", (DISEASES["depression"],)),
     ]
     view = DocumentView.build(text, mentions)
-    cid.at_least_one = False
+    cid.at_least_one, cid.floor = False, 0.0
     assert predict_views(model, [view]) == [[]]
     cid.at_least_one = True
     (relations,) = predict_views(model, [view])
     assert [r["arguments"] for r in relations] == [[CHEMICALS["lithium"], DISEASES["depression"]]]
     assert relations[0]["score"] < cid.threshold
+    # Below the learned floor even the best pair is not kept: text unlike the training documents.
+    cid.floor = relations[0]["score"] + 0.001  # the score is written to 4 decimals
+    assert predict_views(model, [view]) == [[]]
     # With the rule, the threshold is chosen counting each document's best pair as predicted.
     scores, y = np.array([0.9, 0.2, 0.1, 0.05]), np.array([1, 0, 1, 0])
     where = [(0, "a", "b"), (0, "a", "c"), (1, "d", "e"), (1, "d", "f")]
     assert choose_threshold(scores, where, y, gold_total=2, at_least_one=True)[1]["f1"] == 100.0
     assert choose_threshold(scores, where, y, gold_total=2)[1]["f1"] < 100.0
+
+
+def test_the_floor_is_the_highest_that_costs_at_most_half_a_point_of_f1():
+    import numpy as np
+
+    from bioner.relation_learning import choose_floor
+
+    # Two documents above threshold 0.5; two whose best pair (0.4 right, 0.1 wrong) is kept by the rule.
+    scores = np.array([0.9, 0.8, 0.4, 0.1])
+    y = np.array([1, 1, 1, 0])
+    where = [(0, "a", "b"), (1, "c", "d"), (2, "e", "f"), (3, "g", "h")]
+    floor, f1 = choose_floor(scores, where, y, gold_total=3, threshold=0.5)
+    # Every best pair: P 3/4, R 1 (85.71); without the wrong 0.1 pair: P 1, R 1 (100): the floor rises
+    # past 0.1, and not past 0.4, which would drop a right pair.
+    assert 0.1 < floor <= 0.4 and f1 == 100.0
 
 
 def test_a_type_some_training_documents_do_not_relate_keeps_only_pairs_above_threshold():

@@ -325,6 +325,43 @@ def choose_threshold(
     return best
 
 
+FLOOR_TOLERANCE = 0.5
+"""F1 points of cross-validation a floor may cost (`choose_floor`)."""
+
+
+def choose_floor(
+    scores: np.ndarray, where: Sequence[Where], y: np.ndarray, gold_total: int, threshold: float
+) -> tuple[float, float]:
+    """The score below which a document's best pair is not kept after all: the highest floor whose
+    cross-validated F1 stays within `FLOOR_TOLERANCE` points of keeping every best pair. A text unlike
+    the training documents (a web page) then gets no relation from the rule when nothing in it reads
+    like one. Returns the floor and its F1 (in points)."""
+    documents = sorted({n for n, _, _ in where})
+    position = {n: k for k, n in enumerate(documents)}
+    doc_of = np.array([position[n] for n, _, _ in where], dtype=np.int64)
+    best_score = np.full(len(documents), -1.0)
+    best_label = np.zeros(len(documents))
+    for k in np.argsort(scores, kind="stable"):
+        best_score[doc_of[k]], best_label[doc_of[k]] = scores[k], y[k]
+    chosen = scores >= threshold
+
+    def f1(floor: float) -> float:
+        lacking = (best_score < threshold) & (best_score >= floor)
+        tp = float(y[chosen].sum()) + float(best_label[lacking].sum())
+        predicted = float(chosen.sum()) + float(lacking.sum())
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / gold_total if gold_total else 0.0
+        return 200 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    every = f1(0.0)
+    floor, at = 0.0, every
+    for candidate in np.linspace(0.0, threshold, 21)[1:]:
+        value = f1(float(candidate))
+        if value >= every - FLOOR_TOLERANCE:
+            floor, at = float(candidate), value
+    return round(floor, 4), round(at, 2)
+
+
 def _fit(x: np.ndarray, y: np.ndarray, seed: int) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits  # noqa: PLC0415  (scikit-learn's dependency)
@@ -374,6 +411,7 @@ def train_relations(
         with_candidates = {n for n, _, _ in where}
         at_least_one = all(prepared[n].relations.get(name) for n in with_candidates)
         threshold, cross_validated = choose_threshold(scores, where, y, gold_total, at_least_one=at_least_one)
+        floor, floor_f1 = choose_floor(scores, where, y, gold_total, threshold) if at_least_one else (0.0, None)
         fitted = _fit(x, y, seed)
         priors, _ = count_priors(prepared, name, labels)
         model.priors[name] = priors
@@ -385,10 +423,12 @@ def train_relations(
                 "labels": list(labels),
                 "threshold": round(threshold, 4),
                 "at_least_one": at_least_one,
+                "floor": floor,
+                "cross_validated_f1_at_floor": floor_f1,
                 "cross_validated": cross_validated,
             }
         )
-        model.types.append(RelationType(name, labels, export_trees(fitted), threshold, info, at_least_one))
+        model.types.append(RelationType(name, labels, export_trees(fitted), threshold, info, at_least_one, floor))
         report.types[name] = info
     model.info = {"types": {t.name: t.info for t in model.types}, "seed": seed}
     return model, report

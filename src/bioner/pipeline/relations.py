@@ -139,6 +139,9 @@ class RelationType:
     at_least_one: bool = False
     """Keep a document's best pair even below the threshold: learned, true when every training document
     with candidates relates one (BC5CDR: every abstract has a CID pair)."""
+    floor: float = 0.0
+    """...but only when its score reaches this (learned: the highest that costs at most half a point of
+    cross-validated F1), so that text unlike the training documents is not given a relation by rule."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +149,7 @@ class RelationType:
             "labels": list(self.labels),
             "threshold": self.threshold,
             "at_least_one": self.at_least_one,
+            "floor": self.floor,
             "info": self.info,
             "trees": self.trees.to_json() if self.trees is not None else None,
         }
@@ -163,6 +167,7 @@ class RelationType:
             float(data.get("threshold", 0.5)),
             dict(data.get("info", {})),
             bool(data.get("at_least_one", False)),
+            float(data.get("floor", 0.0)),
         )
 
 
@@ -605,7 +610,9 @@ def predict_views(model: RelationModel, views: Sequence[DocumentView]) -> list[l
             best[number] = max(best.get(number, 0.0), float(score))
         for (number, first, second), score in zip(where, scores):
             kept = score >= relation_type.threshold or (
-                relation_type.at_least_one and best[number] < relation_type.threshold and score == best[number]
+                relation_type.at_least_one
+                and relation_type.floor <= best[number] < relation_type.threshold
+                and score == best[number]
             )
             if kept:
                 out[number].append(
