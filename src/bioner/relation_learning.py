@@ -287,6 +287,18 @@ def rows(
     return (np.vstack(x) if x else np.zeros((0, width))), np.array(y, dtype=np.int8), where
 
 
+def best_per_document(scores: np.ndarray, where: Sequence[Where], y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's best candidate score and whether that candidate is right (documents in id order)."""
+    documents = sorted({n for n, _, _ in where})
+    position = {n: k for k, n in enumerate(documents)}
+    best_score = np.full(len(documents), -1.0)
+    best_label = np.zeros(len(documents))
+    for k in np.argsort(scores, kind="stable"):
+        document = position[where[k][0]]
+        best_score[document], best_label[document] = scores[k], y[k]
+    return best_score, best_label
+
+
 def choose_threshold(
     scores: np.ndarray,
     where: Sequence[Where],
@@ -297,13 +309,7 @@ def choose_threshold(
 ) -> tuple[float, dict[str, float]]:
     """The threshold that maximises pair F1, counting gold pairs that are not candidates as missed;
     with `at_least_one`, a document's best pair counts as predicted whatever its score."""
-    documents = sorted({n for n, _, _ in where})
-    position = {n: k for k, n in enumerate(documents)}
-    doc_of = np.array([position[n] for n, _, _ in where], dtype=np.int64)
-    best_score = np.full(len(documents), -1.0)
-    best_label = np.zeros(len(documents))
-    for k in np.argsort(scores, kind="stable"):
-        best_score[doc_of[k]], best_label[doc_of[k]] = scores[k], y[k]
+    best_score, best_label = best_per_document(scores, where, y)
     best = (0.5, {"precision": 0.0, "recall": 0.0, "f1": 0.0})
     best_f1 = -1.0
     for threshold in np.unique(scores):
@@ -336,13 +342,7 @@ def choose_floor(
     cross-validated F1 stays within `FLOOR_TOLERANCE` points of keeping every best pair. A text unlike
     the training documents (a web page) then gets no relation from the rule when nothing in it reads
     like one. Returns the floor and its F1 (in points)."""
-    documents = sorted({n for n, _, _ in where})
-    position = {n: k for k, n in enumerate(documents)}
-    doc_of = np.array([position[n] for n, _, _ in where], dtype=np.int64)
-    best_score = np.full(len(documents), -1.0)
-    best_label = np.zeros(len(documents))
-    for k in np.argsort(scores, kind="stable"):
-        best_score[doc_of[k]], best_label[doc_of[k]] = scores[k], y[k]
+    best_score, best_label = best_per_document(scores, where, y)
     chosen = scores >= threshold
 
     def f1(floor: float) -> float:
