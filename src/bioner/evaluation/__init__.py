@@ -25,12 +25,13 @@ from ..errors import BionerError, InputProblem
 from ..formats import detect_format, read_documents
 from ..linking.gold import LINKER, link_gold_mentions, pipeline_linker
 from ..linking.linker import EntityLinker
+from ..names import RELATIONS
 from ..tagging.core import DEFAULT_BATCH_SIZE, load_pipeline, tag_documents
 from .analysis import DEFAULT_WINDOW, ErrorRecord, errors_by_kind, find_errors, write_errors_tsv
 from .bootstrap import DEFAULT_SEED, BootstrapResult, bootstrap_evaluation
 from .concepts import linking_accuracy
 from .oddities import TEXT_MISMATCHES, Oddities, find_oddities
-from .relations import RELATIONS_PIPE, evaluate_relations
+from .relations import evaluate_relations
 from .report import format_table, render_html, write_html
 from .result import Evaluation, read_evaluation, score
 from .scoring import PRF, Counts, Scores
@@ -155,7 +156,7 @@ def evaluate_files(
     notes: list[str] = []
     if gold_mentions and nlp is not None:
         # First, so that a pipeline without a linker fails before the tagging run.
-        relations_only = any(d.relations for d in gold) and RELATIONS_PIPE in nlp.pipe_names
+        relations_only = any(d.relations for d in gold) and RELATIONS in nlp.pipe_names
         if relations_only and not any(isinstance(pipe, EntityLinker) for _, pipe in nlp.pipeline):
             notes.append(f"linking accuracy on gold mentions: not scored (the pipeline has no {LINKER} component)")
         else:

@@ -38,13 +38,13 @@ from spacy.util import filter_spans
 
 from ..document import Document, Mention, Relation
 from ..errors import BionerError
+from ..names import RELATIONS, RELATIONS_EXTENSION
+from ..pipeline.relations import mention_ids as identifier_ids
 from ..pipeline.sentences import sentence_index, sentence_spans
+from ..vocabularies import strip_mesh_prefix
 from .bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, Interval, count_intervals
 from .scoring import PRF, Counts, Scores
 
-RELATIONS_PIPE = "bioner_relations"
-"""The relation component's name, and the name of the Doc extension it writes."""
-NO_IDENTIFIER = frozenset({"", "-", "-1"})
 CHEMICAL, DISEASE = "Chemical", "Disease"
 WITHIN, ACROSS = "within_sentence", "across_sentences"
 
@@ -52,10 +52,8 @@ Pair = tuple[str, tuple[str, ...]]
 """(type, normalised arguments) of a relation inside one document."""
 
 
-def normalise_id(identifier: str) -> str:
-    """`MESH:D001` and `D001` are the same concept, as the kit counts them."""
-    identifier = identifier.strip()
-    return identifier[5:] if identifier.upper().startswith("MESH:") else identifier
+normalise_id = strip_mesh_prefix
+"""`MESH:D001` and `D001` are the same concept, as the kit counts them."""
 
 
 def relation_pairs(document: Document) -> set[Pair]:
@@ -64,8 +62,9 @@ def relation_pairs(document: Document) -> set[Pair]:
 
 
 def mention_ids(mention: Mention) -> list[str]:
-    """A mention's ids, `|` lists split, `-1` and `-` left out, `MESH:` dropped."""
-    return [normalise_id(i) for i in mention.identifier.split("|") if i.strip() not in NO_IDENTIFIER]
+    """A mention's ids, `|` lists split, `-1` and `-` left out, `MESH:` dropped (as the relation
+    component reads them)."""
+    return list(identifier_ids(mention.identifier))
 
 
 def cooccurrence_relations(document: Document, type: str = "CID") -> list[Relation]:
@@ -389,9 +388,9 @@ def relations_on_gold_mentions(nlp: Language, gold_docs: Sequence[Document]) -> 
     longest, spaCy's ents cannot overlap), and only that component runs. It must write
     `doc._.bioner_relations`, a list of `{"type", "arguments", "score", "support"}`.
     """
-    if RELATIONS_PIPE not in nlp.pipe_names:
+    if RELATIONS not in nlp.pipe_names:
         return None
-    component = nlp.get_pipe(RELATIONS_PIPE)
+    component = nlp.get_pipe(RELATIONS)
     result = []
     for gold in gold_docs:
         doc = nlp.make_doc(gold.text)
@@ -404,12 +403,12 @@ def relations_on_gold_mentions(nlp: Language, gold_docs: Sequence[Document]) -> 
                 spans.append(span)
         doc.ents = filter_spans(spans)
         doc = component(doc)
-        if not doc.has_extension(RELATIONS_PIPE):
+        if not doc.has_extension(RELATIONS_EXTENSION):
             raise BionerError(
-                f"the pipeline's {RELATIONS_PIPE} component did not set doc._.{RELATIONS_PIPE}; "
+                f"the pipeline's {RELATIONS} component did not set doc._.{RELATIONS_EXTENSION}; "
                 "it must write a list of {type, arguments, score, support} there"
             )
-        found = getattr(doc._, RELATIONS_PIPE) or []
+        found = getattr(doc._, RELATIONS_EXTENSION) or []
         result.append(
             Document(
                 gold.id,
@@ -432,7 +431,7 @@ def _relation(item: Any, doc_id: str) -> Relation:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise BionerError(
-            f"document {doc_id!r}: doc._.{RELATIONS_PIPE} holds {item!r}, not a relation "
+            f"document {doc_id!r}: doc._.{RELATIONS_EXTENSION} holds {item!r}, not a relation "
             f"{{type, arguments, score, support}} ({error})"
         ) from None
 
@@ -461,7 +460,7 @@ def evaluate_relations(
     on_gold = relations_on_gold_mentions(nlp, gold_docs)
     if on_gold is None:
         evaluation.notes.append(
-            f"gold mentions: not scored (the pipeline has no {RELATIONS_PIPE} component; "
+            f"gold mentions: not scored (the pipeline has no {RELATIONS} component; "
             f"its pipes: {', '.join(nlp.pipe_names) or 'none'})"
         )
         return evaluation
