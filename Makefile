@@ -86,7 +86,7 @@ $(VENV)/.installed: pyproject.toml $(LOCK) requirements/tools.in
 	$(BIN)/python -m pip check
 	touch $@
 
-lock:  ## regenerate requirements/lock.txt from pyproject.toml (uv, hashes); then run the tests and commit it
+lock:  ## regenerate requirements/lock.txt and pylock.toml from pyproject.toml (uv, hashes); then run the tests and commit both
 	PATH="$(abspath $(BIN)):$$PATH" $(PYTHON) scripts/lock.py write
 
 $(CATALOGUE_MK): src/bioner/corpora/catalogue.py | $(VENV)/.installed

@@ -1,14 +1,15 @@
 """Write or check requirements/lock.txt, the exact environment `make` and CI install.
 
 The lock is uv's universal `pip compile` output with hashes (a plain requirements file, so that
-the pip every Python ships installs it with `--require-hashes`: no uv needed to use it). Its first
-line records a fingerprint of what it was made from: the dependency tables of pyproject.toml and
+the pip every Python ships installs it with `--require-hashes`: no uv needed to use it); the same
+versions are written to `pylock.toml`, the standard lock format (PEP 751), for tools that read it.
+The requirements file's first lines record a fingerprint of what it was made from: the dependency tables of pyproject.toml and
 requirements/tools.in. `check` compares that fingerprint, so a dependency added to
 pyproject.toml without `make lock` is refused by `make setup` in one line instead of installing an
 environment nobody tested. Standard library only: it runs before the virtual environment exists.
 
     python scripts/lock.py check   # exit 1, one line, when the lock is stale
-    python scripts/lock.py write   # regenerate (needs uv: `pip install uv`)
+    python scripts/lock.py write   # regenerate both locks (needs uv: `pip install uv`)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 TOOLS = ROOT / "requirements" / "tools.in"
 LOCK = ROOT / "requirements" / "lock.txt"
+PYLOCK = ROOT / "pylock.toml"
 EXTRAS = ("dev", "vectors", "pubmed")
 PYTHON = "3.11"
 MARK = "# inputs-sha256: "
@@ -79,25 +81,20 @@ def write() -> None:
         subprocess.run([*command, "--version"], check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError):
         sys.exit("make lock needs uv (`pip install uv`; the dev extra installs it in .venv)")
-    body = subprocess.run(
-        [
-            *command,
-            "pip",
-            "compile",
-            str(PYPROJECT.relative_to(ROOT)),
-            str(TOOLS.relative_to(ROOT)),
-            *[f"--extra={extra}" for extra in EXTRAS],
-            "--generate-hashes",
-            "--universal",
-            f"--python-version={PYTHON}",
-            "--no-header",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    compile_ = [
+        *command,
+        "pip",
+        "compile",
+        str(PYPROJECT.relative_to(ROOT)),
+        str(TOOLS.relative_to(ROOT)),
+        *[f"--extra={extra}" for extra in EXTRAS],
+        "--generate-hashes",
+        "--universal",
+        f"--python-version={PYTHON}",
+        "--no-header",
+        "--quiet",
+    ]
+    body = subprocess.run(compile_, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     header = (
         "# The exact environment `make` and .ci/run install (pip install --require-hashes).\n"
         "# Made by `make lock` (scripts/lock.py: uv pip compile, universal, with hashes) from pyproject.toml\n"
@@ -105,7 +102,22 @@ def write() -> None:
         f"{MARK}{fingerprint()}\n"
     )
     LOCK.write_text(header + body, encoding="utf-8")
-    print(f"wrote {LOCK.relative_to(ROOT)}: {sum(1 for line in body.splitlines() if line[:1].isalnum())} packages")
+    # The same versions in the standard lock format (PEP 751), for tools that read it (uv, PDM,
+    # pip >= 25.1): resolved again under the pins just written, so the two cannot disagree.
+    pylock = subprocess.run(
+        [*compile_, f"--constraint={LOCK.relative_to(ROOT)}", "--format=pylock.toml"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    PYLOCK.write_text(
+        f"# The versions of {LOCK.relative_to(ROOT)} in the standard lock format; made with it by `make lock`.\n"
+        + pylock,
+        encoding="utf-8",
+    )
+    count = sum(1 for line in body.splitlines() if line[:1].isalnum())
+    print(f"wrote {LOCK.relative_to(ROOT)} and {PYLOCK.relative_to(ROOT)}: {count} packages")
 
 
 def main() -> None:

@@ -60,3 +60,12 @@ def test_check_from_the_command_line_exits_1_with_one_error_line_for_a_missing_l
     assert "is missing" in lock.check(lock.PYPROJECT, lock.TOOLS, tmp_path / "requirements" / "lock.txt")
     result = subprocess.run([sys.executable, str(SCRIPT), "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_standard_pylock_pins_the_same_versions_as_the_lock_make_installs():
+    import tomllib
+
+    pylock = tomllib.loads((ROOT / "pylock.toml").read_text(encoding="utf-8"))
+    standard = {package["name"]: package["version"] for package in pylock["packages"]}
+    locked = {name: version for name, version, _ in requirements((ROOT / "requirements" / "lock.txt").read_text())}
+    assert standard == locked
