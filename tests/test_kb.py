@@ -11,7 +11,7 @@ import pytest
 from bioner.corpora.catalogue import linked_labels
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
-from bioner.linking.kb import build_kb, corpus_entries, read_mesh_xml
+from bioner.linking.kb import build_kb, corpus_entries, normalise, read_mesh_xml
 from bioner.linking.linker import Linker, read_kb
 from bioner.vocabularies import mesh_files
 
@@ -49,6 +49,12 @@ DESCRIPTORS = """<?xml version="1.0"?>
   <DescriptorUI>D001829</DescriptorUI>
   <TreeNumberList><TreeNumber>A01.236</TreeNumber></TreeNumberList>
   <ConceptList><Concept><TermList><Term><String>Body Regions</String></Term></TermList></Concept></ConceptList>
+ </DescriptorRecord>
+ <DescriptorRecord DescriptorClass="1">
+  <DescriptorUI>D006720</DescriptorUI>
+  <TreeNumberList><TreeNumber>G05.420</TreeNumber></TreeNumberList>
+  <ConceptList><Concept><TermList><Term><String>Heredity</String></Term>
+   <Term><String>Kidney Failure</String></Term></TermList></Concept></ConceptList>
  </DescriptorRecord>
 </DescriptorRecordSet>
 """
@@ -132,6 +138,15 @@ def test_build_kb_merges_corpus_and_mesh_into_a_loadable_file(tmp_path, mesh_dir
     assert kb.ranker is not None and kb.ranker["info"]["trained"]
     assert summary.concepts == {"Chemical": 2, "Disease": 5}
     assert not (tmp_path / "kb.json.gz.partial").exists()
+
+
+def test_build_kb_keeps_the_names_of_other_mesh_trees_that_no_concept_has(tmp_path, mesh_dir):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(PUBTATOR, encoding="utf-8")
+    kb = read_kb(build_kb([corpus], tmp_path / "kb.json.gz", mesh_dir=mesh_dir, labels=linked_labels()).path)
+    # "Kidney Failure" is also a Disease name (D051437): not an other name.
+    assert kb.other_names == sorted([normalise("Body Regions"), normalise("Heredity")])
+    assert "D006720" not in kb.concepts and "D001829" not in kb.concepts
 
 
 def _gzip(path, text: str) -> None:

@@ -296,3 +296,44 @@ def test_known_modifiers_leave_mentions_of_other_labels_and_zero_leaves_all(tmp_
     for modifiers, labels in [(2, ["Chemical"]), (0, ["Disease"])]:
         doc = _modifier_pipeline(tmp_path, modifiers, labels)(MODIFIER_TEXT)
         assert doc.ents[0].text == "depression"
+
+
+def _other_names_pipeline(tmp_path, drop_other_names: bool):
+    kb = tmp_path / "kb.json.gz"
+    entries = [("Chemical", "smoking", "D012906", 2, 0), ("Disease", "cardiomyopathy", "D009202", 3, 1)]
+    # MeSH files heredity (G05), cacao (B01) and smoking (F01) outside the Chemical and Disease trees.
+    other_names = [normalise(n) for n in ("Heredity", "Cacao", "Smoking")]
+    write_kb(entries, kb, concepts={"D009202": ("descriptor", "Disease")}, other_names=other_names)
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("bioner_linker", config={"drop_other_names": drop_other_names})
+    nlp.initialize()
+    ruler.add_patterns(
+        [{"label": "Disease", "pattern": p} for p in ("heredity", "cardiomyopathy", "smoking")]
+        + [{"label": "Chemical", "pattern": p} for p in ("Cacao", "cocoa", "Smoking")]
+    )
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
+OTHER_NAMES_TEXT = "Heredity, not cocoa or Cacao, nor Smoking: heredity and smoking in cardiomyopathy."
+
+
+def test_drop_other_names_drops_what_mesh_files_elsewhere_unless_the_label_has_the_name(tmp_path):
+    doc = _other_names_pipeline(tmp_path, True)(OTHER_NAMES_TEXT)
+    # "cocoa" is no MeSH name here; "Smoking" is a Chemical name of the knowledge base (BC5CDR's
+    # convention) but no Disease name.
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("cocoa", "Chemical"),
+        ("Smoking", "Chemical"),
+        ("cardiomyopathy", "Disease"),
+    ]
+
+
+def test_other_names_stay_entities_without_the_setting_and_survive_a_save_and_load(tmp_path):
+    kept = _other_names_pipeline(tmp_path, False)(OTHER_NAMES_TEXT)
+    assert len(kept.ents) == 6
+    _other_names_pipeline(tmp_path, True).to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("bioner_linker").linker.other_names == {"cacao", "heredity", "smoking"}
+    assert [e.text for e in loaded(OTHER_NAMES_TEXT).ents] == ["cocoa", "Smoking", "cardiomyopathy"]

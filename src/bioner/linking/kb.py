@@ -9,7 +9,10 @@ one (else of class 1 chemical or 3 disease). CTD's vocabularies (`CTD_diseases.t
 the names BC5CDR's disease annotators used, with OMIM diseases for NCBI disease). Vocabulary
 names are flagged as listed (count 0 unless annotators used them). All are read through
 `bioner.vocabularies`. The file (gzip-compressed JSON, `linker.read_kb`) also holds each
-concept's kind and label and the ranker trained on the corpora's gold mentions (`learn`).
+concept's kind and label, the ranker trained on the corpora's gold mentions (`learn`), and the
+other names: those of MeSH descriptors outside the Chemical and Disease trees (organisms,
+phenomena, anatomy, procedures: "Heredity", "Cacao", "Hepatitis B virus") that no concept of the
+knowledge base is called, so the linker can tell a name that MeSH files elsewhere.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from ..formats import read_documents
 from ..vocabularies import Concept, descriptor_label, read_ctd, read_mesh
 from . import learn
 from .gold import LABELS, corpus_entries, mention_ids  # noqa: F401  (re-exported)
-from .linker import KB_FORMAT, KnowledgeBase, read_kb, write_kb  # noqa: F401  (re-exported)
+from .linker import KB_FORMAT, KnowledgeBase, normalise, read_kb, write_kb  # noqa: F401  (re-exported)
 
 SCR_CLASSES = {"1": "Chemical", "3": "Disease"}
 
@@ -49,12 +52,13 @@ def read_mesh_xml(path: str | Path) -> Iterator[Entry]:
             yield (label, name, concept.identifier)
 
 
-def mesh_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
+def mesh_concepts(paths: Sequence[str | Path], others: set[str] | None = None) -> Iterator[tuple[Concept, str]]:
     """(concept, label) of every Chemical or Disease record of MeSH files.
 
     Descriptors are labelled by their trees (C, F03: Disease; D: Chemical); a supplementary
     record by the descriptors it is mapped to, else by its class (1 chemical, 3 disease).
     Descriptors come first in `mesh_files` order, so mapped-to labels are known when needed.
+    The names of descriptors in other trees are added to `others` when it is given.
     """
     labels: dict[str, str] = {}
     for path in paths:
@@ -63,6 +67,8 @@ def mesh_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
                 label = descriptor_label(concept.tree_numbers)
                 if label:
                     labels[concept.identifier] = label
+                elif others is not None and concept.tree_numbers:
+                    others.update(concept.names)
             else:
                 mapped = [labels[d] for d in concept.mapped_to if d in labels]
                 label = mapped[0] if mapped else SCR_CLASSES.get(concept.scr_class or "")
@@ -105,9 +111,10 @@ def build_kb(
         documents.append(docs)
         sources.append(str(corpus))
     vocabulary: list[Iterator[tuple[Concept, str]]] = []
+    others: set[str] = set()
     if mesh_dir is not None:
         files = vocabularies.mesh_files(mesh_dir, required=True)
-        vocabulary.append(mesh_concepts(files))
+        vocabulary.append(mesh_concepts(files, others))
         sources.extend(str(p) for p in files)
     if ctd_dir is not None:
         files = vocabularies.ctd_files(ctd_dir, required=("any",))
@@ -128,12 +135,14 @@ def build_kb(
     for key in listed:
         rows.setdefault(key, [0, 0])[1] = 1
     entries = [(label, name, identifier, n, flag) for (label, name, identifier), (n, flag) in rows.items()]
-    kb = KnowledgeBase(entries, concepts, sources=sources)
+    named = {normalise(name) for _, name, _, _, _ in entries}
+    other_names = sorted({normalise(name) for name in others} - named - {""})
+    kb = KnowledgeBase(entries, concepts, sources=sources, other_names=other_names)
     if train_ranker and documents:
         kb.ranker = learn.train_ranker(kb, [d for docs in documents for d in docs], labels=labels)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_kb(kb.entries, output, concepts=kb.concepts, ranker=kb.ranker, sources=sources)
+    write_kb(kb.entries, output, concepts=kb.concepts, ranker=kb.ranker, sources=sources, other_names=other_names)
     per_label: dict[str, set[str]] = {}
     for label, _, identifier, _, _ in entries:
         per_label.setdefault(label, set()).add(identifier)

@@ -62,6 +62,7 @@ NO_ID = "-1"
 KB_FILE = "kb.json.gz"
 CONFIG_FILE = "cfg.json"
 RANKER_FILE = "ranker.json"
+OTHER_NAMES_FILE = "other-names.txt"
 CONCEPTS_FILE = "concepts"
 KB_FORMAT = "bioner-kb"
 DEFAULT_THRESHOLD = 0.5
@@ -87,6 +88,9 @@ class KnowledgeBase:
     """identifier -> (kind: descriptor | supplementary | ctd | corpus, vocabulary label or None)"""
     ranker: dict[str, Any] | None = None
     sources: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
+    """Normalised names (`normalise`) of MeSH descriptors outside the Chemical and Disease trees
+    that no entry of the knowledge base has."""
 
 
 def _rows(entries: Iterable[Sequence[Any]]) -> list[Row]:
@@ -108,7 +112,13 @@ def read_kb(path: str | Path) -> KnowledgeBase:
     if not isinstance(payload, dict) or payload.get("format") != KB_FORMAT:
         raise ValueError(f"{path}: not a bioner knowledge base (made by `bioner kb`)")
     concepts = {k: (v[0], v[1]) for k, v in payload.get("concepts", {}).items()}
-    return KnowledgeBase(_rows(payload["entries"]), concepts, payload.get("ranker"), list(payload.get("sources", [])))
+    return KnowledgeBase(
+        _rows(payload["entries"]),
+        concepts,
+        payload.get("ranker"),
+        list(payload.get("sources", [])),
+        [str(n) for n in payload.get("other_names", [])],
+    )
 
 
 def write_kb(
@@ -118,6 +128,7 @@ def write_kb(
     concepts: Mapping[str, tuple[str, str | None]] | None = None,
     ranker: Mapping[str, Any] | None = None,
     sources: Sequence[str] = (),
+    other_names: Iterable[str] = (),
 ) -> None:
     """Entries are (label, name, id, count) or (label, name, id, count, listed)."""
     payload = {
@@ -127,6 +138,7 @@ def write_kb(
         "concepts": {k: list(v) for k, v in sorted((concepts or {}).items())},
         "ranker": dict(ranker) if ranker else None,
         "entries": [list(r) for r in sorted(_rows(entries))],
+        "other_names": sorted(set(other_names)),
     }
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
@@ -169,10 +181,13 @@ class Linker:
         ranker: Ranker,
         *,
         threshold: float | None = None,
+        other_names: Iterable[str] = (),
     ) -> None:
         self.concepts = concepts
         self.indexes = indexes
         self.ranker = ranker
+        self.other_names = frozenset(other_names)
+        """Normalised names MeSH files outside the Chemical and Disease trees (`KnowledgeBase.other_names`)."""
         self.threshold = ranker.threshold if threshold is None else threshold
         self._near_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
         self._mention_cache: dict[tuple[str, str, str | None, bool], tuple[list[int], np.ndarray, np.ndarray]] = {}
@@ -183,7 +198,7 @@ class Linker:
     def build(cls, kb: KnowledgeBase | Iterable[Sequence[Any]], *, threshold: float | None = None) -> Linker:
         if not isinstance(kb, KnowledgeBase):
             kb = KnowledgeBase(_rows(kb))
-        return cls(*_build_parts(kb), threshold=threshold)
+        return cls(*_build_parts(kb), threshold=threshold, other_names=kb.other_names)
 
     @classmethod
     def empty(cls) -> Linker:
@@ -198,6 +213,7 @@ class Linker:
         for label, index in self.indexes.items():
             save_label_index(index.arrays, index.grams, path / f"names-{label}")
         (path / RANKER_FILE).write_text(json.dumps(self.ranker.to_json(), indent=1), encoding="utf-8")
+        (path / OTHER_NAMES_FILE).write_text("\n".join(sorted(self.other_names)), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path, *, threshold: float | None = None) -> Linker:
@@ -211,13 +227,20 @@ class Linker:
             for p in sorted(path.glob("names-*.npz"))
         }
         ranker = Ranker.from_json(json.loads((path / RANKER_FILE).read_text(encoding="utf-8")))
-        return cls(concepts, indexes, ranker, threshold=threshold)
+        others = path / OTHER_NAMES_FILE  # absent in pipelines saved before it
+        other_names = others.read_text(encoding="utf-8").split("\n") if others.exists() else []
+        return cls(concepts, indexes, ranker, threshold=threshold, other_names=[n for n in other_names if n])
 
     # -- linking -----------------------------------------------------------------------------
     def is_name(self, text: str, label: str) -> bool:
         """Whether `text` is a name of `label` in the knowledge base (exactly, as names are keyed)."""
         index = self.indexes.get(label)
         return index is not None and index.exact(normalise(text)) >= 0
+
+    def names_other(self, text: str, label: str) -> bool:
+        """Whether `text` is what MeSH calls a concept outside the Chemical and Disease trees and no
+        name of `label` in the knowledge base ("heredity", "cacao", "hepatitis B virus" as Disease)."""
+        return normalise(text) in self.other_names and not self.is_name(text, label)
 
     def _nearest(self, index: LabelIndex, label: str, key: str) -> list[tuple[int, float]]:
         """`index.nearest`, remembered: the same unknown name recurs across documents."""
@@ -473,6 +496,7 @@ _WORDS_BEFORE = re.compile(r"(?<![^\s])[^\s]+(?=\s)")
         "whole_long_forms": False,
         "known_modifiers": 0,
         "modifier_labels": ["Chemical", "Disease"],
+        "drop_other_names": False,
     },
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
@@ -484,6 +508,7 @@ def make_linker(
     whole_long_forms: bool,
     known_modifiers: int,
     modifier_labels: list[str],
+    drop_other_names: bool,
 ) -> EntityLinker:
     return EntityLinker(
         name,
@@ -491,6 +516,7 @@ def make_linker(
         whole_long_forms=whole_long_forms,
         known_modifiers=known_modifiers,
         modifier_labels=modifier_labels,
+        drop_other_names=drop_other_names,
     )
 
 
@@ -507,6 +533,11 @@ class EntityLinker:
     With `known_modifiers` N, a mention with up to N words before it that together make a
     knowledge-base name of its label takes them in, defined or not ("treatment-resistant" before
     "depression" in a text that never writes TRD), for the labels in `modifier_labels`.
+    With `drop_other_names`, a mention whose whole text MeSH files outside the Chemical and
+    Disease trees, and that no knowledge-base name of its label matches, is no entity: "heredity"
+    (MeSH G05) as Disease, the plant "cacao" as Chemical, "hepatitis B virus" as Disease. Names the
+    annotators of the training corpora used are knowledge-base names, so their conventions stand
+    ("smoking" as Chemical in BC5CDR).
     """
 
     def __init__(
@@ -517,12 +548,14 @@ class EntityLinker:
         whole_long_forms: bool = False,
         known_modifiers: int = 0,
         modifier_labels: Iterable[str] = ("Chemical", "Disease"),
+        drop_other_names: bool = False,
     ) -> None:
         self.name = name
         self.threshold = threshold
         self.whole_long_forms = whole_long_forms
         self.known_modifiers = known_modifiers
         self.modifier_labels = set(modifier_labels)
+        self.drop_other_names = drop_other_names
         self.linker = Linker.empty()
 
     def set_entries(self, entries: KnowledgeBase | Iterable[Sequence[Any]]) -> None:
@@ -548,6 +581,8 @@ class EntityLinker:
             ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
         if self.known_modifiers:
             ents = self._with_known_modifiers(doc, ents)
+        if self.drop_other_names and self.linker.other_names:
+            ents = [ent for ent in ents if not self.linker.names_other(ent.text, ent.label_)]
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
         doc.ents = [
             Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier) for ent, identifier in zip(ents, ids)
