@@ -110,10 +110,53 @@ def test_label_filter_drops_labels_not_kept_and_leaves_the_rest():
 
 def test_label_filter_survives_a_save_and_load(tmp_path):
     nlp = make_tokenizer_pipeline()
-    nlp.add_pipe("bioner_labels", config={"keep": ["Chemical"]})
+    nlp.add_pipe("bioner_labels", config={"keep": ["Chemical"], "sequence_changes": True})
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.get_pipe("bioner_labels").keep == {"Chemical"}
+    assert loaded.get_pipe("bioner_labels").sequence_changes is True
+
+
+SEQUENCE_CHANGES = [
+    # (text, entity tagged Chemical, whether it is a residue or base of a sequence change)
+    ("It replaced arginine to histidine at residue 139.", "arginine", True),
+    ("It replaced arginine to histidine at residue 139.", "histidine", True),
+    ("A glycine at position 303 by glutamic acid.", "glycine", True),
+    ("A glycine at position 303 by glutamic acid.", "glutamic acid", True),
+    ("An arginine at amino acid 792 to a codon for glycine.", "glycine", True),
+    ("A deletion at nucleotide position 608-609.", "nucleotide", True),
+    ("Nucleotide analogues were given.", "Nucleotide", False),
+    ("Phenylalanine (F) to leucine (L) substitution at amino acid position 737.", "leucine", True),
+    ("A glycine for an aspartic acid residue at codon 262.", "glycine", True),
+    ("The Arg792Gly variant and p.Arg412Ter.", "Arg792Gly", True),
+    ("The Arg792Gly variant and p.Arg412Ter.", "p.Arg412Ter", True),
+    ("The codon changed from TCA to TGA.", "TCA", True),
+    ("A deletion of TG at the nucleotide position 608-609.", "TG", True),
+    ("Patients recovered. His pupils were dilated.", "His", True),
+    ("Glycine was given at a dose of 5 mg to rats.", "Glycine", False),
+    ("Rats were treated with glycine for 3 days.", "glycine", False),
+    ("Oral L-arginine to rats lowered pressure.", "L-arginine", False),
+    ("The glutamate to GABA ratio rose.", "glutamate", False),
+    ("Serum glycine 300 umol/l.", "glycine", False),
+    ("Both Met and His residues were oxidised.", "Met", False),
+]
+
+
+@pytest.mark.parametrize("text, chemical, in_change", SEQUENCE_CHANGES)
+def test_label_filter_sequence_changes_drops_residues_of_a_change_written_out(text, chemical, in_change):
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels", config={"sequence_changes": True})
+    doc = label_filter(tagged(nlp, text, [(chemical, "Chemical")]))
+    assert ents(doc) == ([] if in_change else [(chemical, "Chemical")])
+
+
+def test_label_filter_keeps_residues_without_the_setting_and_diseases_always():
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels")
+    text = "It replaced arginine to histidine at residue 139."
+    assert ents(label_filter(tagged(nlp, text, [("arginine", "Chemical")]))) == [("arginine", "Chemical")]
+    label_filter.sequence_changes = True
+    assert ents(label_filter(tagged(nlp, "A TG at codon 5.", [("TG", "Disease")]))) == [("TG", "Disease")]
 
 
 def test_long_form_is_tagged_when_the_model_tagged_only_its_short_form():

@@ -6,6 +6,7 @@ spaCy and scispaCy: it is copied into packaged models as is.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -264,12 +265,12 @@ class DocumentConsistency:
 
 @Language.factory(
     "bioner_labels",
-    default_config={"keep": ["Chemical", "Disease"]},
+    default_config={"keep": ["Chemical", "Disease"], "sequence_changes": False},
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_label_filter(nlp: Language, name: str, keep: list[str]) -> LabelFilter:
-    return LabelFilter(name, keep=keep)
+def make_label_filter(nlp: Language, name: str, keep: list[str], sequence_changes: bool) -> LabelFilter:
+    return LabelFilter(name, keep=keep, sequence_changes=sequence_changes)
 
 
 class LabelFilter:
@@ -277,16 +278,67 @@ class LabelFilter:
 
     A model trained with gene corpora learns a `Gene` label so that a gene symbol has somewhere
     to go other than Chemical; users asked for chemicals and diseases, so genes stop here.
+    With `sequence_changes`, a Chemical that is a residue or base of a sequence change written
+    out ("arginine to histidine at residue 139", "glycine at position 303", "His113", "TCA to TGA")
+    is dropped too: the change is a variant, one mention of another type in every corpus that
+    annotates variants, and BC5CDR annotates neither its residues nor it. So is "His" or "Met"
+    before a lower-case word ("His pupils were dilated"): the English word, not the residue.
     """
 
-    def __init__(self, name: str = "bioner_labels", *, keep: list[str]) -> None:
+    def __init__(self, name: str = "bioner_labels", *, keep: list[str], sequence_changes: bool = False) -> None:
         self.name = name
         self.keep = set(keep)
+        self.sequence_changes = sequence_changes
 
     def __call__(self, doc: Doc) -> Doc:
-        if any(ent.label_ not in self.keep for ent in doc.ents):
-            doc.ents = [ent for ent in doc.ents if ent.label_ in self.keep]
+        ents = [ent for ent in doc.ents if ent.label_ in self.keep]
+        if self.sequence_changes:
+            ents = [ent for ent in ents if ent.label_ != "Chemical" or not in_sequence_change(doc.text, ent)]
+        if len(ents) != len(doc.ents):
+            doc.ents = ents
         return doc
+
+
+_RESIDUE_CODES = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter"
+_RESIDUE_NAMES = (
+    "alanine|arginine|asparagine|aspartic acid|aspartate|cysteine|glutamine|glutamic acid|glutamate|glycine|"
+    "histidine|isoleucine|leucine|lysine|methionine|phenylalanine|proline|serine|threonine|tryptophan|"
+    "tyrosine|valine|selenocysteine|adenine|cytosine|guanine|thymine|uracil|nucleotides?"
+)
+_RESIDUE = rf"(?:(?i:{_RESIDUE_NAMES})|{_RESIDUE_CODES}|[ACGTU]{{1,3}})"
+"""A residue or base as a sequence change writes it: a name, a three-letter code, or 1-3 bases."""
+_RESIDUE_TEXT = re.compile(rf"(?:p\.)?{_RESIDUE}")
+_NUMBERED = re.compile(rf"(?:p\.)?(?:{_RESIDUE_CODES}|[ACGTU])[ -]?\d+(?:[ -]?(?:{_RESIDUE_CODES}|[ACGTU]))?")
+"""A residue with its position, and what it becomes: "His113", "Arg792Gly", "p.Arg412Ter"."""
+_ONE_LETTER = r"(?:\s*\(\d*[A-Z][a-z]{0,2}\))?"
+"""A residue's code after its name: "phenylalanine (F)"."""
+_CONNECTOR = r"(?:\s+residue)?\s*(?:\bto\b|\bby\b|\bfor\b|\bwith\b|\binto\b|-+>|→|>)\s*(?:\ban?\s+)?(?:codon\s+for\s+)?"
+_CHANGE_AFTER = re.compile(
+    rf"{_ONE_LETTER}(?:{_CONNECTOR}{_RESIDUE}\b"
+    r"|(?:\s+(?:residue|substitution|mutation|insertion|deletion))?\s+(?:(?:at|in)\s+(?:the\s+)?)?"
+    r"(?:amino[- ]acid|position|residue|codon|nucleotide)(?:\s+(?:position|residue))?\s*[-+]?\d"
+    r"|\d)"
+)
+"""After a residue: another one it becomes, where it is ("at position 303"), or its number ("His113")."""
+_CHANGE_BEFORE = re.compile(
+    rf"(?:\b{_RESIDUE}{_ONE_LETTER}|\b(?:amino[- ]acid|position|residue|codon)\s*[-+]?\d+){_CONNECTOR}$|\d$"
+)
+"""Before a residue: the one it replaces ("arginine to", "at position 303 by"), or a number ("792Gly")."""
+_WORD_RESIDUES = {"His", "Met"}
+_WINDOW = 80
+
+
+def in_sequence_change(text: str, ent: Span) -> bool:
+    """Whether the entity is a residue or base of a sequence change written out (see `LabelFilter`)."""
+    if _NUMBERED.fullmatch(ent.text):
+        return True
+    if not _RESIDUE_TEXT.fullmatch(ent.text):
+        return False
+    after = text[ent.end_char : ent.end_char + _WINDOW]
+    before = text[max(0, ent.start_char - _WINDOW) : ent.start_char]
+    if ent.text in _WORD_RESIDUES and re.match(r"\s+[a-z]", after) and re.search(r"(?:^|[.!?])\s*$", before):
+        return True  # "His pupils were dilated."
+    return bool(_CHANGE_AFTER.match(after) or _CHANGE_BEFORE.search(before))
 
 
 def _lower(span: Span) -> tuple[str, ...]:
