@@ -2,7 +2,7 @@
 
 import pytest
 import spacy
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 
@@ -110,11 +110,12 @@ def test_label_filter_drops_labels_not_kept_and_leaves_the_rest():
 
 def test_label_filter_survives_a_save_and_load(tmp_path):
     nlp = make_tokenizer_pipeline()
-    nlp.add_pipe("bioner_labels", config={"keep": ["Chemical"], "sequence_changes": True})
+    nlp.add_pipe("bioner_labels", config={"keep": ["Chemical"], "sequence_changes": True, "protein_names": True})
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.get_pipe("bioner_labels").keep == {"Chemical"}
     assert loaded.get_pipe("bioner_labels").sequence_changes is True
+    assert loaded.get_pipe("bioner_labels").protein_names is True
 
 
 SEQUENCE_CHANGES = [
@@ -157,6 +158,45 @@ def test_label_filter_keeps_residues_without_the_setting_and_diseases_always():
     assert ents(label_filter(tagged(nlp, text, [("arginine", "Chemical")]))) == [("arginine", "Chemical")]
     label_filter.sequence_changes = True
     assert ents(label_filter(tagged(nlp, "A TG at codon 5.", [("TG", "Disease")]))) == [("TG", "Disease")]
+
+
+PROTEIN_NAMES = [
+    # (text, entity, label, whether it names a protein or gene)
+    ("The vitamin D receptor gene.", "vitamin D receptor", "Chemical", True),
+    ("Telomeric poly(ADP-ribose) polymerase binds.", "poly(ADP-ribose) polymerase", "Chemical", True),
+    ("Human N-acetylglucosamine 6-O-sulfotransferase.", "N-acetylglucosamine 6-O-sulfotransferase", "Chemical", True),
+    ("A putative tumor suppressor.", "tumor", "Disease", False),  # NCBI disease annotates it
+    ("The retinoblastoma gene.", "retinoblastoma", "Disease", False),
+    ("Dopamine receptor antagonists.", "Dopamine", "Chemical", False),
+    ("Streptokinase and L-asparaginase were given.", "Streptokinase", "Chemical", False),
+    ("Streptokinase and L-asparaginase were given.", "L-asparaginase", "Chemical", False),
+    ("Parkinson's disease and tumor growth.", "Parkinson's disease", "Disease", False),
+    ("Parkinson's disease and tumor growth.", "tumor", "Disease", False),
+]
+
+
+@pytest.mark.parametrize("text, entity, label, protein", PROTEIN_NAMES)
+def test_label_filter_protein_names_drops_names_of_proteins_and_genes(text, entity, label, protein):
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels", config={"protein_names": True})
+    doc = label_filter(tagged(nlp, text, [(entity, label)]))
+    assert ents(doc) == ([] if protein else [(entity, label)])
+
+
+def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
+    from bioner.pipeline.components import LONG_FORMS
+
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels", config={"protein_names": True})
+    if not Doc.has_extension(LONG_FORMS):
+        Doc.set_extension(LONG_FORMS, default=None)
+    text = "X-linked ectodermal dysplasia receptor (XEDAR) and ectodermal dysplasia (ECD); XEDAR and ECD."
+    doc = tagged(nlp, text, [("XEDAR", "Disease"), ("ECD", "Disease")])
+    doc._.set(LONG_FORMS, {"XEDAR": "X-linked ectodermal dysplasia receptor", "ECD": "ectodermal dysplasia"})
+    assert ents(label_filter(doc)) == [("ECD", "Disease")]
+    label_filter.protein_names = False
+    doc = tagged(nlp, text, [("XEDAR", "Disease")])
+    assert ents(label_filter(doc)) == [("XEDAR", "Disease")]
 
 
 def test_long_form_is_tagged_when_the_model_tagged_only_its_short_form():

@@ -265,12 +265,14 @@ class DocumentConsistency:
 
 @Language.factory(
     "bioner_labels",
-    default_config={"keep": ["Chemical", "Disease"], "sequence_changes": False},
+    default_config={"keep": ["Chemical", "Disease"], "sequence_changes": False, "protein_names": False},
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_label_filter(nlp: Language, name: str, keep: list[str], sequence_changes: bool) -> LabelFilter:
-    return LabelFilter(name, keep=keep, sequence_changes=sequence_changes)
+def make_label_filter(
+    nlp: Language, name: str, keep: list[str], sequence_changes: bool, protein_names: bool
+) -> LabelFilter:
+    return LabelFilter(name, keep=keep, sequence_changes=sequence_changes, protein_names=protein_names)
 
 
 class LabelFilter:
@@ -283,17 +285,35 @@ class LabelFilter:
     is dropped too: the change is a variant, one mention of another type in every corpus that
     annotates variants, and BC5CDR annotates neither its residues nor it. So is "His" or "Met"
     before a lower-case word ("His pupils were dilated"): the English word, not the residue.
+    With `protein_names`, a Chemical or Disease that is the name of a protein or gene is dropped:
+    a mention of several words ending in a protein's head noun ("vitamin D receptor", "poly(ADP-
+    ribose) polymerase", "X-linked ectodermal dysplasia receptor"), and a short form defined by
+    such a long form ("XEDAR", "PABP", "G6PD"). No BC5CDR train or dev mention of either type ends
+    in such a word. What a name holds stays when the model tags it alone: BC5CDR annotates
+    "dopamine" of "dopamine receptor", NCBI disease "tumor" of "tumor suppressor" and
+    "retinoblastoma" of "retinoblastoma gene".
     """
 
-    def __init__(self, name: str = "bioner_labels", *, keep: list[str], sequence_changes: bool = False) -> None:
+    def __init__(
+        self,
+        name: str = "bioner_labels",
+        *,
+        keep: list[str],
+        sequence_changes: bool = False,
+        protein_names: bool = False,
+    ) -> None:
         self.name = name
         self.keep = set(keep)
         self.sequence_changes = sequence_changes
+        self.protein_names = protein_names
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [ent for ent in doc.ents if ent.label_ in self.keep]
         if self.sequence_changes:
             ents = [ent for ent in ents if ent.label_ != "Chemical" or not in_sequence_change(doc.text, ent)]
+        if self.protein_names:
+            long_forms = doc._.get(LONG_FORMS) if Doc.has_extension(LONG_FORMS) else None
+            ents = [ent for ent in ents if not names_protein(ent, long_forms or {})]
         if len(ents) != len(doc.ents):
             doc.ents = ents
         return doc
@@ -326,6 +346,27 @@ _CHANGE_BEFORE = re.compile(
 """Before a residue: the one it replaces ("arginine to", "at position 303 by"), or a number ("792Gly")."""
 _WORD_RESIDUES = {"His", "Met"}
 _WINDOW = 80
+
+
+_PROTEIN_HEAD = re.compile(
+    r"(?:receptor|protein|kinase|enzyme|factor|transporter|channel|domain|suppressor|gene|subunit|"
+    r"polymerase|phosphatase|transferase|reductase|oxidase|dehydrogenase|dehydratase|synthase|synthetase|"
+    r"ligase|lyase|isomerase|epimerase|hydrolase|esterase|lipase|protease|peptidase|oxygenase|mutase|"
+    r"nuclease|helicase|transaminase|cyclase|deaminase|carboxylase|hydroxylase|desaturase|convertase)s?$",
+    re.IGNORECASE,
+)
+"""The last word of a protein or gene name."""
+
+
+def names_protein(ent: Span, long_forms: dict[str, str]) -> bool:
+    """Whether the entity names a protein or gene (see `LabelFilter`)."""
+    if ent.label_ not in ("Chemical", "Disease"):
+        return False
+    words = ent.text.split()
+    if len(words) > 1 and _PROTEIN_HEAD.search(words[-1]):
+        return True
+    long_form = long_forms.get(ent.text, "").split()
+    return len(words) == 1 and len(long_form) > 1 and bool(_PROTEIN_HEAD.search(long_form[-1]))
 
 
 def in_sequence_change(text: str, ent: Span) -> bool:
