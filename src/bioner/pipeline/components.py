@@ -328,8 +328,12 @@ _RESIDUE_NAMES = (
 _RESIDUE = rf"(?:(?i:{_RESIDUE_NAMES})|{_RESIDUE_CODES}|[ACGTU]{{1,3}})"
 """A residue or base as a sequence change writes it: a name, a three-letter code, or 1-3 bases."""
 _RESIDUE_TEXT = re.compile(rf"(?:p\.)?{_RESIDUE}")
-_NUMBERED = re.compile(rf"(?:p\.)?(?:{_RESIDUE_CODES}|[ACGTU])[ -]?\d+(?:[ -]?(?:{_RESIDUE_CODES}|[ACGTU]))?")
-"""A residue with its position, and what it becomes: "His113", "Arg792Gly", "p.Arg412Ter"."""
+_NUMBERED = re.compile(
+    rf"(?:p\.)?(?:{_RESIDUE_CODES})[ -]?\d+(?:[ -]?(?:{_RESIDUE_CODES}|fs|del|dup|ins))?"
+    r"|(?:p\.)?[ACDEFGHIKLMNPQRSTVWY]\d{2,4}(?:[ACDEFGHIKLMNPQRSTVWY*X]|fs|delins|del|dup|ins)"
+)
+"""A residue with its position, and what it becomes: "His113", "Arg792Gly", "p.Arg412Ter", "L858R",
+"D201ins". A one-letter code needs the change, so "T3", "A23187" and "U46619" stay chemicals."""
 _ONE_LETTER = r"(?:\s*\(\d*[A-Z][a-z]{0,2}\))?"
 """A residue's code after its name: "phenylalanine (F)"."""
 _CONNECTOR = r"(?:\s+residue)?\s*(?:\bto\b|\bby\b|\bfor\b|\bwith\b|\binto\b|-+>|→|>)\s*(?:\ban?\s+)?(?:codon\s+for\s+)?"
@@ -379,6 +383,10 @@ def in_sequence_change(text: str, ent: Span) -> bool:
     before = text[max(0, ent.start_char - _WINDOW) : ent.start_char]
     if ent.text in _WORD_RESIDUES and re.match(r"\s+[a-z]", after) and re.search(r"(?:^|[.!?])\s*$", before):
         return True  # "His pupils were dilated."
+    if ent.text.lower().startswith("nucleotide") and re.match(r"\s*[-+]?\d", after):
+        return True  # "A to G transition at nucleotide +79"
+    if re.fullmatch(r"[ACGTU]{1,3}", ent.text) and re.search(r"[-+]?\d+\s*$", before):
+        return True  # "+45 CC", "-352 GA"
     return bool(_CHANGE_AFTER.match(after) or _CHANGE_BEFORE.search(before))
 
 
