@@ -190,6 +190,7 @@ class Linker:
         """Normalised names MeSH files outside the Chemical and Disease trees (`KnowledgeBase.other_names`)."""
         self.threshold = ranker.threshold if threshold is None else threshold
         self._near_cache: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self._other_cache: dict[tuple[str, str], bool] = {}
         self._mention_cache: dict[tuple[str, str, str | None, bool], tuple[list[int], np.ndarray, np.ndarray]] = {}
         """Candidates and features of a (text, label, long form) apart from the document's other
         mentions: computed once per process, since names recur across documents."""
@@ -240,7 +241,13 @@ class Linker:
     def names_other(self, text: str, label: str) -> bool:
         """Whether `text` is what MeSH calls a concept outside the Chemical and Disease trees and no
         name of `label` in the knowledge base ("heredity", "cacao", "hepatitis B virus" as Disease)."""
-        return normalise(text) in self.other_names and not self.is_name(text, label)
+        key = (text, label)
+        known = self._other_cache.get(key)
+        if known is None:
+            if len(self._other_cache) >= NEAR_CACHE:
+                self._other_cache.clear()
+            known = self._other_cache[key] = normalise(text) in self.other_names and not self.is_name(text, label)
+        return known
 
     def _nearest(self, index: LabelIndex, label: str, key: str) -> list[tuple[int, float]]:
         """`index.nearest`, remembered: the same unknown name recurs across documents."""

@@ -310,7 +310,8 @@ class LabelFilter:
     def __call__(self, doc: Doc) -> Doc:
         ents = [ent for ent in doc.ents if ent.label_ in self.keep]
         if self.sequence_changes:
-            ents = [ent for ent in ents if ent.label_ != "Chemical" or not in_sequence_change(doc.text, ent)]
+            text = doc.text  # built from the tokens at each access: once per document
+            ents = [ent for ent in ents if ent.label_ != "Chemical" or not in_sequence_change(text, ent)]
         if self.protein_names:
             long_forms = doc._.get(LONG_FORMS) if Doc.has_extension(LONG_FORMS) else None
             ents = [ent for ent in ents if not names_protein(ent, long_forms or {})]
