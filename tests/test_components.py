@@ -4,7 +4,9 @@ import pytest
 import spacy
 from spacy.tokens import Doc, Span
 
+from bioner.pipeline.components import _RESIDUE_CODES, LONG_FORMS
 from bioner.pipeline.tokenizer import make_tokenizer_pipeline
+from bioner.variant_names import RESIDUES
 
 
 def tagged(nlp, text: str, entities: list[tuple[str, str]]):
@@ -159,6 +161,10 @@ def test_label_filter_sequence_changes_drops_residues_of_a_change_written_out(te
     assert ents(doc) == ([] if in_change else [(chemical, "Chemical")])
 
 
+def test_sequence_change_codes_are_the_variant_names_codes_but_the_ambiguity_codes():
+    assert set(_RESIDUE_CODES.split("|")) == RESIDUES - {"Asx", "Glx"}
+
+
 def test_label_filter_keeps_residues_without_the_setting_and_diseases_always():
     nlp = make_tokenizer_pipeline()
     label_filter = nlp.add_pipe("bioner_labels")
@@ -192,8 +198,6 @@ def test_label_filter_protein_names_drops_names_of_proteins_and_genes(text, enti
 
 
 def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
-    from bioner.pipeline.components import LONG_FORMS
-
     nlp = make_tokenizer_pipeline()
     label_filter = nlp.add_pipe("bioner_labels", config={"protein_names": True})
     if not Doc.has_extension(LONG_FORMS):

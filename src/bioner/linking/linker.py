@@ -70,7 +70,7 @@ DEFAULT_THRESHOLD = 0.5
 NEAREST = 8
 """Near names looked at for a mention with no exact name."""
 NEAR_CACHE = 50_000
-"""Near-name searches and mentions remembered (each cleared when full)."""
+"""Near-name searches, mentions and other-name checks remembered (each cleared when full)."""
 LONG_FORMS = "bioner_long_forms"
 """Doc extension the abbreviation component fills: short form text -> long form text."""
 _CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and/or\s+|\s+and\s+|\s+or\s+)", re.IGNORECASE)

@@ -321,6 +321,8 @@ class LabelFilter:
 
 
 _RESIDUE_CODES = "Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val|Sec|Pyl|Ter"
+"""`bioner.variant_names.RESIDUES` without the ambiguity codes Asx and Glx: this module is copied into
+packaged models and imports no bioner module, so the list is written here too (a test keeps them equal)."""
 _RESIDUE_NAMES = (
     "alanine|arginine|asparagine|aspartic acid|aspartate|cysteine|glutamine|glutamic acid|glutamate|glycine|"
     "histidine|isoleucine|leucine|lysine|methionine|phenylalanine|proline|serine|threonine|tryptophan|"
