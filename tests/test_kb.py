@@ -11,7 +11,7 @@ import pytest
 from bioner.corpora.catalogue import linked_labels
 from bioner.errors import BionerError
 from bioner.formats.pubtator import read_pubtator
-from bioner.linking.kb import build_kb, corpus_entries, normalise, read_mesh_xml
+from bioner.linking.kb import build_kb, corpus_aliases, corpus_entries, normalise, read_mesh_xml
 from bioner.linking.linker import Linker, read_kb
 from bioner.vocabularies import mesh_files
 
@@ -147,6 +147,41 @@ def test_build_kb_keeps_the_names_of_other_mesh_trees_that_no_concept_has(tmp_pa
     # "Kidney Failure" is also a Disease name (D051437): not an other name.
     assert kb.other_names == sorted([normalise("Body Regions"), normalise("Heredity")])
     assert "D006720" not in kb.concepts and "D001829" not in kb.concepts
+
+
+def test_corpus_aliases_answer_with_the_corpus_id_of_a_concept_the_vocabulary_renamed():
+    listed = {
+        ("Chemical", "Olanzapine", "D000077152"),
+        ("Chemical", "Zyprexa", "D000077152"),
+        ("Chemical", "Atorvastatin", "D000069059"),
+        ("Chemical", "Citrates", "D002951"),
+        ("Chemical", "citrate", "D019343"),
+    }
+    counts = {
+        ("Chemical", "olanzapine", "C076029"): 3,  # BC5CDR's MeSH 2015 id, gone from today's MeSH
+        ("Chemical", "atorvastatin", "C065179"): 2,
+        ("Chemical", "atorvastatin", "D000069059"): 5,  # another corpus uses today's id: two conventions
+        ("Chemical", "citrate", "C102006"): 4,  # listed under two concepts: no vote
+        ("Chemical", "unknown drug", "C000001"): 1,
+    }
+    assert corpus_aliases(counts, listed) == {"D000077152": "C076029"}
+    # a minority of the corpus id's mentions under the concept's names is not enough
+    counts[("Chemical", "LY170052", "C076029")] = 4
+    assert corpus_aliases(counts, listed) == {}
+
+
+def test_build_kb_files_a_renamed_concepts_vocabulary_names_under_the_corpus_id(tmp_path, mesh_dir):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(
+        "1|t|Vitamin A acetate.\n1|a|\n1\t0\t17\tVitamin A acetate\tChemical\tC999999\n\n", encoding="utf-8"
+    )
+    summary = build_kb([corpus], tmp_path / "kb.json.gz", mesh_dir=mesh_dir, train_ranker=False)
+    kb = read_kb(summary.path)
+    assert summary.aliases == {"C009166": "C999999"}
+    ids = {identifier for _, name, identifier, _, _ in kb.entries if name in ("retinyl acetate", "vitamin A acetate")}
+    assert ids == {"C999999"}
+    assert kb.concepts["C999999"] == ("supplementary", "Chemical") and "C009166" not in kb.concepts
+    assert Linker.build(kb).link_document([("retinyl acetate", "Chemical")]) == ["C999999"]
 
 
 def _gzip(path, text: str) -> None:

@@ -47,7 +47,9 @@ def kb_command(
     (and chemical) vocabularies. Labels are read through the corpus catalogue's label maps (`bioner
     corpora`): NCBI disease's SpecificDisease, DiseaseClass, Modifier and CompositeMention count as
     Disease; a label mapped to neither Chemical nor Disease is left out. The linker's ranker is trained on the corpora's gold
-    mentions and stored in the same file.
+    mentions and stored in the same file. Where the corpora name a concept by an id the vocabulary
+    no longer has (BC5CDR's MeSH 2015 ids of drugs MeSH has since made descriptors: olanzapine
+    C076029, today D000077152), the linker answers with the corpora's id.
     """
     check_output(output, "--output")
 
@@ -58,4 +60,10 @@ def kb_command(
         raise BionerError("give annotated corpora, --mesh, --ctd, or several")
     summary = build_kb(corpora or [], output, mesh_dir=mesh_dir, ctd_dir=ctd_dir, labels=linked_labels())
     concepts = ", ".join(f"{label} {n:,}" for label, n in summary.concepts.items())
+    if summary.aliases:
+        examples = ", ".join(f"{new} -> {old}" for new, old in list(summary.aliases.items())[:3])
+        typer.echo(
+            f"{len(summary.aliases)} vocabulary ids answered with the corpora's id for the same concept ({examples}, ...)",
+            err=True,
+        )
     typer.echo(f"{summary.names:,} names, concepts: {concepts}; wrote {summary.path}", err=True)

@@ -17,7 +17,7 @@ knowledge base is called, so the linker can tell a name that MeSH files elsewher
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +42,8 @@ class KnowledgeBaseSummary:
     names: int
     concepts: dict[str, int]
     sources: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
+    """vocabulary id -> the corpora's id for the same concept (`corpus_aliases`)"""
 
 
 def read_mesh_xml(path: str | Path) -> Iterator[Entry]:
@@ -82,6 +84,41 @@ def ctd_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
             yield concept, "Chemical" if concept.source == "ctd-chemical" else "Disease"
 
 
+def corpus_aliases(counts: Mapping[Entry, int], listed: set[Entry]) -> dict[str, str]:
+    """Vocabulary id -> the id the annotated corpora give the same concept, where theirs is not in the vocabulary.
+
+    BC5CDR was annotated with MeSH 2015; MeSH has since made drugs such as olanzapine (C076029)
+    descriptors with new ids (D000077152) and kept no trace of the old ones, so a linker answering
+    in today's ids is scored wrong on every such mention. It should answer in the convention of
+    the corpora it learned from: a corpus id that no vocabulary has takes over the vocabulary
+    concept under which most of its mentions' names are listed. Not where the corpora also use
+    that concept's own id (two conventions: NLM-Chem's atorvastatin is D000069059, BC5CDR's
+    C065179), nor for names listed under several concepts; of two corpus ids claiming one
+    concept, the one with more mentions.
+    """
+    vocabulary_ids = {identifier for _, _, identifier in listed}
+    corpus_ids = {part for _, _, identifier in counts for part in identifier.split("|")}
+    by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for label, name, identifier in listed:
+        if identifier not in corpus_ids:
+            by_name[(label, normalise(name))].add(identifier)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    totals: Counter = Counter()
+    for (label, name, identifier), n in counts.items():
+        if identifier in vocabulary_ids or "|" in identifier or identifier == "-1":
+            continue
+        totals[identifier] += n
+        matches = by_name.get((label, normalise(name)), set())
+        if len(matches) == 1:
+            votes[identifier][next(iter(matches))] += n
+    claims: dict[str, tuple[int, str]] = {}
+    for identifier, vote in sorted(votes.items()):
+        target, n = vote.most_common(1)[0]
+        if 2 * n > totals[identifier] and n > claims.get(target, (0, ""))[0]:
+            claims[target] = (n, identifier)
+    return {target: identifier for target, (_, identifier) in sorted(claims.items())}
+
+
 KINDS = {"mesh-descriptor": "descriptor", "mesh-supplementary": "supplementary"}
 
 
@@ -97,7 +134,8 @@ def build_kb(
     """Read the annotated corpora (PubTator, BioC...), MeSH XML and CTD TSV; write the knowledge base.
 
     Corpus names carry how often annotators chose each id; vocabulary names are flagged as listed.
-    With `train_ranker`, the linker's ranker is trained on the corpora's gold mentions (each
+    Vocabulary concepts the corpora know by an id the vocabulary lacks take the corpora's id
+    (`corpus_aliases`). With `train_ranker`, the linker's ranker is trained on the corpora's gold mentions (each
     document's own annotations left out of the counts it sees) and stored in the file.
     """
     counts: Counter = Counter()
@@ -131,9 +169,12 @@ def build_kb(
         raise BionerError(
             "the knowledge base would be empty: give corpora whose mentions carry identifiers, MeSH XML or CTD TSV"
         )
+    aliases = corpus_aliases(counts, listed)
+    for target, identifier in aliases.items():
+        concepts[identifier] = concepts.pop(target)
     rows = {key: [n, 0] for key, n in counts.items()}
-    for key in listed:
-        rows.setdefault(key, [0, 0])[1] = 1
+    for label, name, identifier in listed:
+        rows.setdefault((label, name, aliases.get(identifier, identifier)), [0, 0])[1] = 1
     entries = [(label, name, identifier, n, flag) for (label, name, identifier), (n, flag) in rows.items()]
     named = {normalise(name) for _, name, _, _, _ in entries}
     other_names = sorted({normalise(name) for name in others} - named - {""})
@@ -146,4 +187,6 @@ def build_kb(
     per_label: dict[str, set[str]] = {}
     for label, _, identifier, _, _ in entries:
         per_label.setdefault(label, set()).add(identifier)
-    return KnowledgeBaseSummary(output, len(entries), {k: len(v) for k, v in sorted(per_label.items())}, sources)
+    return KnowledgeBaseSummary(
+        output, len(entries), {k: len(v) for k, v in sorted(per_label.items())}, sources, aliases
+    )
