@@ -69,7 +69,7 @@ def _singular(token: str) -> str:
         return token
     if token.endswith("ies"):
         return token[:-3] + "y"
-    if token.endswith(("ses", "xes", "ches", "shes")):
+    if token.endswith(("sses", "uses", "xes", "ches", "shes")):
         return token[:-2]
     if token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
