@@ -156,6 +156,7 @@ def test_corpus_aliases_answer_with_the_corpus_id_of_a_concept_the_vocabulary_re
         ("Chemical", "Atorvastatin", "D000069059"),
         ("Chemical", "Citrates", "D002951"),
         ("Chemical", "citrate", "D019343"),
+        ("Disease", "Rare Syndrome", "C535301"),
     }
     counts = {
         ("Chemical", "olanzapine", "C076029"): 3,  # BC5CDR's MeSH 2015 id, gone from today's MeSH
@@ -163,6 +164,7 @@ def test_corpus_aliases_answer_with_the_corpus_id_of_a_concept_the_vocabulary_re
         ("Chemical", "atorvastatin", "D000069059"): 5,  # another corpus uses today's id: two conventions
         ("Chemical", "citrate", "C102006"): 4,  # listed under two concepts: no vote
         ("Chemical", "unknown drug", "C000001"): 1,
+        ("Disease", "rare syndrome", "OMIM:605253"): 2,  # another namespace: not a renamed MeSH id
     }
     assert corpus_aliases(counts, listed) == {"D000077152": "C076029"}
     # a minority of the corpus id's mentions under the concept's names is not enough

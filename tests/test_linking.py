@@ -11,6 +11,7 @@ from bioner.linking.linker import (
     EntityLinker,
     KnowledgeBase,
     Linker,
+    head_rewritten,
     normalise,
     read_kb,
     split_composite,
@@ -60,6 +61,12 @@ def test_normalisation_ignores_case_hyphens_plurals_greek_and_word_order():
     assert normalise("failure of the kidney") == normalise("kidney failure")
 
 
+def test_plurals_in_es_meet_their_singular():
+    for plural, singular in [("Heart Diseases", "heart disease"), ("kinases", "kinase"), ("abscesses", "abscess")]:
+        assert normalise(plural) == normalise(singular)
+    assert normalise("viruses") == normalise("virus") and normalise("boxes") == normalise("box")
+
+
 def test_exact_match_after_normalisation(linker):
     assert link(linker, "Doxorubicin", "Chemical") == "D004317"
     assert link(linker, "α-tocopherol", "Chemical") == "D024502"
@@ -94,6 +101,25 @@ def test_nothing_near_enough_is_nil_and_a_high_threshold_makes_near_names_nil(li
     strict = Linker.build(KnowledgeBase(list(ENTRIES), CONCEPTS), threshold=0.9)
     assert strict.link_document([("nephrotoxicty", "Disease")]) == [NO_ID]
     assert strict.link_document([("nephrotoxicity", "Disease")]) == ["D000002"]  # exact stays
+
+
+def test_a_descriptive_disease_phrase_takes_the_concept_its_rewritten_head_names(monkeypatch):
+    entries = [
+        *ENTRIES,
+        ("Disease", "Heart Diseases", "D006331", 0, 1),
+        ("Disease", "Cardiac Diseases", "D006331", 0, 1),
+        ("Disease", "Liver Neoplasms", "D008113", 0, 1),
+    ]
+    concepts = {**CONCEPTS, "D006331": ("descriptor", "Disease"), "D008113": ("descriptor", "Disease")}
+    assert head_rewritten("cardiac damage") == normalise("cardiac disease")
+    assert head_rewritten("damage") is None and head_rewritten("kidney injury") is None
+    rewriting = Linker.build(KnowledgeBase(entries, concepts))
+    assert link(rewriting, "cardiac damage", "Disease") == "D006331"
+    assert link(rewriting, "liver tumours", "Disease") == "D008113"
+    assert link(rewriting, "cardiac damage", "Chemical") == NO_ID  # Disease heads only
+    monkeypatch.setattr("bioner.linking.linker.HEAD_REWRITES", {})
+    plain = Linker.build(KnowledgeBase(entries, concepts))
+    assert link(plain, "cardiac damage", "Disease") == NO_ID  # no near name is near enough
 
 
 def test_long_form_first_and_same_string_same_id_in_a_document(linker):

@@ -84,6 +84,10 @@ def ctd_concepts(paths: Sequence[str | Path]) -> Iterator[tuple[Concept, str]]:
             yield concept, "Chemical" if concept.source == "ctd-chemical" else "Disease"
 
 
+def _namespace(identifier: str) -> str:
+    return identifier.split(":", 1)[0] if ":" in identifier else "MESH"
+
+
 def corpus_aliases(counts: Mapping[Entry, int], listed: set[Entry]) -> dict[str, str]:
     """Vocabulary id -> the id the annotated corpora give the same concept, where theirs is not in the vocabulary.
 
@@ -94,7 +98,8 @@ def corpus_aliases(counts: Mapping[Entry, int], listed: set[Entry]) -> dict[str,
     concept under which most of its mentions' names are listed. Not where the corpora also use
     that concept's own id (two conventions: NLM-Chem's atorvastatin is D000069059, BC5CDR's
     C065179), nor for names listed under several concepts; of two corpus ids claiming one
-    concept, the one with more mentions.
+    concept, the one with more mentions; an id of another namespace (NCBI disease's OMIM ids) is
+    not a renamed MeSH id.
     """
     vocabulary_ids = {identifier for _, _, identifier in listed}
     corpus_ids = {part for _, _, identifier in counts for part in identifier.split("|")}
@@ -114,7 +119,11 @@ def corpus_aliases(counts: Mapping[Entry, int], listed: set[Entry]) -> dict[str,
     claims: dict[str, tuple[int, str]] = {}
     for identifier, vote in sorted(votes.items()):
         target, n = vote.most_common(1)[0]
-        if 2 * n > totals[identifier] and n > claims.get(target, (0, ""))[0]:
+        if (
+            _namespace(target) == _namespace(identifier)
+            and 2 * n > totals[identifier]
+            and n > claims.get(target, (0, ""))[0]
+        ):
             claims[target] = (n, identifier)
     return {target: identifier for target, (_, identifier) in sorted(claims.items())}
 

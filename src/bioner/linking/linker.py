@@ -71,6 +71,21 @@ NEAREST = 8
 """Near names looked at for a mention with no exact name."""
 NEAR_CACHE = 50_000
 """Near-name searches, mentions and other-name checks remembered (each cleared when full)."""
+HEAD_REWRITES = {
+    **dict.fromkeys(
+        ("damage", "dysfunction", "impairment", "involvement", "toxicity", "abnormality", "lesion"), "disease"
+    ),
+    **dict.fromkeys(("complication", "illness", "problem", "disorder"), "disease"),
+    **dict.fromkeys(("tumor", "tumour"), "neoplasm"),
+}
+"""Heads of descriptive disease phrases and the MeSH head they stand for (`tokens` form): annotators
+file "heart damage", "renal involvement", "pulmonary toxicity", "liver tumors" under Heart, Kidney
+and Lung Diseases and Liver Neoplasms, whose entry terms MeSH lists with the adjectives too
+("Cardiac Diseases", "Renal Diseases"). Tried only for a Disease mention that neither it nor its
+long form names exactly; "injury" is left out ("kidney injury" is its own concept). BC5CDR dev,
+gold mentions: Disease concept F1 90.53 -> 91.00; NCBI disease dev +0.5 to +0.8 per class."""
+HEAD_REWRITE_SIMILARITY = 0.9
+"""What the ranker sees for a name found by rewriting the head: a near name, not an exact one."""
 LONG_FORMS = "bioner_long_forms"
 """Doc extension the abbreviation component fills: short form text -> long form text."""
 _CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and/or\s+|\s+and\s+|\s+or\s+)", re.IGNORECASE)
@@ -297,6 +312,11 @@ class Linker:
                 inexact.append((key, is_long))
         # Near names only when neither the mention nor its long form is a known name.
         if len(inexact) == len(forms):
+            rewritten = head_rewritten(text) if label == "Disease" else None
+            row = index.exact(rewritten) if rewritten else -1
+            if row >= 0:
+                for concept, e in self._evidence(label, row, HEAD_REWRITE_SIMILARITY, False, exclude).items():
+                    _merge(merged, concept, e)
             for key, is_long in inexact:
                 for near, similarity in self._nearest(index, label, key):
                     for concept, e in self._evidence(label, near, similarity, is_long, exclude).items():
@@ -395,6 +415,15 @@ class Linker:
                 matrix[:, column] = [exact_in[i] - is_exact > 0 for i, is_exact in zip(ids, exact.tolist())]
             result.append(([self.concepts.identifiers[i] for i in ids], matrix, bool(exact.any())))
         return result
+
+
+def head_rewritten(text: str) -> str | None:
+    """The exact-match key of a descriptive disease phrase with its head as MeSH words it
+    ("cardiac damage" -> that of "cardiac disease"); None for one word or another head."""
+    words = tokens(text)
+    if len(words) < 2 or words[-1] not in HEAD_REWRITES:
+        return None
+    return " ".join(sorted(w for w in [*words[:-1], HEAD_REWRITES[words[-1]]] if w not in STOPWORDS))
 
 
 def _abbreviates(short: str, long: str) -> bool:
