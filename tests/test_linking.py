@@ -59,6 +59,7 @@ def test_normalisation_ignores_case_hyphens_plurals_greek_and_word_order():
     assert normalise("α-Tocopherol") == normalise("alpha tocopherol")
     assert normalise("failure, renal") == normalise("Renal failures")
     assert normalise("failure of the kidney") == normalise("kidney failure")
+    assert normalise("Pregnenolone sulphate") == normalise("pregnenolone sulfate")
 
 
 def test_plurals_in_es_meet_their_singular():

@@ -81,10 +81,11 @@ _BRITISH = re.compile(r"[ao]e(?=[a-z])")
 
 def tokens(text: str) -> list[str]:
     """Lower-case words: Greek letters spelled out, punctuation as spaces, plurals singular,
-    British "ae" and "oe" before a letter as "e" (anaemia, oedema, haemorrhage)."""
+    British "ae" and "oe" before a letter as "e" (anaemia, oedema, haemorrhage) and "sulph" as
+    "sulf" (sulphate: MeSH spells "pregnenolone sulfate")."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = "".join(f" {GREEK[c]} " if c in GREEK else c for c in text)
-    return [_singular(_BRITISH.sub("e", t)) for t in _NON_WORD.split(text) if t]
+    return [_singular(_BRITISH.sub("e", t).replace("sulph", "sulf")) for t in _NON_WORD.split(text) if t]
 
 
 def surface_key(text: str) -> str:
