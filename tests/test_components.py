@@ -469,3 +469,63 @@ def test_an_unknown_non_entities_setting_is_refused():
 
 def _all(text: str, word: str) -> list[int]:
     return [i for i in range(len(text)) if text.startswith(word, i)]
+
+
+def _references(nlp, rows):
+    """Examples whose reference docs carry (text, entities, missing outside the entities?)."""
+    from spacy.training import Example
+
+    examples = []
+    for text, entities, missing in rows:
+        doc = tagged(nlp, text, entities)
+        if missing:
+            doc.set_ents(list(doc.ents), default="missing")
+        examples.append(Example(nlp.make_doc(text), doc))
+    return examples
+
+
+def _known_mentions(nlp, rows, **config):
+    component = nlp.add_pipe("bioner_known_mentions", config=config)
+    examples = _references(nlp, rows)
+    component.initialize(lambda: examples, nlp=nlp)
+    return component
+
+
+def test_known_mentions_tag_a_name_the_training_data_tag_wherever_it_occurs():
+    nlp = make_tokenizer_pipeline()
+    component = _known_mentions(
+        nlp,
+        [
+            ("Thrombocytopenia followed heparin.", [("Thrombocytopenia", "Disease"), ("heparin", "Chemical")], False),
+            ("Heparin caused thrombocytopenia.", [("Heparin", "Chemical"), ("thrombocytopenia", "Disease")], False),
+        ],
+    )
+    assert component.names == {"heparin": "Chemical", "thrombocytopenia": "Disease"}
+    doc = component(nlp.make_doc("Severe THROMBOCYTOPENIA was seen."))
+    assert ents(doc) == [("THROMBOCYTOPENIA", "Disease")]
+
+
+def test_known_mentions_leave_a_name_the_training_data_often_leave_untagged():
+    nlp = make_tokenizer_pipeline()
+    rows = [
+        ("Septic shock after heparin.", [("shock", "Disease")], False),
+        ("The shock resolved.", [("shock", "Disease")], False),
+        ("An electric shock was applied.", [], False),  # "O": an occurrence that is no mention
+    ]
+    assert _known_mentions(nlp, rows).names == {}
+    # where the corpus does not annotate the label (missing), the occurrence does not count
+    assert _known_mentions(make_tokenizer_pipeline(), [*rows[:2], (rows[2][0], [], True)]).names == {"shock": "Disease"}
+
+
+def test_known_mentions_keep_the_models_entities_and_labels_asked_for(tmp_path):
+    nlp = make_tokenizer_pipeline()
+    rows = [("Heparin caused thrombocytopenia.", [("Heparin", "Chemical"), ("thrombocytopenia", "Disease")], False)]
+    component = _known_mentions(nlp, rows * 2, labels=["Disease"])
+    assert component.names == {"thrombocytopenia": "Disease"}
+    text = "Heparin-induced thrombocytopenia; heparin and thrombocytopenia."
+    doc = component(tagged(nlp, text, [("Heparin-induced thrombocytopenia", "Disease")]))
+    assert ents(doc) == [("Heparin-induced thrombocytopenia", "Disease"), ("thrombocytopenia", "Disease")]
+    component.to_disk(tmp_path / "known")
+    loaded = make_tokenizer_pipeline().add_pipe("bioner_known_mentions").from_disk(tmp_path / "known")
+    assert loaded.names == component.names
+    assert ents(loaded(nlp.make_doc(text))) == [("thrombocytopenia", "Disease"), ("thrombocytopenia", "Disease")]

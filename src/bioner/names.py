@@ -18,6 +18,8 @@ BOUNDARIES = "bioner_boundaries"
 """Entity boundaries the NER may not cross (`pipeline.spans`): it decodes again with them marked."""
 CONSISTENCY = "bioner_consistency"
 """Document consistency (`pipeline.components`): tags every occurrence of a string tagged once."""
+KNOWN_MENTIONS = "bioner_known_mentions"
+"""Known mentions (`pipeline.components`): tags names the training data tag nearly wherever they occur."""
 LABELS = "bioner_labels"
 """The label filter (`pipeline.components`): drops the labels a model learns but does not output."""
 RELATIONS = "bioner_relations"
@@ -25,5 +27,5 @@ RELATIONS = "bioner_relations"
 RELATIONS_EXTENSION = "bioner_relations"
 """The Doc extension holding a document's relations as plain dicts (`doc._.bioner_relations`):
 `{"type", "arguments", "score", "support": [[s1, e1, s2, e2], ...]}`, so that DocBin keeps them."""
-COMPONENTS = (ABBREVIATIONS, BOUNDARIES, CONSISTENCY, LABELS, LINKER, RELATIONS)
+COMPONENTS = (ABBREVIATIONS, BOUNDARIES, CONSISTENCY, KNOWN_MENTIONS, LABELS, LINKER, RELATIONS)
 """Every pipeline component bioner registers with spaCy."""

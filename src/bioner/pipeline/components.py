@@ -6,13 +6,17 @@ spaCy and scispaCy: it is copied into packaged models as is.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 from spacy.util import filter_spans
 
 LONG_FORMS = "bioner_long_forms"
@@ -439,3 +443,112 @@ def _number_forms(short: str) -> set[str]:
 def _inside_longer(span: Span, ents: list[Span]) -> bool:
     """Whether an entity holds `span` and more ("G6PD" in "G6PD deficiency"): that entity stays."""
     return any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)
+
+
+@Language.factory(
+    "bioner_known_mentions",
+    default_config={"labels": ["Chemical", "Disease"], "min_count": 2, "min_rate": 0.9, "min_chars": 4},
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+)
+def make_known_mentions(
+    nlp: Language, name: str, labels: list[str], min_count: int, min_rate: float, min_chars: int
+) -> KnownMentions:
+    return KnownMentions(nlp, name, labels=labels, min_count=min_count, min_rate=min_rate, min_chars=min_chars)
+
+
+class KnownMentions:
+    """Tag what the model left untagged where the training data tag it nearly wherever it occurs.
+
+    A transition-based tagger misses a name it knows in an unusual context ("thrombocytopenia",
+    "HBsAg", "end-stage renal disease" untagged in one abstract, tagged in every other). At
+    initialisation the training examples give, for each name (lower-case words) annotated at least
+    `min_count` times with a label, the share of its occurrences that are that label's mentions;
+    an occurrence inside another entity, or on a word whose annotation is missing (a corpus that
+    does not annotate the label), is not counted. Names annotated in at least `min_rate` of their
+    occurrences are kept, and their occurrences that overlap no entity become entities. Other
+    corpora's silence counts: a name that gene corpora leave as "O" falls below the rate.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "bioner_known_mentions",
+        *,
+        labels: Iterable[str] = ("Chemical", "Disease"),
+        min_count: int = 2,
+        min_rate: float = 0.9,
+        min_chars: int = 4,
+    ) -> None:
+        self.name = name
+        self.vocab = nlp.vocab
+        self.make_doc = nlp.make_doc
+        self.labels = list(labels)
+        self.min_count = min_count
+        self.min_rate = min_rate
+        self.min_chars = min_chars
+        self.names: dict[str, str] = {}
+        """lower-case name (its tokens' texts joined by spaces) -> label"""
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
+        annotated: Counter[tuple[str, str]] = Counter()
+        references = [example.reference for example in get_examples()]
+        for doc in references:
+            for ent in doc.ents:
+                if ent.label_ in self.labels and len(ent.text) >= self.min_chars:
+                    annotated[(_key(ent), ent.label_)] += 1
+        label_of: dict[str, str] = {}
+        for (key, label), n in annotated.most_common():
+            if n >= self.min_count:
+                label_of.setdefault(key, label)
+        matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        for key in label_of:
+            matcher.add(key, [self.make_doc(key)])
+        occurrences: Counter[str] = Counter()
+        strings = self.vocab.strings
+        for doc in references:
+            entities = {(e.start, e.end) for e in doc.ents}
+            for match_id, start, end in matcher(doc):
+                if (start, end) in entities or all(token.ent_iob_ == "O" for token in doc[start:end]):
+                    occurrences[strings[match_id]] += 1
+        names = {
+            key: label
+            for key, label in label_of.items()
+            if occurrences[key] and annotated[(key, label)] / occurrences[key] >= self.min_rate
+        }
+        self._set_names(names)
+
+    def _set_names(self, names: dict[str, str]) -> None:
+        self.names = dict(sorted(names.items()))
+        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        for key in self.names:
+            self.matcher.add(key, [self.make_doc(key)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.names:
+            return doc
+        ents = list(doc.ents)
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
+        strings = self.vocab.strings
+        added = []
+        for match_id, start, end in self.matcher(doc):
+            if any(i in taken for i in range(start, end)):
+                continue
+            added.append(Span(doc, start, end, label=self.names[strings[match_id]]))
+        if added:
+            doc.ents = sorted(ents + filter_spans(added), key=lambda span: span.start)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "names.json").write_text(json.dumps(self.names, ensure_ascii=False, indent=0), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> KnownMentions:
+        self._set_names(json.loads((Path(path) / "names.json").read_text(encoding="utf-8")))
+        return self
+
+
+def _key(span: Span) -> str:
+    return " ".join(token.lower_ for token in span)
