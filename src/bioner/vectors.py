@@ -137,6 +137,10 @@ def write_training_text(texts: Iterable[str], destination: Path, *, processes: i
                 for lines, count in pool.imap(tokenized_lines, batches, chunksize=4):
                     handle.write(lines)
                     tokens += count
+                # Let the workers exit on their own: the `with` block's terminate() killed one while
+                # it held a queue lock and left `make train` waiting on the other for good (seen once).
+                pool.close()
+                pool.join()
     return tokens
 
 
