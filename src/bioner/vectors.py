@@ -130,15 +130,13 @@ def write_training_text(texts: Iterable[str], destination: Path, *, processes: i
                 handle.write(lines)
                 tokens += count
         else:
-            # fork where there is one: workers need not re-import the caller's main module.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            with context.Pool(processes) as pool:
+            # spawn, not fork: a worker forked while another thread of this process (a progress
+            # bar's monitor) held a lock waited on it for good and `make train` with it (seen once).
+            # The workers exit on their own (close, join) rather than being killed mid-queue.
+            with multiprocessing.get_context("spawn").Pool(processes) as pool:
                 for lines, count in pool.imap(tokenized_lines, batches, chunksize=4):
                     handle.write(lines)
                     tokens += count
-                # Let the workers exit on their own: the `with` block's terminate() killed one while
-                # it held a queue lock and left `make train` waiting on the other for good (seen once).
                 pool.close()
                 pool.join()
     return tokens
