@@ -503,6 +503,8 @@ def test_known_mentions_tag_a_name_the_training_data_tag_wherever_it_occurs():
     assert component.names == {"heparin": "Chemical", "thrombocytopenia": "Disease"}
     doc = component(nlp.make_doc("Severe THROMBOCYTOPENIA was seen."))
     assert ents(doc) == [("THROMBOCYTOPENIA", "Disease")]
+    # a word of a virus's name is no disease mention
+    assert ents(component(nlp.make_doc("The thrombocytopenia mosaic virus infects beets."))) == []
 
 
 def test_known_mentions_leave_a_name_the_training_data_often_leave_untagged():

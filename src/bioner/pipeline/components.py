@@ -466,8 +466,9 @@ class KnownMentions:
     `min_count` times with a label, the share of its occurrences that are that label's mentions;
     an occurrence inside another entity, or on a word whose annotation is missing (a corpus that
     does not annotate the label), is not counted. Names annotated in at least `min_rate` of their
-    occurrences are kept, and their occurrences that overlap no entity become entities. Other
-    corpora's silence counts: a name that gene corpora leave as "O" falls below the rate.
+    occurrences are kept, and their occurrences that overlap no entity become entities, but for a
+    word of a virus's name. Other corpora's silence counts: a name that gene corpora leave as "O"
+    falls below the rate.
     """
 
     def __init__(
@@ -533,7 +534,7 @@ class KnownMentions:
         strings = self.vocab.strings
         added = []
         for match_id, start, end in self.matcher(doc):
-            if any(i in taken for i in range(start, end)):
+            if any(i in taken for i in range(start, end)) or _names_an_organism(doc, end):
                 continue
             added.append(Span(doc, start, end, label=self.names[strings[match_id]]))
         if added:
@@ -552,3 +553,9 @@ class KnownMentions:
 
 def _key(span: Span) -> str:
     return " ".join(token.lower_ for token in span)
+
+
+def _names_an_organism(doc: Doc, end: int) -> bool:
+    """Whether a disease word ending at token `end` is part of a virus's name ("duck hepatitis A
+    virus", "Red clover necrotic mosaic virus"): "virus" within the next two words."""
+    return any(token.lower_.startswith("virus") for token in doc[end : end + 3])
