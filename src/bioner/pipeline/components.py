@@ -494,9 +494,8 @@ class KnownMentions:
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]], *, nlp: Language | None = None) -> None:
         annotated: Counter[tuple[str, str]] = Counter()
-        references = [example.reference for example in get_examples()]
-        for doc in references:
-            for ent in doc.ents:
+        for example in get_examples():  # read twice rather than held: a training corpus can be large
+            for ent in example.reference.ents:
                 if ent.label_ in self.labels and len(ent.text) >= self.min_chars:
                     annotated[(_key(ent), ent.label_)] += 1
         label_of: dict[str, str] = {}
@@ -508,7 +507,8 @@ class KnownMentions:
             matcher.add(key, [self.make_doc(key)])
         occurrences: Counter[str] = Counter()
         strings = self.vocab.strings
-        for doc in references:
+        for example in get_examples():
+            doc = example.reference
             entities = {(e.start, e.end) for e in doc.ents}
             for match_id, start, end in matcher(doc):
                 if (start, end) in entities or all(token.ent_iob_ == "O" for token in doc[start:end]):
@@ -557,5 +557,5 @@ def _key(span: Span) -> str:
 
 def _names_an_organism(doc: Doc, end: int) -> bool:
     """Whether a disease word ending at token `end` is part of a virus's name ("duck hepatitis A
-    virus", "Red clover necrotic mosaic virus"): "virus" within the next two words."""
+    virus", "Red clover necrotic mosaic virus"): "virus" within the next three words."""
     return any(token.lower_.startswith("virus") for token in doc[end : end + 3])
