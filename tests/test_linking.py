@@ -364,3 +364,25 @@ def test_other_names_stay_entities_without_the_setting_and_survive_a_save_and_lo
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.get_pipe("bioner_linker").linker.other_names == {"cacao", "heredity", "smoking"}
     assert [e.text for e in loaded(OTHER_NAMES_TEXT).ents] == ["cocoa", "Smoking", "cardiomyopathy"]
+
+
+def test_drop_unlinked_phrases_drops_a_several_word_mention_of_those_labels_that_no_id_fits(tmp_path):
+    kb = tmp_path / "kb.json.gz"
+    write_kb([("Chemical", "doxorubicin", "D004317", 5, 1)], kb, concepts={"D004317": ("descriptor", "Chemical")})
+    text = "Doxorubicin, CP 200 and XR9576 caused muscle damage."
+
+    def tagged(labels: list[str]) -> list[tuple[str, str]]:
+        nlp = spacy.blank("en")
+        ruler = nlp.add_pipe("entity_ruler")
+        nlp.add_pipe("bioner_linker", config={"drop_unlinked_phrases": labels})
+        nlp.initialize()
+        ruler.add_patterns(
+            [{"label": "Chemical", "pattern": p} for p in ("Doxorubicin", "CP 200", "XR9576")]
+            + [{"label": "Disease", "pattern": "muscle damage"}]
+        )
+        nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+        return [(e.text, e.kb_id_) for e in nlp(text).ents]
+
+    # "CP 200" (several words, -1) goes; one unlinked word and other labels stay
+    assert tagged(["Chemical"]) == [("Doxorubicin", "D004317"), ("XR9576", "-1"), ("muscle damage", "-1")]
+    assert ("CP 200", "-1") in tagged([])

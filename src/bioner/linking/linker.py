@@ -533,6 +533,7 @@ _WORDS_BEFORE = re.compile(r"(?<![^\s])[^\s]+(?=\s)")
         "known_modifiers": 0,
         "modifier_labels": ["Chemical", "Disease"],
         "drop_other_names": False,
+        "drop_unlinked_phrases": [],
     },
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
@@ -545,6 +546,7 @@ def make_linker(
     known_modifiers: int,
     modifier_labels: list[str],
     drop_other_names: bool,
+    drop_unlinked_phrases: list[str],
 ) -> EntityLinker:
     return EntityLinker(
         name,
@@ -553,6 +555,7 @@ def make_linker(
         known_modifiers=known_modifiers,
         modifier_labels=modifier_labels,
         drop_other_names=drop_other_names,
+        drop_unlinked_phrases=drop_unlinked_phrases,
     )
 
 
@@ -574,6 +577,9 @@ class EntityLinker:
     (MeSH G05) as Disease, the plant "cacao" as Chemical, "hepatitis B virus" as Disease. Names the
     annotators of the training corpora used are knowledge-base names, so their conventions stand
     ("smoking" as Chemical in BC5CDR).
+    With `drop_unlinked_phrases`, a mention of those labels of several words that no id fits
+    (`-1`) is no entity: for Chemical these are mostly wrong bounds ("QTP +", "CP 200", "2, 4 and
+    6", "[3H]spiperone binding"), while a chemical written as one word ("XR9576") stays.
     """
 
     def __init__(
@@ -585,8 +591,10 @@ class EntityLinker:
         known_modifiers: int = 0,
         modifier_labels: Iterable[str] = ("Chemical", "Disease"),
         drop_other_names: bool = False,
+        drop_unlinked_phrases: Iterable[str] = (),
     ) -> None:
         self.name = name
+        self.drop_unlinked_phrases = set(drop_unlinked_phrases)
         self.threshold = threshold
         self.whole_long_forms = whole_long_forms
         self.known_modifiers = known_modifiers
@@ -621,7 +629,11 @@ class EntityLinker:
             ents = [ent for ent in ents if not self.linker.names_other(ent.text, ent.label_)]
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
         doc.ents = [
-            Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier) for ent, identifier in zip(ents, ids)
+            Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier)
+            for ent, identifier in zip(ents, ids)
+            if not (
+                identifier == NO_ID and ent.label_ in self.drop_unlinked_phrases and len(ent) > 1 and " " in ent.text
+            )
         ]
         return doc
 
