@@ -240,8 +240,20 @@ def test_the_makefile_takes_file_names_from_the_catalogue(tmp_path):
     variables.write_text(make_vars().replace("CDR_TrainingSet", "Renamed_Train"), encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if not key.startswith("MAKE")}
     result = subprocess.run(
-        # -o: never remake the stand-in venv (make runs the rules of included makefiles' prerequisites even with -n)
-        ["make", "-n", "train", f"VENV={venv}", "-o", f"{venv}/.installed", f"CATALOGUE_MK={variables}"],
+        # -o: never remake the stand-in venv (make runs the rules of included makefiles' prerequisites even with -n);
+        # data and training folders of its own, so that what this checkout has made does not count
+        [
+            "make",
+            "-n",
+            "train",
+            f"VENV={venv}",
+            "-o",
+            f"{venv}/.installed",
+            f"CATALOGUE_MK={variables}",
+            f"DATA={tmp_path}/raw",
+            f"CORPUS={tmp_path}/corpus",
+            f"TRAINING={tmp_path}/training",
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -249,6 +261,9 @@ def test_the_makefile_takes_file_names_from_the_catalogue(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "convert data/raw/bc5cdr/Renamed_Train.PubTator.txt --output data/corpus/train.spacy" in result.stdout
+    assert (
+        f"convert {tmp_path}/raw/bc5cdr/Renamed_Train.PubTator.txt --output {tmp_path}/corpus/train.spacy"
+        in result.stdout
+    )
     kb_line = next(line for line in result.stdout.splitlines() if " kb " in line)
-    assert "data/raw/nlm-chem/NLMchem_Test.passages.PubTator" in kb_line and "Renamed_Train" in kb_line
+    assert f"{tmp_path}/raw/nlm-chem/NLMchem_Test.passages.PubTator" in kb_line and "Renamed_Train" in kb_line
