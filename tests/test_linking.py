@@ -251,17 +251,25 @@ DEPRESSION_TEXT = (
 )
 
 
+def _ruled_pipeline(kb, config: dict, patterns: list[tuple[str, str]], *, abbreviations: bool = False):
+    """A blank pipeline: an entity ruler tagging `patterns` ((label, text)), then (the abbreviation
+    component and) `bioner_linker` with `config`, its index built from the knowledge base `kb`."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    if abbreviations:
+        nlp.add_pipe("bioner_abbreviations")
+    nlp.add_pipe("bioner_linker", config=config)
+    nlp.initialize()
+    ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
 def _depression_pipeline(tmp_path, whole_long_forms: bool):
     kb = tmp_path / "kb.json.gz"
     write_kb(DEPRESSION_ENTRIES, kb, concepts=DEPRESSION_CONCEPTS)
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    nlp.add_pipe("bioner_abbreviations")
-    nlp.add_pipe("bioner_linker", config={"whole_long_forms": whole_long_forms})
-    nlp.initialize()
-    ruler.add_patterns([{"label": "Disease", "pattern": p} for p in ("depression", "Depression", "breast cancer")])
-    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
-    return nlp
+    patterns = [("Disease", p) for p in ("depression", "Depression", "breast cancer")]
+    return _ruled_pipeline(kb, {"whole_long_forms": whole_long_forms}, patterns, abbreviations=True)
 
 
 def test_whole_long_forms_make_a_known_long_form_one_mention_wherever_it_occurs(tmp_path):
@@ -293,14 +301,8 @@ def _modifier_pipeline(tmp_path, known_modifiers: int, labels: list[str]):
     kb = tmp_path / "kb.json.gz"
     entries = [*DEPRESSION_ENTRIES, ("Disease", "damage to muscle", "D009135", 1, 1)]
     write_kb(entries, kb, concepts={**DEPRESSION_CONCEPTS, "D009135": ("descriptor", "Disease")})
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    nlp.add_pipe("bioner_linker", config={"known_modifiers": known_modifiers, "modifier_labels": labels})
-    nlp.initialize()
-    patterns = ("depression", "the depression", "breast cancer", "muscle damage")
-    ruler.add_patterns([{"label": "Disease", "pattern": p} for p in patterns])
-    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
-    return nlp
+    patterns = [("Disease", p) for p in ("depression", "the depression", "breast cancer", "muscle damage")]
+    return _ruled_pipeline(kb, {"known_modifiers": known_modifiers, "modifier_labels": labels}, patterns)
 
 
 MODIFIER_TEXT = (
@@ -331,16 +333,9 @@ def _other_names_pipeline(tmp_path, drop_other_names: bool):
     # MeSH files heredity (G05), cacao (B01) and smoking (F01) outside the Chemical and Disease trees.
     other_names = [normalise(n) for n in ("Heredity", "Cacao", "Smoking")]
     write_kb(entries, kb, concepts={"D009202": ("descriptor", "Disease")}, other_names=other_names)
-    nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler")
-    nlp.add_pipe("bioner_linker", config={"drop_other_names": drop_other_names})
-    nlp.initialize()
-    ruler.add_patterns(
-        [{"label": "Disease", "pattern": p} for p in ("heredity", "cardiomyopathy", "smoking")]
-        + [{"label": "Chemical", "pattern": p} for p in ("Cacao", "cocoa", "Smoking")]
-    )
-    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
-    return nlp
+    patterns = [("Disease", p) for p in ("heredity", "cardiomyopathy", "smoking")]
+    patterns += [("Chemical", p) for p in ("Cacao", "cocoa", "Smoking")]
+    return _ruled_pipeline(kb, {"drop_other_names": drop_other_names}, patterns)
 
 
 OTHER_NAMES_TEXT = "Heredity, not cocoa or Cacao, nor Smoking: heredity and smoking in cardiomyopathy."
@@ -371,16 +366,10 @@ def test_drop_unlinked_phrases_drops_a_several_word_mention_of_those_labels_that
     write_kb([("Chemical", "doxorubicin", "D004317", 5, 1)], kb, concepts={"D004317": ("descriptor", "Chemical")})
     text = "Doxorubicin, CP 200 and XR9576 caused muscle damage."
 
+    patterns = [*(("Chemical", p) for p in ("Doxorubicin", "CP 200", "XR9576")), ("Disease", "muscle damage")]
+
     def tagged(labels: list[str]) -> list[tuple[str, str]]:
-        nlp = spacy.blank("en")
-        ruler = nlp.add_pipe("entity_ruler")
-        nlp.add_pipe("bioner_linker", config={"drop_unlinked_phrases": labels})
-        nlp.initialize()
-        ruler.add_patterns(
-            [{"label": "Chemical", "pattern": p} for p in ("Doxorubicin", "CP 200", "XR9576")]
-            + [{"label": "Disease", "pattern": "muscle damage"}]
-        )
-        nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+        nlp = _ruled_pipeline(kb, {"drop_unlinked_phrases": labels}, patterns)
         return [(e.text, e.kb_id_) for e in nlp(text).ents]
 
     # "CP 200" (several words, -1) goes; one unlinked word and other labels stay

@@ -18,7 +18,7 @@ knowledge base is called, so the linker can tell a name that MeSH files elsewher
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +88,9 @@ def _namespace(identifier: str) -> str:
     return identifier.split(":", 1)[0] if ":" in identifier else "MESH"
 
 
-def corpus_aliases(counts: Mapping[Entry, int], listed: set[Entry]) -> dict[str, str]:
+def corpus_aliases(
+    counts: Mapping[Entry, int], listed: set[Entry], key: Callable[[str], str] = normalise
+) -> dict[str, str]:
     """Vocabulary id -> the id the annotated corpora give the same concept, where theirs is not in the vocabulary.
 
     BC5CDR was annotated with MeSH 2015; MeSH has since made drugs such as olanzapine (C076029)
@@ -99,21 +101,21 @@ def corpus_aliases(counts: Mapping[Entry, int], listed: set[Entry]) -> dict[str,
     that concept's own id (two conventions: NLM-Chem's atorvastatin is D000069059, BC5CDR's
     C065179), nor for names listed under several concepts; of two corpus ids claiming one
     concept, the one with more mentions; an id of another namespace (NCBI disease's OMIM ids) is
-    not a renamed MeSH id.
+    not a renamed MeSH id. `key`: a name's exact-match key (`normalise`, or a table of its results).
     """
     vocabulary_ids = {identifier for _, _, identifier in listed}
     corpus_ids = {part for _, _, identifier in counts for part in identifier.split("|")}
     by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
     for label, name, identifier in listed:
         if identifier not in corpus_ids:
-            by_name[(label, normalise(name))].add(identifier)
+            by_name[(label, key(name))].add(identifier)
     votes: dict[str, Counter] = defaultdict(Counter)
     totals: Counter = Counter()
     for (label, name, identifier), n in counts.items():
         if identifier in vocabulary_ids or "|" in identifier or identifier == "-1":
             continue
         totals[identifier] += n
-        matches = by_name.get((label, normalise(name)), set())
+        matches = by_name.get((label, key(name)), set())
         if len(matches) == 1:
             votes[identifier][next(iter(matches))] += n
     claims: dict[str, tuple[int, str]] = {}
@@ -178,14 +180,16 @@ def build_kb(
         raise BionerError(
             "the knowledge base would be empty: give corpora whose mentions carry identifiers, MeSH XML or CTD TSV"
         )
-    aliases = corpus_aliases(counts, listed)
+    # Every name's exact-match key once (700k names: seconds per pass), for the aliases and the other names.
+    keys = {name: normalise(name) for name in {n for _, n, _ in listed} | {n for _, n, _ in counts}}
+    aliases = corpus_aliases(counts, listed, keys.__getitem__)
     for target, identifier in aliases.items():
         concepts[identifier] = concepts.pop(target)
     rows = {key: [n, 0] for key, n in counts.items()}
     for label, name, identifier in listed:
         rows.setdefault((label, name, aliases.get(identifier, identifier)), [0, 0])[1] = 1
     entries = [(label, name, identifier, n, flag) for (label, name, identifier), (n, flag) in rows.items()]
-    named = {normalise(name) for _, name, _, _, _ in entries}
+    named = {keys[name] for _, name, _, _, _ in entries}
     other_names = sorted({normalise(name) for name in others} - named - {""})
     kb = KnowledgeBase(entries, concepts, sources=sources, other_names=other_names)
     if train_ranker and documents:

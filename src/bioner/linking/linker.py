@@ -631,9 +631,7 @@ class EntityLinker:
         doc.ents = [
             Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier)
             for ent, identifier in zip(ents, ids)
-            if not (
-                identifier == NO_ID and ent.label_ in self.drop_unlinked_phrases and len(ent) > 1 and " " in ent.text
-            )
+            if not (identifier == NO_ID and ent.label_ in self.drop_unlinked_phrases and " " in ent.text)
         ]
         return doc
 

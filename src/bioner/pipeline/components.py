@@ -552,7 +552,7 @@ class KnownMentions:
 
 
 def _key(span: Span) -> str:
-    return " ".join(token.lower_ for token in span)
+    return " ".join(_lower(span))
 
 
 def _names_an_organism(doc: Doc, end: int) -> bool:
