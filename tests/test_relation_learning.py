@@ -51,6 +51,7 @@ def test_trained_model_relates_the_chemical_that_induces_and_not_the_one_that_tr
     (cid,) = model.types
     assert cid.labels == ("Chemical", "Disease")
     assert cid.info["cross_validated"]["f1"] > 90
+    assert cid.document_trees is not None and cid.info["first_stage"]["cross_validated"]["f1"] > 90
     text = "Haloperidol-induced seizures in rats. Nothing else was seen. Lithium reduced depression in the same rats."
     mentions = [
         RelationMention(0, 11, "Chemical", (CHEMICALS["haloperidol"],)),

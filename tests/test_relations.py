@@ -3,19 +3,24 @@ to_disk, the model round-trips and refuses features it was not trained on."""
 
 import json
 
+import numpy as np
 import pytest
 import spacy
 from spacy.tokens import DocBin
 
+from bioner.linking.ranker import Trees
 from bioner.pipeline.relations import (
+    DOCUMENT_FEATURES,
     EXTENSION,
     FEATURES,
     DocumentView,
     Mention,
     RelationModel,
     candidate_pairs,
+    document_features,
     mention_ids,
     pair_features,
+    predict_views,
 )
 from bioner.relation_learning import train_relations
 from relation_corpus import CHEMICALS, DISEASES, relation_documents
@@ -149,3 +154,49 @@ def test_a_model_trained_on_other_features_is_refused(model):
         RelationModel.from_json(data)
     with pytest.raises(ValueError, match="not a relation model"):
         RelationModel.from_json({"format": "something else"})
+
+
+def test_document_features_place_a_pair_among_its_documents_pairs_and_its_narrower_disease():
+    trees = {"D1": ["C10.228"], "D2": ["C10.228.140"], "C1": ["D02.1"], "C2": ["D02.1.5"]}
+    where = [(0, "C1", "D1"), (0, "C1", "D2"), (0, "C2", "D1"), (1, "C1", "D2")]
+    scores = np.array([0.2, 0.9, 0.5, 0.95])
+    rows = document_features(scores, where, trees)
+    general = dict(zip(DOCUMENT_FEATURES, rows[0], strict=True))
+    # (C1, D1): third of its document; the same chemical with the narrower D2 scores 0.9; the same
+    # disease with the narrower chemical C2 scores 0.5; the other document's 0.95 is not its best.
+    assert general["document_best"] == 0.9 and general["rank_in_document"] == 2
+    assert general["best_of_first"] == 0.9 and general["rank_for_first"] == 1 and general["pairs_of_first"] == 2
+    assert general["best_with_narrower_second"] == 0.9 and general["best_with_broader_second"] == -1.0
+    assert general["best_with_narrower_first"] == 0.5 and general["best_with_broader_first"] == -1.0
+    specific = dict(zip(DOCUMENT_FEATURES, rows[1], strict=True))
+    assert specific["rank_in_document"] == 0 and specific["best_with_broader_second"] == 0.2
+    alone = dict(zip(DOCUMENT_FEATURES, rows[3], strict=True))
+    assert alone["candidates"] == 1 and alone["share_of_document_best"] == 1.0
+
+
+def test_the_second_stage_round_trips_and_decides_the_score(model):
+    data = json.loads(json.dumps(model.to_json()))
+    assert data["types"][0]["document_trees"] is not None
+    loaded = RelationModel.from_json(data)
+    # A second stage of one tree: +4 for the document's best first-stage pair, -4 for any other.
+    rank = len(FEATURES) + DOCUMENT_FEATURES.index("rank_in_document")
+    loaded.types[0].document_trees = Trees(
+        np.array([rank, 0, 0]), np.array([0.5, np.inf, np.inf]), np.array([1, 1, 2]), np.array([2, 1, 2]),
+        np.array([0.0, 4.0, -4.0]), np.array([0]), 1, 0.0,
+    )  # fmt: skip
+    loaded.types[0].threshold, loaded.types[0].at_least_one = 0.5, False
+    text = "Cisplatin-induced nephrotoxicity and haloperidol-induced seizures."
+    view = DocumentView.build(
+        text,
+        [
+            Mention(0, 9, "Chemical", ("D002945",)),
+            Mention(18, 32, "Disease", ("D007674",)),
+            Mention(37, 48, "Chemical", ("D006220",)),
+            Mention(57, 65, "Disease", ("D012640",)),
+        ],
+    )
+    (relations,) = predict_views(loaded, [view])
+    assert len(relations) == 1 and relations[0]["score"] == round(1 / (1 + np.exp(-4.0)), 4)
+    data["document_features"] = data["document_features"][:-1]
+    with pytest.raises(ValueError, match="second stage"):
+        RelationModel.from_json(data)

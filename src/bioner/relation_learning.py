@@ -7,8 +7,9 @@ other than the type's). Each relation type's argument labels are the most freque
 arguments carry in the data, so PubTator3's `Association` or any other type trains with the same
 command. Priors (how often the training documents related a concept when they named it) are
 counted leave-one-document-out for the training rows, as they will look on a new document.
-The threshold is chosen on document-level cross-validated predictions; the trees are then fitted
-on every document.
+The second stage learns from the first stage's out-of-fold probabilities (as a new document gets
+them), and the threshold is chosen on its own document-level cross-validated predictions; both
+stages are then fitted on every document.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from .pipeline.relations import (
     Priors,
     RelationModel,
     RelationType,
+    Where,
     candidate_pairs,
+    document_features,
     mention_ids,
     mention_pair_words,
     pair_features,
@@ -197,10 +200,6 @@ class _Overlay(dict):
         if key in self.changed:
             return self.changed[key]
         return self.base.get(key, default)
-
-
-Where = tuple[int, str, str]
-"""A candidate: (document number, first concept, second concept)."""
 
 
 def lexical_instances(
@@ -377,6 +376,16 @@ def _fit(x: np.ndarray, y: np.ndarray, seed: int) -> Any:
     return model
 
 
+def _out_of_fold(x: np.ndarray, y: np.ndarray, fold_of: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """Each row's probability from trees fitted on the other folds' documents."""
+    scores = np.zeros(len(y))
+    for fold in range(folds):
+        test = fold_of == fold
+        if test.any() and (~test).any() and len(set(y[~test].tolist())) == 2:
+            scores[test] = _fit(x[~test], y[~test], seed).predict_proba(x[test])[:, 1]
+    return scores
+
+
 def train_relations(
     documents: Iterable[Document], *, trees: dict[str, list[str]] | None = None, seed: int = 0, folds: int = FOLDS
 ) -> tuple[RelationModel, RelationReport]:
@@ -402,17 +411,17 @@ def train_relations(
             }
             continue
         fold_of = np.array([hash_fold(prepared[n].id, folds) for n, _, _ in where])
-        scores = np.zeros(len(y))
-        for fold in range(folds):
-            test = fold_of == fold
-            if test.any() and (~test).any() and len(set(y[~test].tolist())) == 2:
-                scores[test] = _fit(x[~test], y[~test], seed).predict_proba(x[test])[:, 1]
+        first_scores = _out_of_fold(x, y, fold_of, folds, seed)
+        # The second stage learns from first-stage scores as a new document gets them: out of fold.
+        stacked = np.hstack([x, document_features(first_scores, where, model.trees)])
+        scores = _out_of_fold(stacked, y, fold_of, folds, seed)
         # Learned, not assumed: does every training document with candidates relate some pair?
         with_candidates = {n for n, _, _ in where}
         at_least_one = all(prepared[n].relations.get(name) for n in with_candidates)
         threshold, cross_validated = choose_threshold(scores, where, y, gold_total, at_least_one=at_least_one)
+        first_threshold, first_stage = choose_threshold(first_scores, where, y, gold_total, at_least_one=at_least_one)
         floor, floor_f1 = choose_floor(scores, where, y, gold_total, threshold) if at_least_one else (0.0, None)
-        fitted = _fit(x, y, seed)
+        fitted, document_fitted = _fit(x, y, seed), _fit(stacked, y, seed)
         priors, _ = count_priors(prepared, name, labels)
         model.priors[name] = priors
         if lexical_model is not None:
@@ -426,9 +435,14 @@ def train_relations(
                 "floor": floor,
                 "cross_validated_f1_at_floor": floor_f1,
                 "cross_validated": cross_validated,
+                "first_stage": {"threshold": round(first_threshold, 4), "cross_validated": first_stage},
             }
         )
-        model.types.append(RelationType(name, labels, export_trees(fitted), threshold, info, at_least_one, floor))
+        model.types.append(
+            RelationType(
+                name, labels, export_trees(fitted), threshold, info, at_least_one, floor, export_trees(document_fitted)
+            )
+        )
         report.types[name] = info
     model.info = {"types": {t.name: t.info for t in model.types}, "seed": seed}
     return model, report

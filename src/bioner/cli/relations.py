@@ -53,7 +53,8 @@ def relations_command(
     10 annotated pairs is trained. Every pair of concepts of a type's labels in a document is a
     candidate; gradient-boosted trees score it from where and how often each is named, the
     words between their mentions, their MeSH trees and how often training documents related each
-    concept. The threshold is chosen by 5-fold cross-validation over documents (in the report).
+    concept; a second stage weighs each pair against its document's other pairs. The threshold
+    is chosen by 5-fold cross-validation over documents (in the report, with the first stage's).
     """
     check_output(output, "--output")
     if report is not None:

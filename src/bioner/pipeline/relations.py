@@ -14,7 +14,11 @@ most specific disease: Gu et al. 2017), and how often the training documents rel
 concept when they named it (priors counted on the training corpus only; CTD's curated
 associations are never used: CTD curated the BC5CDR abstracts themselves). Gradient-boosted
 trees (trained by `bioner relations`, `bioner.relation_learning`) turn the features into a
-probability; pairs at or above the type's threshold are kept.
+probability; a second stage of trees reads each pair's features again beside the first stage's
+probabilities of its document's other pairs (`document_features`: whether the same chemical has
+a likelier pair with a narrower disease, how the pair ranks in its document), which scored
+1.3-2.0 points of F1 higher than the first stage alone on held-out BC5CDR documents with gold
+mentions; pairs at or above the type's threshold are kept.
 
 The component writes `doc._.bioner_relations`, a list of plain dicts, so that the relations
 survive `DocBin` and `Doc.to_disk` and a tool that `spacy.load()`s the packaged model reads them
@@ -92,6 +96,12 @@ FEATURES: tuple[str, ...] = (
 )  # fmt: skip
 """Feature names in matrix order; a model stores them and refuses other features."""
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
+DOCUMENT_FEATURES: tuple[str, ...] = (
+    "score", "document_best", "share_of_document_best", "rank_in_document", "candidates", "candidates_above_0_3",
+    "best_of_first", "rank_for_first", "pairs_of_first", "best_of_second", "rank_for_second", "pairs_of_second",
+    "best_with_narrower_second", "best_with_broader_second", "best_with_narrower_first", "best_with_broader_first",
+)  # fmt: skip
+"""The second stage's features beside `FEATURES` (`document_features`)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,9 @@ class RelationType:
     floor: float = 0.0
     """...but only when its score reaches this (learned: the highest that costs at most half a point of
     cross-validated F1), so that text unlike the training documents is not given a relation by rule."""
+    document_trees: _ranker.Trees | None = None
+    """Second stage: trees over `FEATURES` and the first stage's scores of the document's other pairs
+    (`document_features`); when present, its probability is the one the threshold applies to."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -152,6 +165,7 @@ class RelationType:
             "floor": self.floor,
             "info": self.info,
             "trees": self.trees.to_json() if self.trees is not None else None,
+            "document_trees": self.document_trees.to_json() if self.document_trees is not None else None,
         }
 
     @classmethod
@@ -168,6 +182,7 @@ class RelationType:
             dict(data.get("info", {})),
             bool(data.get("at_least_one", False)),
             float(data.get("floor", 0.0)),
+            _ranker.Trees.from_json(data["document_trees"]) if data.get("document_trees") else None,
         )
 
 
@@ -208,6 +223,7 @@ class RelationModel:
             "format": FORMAT,
             "version": 1,
             "features": list(FEATURES),
+            "document_features": list(DOCUMENT_FEATURES),
             "types": [t.to_json() for t in self.types],
             "priors": {name: p.to_json() for name, p in self.priors.items()},
             "lexical": {name: m.to_json() for name, m in self.lexical.items()},
@@ -221,6 +237,10 @@ class RelationModel:
             raise ValueError(f"not a relation model (format {data.get('format')!r}, expected {FORMAT!r})")
         if list(data.get("features", [])) != list(FEATURES):
             raise ValueError("the relation model was trained on other features than this component computes")
+        if list(data.get("document_features", DOCUMENT_FEATURES)) != list(DOCUMENT_FEATURES):
+            raise ValueError(
+                "the relation model's second stage was trained on other features than this component computes"
+            )
         return cls(
             [RelationType.from_json(t) for t in data.get("types", [])],
             {k: list(v) for k, v in data.get("trees", {}).items()},
@@ -571,6 +591,58 @@ def pair_features(
     return row
 
 
+Where = tuple[int, str, str]
+"""A candidate pair: (document number in the batch, first concept, second concept)."""
+
+
+def document_features(scores: np.ndarray, where: Sequence[Where], trees: Mapping[str, list[str]]) -> np.ndarray:
+    """Each candidate's first-stage score beside those of its document's other candidates
+    (`DOCUMENT_FEATURES`): how it ranks in the document, among the pairs of its first and of its
+    second concept, and the best score of the same chemical with a narrower or broader disease
+    (CDR relates the most specific disease) or of the same disease with a narrower or broader
+    chemical. A pair scored alone cannot see that its document has a likelier pair of the same kind."""
+    out = np.zeros((len(where), len(DOCUMENT_FEATURES)), dtype=np.float64)
+    by_document: dict[int, list[int]] = defaultdict(list)
+    for k, (number, _, _) in enumerate(where):
+        by_document[number].append(k)
+    related: dict[tuple[str, str], bool] = {}
+
+    def under(ancestor: str, descendant: str) -> bool:
+        key = (ancestor, descendant)
+        if key not in related:
+            related[key] = _related_in_tree(trees, ancestor, descendant)
+        return related[key]
+
+    for rows in by_document.values():
+        values = scores[rows]
+        best = float(values.max())
+        order = np.argsort(-values, kind="stable")
+        rank = np.empty(len(rows), dtype=np.int64)
+        rank[order] = np.arange(len(rows))
+        above = float((values >= 0.3).sum())
+        of_first: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        of_second: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for k, value in zip(rows, values, strict=True):
+            _, first, second = where[k]
+            of_first[first].append((second, float(value)))
+            of_second[second].append((first, float(value)))
+        for position, (k, value) in enumerate(zip(rows, values, strict=True)):
+            _, first, second = where[k]
+            firsts = sorted((v for _, v in of_first[first]), reverse=True)
+            seconds = sorted((v for _, v in of_second[second]), reverse=True)
+            others_of_first = [(c, v) for c, v in of_first[first] if c != second]
+            others_of_second = [(c, v) for c, v in of_second[second] if c != first]
+            out[k] = (
+                value, best, value / best if best > 0 else 0.0, rank[position], len(rows), above,
+                firsts[0], firsts.index(value), len(firsts), seconds[0], seconds.index(value), len(seconds),
+                max((v for c, v in others_of_first if under(second, c)), default=-1.0),
+                max((v for c, v in others_of_first if under(c, second)), default=-1.0),
+                max((v for c, v in others_of_second if under(first, c)), default=-1.0),
+                max((v for c, v in others_of_second if under(c, first)), default=-1.0),
+            )  # fmt: skip
+    return out
+
+
 def candidate_pairs(view: DocumentView, labels: tuple[str, str]) -> list[tuple[str, str]]:
     """Every (first, second) concept pair whose labels are the type's, in a fixed order."""
     firsts = sorted(view.concepts(labels[0]))
@@ -604,7 +676,11 @@ def predict_views(model: RelationModel, views: Sequence[DocumentView]) -> list[l
                 where.append((number, first, second))
         if not rows:
             continue
-        scores = 1.0 / (1.0 + np.exp(-relation_type.trees.raw(np.vstack(rows))))
+        matrix = np.vstack(rows)
+        scores = 1.0 / (1.0 + np.exp(-relation_type.trees.raw(matrix)))
+        if relation_type.document_trees is not None:
+            stacked = np.hstack([matrix, document_features(scores, where, model.trees)])
+            scores = 1.0 / (1.0 + np.exp(-relation_type.document_trees.raw(stacked)))
         best: dict[int, float] = {}
         for (number, _, _), score in zip(where, scores):
             best[number] = max(best.get(number, 0.0), float(score))
