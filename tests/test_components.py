@@ -186,6 +186,8 @@ PROTEIN_NAMES = [
     ("Streptokinase and L-asparaginase were given.", "L-asparaginase", "Chemical", False),
     ("Parkinson's disease and tumor growth.", "Parkinson's disease", "Disease", False),
     ("Parkinson's disease and tumor growth.", "tumor", "Disease", False),
+    ("Infection by hepatitis delta virus.", "hepatitis delta virus", "Chemical", True),
+    ("Patients with HBV infection.", "HBV infection", "Disease", False),
 ]
 
 
@@ -209,6 +211,17 @@ def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
     label_filter.protein_names = False
     doc = tagged(nlp, text, [("XEDAR", "Disease")])
     assert ents(label_filter(doc)) == [("XEDAR", "Disease")]
+
+
+def test_label_filter_protein_names_drops_a_short_form_a_virus_name_defines():
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels", config={"protein_names": True})
+    if not Doc.has_extension(LONG_FORMS):
+        Doc.set_extension(LONG_FORMS, default=None)
+    text = "Hepatitis B virus (HBV) DNA in HBV-monoinfected patients with hepatitis B and HBV infection."
+    doc = tagged(nlp, text, [("HBV", "Disease"), ("hepatitis B", "Disease"), ("HBV infection", "Disease")])
+    doc._.set(LONG_FORMS, {"HBV": "Hepatitis B virus"})
+    assert ents(label_filter(doc)) == [("hepatitis B", "Disease"), ("HBV infection", "Disease")]
 
 
 def test_long_form_is_tagged_when_the_model_tagged_only_its_short_form():
