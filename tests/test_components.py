@@ -199,11 +199,17 @@ def test_label_filter_protein_names_drops_names_of_proteins_and_genes(text, enti
     assert ents(doc) == ([] if protein else [(entity, label)])
 
 
-def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
+def _protein_name_filter():
+    """A tokenizer pipeline with the protein-name filter, and the long-form extension it reads."""
     nlp = make_tokenizer_pipeline()
     label_filter = nlp.add_pipe("bioner_labels", config={"protein_names": True})
     if not Doc.has_extension(LONG_FORMS):
         Doc.set_extension(LONG_FORMS, default=None)
+    return nlp, label_filter
+
+
+def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
+    nlp, label_filter = _protein_name_filter()
     text = "X-linked ectodermal dysplasia receptor (XEDAR) and ectodermal dysplasia (ECD); XEDAR and ECD."
     doc = tagged(nlp, text, [("XEDAR", "Disease"), ("ECD", "Disease")])
     doc._.set(LONG_FORMS, {"XEDAR": "X-linked ectodermal dysplasia receptor", "ECD": "ectodermal dysplasia"})
@@ -214,10 +220,7 @@ def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
 
 
 def test_label_filter_protein_names_drops_a_short_form_a_virus_name_defines():
-    nlp = make_tokenizer_pipeline()
-    label_filter = nlp.add_pipe("bioner_labels", config={"protein_names": True})
-    if not Doc.has_extension(LONG_FORMS):
-        Doc.set_extension(LONG_FORMS, default=None)
+    nlp, label_filter = _protein_name_filter()
     text = "Hepatitis B virus (HBV) DNA in HBV-monoinfected patients with hepatitis B and HBV infection."
     doc = tagged(nlp, text, [("HBV", "Disease"), ("hepatitis B", "Disease"), ("HBV infection", "Disease")])
     doc._.set(LONG_FORMS, {"HBV": "Hepatitis B virus"})

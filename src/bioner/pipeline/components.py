@@ -505,9 +505,7 @@ class KnownMentions:
         for (key, label), n in annotated.most_common():
             if n >= self.min_count:
                 label_of.setdefault(key, label)
-        matcher = PhraseMatcher(self.vocab, attr="LOWER")
-        for key in label_of:
-            matcher.add(key, [self.make_doc(key)])
+        matcher = self._matcher(label_of)
         occurrences: Counter[str] = Counter()
         strings = self.vocab.strings
         for example in get_examples():
@@ -525,9 +523,14 @@ class KnownMentions:
 
     def _set_names(self, names: dict[str, str]) -> None:
         self.names = dict(sorted(names.items()))
-        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
-        for key in self.names:
-            self.matcher.add(key, [self.make_doc(key)])
+        self.matcher = self._matcher(self.names)
+
+    def _matcher(self, keys: Iterable[str]) -> PhraseMatcher:
+        """A case-insensitive matcher of the names, each match's id its key."""
+        matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        for key in keys:
+            matcher.add(key, [self.make_doc(key)])
+        return matcher
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.names:

@@ -626,10 +626,11 @@ def document_features(scores: np.ndarray, where: Sequence[Where], trees: Mapping
             _, first, second = where[k]
             of_first[first].append((second, float(value)))
             of_second[second].append((first, float(value)))
+        ranked_first = {c: sorted((v for _, v in pairs), reverse=True) for c, pairs in of_first.items()}
+        ranked_second = {c: sorted((v for _, v in pairs), reverse=True) for c, pairs in of_second.items()}
         for position, (k, value) in enumerate(zip(rows, values, strict=True)):
             _, first, second = where[k]
-            firsts = sorted((v for _, v in of_first[first]), reverse=True)
-            seconds = sorted((v for _, v in of_second[second]), reverse=True)
+            firsts, seconds = ranked_first[first], ranked_second[second]
             others_of_first = [(c, v) for c, v in of_first[first] if c != second]
             others_of_second = [(c, v) for c, v in of_second[second] if c != first]
             out[k] = (
