@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import spacy
 
@@ -135,6 +136,50 @@ def test_short_form_without_definition_takes_the_concept_of_the_mention_it_abbre
     mentions = [("diethylnitrosamine", "Chemical"), ("DEN", "Chemical")]
     assert linker.link_document(mentions) == ["D004052", "D004052"]
     assert linker.link_document([("DEN", "Chemical")]) == [NO_ID]  # alone, nothing to expand it
+
+
+HOMONYM_ENTRIES = [
+    *ENTRIES,
+    ("Chemical", "MA", "C027451", 30, 1),  # a short form annotators gave another concept, often
+    ("Chemical", "methamphetamine", "D008694", 2, 1),
+    ("Chemical", "phlorizin", "D010695", 1, 1),
+    ("Chemical", "PZ", "D999998", 5, 0),
+]
+HOMONYM_CONCEPTS = {
+    **CONCEPTS,
+    "C027451": ("supplementary", "Chemical"),
+    "D008694": ("descriptor", "Chemical"),
+    "D010695": ("descriptor", "Chemical"),
+    "D999998": ("descriptor", "Chemical"),
+}
+
+
+def test_a_defined_short_form_takes_its_long_forms_id_over_a_homonym():
+    homonyms = Linker.build(KnowledgeBase(list(HOMONYM_ENTRIES), HOMONYM_CONCEPTS))
+    assert homonyms.link_document([("MA", "Chemical")]) == ["C027451"]  # undefined: its own name
+    defined = [("methamphetamine", "Chemical"), ("MA", "Chemical")]
+    assert homonyms.link_document(defined, {"MA": "methamphetamine"}) == ["D008694", "D008694"]
+    # The long form need not be tagged itself: it is linked for the short form.
+    assert homonyms.link_document([("MA", "Chemical")], {"MA": "methamphetamine"}) == ["D008694"]
+
+
+class _DoubtsAllButExactNames(Ranker):
+    """A trained ranker's doubt about a short form known only through the mention it abbreviates."""
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        probabilities = super().probabilities(matrix)
+        probabilities[matrix[:, FEATURES.index("exact")] == 0] = 0.1
+        return probabilities
+
+
+def test_an_undefined_short_form_the_ranker_leaves_unlinked_takes_the_id_of_the_mention_it_abbreviates():
+    doubting = Linker.build(KnowledgeBase(list(HOMONYM_ENTRIES), HOMONYM_CONCEPTS))
+    default = Ranker.default()
+    doubting.ranker = _DoubtsAllButExactNames(default.coefficients, default.intercept, default.threshold)
+    assert doubting.link_document([("DEN", "Chemical")]) == [NO_ID]
+    assert doubting.link_document([("diethylnitrosamine", "Chemical"), ("DEN", "Chemical")]) == ["D004052"] * 2
+    # A short form with an id of its own keeps it when nothing defines it ("NO", "5-HT" are right alone).
+    assert doubting.link_document([("phlorizin", "Chemical"), ("PZ", "Chemical")]) == ["D010695", "D999998"]
 
 
 def test_ranker_round_trips_through_json_and_rejects_unknown_features():

@@ -372,7 +372,41 @@ class Linker:
                         decided[mention] = "|".join(dict.fromkeys(part_ids))
                         continue
             decided[mention] = identifier if probability >= self.threshold else NO_ID
+        decided.update(self._short_forms(decided, long_forms or {}, exclude))
         return [decided[m] for m in mentions]
+
+    def _short_forms(
+        self, decided: Mapping[tuple[str, str], str], long_forms: Mapping[str, str], exclude: Mapping | None
+    ) -> dict[tuple[str, str], str]:
+        """A short form's id where its long form links: "LTG" defined as "lamotrigine (LTG)" is lamotrigine.
+
+        The ranker weighs a short form's own names against its long form's and often leaves a
+        defined short form unlinked or on a homonym ("MA" as another concept than methamphetamine);
+        annotators give both one id. A short form used without a definition ("DEN" beside
+        "diethylnitrosamine", `implicit_long_form`) takes the id of the mention it abbreviates
+        only where it has none of its own, since a bare "NO" or "5-HT" is more often right alone.
+        """
+        texts: dict[str, list[str]] = defaultdict(list)
+        for text, label in decided:
+            texts[label].append(text)
+        changed: dict[tuple[str, str], str] = {}
+        for (text, label), identifier in decided.items():
+            long_form = long_forms.get(text)
+            if long_form:
+                linked = decided.get((long_form, label))
+                if linked is None:
+                    linked, probability = self.rank(
+                        long_form, label, self.gather(long_form, label, exclude=exclude), {}
+                    )
+                    linked = linked if probability >= self.threshold else NO_ID
+            elif identifier == NO_ID:
+                implicit = implicit_long_form(text, texts[label])
+                linked = decided.get((implicit, label), NO_ID) if implicit else NO_ID
+            else:
+                continue
+            if linked != NO_ID and linked != identifier:
+                changed[(text, label)] = linked
+        return changed
 
     def candidates_for_training(
         self,
