@@ -378,6 +378,14 @@ def test_not_utf8_is_an_input_error_naming_file_and_line(model_dir, tmp_path):
     assert str(caught.value).startswith(f"{source}:2: not UTF-8")
 
 
+def test_utf16_text_on_stdin_is_tagged_as_its_byte_order_mark_says(model_dir, tmp_path):
+    text = "Ketamine for depression."
+    stdin = io.BytesIO(text.encode("utf-16"))
+    predict("-", tmp_path / "out.jsonl", model=str(model_dir), stdin=stdin)
+    (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert record["text"] == text
+
+
 def test_malformed_pubtator_is_an_input_error_naming_file_and_line(model_dir, tmp_path):
     source = write(tmp_path / "bad.pubtator", "1|t|Ketamine\n1|a|Text.\n1\t0\tx\tKetamine\tChemical\tD1\n")
     with pytest.raises(InputError, match=r"bad\.pubtator:3: offsets must be whole numbers"):

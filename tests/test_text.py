@@ -1,4 +1,4 @@
-"""Plain text input: one document per file or per line, strictly UTF-8."""
+"""Plain text input: one document per file or per line, strictly UTF-8 (or UTF-16 with its byte order mark)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,16 @@ def test_byte_order_mark_is_dropped(tmp_path):
     path.write_bytes("\ufeffAspirin.".encode("utf-8"))
     (document,) = read_text_documents(path)
     assert document.text == "Aspirin."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_with_its_byte_order_mark_is_read_as_windows_editors_save_unicode(tmp_path, encoding):
+    path = tmp_path / "notepad.txt"
+    mark = "\ufeff" if encoding == "utf-16-be" else ""  # "utf-16" writes the mark itself
+    path.write_bytes((mark + "Aspirin causes asthma.\r\nCocaine, seizures.\r\n").encode(encoding))
+    (document,) = read_text_documents(path)
+    assert document.text == "Aspirin causes asthma.\nCocaine, seizures."
+    assert [d.text for d in read_text_documents(path, lines=True)] == ["Aspirin causes asthma.", "Cocaine, seizures."]
 
 
 def test_non_utf8_file_raises_naming_the_line(tmp_path):

@@ -78,9 +78,10 @@ training/model-best under the current folder (or the newest training/*/model-bes
 else the installed package en_bioner_bc5cdr.
 
 Empty input (no document with any text) is not an error: a note goes to stderr,
-the output is empty and the exit status is 0. Bad input (not UTF-8, malformed
-PubTator, BioC or JSONL) stops with one line naming the file and line, and exit
-status 1. Documents of any length are tagged.
+the output is empty and the exit status is 0. Text is UTF-8, or UTF-16 with its
+byte order mark (Windows editors' "Unicode"). Bad input (another encoding,
+malformed PubTator, BioC or JSONL) stops with one line naming the file and line,
+and exit status 1. Documents of any length are tagged.
 """
 
 app = typer.Typer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import sys
 from collections.abc import Iterator
@@ -59,7 +60,23 @@ def open_input(path: str | Path) -> BinaryIO:
         raise BionerError(f"{path}: cannot read: {error.strerror or error}") from None
 
 
+def _byte_order_mark(handle: BinaryIO) -> bytes:
+    """The first two bytes where the handle can show them without consuming them."""
+    peek = getattr(handle, "peek", None)
+    if peek is not None:
+        return bytes(peek(2)[:2])
+    if handle.seekable():
+        position = handle.tell()
+        head = handle.read(2)
+        handle.seek(position)
+        return head
+    return b""
+
+
 def _decode(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
+    if _byte_order_mark(handle) in UTF16_MARKS:
+        yield from _decode_utf16(handle, name)
+        return
     for number, raw in enumerate(handle, start=1):
         try:
             line = raw.decode("utf-8")
@@ -73,6 +90,20 @@ def _decode(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
         if number == 1:
             line = line.removeprefix("\ufeff")
         yield number, line.rstrip("\r\n")
+
+
+UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+"""Windows editors save "Unicode" text as UTF-16 with this mark first: such a file is read as it is."""
+
+
+def _decode_utf16(handle: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
+    reader = codecs.getreader("utf-16")(handle)
+    number = 0
+    try:
+        for number, line in enumerate(reader, start=1):
+            yield number, line.rstrip("\r\n")
+    except UnicodeDecodeError as error:
+        raise InputError(name, number + 1, f"not UTF-16 as its byte order mark says ({error.reason})") from None
 
 
 def read_text(source: Source) -> str:

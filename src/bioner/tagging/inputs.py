@@ -113,6 +113,10 @@ class _PeekedStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def peek(self, size: int = 0) -> bytes:
+        """The bytes read ahead and not yet consumed (a byte order mark tells UTF-16 text)."""
+        return bytes(self._pending)
+
     def readinto(self, buffer) -> int:
         if self._pending:
             size = min(len(buffer), len(self._pending))
