@@ -16,10 +16,10 @@ import argparse
 from pathlib import Path
 
 from bioner.document import Document
-from bioner.evaluation.cross_corpus import heldout_parts
+from bioner.evaluation.cross_corpus import heldout_parts, tag_articles
 from bioner.evaluation.result import score
 from bioner.multicorpus import mapped_documents, read_part
-from bioner.tagging import load_pipeline, tag_documents
+from bioner.tagging import load_pipeline
 from bioner.variant_names import RESIDUES
 
 
@@ -38,7 +38,8 @@ def main() -> None:
     args = parser.parse_args()
     part = next(p for p in heldout_parts(args.raw) if p.name == "nlm-chem-heldout")
     gold = mapped_documents(part, read_part(part))
-    predicted = list(tag_documents(load_pipeline(args.model), gold))
+    assert part.holdout is not None  # the catalogue holds NLM-Chem's articles out by PMID
+    predicted = tag_articles(load_pipeline(args.model), gold, part.holdout.key_of)  # article by article, as scored
     for name, (g, p) in {
         "as annotated": (gold, predicted),
         "without residue mentions": (without_residues(gold), without_residues(predicted)),

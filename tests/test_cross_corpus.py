@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 import spacy
 
-from bioner.corpora.catalogue import GENE_LABEL_MAP, NCBI_LABEL_MAP
+from bioner.corpora.catalogue import GENE_LABEL_MAP, NCBI_LABEL_MAP, HoldOut
 from bioner.document import Document, Mention
-from bioner.evaluation.cross_corpus import evaluate_parts, format_cross_corpus, gene_overlaps, score_part
+from bioner.evaluation.cross_corpus import evaluate_parts, format_cross_corpus, gene_overlaps, score_part, tag_articles
 from bioner.multicorpus import CorpusPart
+from bioner.tagging import tag_documents
 
 DISEASE_CORPUS = """\
 5|t|Naloxone and cancer.
@@ -136,3 +137,48 @@ def test_a_part_with_gold_ids_gets_a_concept_row_unless_its_file_feeds_the_knowl
         "ncbi-train", write(kb_folder, "NCBItrainset_corpus.txt", with_ids), ("Disease",), NCBI_LABEL_MAP
     )
     assert score_part(nlp, in_kb).concepts is None
+
+
+def test_passages_are_tagged_article_by_article_so_a_definition_holds_in_the_later_passages():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "Chemical", "pattern": [{"LOWER": "conjugated"}, {"LOWER": "linoleic"}, {"LOWER": "acid"}]}]
+    )
+    nlp.add_pipe("bioner_abbreviations")
+    passages = [
+        Document.from_text("7-1", "Conjugated linoleic acid (CLA) was fed."),
+        Document.from_text("8-1", "CLA is not defined in this article."),
+        Document.from_text("7-2", "Pigs fed CLA lost fat."),
+    ]
+    tagged = tag_articles(nlp, passages, lambda passage_id: passage_id.split("-")[0])
+    assert [d.id for d in tagged] == ["7-1", "8-1", "7-2"]
+    assert [(m.start, m.end, m.text) for m in tagged[2].mentions] == [(9, 12, "CLA")]  # offsets in its passage
+    assert tagged[1].mentions == []
+    separately = {d.id: d for d in tag_documents(nlp, passages)}
+    assert separately["7-2"].mentions == []  # a passage alone does not know the definition
+
+
+ARTICLE_CORPUS = """\
+7-1|t|Conjugated linoleic acid (CLA) was fed.
+7-1|a|
+7-1\t0\t24\tConjugated linoleic acid\tChemical\t-
+7-1\t26\t29\tCLA\tChemical\t-
+
+7-2|t|Pigs fed CLA lost fat.
+7-2|a|
+7-2\t9\t12\tCLA\tChemical\t-
+
+"""
+
+
+@pytest.mark.parametrize("articles", [True, False])
+def test_a_part_of_article_passages_is_scored_as_tagged_article_by_article(tmp_path, articles):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "Chemical", "pattern": [{"LOWER": "conjugated"}, {"LOWER": "linoleic"}, {"LOWER": "acid"}]}]
+    )
+    nlp.add_pipe("bioner_abbreviations")
+    path = write(tmp_path, "passages.txt", ARTICLE_CORPUS)
+    part = CorpusPart("chem", path, ("Chemical",), holdout=HoldOut(2, key=r"([^-]+)"), articles=articles)
+    chemical = score_part(nlp, part).strict["Chemical"]
+    assert (chemical.tp, chemical.fn) == ((3, 0) if articles else (2, 1))

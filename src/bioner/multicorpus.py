@@ -71,6 +71,8 @@ class CorpusPart:
     """Copies of each document in the training set: weight for a corpus among larger ones."""
     residue_chemicals: bool = False
     """Its Chemical residues inside variant names are rewritten (`bioner.variant_names`)."""
+    articles: bool = False
+    """Its documents are passages of articles (`holdout`'s key): held out, they are tagged article by article."""
 
     def model_label(self, label: str) -> str | None:
         mapped = self.label_map.get(label, label)
@@ -288,6 +290,7 @@ def catalogue_part(raw: Path, corpus: Corpus, part: Part) -> CorpusPart:
         residue_chemicals=corpus.residue_chemicals,
         holdout=corpus.holdout,
         measure=corpus.part_measure(part),
+        articles=corpus.articles,
     )
 
 

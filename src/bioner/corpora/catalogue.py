@@ -192,6 +192,9 @@ class Corpus:
     description: str = ""
     holdout: HoldOut | None = None
     """How parts with `documents` `train` / `heldout` divide the corpus (NLM-Chem: by article)."""
+    articles: bool = False
+    """Its documents are passages of longer articles (grouped by `holdout`'s key): a held-out part
+    is tagged article by article, as a user tags a paper (NLM-Chem)."""
     source: Citation | None = None
     """Its citation and licence: the model card, the README's licence table."""
     pmid: str = r"(\d+)"
@@ -500,6 +503,7 @@ CORPORA: dict[str, Corpus] = {
             heldout=(Part("nlm-chem-heldout", "passages", documents="heldout", measure="f1"),),
             description="NLM-Chem full-text passages: Chemical (four articles in five train)",
             holdout=HoldOut(5, key=r"([^-]+)", unit="article (by PMID, the id before `-` of its passages)"),
+            articles=True,
             source=Citation(
                 "NLM-Chem",
                 "NLM-Chem corpus",

@@ -12,7 +12,7 @@ confusions users met most outside BC5CDR.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from spacy.language import Language
 
 from ..corpora.catalogue import CORPORA as CATALOGUE
 from ..corpora.catalogue import Catalogue, default_measure, kb_files
-from ..document import Document, Mention
+from ..document import Document, Mention, Passage
 from ..multicorpus import OUTPUT_LABELS, CorpusPart, catalogue_part, mapped_documents, read_part
 from ..tagging import tag_documents
 from .concepts import format_concept_row, heldout_concept_scores
@@ -134,9 +134,50 @@ def gene_overlaps(gold: Sequence[Document], predicted: Sequence[Document]) -> tu
     return tagged, as_label, names
 
 
+ARTICLE_BREAK = "\n\n"
+"""Between the passages of an article tagged as one text: a paragraph break, where long texts are cut."""
+
+
+def tag_articles(
+    nlp: Language, passages: Sequence[Document], article_of: Callable[[str], str], *, batch_size: int = 64
+) -> list[Document]:
+    """`passages` (in their order) with the mentions the pipeline finds when each article is
+    tagged as one text, its passages joined by blank lines: as a user tags a paper, whose
+    abbreviations defined in one section hold in the others (`bioner.tagging.short_forms`)."""
+    articles: dict[str, list[Document]] = {}
+    for passage in passages:
+        articles.setdefault(article_of(passage.id), []).append(passage)
+    joined: list[Document] = []
+    starts: list[list[int]] = []
+    for article, members in articles.items():
+        text, offsets = "", []
+        for passage in members:
+            text += ARTICLE_BREAK if text else ""
+            offsets.append(len(text))
+            text += passage.text
+        joined.append(Document(article, [Passage(text)], []))
+        starts.append(offsets)
+    tagged: dict[str, Document] = {}
+    for whole, offsets, members in zip(
+        tag_documents(nlp, joined, batch_size=batch_size), starts, articles.values(), strict=True
+    ):
+        for passage, offset in zip(members, offsets, strict=True):
+            end = offset + len(passage.text)
+            mentions = [
+                Mention(m.start - offset, m.end - offset, m.text, m.label, m.identifier)
+                for m in whole.mentions
+                if offset <= m.start and m.end <= end
+            ]
+            tagged[passage.id] = Document(passage.id, list(passage.passages), mentions)
+    return [tagged[passage.id] for passage in passages]
+
+
 def score_part(nlp: Language, part: CorpusPart, *, batch_size: int = 64) -> CorpusScore:
     gold = _only(mapped_documents(part, read_part(part)), part.annotates)
-    predicted = list(tag_documents(nlp, gold, batch_size=batch_size))
+    if part.articles and part.holdout is not None:
+        predicted = tag_articles(nlp, gold, part.holdout.key_of, batch_size=batch_size)
+    else:
+        predicted = list(tag_documents(nlp, gold, batch_size=batch_size))
     result = CorpusScore(part.name, len(gold), part.annotates)
     result.overlap_label = overlap_label(part)
     if result.overlap_label is not None:

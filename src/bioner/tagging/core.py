@@ -20,6 +20,7 @@ from ..errors import BionerError
 from ..names import PACKAGE_NAME, RELATIONS
 from ..regions import Skip, whole_text
 from ..spacy_docs import doc_relations
+from .short_forms import ShortForms
 
 DEFAULT_BATCH_SIZE = 64
 ZONE_DOCUMENTS = 1000
@@ -78,6 +79,7 @@ def tag_documents(
     longer than `max_chars` characters is tagged paragraph by paragraph (paragraphs longer than
     that cut at line or sentence boundaries, `bioner.chunking`); every piece is its own Doc, so
     memory is that of a batch of pieces however long a document is. No entity is reported inside a skipped span of a region.
+    Abbreviations defined in one piece hold in the others (`short_forms.ShortForms`).
 
     In one process, `zone` documents at a time are tagged inside `nlp.memory_zone()` (spaCy >= 3.8):
     spaCy's vocabulary keeps every new string it sees, so a run over millions of abstracts would
@@ -150,9 +152,13 @@ def _tag(
     disable = [RELATIONS] if not relations and RELATIONS in nlp.pipe_names else []
     mentions: list[Mention] = []
     found: dict[tuple[str, tuple[str, ...]], Relation] = {}
+    short_forms = ShortForms()
+    piece_count = 0
     for doc, (offset, last, inside) in nlp.pipe(
         pieces(documents), as_tuples=True, batch_size=batch_size, n_process=n_process, disable=disable
     ):
+        piece_count += 1
+        short_forms.read(doc, {ent.kb_id_: prefix_identifier(ent.kb_id_, id_prefix) for ent in doc.ents})
         for ent in doc.ents:
             start, end = ent.start_char + offset, ent.end_char + offset
             if skipped(start, end, inside):
@@ -169,11 +175,16 @@ def _tag(
                 _merge(found, Relation(relation.type, arguments, relation.score, support))
         if last:
             document = pending.popleft()
+            if piece_count > 1:  # one piece: the abbreviation component saw every definition
+                content = document.content if document.content is not None else whole_text(document.text)
+                mentions = short_forms.apply(document.text, mentions, content)
             tagged = Document(document.id, list(document.passages), mentions, content=document.content)
             tagged.relations = list(found.values())
             yield tagged
             mentions = []
             found = {}
+            short_forms = ShortForms()
+            piece_count = 0
 
 
 def _merge(found: dict[tuple[str, tuple[str, ...]], Relation], relation: Relation) -> None:
