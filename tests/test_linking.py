@@ -252,6 +252,15 @@ def test_component_round_trips_through_disk_with_its_index(tmp_path):
     assert [e.kb_id_ for e in loaded(TEXT).ents] == [e.kb_id_ for e in nlp(TEXT).ents]
 
 
+def test_a_threshold_set_in_the_saved_config_wins_over_the_stored_one(tmp_path):
+    _pipeline(tmp_path, threshold=0.7).to_disk(tmp_path / "pipeline")
+    config = tmp_path / "pipeline" / "config.cfg"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("threshold = 0.7", "threshold = 0.2"), encoding="utf-8"
+    )
+    assert spacy.load(tmp_path / "pipeline").get_pipe("bioner_linker").threshold == 0.2
+
+
 def test_a_pipeline_folder_of_the_first_format_still_loads(tmp_path):
     nlp = _pipeline(tmp_path)
     nlp.to_disk(tmp_path / "pipeline")

@@ -718,7 +718,8 @@ class EntityLinker:
         """Load the stored index; a folder of the first version (a `kb.json.gz` only) is built from it."""
         path = Path(path)
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
-        self.threshold = config.get("threshold", self.threshold)
+        if self.threshold is None:  # a threshold set in config.cfg wins over the one stored with the index
+            self.threshold = config.get("threshold")
         if config.get("version", 1) >= 2:
             self.linker = Linker.load(path, threshold=self.threshold)
         else:
