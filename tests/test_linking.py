@@ -429,3 +429,25 @@ def test_drop_unlinked_phrases_drops_a_several_word_mention_of_those_labels_that
     # "CP 200" (several words, -1) goes; one unlinked word and other labels stay
     assert tagged(["Chemical"]) == [("Doxorubicin", "D004317"), ("XR9576", "-1"), ("muscle damage", "-1")]
     assert ("CP 200", "-1") in tagged([])
+
+
+def test_drop_unlinked_qualities_drops_a_one_word_quality_of_those_labels_that_no_id_fits(tmp_path):
+    kb = tmp_path / "kb.json.gz"
+    write_kb([("Disease", "dizziness", "D004244", 5, 1)], kb, concepts={"D004244": ("descriptor", "Disease")})
+    text = "Symptoms: dizziness, worthlessness, low self-awareness and Happiness."
+    patterns = [("Disease", p) for p in ("dizziness", "worthlessness", "self-awareness", "Happiness")]
+
+    def tagged(labels: list[str]) -> list[tuple[str, str]]:
+        # A strict threshold: the default ranker takes near names ("worthlessness" ~ "dizziness") on a tiny KB.
+        nlp = _ruled_pipeline(kb, {"drop_unlinked_qualities": labels, "threshold": 0.9}, patterns)
+        return [(e.text, e.kb_id_) for e in nlp(text).ents]
+
+    # A quality the vocabulary names keeps its id; unnamed ones go; "self-awareness" is no one word.
+    assert tagged(["Disease"]) == [("dizziness", "D004244"), ("self-awareness", "-1")]
+    assert tagged([]) == [
+        ("dizziness", "D004244"),
+        ("worthlessness", "-1"),
+        ("self-awareness", "-1"),
+        ("Happiness", "-1"),
+    ]
+    assert tagged(["Chemical"]) == tagged([])
