@@ -87,9 +87,9 @@ gold mentions: Disease concept F1 90.53 -> 91.03; NCBI disease dev +0.5 to +0.8 
 HEAD_REWRITE_SIMILARITY = 0.9
 """What the ranker sees for a name found by rewriting the head: a near name, not an exact one."""
 LONG_FORMS = "bioner_long_forms"
+"""Doc extension the abbreviation component fills: short form text -> long form text."""
 _QUALITY = re.compile(r"[^\W\d_]{3,}ness", re.IGNORECASE)
 """One word naming a quality or a feeling: "worthlessness", "sadness"."""
-"""Doc extension the abbreviation component fills: short form text -> long form text."""
 _CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and/or\s+|\s+and\s+|\s+or\s+)", re.IGNORECASE)
 
 Row = tuple[str, str, str, int, int]

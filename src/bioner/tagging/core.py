@@ -129,7 +129,7 @@ def _tag(
 ) -> Iterator[Document]:
     pending: deque[Document] = deque()
 
-    def pieces(items: Iterable[Document]) -> Iterator[tuple[str, tuple[int, bool, tuple[Skip, ...]]]]:
+    def pieces(items: Iterable[Document]) -> Iterator[tuple[str, tuple[int, bool, tuple[Skip, ...], bool]]]:
         for document in items:
             text = document.text
             content = document.content if document.content is not None else whole_text(text)
@@ -144,7 +144,7 @@ def _tag(
             for number, (start, end) in enumerate(spans):
                 ensure_max_length(nlp, end - start)
                 inside = tuple(s for s in inline if s.start < end and start < s.end)
-                yield text[start:end], (start, number == len(spans) - 1, inside)
+                yield text[start:end], (start, number == len(spans) - 1, inside, len(spans) > 1)
 
     def skipped(start: int, end: int, inside: tuple[Skip, ...]) -> bool:
         return any(s.start < end and start < s.end for s in inside)
@@ -153,12 +153,11 @@ def _tag(
     mentions: list[Mention] = []
     found: dict[tuple[str, tuple[str, ...]], Relation] = {}
     short_forms = ShortForms()
-    piece_count = 0
-    for doc, (offset, last, inside) in nlp.pipe(
+    for doc, (offset, last, inside, several) in nlp.pipe(
         pieces(documents), as_tuples=True, batch_size=batch_size, n_process=n_process, disable=disable
     ):
-        piece_count += 1
-        short_forms.read(doc, {ent.kb_id_: prefix_identifier(ent.kb_id_, id_prefix) for ent in doc.ents})
+        if several:  # one piece: the abbreviation component saw every definition
+            short_forms.read(doc, {ent.kb_id_: prefix_identifier(ent.kb_id_, id_prefix) for ent in doc.ents})
         for ent in doc.ents:
             start, end = ent.start_char + offset, ent.end_char + offset
             if skipped(start, end, inside):
@@ -175,7 +174,7 @@ def _tag(
                 _merge(found, Relation(relation.type, arguments, relation.score, support))
         if last:
             document = pending.popleft()
-            if piece_count > 1:  # one piece: the abbreviation component saw every definition
+            if several:
                 content = document.content if document.content is not None else whole_text(document.text)
                 mentions = short_forms.apply(document.text, mentions, content)
             tagged = Document(document.id, list(document.passages), mentions, content=document.content)
@@ -184,7 +183,6 @@ def _tag(
             mentions = []
             found = {}
             short_forms = ShortForms()
-            piece_count = 0
 
 
 def _merge(found: dict[tuple[str, tuple[str, ...]], Relation], relation: Relation) -> None:

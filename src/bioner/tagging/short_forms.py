@@ -49,7 +49,7 @@ class ShortForms:
             return mentions
         drop = self.untagged - set(self.entities)
         kept = [m for m in mentions if m.text not in drop]
-        taken = sorted((m.start, m.end) for m in kept)
+        taken = [(m.start, m.end) for m in kept]
         for short, (label, identifier) in sorted(self.entities.items()):
             for match in re.finditer(rf"(?<!\w){re.escape(short)}(?!\w)", text):
                 start, end = match.span()
