@@ -381,6 +381,47 @@ def test_known_modifiers_leave_mentions_of_other_labels_and_zero_leaves_all(tmp_
         assert doc.ents[0].text == "depression"
 
 
+NEUROPATHY_ENTRIES = [
+    ("Disease", "optic neuropathy", "D009901", 2, 1),
+    ("Disease", "peripheral neuropathy", "D010523", 3, 1),
+    ("Disease", "subarachnoid hemorrhage", "D013345", 2, 1),
+    ("Disease", "cerebral hemorrhage", "D002543", 2, 1),
+    ("Disease", "diabetes", "D003920", 5, 1),
+]
+NEUROPATHY_TEXT = (
+    "Diabetes, optic and peripheral neuropathy; renal and peripheral neuropathy; subarachnoid, and cerebral hemorrhage."
+)
+
+
+def _coordinated_pipeline(tmp_path, labels: list[str]):
+    kb = tmp_path / "kb.json.gz"
+    concepts = {e[2]: ("descriptor", "Disease") for e in NEUROPATHY_ENTRIES}
+    write_kb(NEUROPATHY_ENTRIES, kb, concepts=concepts)
+    patterns = [("Disease", p) for p in ("Diabetes", "peripheral neuropathy", "cerebral hemorrhage")]
+    return _ruled_pipeline(kb, {"coordinated_labels": labels}, patterns)
+
+
+def test_coordinated_modifiers_that_make_known_names_join_the_mention_and_each_part_is_linked(tmp_path):
+    doc = _coordinated_pipeline(tmp_path, ["Disease"])(NEUROPATHY_TEXT)
+    assert [(e.text, e.kb_id_) for e in doc.ents] == [
+        ("Diabetes", "D003920"),  # an entity of its own, so not taken into the next one
+        ("optic and peripheral neuropathy", "D009901|D010523"),
+        ("peripheral neuropathy", "D010523"),  # "renal neuropathy" is no name here
+        ("subarachnoid, and cerebral hemorrhage", "D013345|D002543"),
+    ]
+
+
+def test_coordinated_modifiers_stop_at_the_first_conjunct_that_makes_no_name(tmp_path):
+    doc = _coordinated_pipeline(tmp_path, ["Disease"])("In renal, optic or peripheral neuropathy.")
+    assert [e.text for e in doc.ents] == ["optic or peripheral neuropathy"]
+
+
+def test_without_coordinated_labels_the_last_conjunct_stays_as_tagged(tmp_path):
+    for labels in ([], ["Chemical"]):
+        doc = _coordinated_pipeline(tmp_path, labels)(NEUROPATHY_TEXT)
+        assert [e.text for e in doc.ents][1] == "peripheral neuropathy"
+
+
 def _other_names_pipeline(tmp_path, drop_other_names: bool):
     kb = tmp_path / "kb.json.gz"
     entries = [("Chemical", "smoking", "D012906", 2, 0), ("Disease", "cardiomyopathy", "D009202", 3, 1)]

@@ -559,6 +559,11 @@ _MODIFIER = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _FUNCTION_WORDS = STOPWORDS | {"to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "as", "is", "was"}
 _WORDS_BEFORE = re.compile(r"(?<![^\s])[^\s]+(?=\s)")
 """Whitespace-delimited words (each followed by a space), for `known_modifiers`."""
+_COORDINATED_BEFORE = re.compile(
+    r"(?<![^\s(])((?:[^\W\d_][\w-]*\s*,\s*){0,4}[^\W\d_][\w-]*)\s*,?\s+(?:and/or|and|or)\s+$", re.IGNORECASE
+)
+"""One-word conjuncts and a conjunction just before a mention: "optic and " before "peripheral
+neuropathy", "renal, hepatic, and " before "gastrointestinal toxicity"."""
 
 
 @Language.factory(
@@ -568,6 +573,7 @@ _WORDS_BEFORE = re.compile(r"(?<![^\s])[^\s]+(?=\s)")
         "whole_long_forms": False,
         "known_modifiers": 0,
         "modifier_labels": ["Chemical", "Disease"],
+        "coordinated_labels": [],
         "drop_other_names": False,
         "drop_unlinked_phrases": [],
         "drop_unlinked_qualities": [],
@@ -582,6 +588,7 @@ def make_linker(
     whole_long_forms: bool,
     known_modifiers: int,
     modifier_labels: list[str],
+    coordinated_labels: list[str],
     drop_other_names: bool,
     drop_unlinked_phrases: list[str],
     drop_unlinked_qualities: list[str],
@@ -592,6 +599,7 @@ def make_linker(
         whole_long_forms=whole_long_forms,
         known_modifiers=known_modifiers,
         modifier_labels=modifier_labels,
+        coordinated_labels=coordinated_labels,
         drop_other_names=drop_other_names,
         drop_unlinked_phrases=drop_unlinked_phrases,
         drop_unlinked_qualities=drop_unlinked_qualities,
@@ -611,6 +619,11 @@ class EntityLinker:
     With `known_modifiers` N, a mention with up to N words before it that together make a
     knowledge-base name of its label takes them in, defined or not ("treatment-resistant" before
     "depression" in a text that never writes TRD), for the labels in `modifier_labels`.
+    For the labels in `coordinated_labels`, a mention of several words preceded by coordinated
+    one-word modifiers takes them in when each, put in place of the mention's first word, makes a
+    knowledge-base name of its label: the tagger often keeps only the last conjunct of "optic and
+    peripheral neuropathy" or "subarachnoid and cerebral hemorrhage", which the annotators mark as
+    one composite mention, and the linker then splits it into both ids.
     With `drop_other_names`, a mention whose whole text MeSH files outside the Chemical and
     Disease trees, and that no knowledge-base name of its label matches, is no entity: "heredity"
     (MeSH G05) as Disease, the plant "cacao" as Chemical, "hepatitis B virus" as Disease. Names the
@@ -633,6 +646,7 @@ class EntityLinker:
         whole_long_forms: bool = False,
         known_modifiers: int = 0,
         modifier_labels: Iterable[str] = ("Chemical", "Disease"),
+        coordinated_labels: Iterable[str] = (),
         drop_other_names: bool = False,
         drop_unlinked_phrases: Iterable[str] = (),
         drop_unlinked_qualities: Iterable[str] = (),
@@ -644,6 +658,7 @@ class EntityLinker:
         self.whole_long_forms = whole_long_forms
         self.known_modifiers = known_modifiers
         self.modifier_labels = set(modifier_labels)
+        self.coordinated_labels = set(coordinated_labels)
         self.drop_other_names = drop_other_names
         self.linker = Linker.empty()
 
@@ -670,6 +685,8 @@ class EntityLinker:
             ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
         if self.known_modifiers:
             ents = self._with_known_modifiers(doc, ents)
+        if self.coordinated_labels:
+            ents = self._with_coordinated_modifiers(doc, ents)
         if self.drop_other_names and self.linker.other_names:
             ents = [ent for ent in ents if not self.linker.names_other(ent.text, ent.label_)]
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
@@ -723,6 +740,31 @@ class EntityLinker:
                     whole = span
                     break
             out.append(whole)
+        return out
+
+    def _with_coordinated_modifiers(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """`ents` with each entity of several words stretched over the coordinated one-word
+        modifiers before it, nearest first, as long as each makes a knowledge-base name with the
+        entity's words after its first ("diabetes" of "diabetes, optic and peripheral neuropathy"
+        makes none, so only "optic" is taken in)."""
+        out: list[Span] = []
+        for ent in ents:
+            before = out[-1].end_char if out else 0
+            words = ent.text.split()
+            found = None
+            if ent.label_ in self.coordinated_labels and len(words) >= 2:
+                found = _COORDINATED_BEFORE.search(doc.text, before, ent.start_char)
+            start = None
+            if found is not None:
+                rest = " ".join(words[1:])
+                conjuncts = list(_MODIFIER.finditer(doc.text, found.start(1), found.end(1)))
+                for conjunct in reversed(conjuncts):
+                    word = conjunct.group()
+                    if word.lower() in _FUNCTION_WORDS or not self.linker.is_name(f"{word} {rest}", ent.label_):
+                        break
+                    start = conjunct.start()
+            span = doc.char_span(start, ent.end_char, label=ent.label) if start is not None else None
+            out.append(span if span is not None else ent)
         return out
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
