@@ -422,6 +422,61 @@ def test_without_coordinated_labels_the_last_conjunct_stays_as_tagged(tmp_path):
         assert [e.text for e in doc.ents][1] == "peripheral neuropathy"
 
 
+SUFFIX_ENTRIES = [
+    ("Disease", "migraine", "D008881", 5, 1),
+    ("Disease", "migraine without aura", "D020326", 2, 1),
+    ("Disease", "cirrhosis of the liver", "D008103", 1, 1),
+    ("Disease", "cirrhosis", "D005355", 3, 1),
+    ("Disease", "cholestasis", "D002779", 3, 1),
+    ("Disease", "diabetes mellitus type 2", "D003924", 3, 1),
+]
+
+
+def _suffix_pipeline(tmp_path, config: dict):
+    kb = tmp_path / "kb.json.gz"
+    write_kb(SUFFIX_ENTRIES, kb, concepts={e[2]: ("descriptor", "Disease") for e in SUFFIX_ENTRIES})
+    patterns = [("Disease", p) for p in ("migraine", "cirrhosis", "cholestasis 3", "haemopericardium and")]
+    patterns += [("Disease", "diabetes mellitus type 2"), ("Chemical", "vitamin B 12")]
+    return _ruled_pipeline(kb, {"modifier_labels": ["Disease"], **config}, patterns)
+
+
+SUFFIX_TEXT = (
+    "In migraine without aura, cirrhosis of the liver and migraine. Cholestasis 3 weeks later: cholestasis 3 "
+    "days on, haemopericardium and death; diabetes mellitus type 2 and vitamin B 12."
+)
+
+
+def test_known_suffixes_join_words_after_a_mention_that_make_a_known_name(tmp_path):
+    doc = _suffix_pipeline(tmp_path, {"known_suffixes": 3})(SUFFIX_TEXT)
+    assert [(e.text, e.kb_id_) for e in doc.ents][:3] == [
+        ("migraine without aura", "D020326"),
+        ("cirrhosis of the liver", "D008103"),  # "the" inside a name, never at its end
+        ("migraine", "D008881"),  # "migraine." ends the sentence
+    ]
+
+
+def test_without_known_suffixes_the_mention_stays_as_tagged(tmp_path):
+    doc = _suffix_pipeline(tmp_path, {"known_suffixes": 0})(SUFFIX_TEXT)
+    assert [e.text for e in doc.ents][:2] == ["migraine", "cirrhosis"]
+
+
+def test_trimming_cuts_function_words_and_numbers_that_make_no_name(tmp_path):
+    doc = _suffix_pipeline(tmp_path, {"trim_function_words": ["Disease"], "trim_numbers": ["Disease"]})(SUFFIX_TEXT)
+    texts = [e.text for e in doc.ents]
+    assert texts[3:] == ["cholestasis", "haemopericardium", "diabetes mellitus type 2", "vitamin B 12"]
+    assert doc.ents[3].kb_id_ == "D002779"
+
+
+def test_without_trimming_for_the_label_the_tagged_words_stay(tmp_path):
+    doc = _suffix_pipeline(tmp_path, {"trim_function_words": ["Chemical"], "trim_numbers": ["Chemical"]})(SUFFIX_TEXT)
+    assert [e.text for e in doc.ents][3:5] == ["cholestasis 3", "haemopericardium and"]
+
+
+def test_numbers_are_trimmed_only_for_the_labels_asked(tmp_path):
+    doc = _suffix_pipeline(tmp_path, {"trim_function_words": ["Disease"]})(SUFFIX_TEXT)
+    assert [e.text for e in doc.ents][3:5] == ["cholestasis 3", "haemopericardium"]
+
+
 def _other_names_pipeline(tmp_path, drop_other_names: bool):
     kb = tmp_path / "kb.json.gz"
     entries = [("Chemical", "smoking", "D012906", 2, 0), ("Disease", "cardiomyopathy", "D009202", 3, 1)]

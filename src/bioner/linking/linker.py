@@ -564,6 +564,11 @@ _COORDINATED_BEFORE = re.compile(
 )
 """One-word conjuncts and a conjunction just before a mention: "optic and " before "peripheral
 neuropathy", "renal, hepatic, and " before "gastrointestinal toxicity"."""
+_WORD_AFTER = re.compile(r"[ \t]+([^\W_]+(?:-[^\W_]+)*)")
+"""A word after a mention (letters, digits, hyphens), for `known_suffixes`."""
+_TRAILING_WORD = re.compile(r"\s+(?:and|or|of|in|to|the|with|by|for|at|from)$", re.IGNORECASE)
+_TRAILING_NUMBER = re.compile(r"\s+\d+$")
+"""A function word or a number ending a mention, for `trim_function_words` and `trim_numbers`."""
 
 
 @Language.factory(
@@ -574,6 +579,9 @@ neuropathy", "renal, hepatic, and " before "gastrointestinal toxicity"."""
         "known_modifiers": 0,
         "modifier_labels": ["Chemical", "Disease"],
         "coordinated_labels": [],
+        "known_suffixes": 0,
+        "trim_function_words": [],
+        "trim_numbers": [],
         "drop_other_names": False,
         "drop_unlinked_phrases": [],
         "drop_unlinked_qualities": [],
@@ -589,6 +597,9 @@ def make_linker(
     known_modifiers: int,
     modifier_labels: list[str],
     coordinated_labels: list[str],
+    known_suffixes: int,
+    trim_function_words: list[str],
+    trim_numbers: list[str],
     drop_other_names: bool,
     drop_unlinked_phrases: list[str],
     drop_unlinked_qualities: list[str],
@@ -600,6 +611,9 @@ def make_linker(
         known_modifiers=known_modifiers,
         modifier_labels=modifier_labels,
         coordinated_labels=coordinated_labels,
+        known_suffixes=known_suffixes,
+        trim_function_words=trim_function_words,
+        trim_numbers=trim_numbers,
         drop_other_names=drop_other_names,
         drop_unlinked_phrases=drop_unlinked_phrases,
         drop_unlinked_qualities=drop_unlinked_qualities,
@@ -624,6 +638,13 @@ class EntityLinker:
     knowledge-base name of its label: the tagger often keeps only the last conjunct of "optic and
     peripheral neuropathy" or "subarachnoid and cerebral hemorrhage", which the annotators mark as
     one composite mention, and the linker then splits it into both ids.
+    With `known_suffixes` N, a mention of the labels in `modifier_labels` takes in up to N words
+    after it when together they make a knowledge-base name of its label ("migraine" followed by
+    "without aura", "hepatitis" by "C"), the longest such name first.
+    With `trim_function_words`, a mention of those labels loses a function word that ends it
+    ("haemopericardium and"); with `trim_numbers`, a number that makes no name with it
+    ("cholestasis 3" of "cholestasis 3 weeks after"): the tagger sometimes carries on into them.
+    Not for Chemical numbers: code names end in them ("CB 3717", "Tween 80").
     With `drop_other_names`, a mention whose whole text MeSH files outside the Chemical and
     Disease trees, and that no knowledge-base name of its label matches, is no entity: "heredity"
     (MeSH G05) as Disease, the plant "cacao" as Chemical, "hepatitis B virus" as Disease. Names the
@@ -647,6 +668,9 @@ class EntityLinker:
         known_modifiers: int = 0,
         modifier_labels: Iterable[str] = ("Chemical", "Disease"),
         coordinated_labels: Iterable[str] = (),
+        known_suffixes: int = 0,
+        trim_function_words: Iterable[str] = (),
+        trim_numbers: Iterable[str] = (),
         drop_other_names: bool = False,
         drop_unlinked_phrases: Iterable[str] = (),
         drop_unlinked_qualities: Iterable[str] = (),
@@ -659,6 +683,9 @@ class EntityLinker:
         self.known_modifiers = known_modifiers
         self.modifier_labels = set(modifier_labels)
         self.coordinated_labels = set(coordinated_labels)
+        self.known_suffixes = known_suffixes
+        self.trim_function_words = set(trim_function_words)
+        self.trim_numbers = set(trim_numbers)
         self.drop_other_names = drop_other_names
         self.linker = Linker.empty()
 
@@ -681,12 +708,16 @@ class EntityLinker:
         if not ents:
             return doc
         long_forms = getattr(doc._, LONG_FORMS, None) if Doc.has_extension(LONG_FORMS) else None
+        if self.trim_function_words or self.trim_numbers:
+            ents = [self._trimmed(doc, ent) for ent in ents]
         if self.whole_long_forms and long_forms:
             ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
         if self.known_modifiers:
             ents = self._with_known_modifiers(doc, ents)
         if self.coordinated_labels:
             ents = self._with_coordinated_modifiers(doc, ents)
+        if self.known_suffixes:
+            ents = self._with_known_suffixes(doc, ents)
         if self.drop_other_names and self.linker.other_names:
             ents = [ent for ent in ents if not self.linker.names_other(ent.text, ent.label_)]
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
@@ -765,6 +796,51 @@ class EntityLinker:
                     start = conjunct.start()
             span = doc.char_span(start, ent.end_char, label=ent.label) if start is not None else None
             out.append(span if span is not None else ent)
+        return out
+
+    def _trimmed(self, doc: Doc, ent: Span) -> Span:
+        """`ent` without the function words and name-less numbers that end it (`trim_function_words`,
+        `trim_numbers`)."""
+        words, numbers = ent.label_ in self.trim_function_words, ent.label_ in self.trim_numbers
+        if not words and not numbers:
+            return ent
+        text = ent.text
+        while True:
+            cut = _TRAILING_WORD.search(text) if words else None
+            if cut is None and numbers:
+                cut = _TRAILING_NUMBER.search(text)
+                if cut is not None and self.linker.is_name(text, ent.label_):
+                    cut = None
+            if cut is None:
+                break
+            text = text[: cut.start()]
+        if len(text) == len(ent.text):
+            return ent
+        span = doc.char_span(ent.start_char, ent.start_char + len(text), label=ent.label, alignment_mode="contract")
+        return span if span is not None and len(span) else ent
+
+    def _with_known_suffixes(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """`ents` with each entity stretched over the longest run of up to `known_suffixes` words
+        after it that makes a knowledge-base name of its label, not into the next entity."""
+        out: list[Span] = []
+        for i, ent in enumerate(ents):
+            after = ents[i + 1].start_char if i + 1 < len(ents) else len(doc.text)
+            ends: list[int] = []
+            position = ent.end_char
+            while ent.label_ in self.modifier_labels and len(ends) < self.known_suffixes:
+                word = _WORD_AFTER.match(doc.text, position, after)
+                if word is None:
+                    break
+                position = word.end()
+                if word.group(1).lower() not in _FUNCTION_WORDS:
+                    ends.append(position)
+            whole = ent
+            for end in reversed(ends):
+                span = doc.char_span(ent.start_char, end, label=ent.label)
+                if span is not None and self.linker.is_name(span.text, ent.label_):
+                    whole = span
+                    break
+            out.append(whole)
         return out
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
