@@ -227,6 +227,43 @@ def test_label_filter_protein_names_drops_a_short_form_a_virus_name_defines():
     assert ents(label_filter(doc)) == [("hepatitis B", "Disease"), ("HBV infection", "Disease")]
 
 
+TAXON_TEXT = (
+    "Methanoregula grows in sodium chloride. We propose Methanoregula boonei gen. nov., sp. nov. Its type strain, "
+    "Methanoregula boonei 6A8(T), and Methanoregula formicica sp. nov. make methane. Tritium (T) and Thiram. Thiobacillus caldus sp. nov. oxidises sulfur."
+)
+TAXON_ENTS = [
+    ("Methanoregula", "Chemical"),
+    ("sodium chloride", "Chemical"),
+    ("Methanoregula boonei gen. nov., sp. nov.", "Chemical"),
+    ("Methanoregula boonei 6A8", "Chemical"),
+    ("Methanoregula formicica", "Disease"),
+    ("methane", "Chemical"),
+    ("Tritium", "Chemical"),
+    ("Thiram", "Chemical"),
+    ("Thiobacillus", "Chemical"),  # the genus alone: its epithet and the mark follow
+    ("sulfur", "Chemical"),
+]
+
+
+def test_label_filter_taxa_drops_a_new_taxon_and_every_mention_of_its_genus():
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels", config={"taxa": True})
+    # "Tritium (T)" has a space before its symbol: no type strain, so it stays.
+    assert ents(label_filter(tagged(nlp, TAXON_TEXT, TAXON_ENTS))) == [
+        ("sodium chloride", "Chemical"),
+        ("methane", "Chemical"),
+        ("Tritium", "Chemical"),
+        ("Thiram", "Chemical"),
+        ("sulfur", "Chemical"),
+    ]
+
+
+def test_label_filter_without_taxa_keeps_names_of_organisms():
+    nlp = make_tokenizer_pipeline()
+    label_filter = nlp.add_pipe("bioner_labels")
+    assert ents(label_filter(tagged(nlp, TAXON_TEXT, TAXON_ENTS))) == TAXON_ENTS
+
+
 def test_long_form_is_tagged_when_the_model_tagged_only_its_short_form():
     nlp = make_tokenizer_pipeline()
     component = nlp.add_pipe("bioner_abbreviations", config={"long_forms": ["Disease"]})

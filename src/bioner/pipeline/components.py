@@ -269,14 +269,14 @@ class DocumentConsistency:
 
 @Language.factory(
     "bioner_labels",
-    default_config={"keep": ["Chemical", "Disease"], "sequence_changes": False, "protein_names": False},
+    default_config={"keep": ["Chemical", "Disease"], "sequence_changes": False, "protein_names": False, "taxa": False},
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
 def make_label_filter(
-    nlp: Language, name: str, keep: list[str], sequence_changes: bool, protein_names: bool
+    nlp: Language, name: str, keep: list[str], sequence_changes: bool, protein_names: bool, taxa: bool
 ) -> LabelFilter:
-    return LabelFilter(name, keep=keep, sequence_changes=sequence_changes, protein_names=protein_names)
+    return LabelFilter(name, keep=keep, sequence_changes=sequence_changes, protein_names=protein_names, taxa=taxa)
 
 
 class LabelFilter:
@@ -296,6 +296,11 @@ class LabelFilter:
     in such a word. What a name holds stays when the model tags it alone: BC5CDR annotates
     "dopamine" of "dopamine receptor", NCBI disease "tumor" of "tumor suppressor" and
     "retinoblastoma" of "retinoblastoma gene".
+    With `taxa`, a Chemical or Disease that a description of a new taxon marks as an organism
+    ("Methanoregula boonei gen. nov., sp. nov.", "Methanoregula boonei 6A8(T)", the type strain)
+    is dropped, with every mention of the document that starts with its genus: names of archaea
+    and bacteria read like chemicals ("Methano-", "Thiobacillus"), and the species corpora
+    annotate them as organisms.
     """
 
     def __init__(
@@ -305,11 +310,13 @@ class LabelFilter:
         keep: list[str],
         sequence_changes: bool = False,
         protein_names: bool = False,
+        taxa: bool = False,
     ) -> None:
         self.name = name
         self.keep = set(keep)
         self.sequence_changes = sequence_changes
         self.protein_names = protein_names
+        self.taxa = taxa
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [ent for ent in doc.ents if ent.label_ in self.keep]
@@ -319,6 +326,9 @@ class LabelFilter:
         if self.protein_names:
             long_forms = doc._.get(LONG_FORMS) if Doc.has_extension(LONG_FORMS) else None
             ents = [ent for ent in ents if not names_protein(ent, long_forms or {})]
+        if self.taxa:
+            genera = taxon_genera(doc.text, ents)
+            ents = [ent for ent in ents if not genera or ent.text.split()[0] not in genera]
         if len(ents) != len(doc.ents):
             doc.ents = ents
         return doc
@@ -381,6 +391,23 @@ def names_protein(ent: Span, long_forms: dict[str, str]) -> bool:
         return True
     long_form = long_forms.get(ent.text, "").split()
     return len(words) == 1 and len(long_form) > 1 and bool(_PROTEIN_HEAD.search(long_form[-1]))
+
+
+_TAXON_MARK = re.compile(r"(?:\s+[a-z][a-z-]+){0,2}\s*(?:(?:gen|sp|subsp|comb|fam|ord)\.\s*nov\b|[\w-]+\(T\))")
+"""What follows the genus of a new taxon, after its epithets if any ("boonei gen. nov.", "sp. nov."), or
+of a type strain ("boonei 6A8(T)")."""
+_GENUS = re.compile(r"[A-Z][a-z]{3,}")
+
+
+def taxon_genera(text: str, ents: Iterable[Span]) -> set[str]:
+    """Genera of the mentions that a description of a new taxon marks as organisms (see `LabelFilter`)."""
+    genera = set()
+    for ent in ents:
+        words = ent.text.split()
+        marked = _TAXON_MARK.match(text, ent.start_char + len(words[0]))
+        if ent.label_ in ("Chemical", "Disease") and marked and _GENUS.fullmatch(words[0]):
+            genera.add(words[0])
+    return genera
 
 
 def in_sequence_change(text: str, ent: Span) -> bool:
