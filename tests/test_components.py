@@ -87,6 +87,18 @@ def test_consistency_leaves_short_strings_and_overlaps_alone():
     assert ents(doc) == [("Na", "Chemical"), ("renal failure", "Disease"), ("acute renal failure", "Disease")]
 
 
+def test_consistency_only_for_its_labels_and_not_into_a_protein_name():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_consistency", config={"labels": ["Chemical"]})
+    text = "Potassium and cisplatin gave nephrotoxicity; Potassium channel blockers, Potassium and nephrotoxicity."
+    doc = component(tagged(nlp, text, [("Potassium", "Chemical"), ("nephrotoxicity", "Disease")]))
+    assert ents(doc) == [
+        ("Potassium", "Chemical"),
+        ("nephrotoxicity", "Disease"),
+        ("Potassium", "Chemical"),  # not the one before "channel": the gene corpora's protein name
+    ]  # the second "nephrotoxicity" stays untagged: Disease is not among the labels
+
+
 def test_components_survive_a_save_and_load(tmp_path):
     nlp = make_tokenizer_pipeline()
     nlp.add_pipe("bioner_abbreviations", config={"drop_orphans": False, "non_entities": "word", "repeat": True})
@@ -95,6 +107,7 @@ def test_components_survive_a_save_and_load(tmp_path):
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.pipe_names == ["bioner_abbreviations", "bioner_consistency"]
     assert loaded.get_pipe("bioner_consistency").min_length == 4
+    assert loaded.get_pipe("bioner_consistency").labels == {"Chemical", "Disease"}
     abbreviations = loaded.get_pipe("bioner_abbreviations")
     assert (abbreviations.drop_orphans, abbreviations.non_entities, abbreviations.repeat) == (False, "word", True)
 

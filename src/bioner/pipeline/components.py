@@ -211,12 +211,12 @@ class AbbreviationPropagator:
 
 @Language.factory(
     "bioner_consistency",
-    default_config={"min_length": 3},
+    default_config={"min_length": 3, "labels": ["Chemical", "Disease"]},
     assigns=["doc.ents"],
     requires=["doc.ents"],
 )
-def make_consistency(nlp: Language, name: str, min_length: int) -> DocumentConsistency:
-    return DocumentConsistency(name, min_length=min_length)
+def make_consistency(nlp: Language, name: str, min_length: int, labels: list[str]) -> DocumentConsistency:
+    return DocumentConsistency(name, min_length=min_length, labels=labels)
 
 
 class DocumentConsistency:
@@ -225,12 +225,15 @@ class DocumentConsistency:
     An abstract names its chemicals and diseases several times; the model can miss one
     occurrence it found elsewhere. Untagged occurrences (same tokens, not overlapping another
     entity) get the label that string has most often in the document. Strings shorter than
-    `min_length` characters are left alone.
+    `min_length` characters are left alone, and so are strings whose label is not in `labels`.
     """
 
-    def __init__(self, name: str = "bioner_consistency", *, min_length: int = 3) -> None:
+    def __init__(
+        self, name: str = "bioner_consistency", *, min_length: int = 3, labels: Iterable[str] = ("Chemical", "Disease")
+    ) -> None:
         self.name = name
         self.min_length = min_length
+        self.labels = set(labels)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
@@ -243,6 +246,9 @@ class DocumentConsistency:
         if not votes:
             return doc
         labels = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+        labels = {key: label for key, label in labels.items() if label in self.labels}
+        if not labels:
+            return doc
         lengths = sorted({len(key) for key in labels}, reverse=True)
         taken = [False] * len(doc)
         for ent in ents:
@@ -256,7 +262,8 @@ class DocumentConsistency:
                 if end > len(doc) or any(taken[start:end]):
                     continue
                 label = labels.get(tuple(words[start:end]))
-                if label is None:
+                if label is None or (end < len(doc) and _PROTEIN_HEAD.fullmatch(words[end])):
+                    # "potassium" of "potassium channel" is part of a protein's name in the gene corpora
                     continue
                 added.append(Span(doc, start, end, label=label))
                 for i in range(start, end):
