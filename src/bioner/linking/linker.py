@@ -708,16 +708,17 @@ class EntityLinker:
         if not ents:
             return doc
         long_forms = getattr(doc._, LONG_FORMS, None) if Doc.has_extension(LONG_FORMS) else None
+        text = doc.text  # spaCy builds it from the tokens at each access: once per document
         if self.trim_function_words or self.trim_numbers:
             ents = [self._trimmed(doc, ent) for ent in ents]
         if self.whole_long_forms and long_forms:
-            ents = self._whole_long_forms(doc, ents, set(long_forms.values()))
+            ents = self._whole_long_forms(doc, text, ents, set(long_forms.values()))
         if self.known_modifiers:
-            ents = self._with_known_modifiers(doc, ents)
+            ents = self._with_known_modifiers(doc, text, ents)
         if self.coordinated_labels:
-            ents = self._with_coordinated_modifiers(doc, ents)
+            ents = self._with_coordinated_modifiers(doc, text, ents)
         if self.known_suffixes:
-            ents = self._with_known_suffixes(doc, ents)
+            ents = self._with_known_suffixes(doc, text, ents)
         if self.drop_other_names and self.linker.other_names:
             ents = [ent for ent in ents if not self.linker.names_other(ent.text, ent.label_)]
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
@@ -734,10 +735,10 @@ class EntityLinker:
             return True
         return ent.label_ in self.drop_unlinked_qualities and bool(_QUALITY.fullmatch(ent.text))
 
-    def _whole_long_forms(self, doc: Doc, ents: list[Span], long_forms: set[str]) -> list[Span]:
+    def _whole_long_forms(self, doc: Doc, text: str, ents: list[Span], long_forms: set[str]) -> list[Span]:
         """`ents` with each entity that ends a known long form (an exact name of its label) stretched to it."""
         lowered = sorted({f.lower() for f in long_forms}, key=len, reverse=True)
-        text = doc.text.lower()
+        text = text.lower()
         out: list[Span] = []
         for ent in ents:
             whole = None
@@ -753,16 +754,16 @@ class EntityLinker:
             out.append(whole if whole is not None else ent)
         return out
 
-    def _with_known_modifiers(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _with_known_modifiers(self, doc: Doc, text: str, ents: list[Span]) -> list[Span]:
         """`ents` with each entity stretched over the longest run of up to `known_modifiers` words
         before it (letters, digits, hyphens) that makes a knowledge-base name of its label."""
         out: list[Span] = []
         for ent in ents:
             before = out[-1].end_char if out else 0
-            starts = [m.start() for m in _WORDS_BEFORE.finditer(doc.text, before, ent.start_char)]
+            starts = [m.start() for m in _WORDS_BEFORE.finditer(text, before, ent.start_char)]
             whole = ent
             for start in starts[-self.known_modifiers :] if ent.label_ in self.modifier_labels else []:
-                added = doc.text[start : ent.start_char].split()
+                added = text[start : ent.start_char].split()
                 if not all(_MODIFIER.fullmatch(word) and word.lower() not in _FUNCTION_WORDS for word in added):
                     # "the depression" is keyed as "depression", "to muscle damage" as "damage to muscle".
                     continue
@@ -773,7 +774,7 @@ class EntityLinker:
             out.append(whole)
         return out
 
-    def _with_coordinated_modifiers(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _with_coordinated_modifiers(self, doc: Doc, text: str, ents: list[Span]) -> list[Span]:
         """`ents` with each entity of several words stretched over the coordinated one-word
         modifiers before it, nearest first, as long as each makes a knowledge-base name with the
         entity's words after its first ("diabetes" of "diabetes, optic and peripheral neuropathy"
@@ -784,11 +785,11 @@ class EntityLinker:
             words = ent.text.split()
             found = None
             if ent.label_ in self.coordinated_labels and len(words) >= 2:
-                found = _COORDINATED_BEFORE.search(doc.text, before, ent.start_char)
+                found = _COORDINATED_BEFORE.search(text, before, ent.start_char)
             start = None
             if found is not None:
                 rest = " ".join(words[1:])
-                conjuncts = list(_MODIFIER.finditer(doc.text, found.start(1), found.end(1)))
+                conjuncts = list(_MODIFIER.finditer(text, found.start(1), found.end(1)))
                 for conjunct in reversed(conjuncts):
                     word = conjunct.group()
                     if word.lower() in _FUNCTION_WORDS or not self.linker.is_name(f"{word} {rest}", ent.label_):
@@ -819,16 +820,16 @@ class EntityLinker:
         span = doc.char_span(ent.start_char, ent.start_char + len(text), label=ent.label, alignment_mode="contract")
         return span if span is not None and len(span) else ent
 
-    def _with_known_suffixes(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _with_known_suffixes(self, doc: Doc, text: str, ents: list[Span]) -> list[Span]:
         """`ents` with each entity stretched over the longest run of up to `known_suffixes` words
         after it that makes a knowledge-base name of its label, not into the next entity."""
         out: list[Span] = []
         for i, ent in enumerate(ents):
-            after = ents[i + 1].start_char if i + 1 < len(ents) else len(doc.text)
+            after = ents[i + 1].start_char if i + 1 < len(ents) else len(text)
             ends: list[int] = []
             position = ent.end_char
             while ent.label_ in self.modifier_labels and len(ends) < self.known_suffixes:
-                word = _WORD_AFTER.match(doc.text, position, after)
+                word = _WORD_AFTER.match(text, position, after)
                 if word is None:
                     break
                 position = word.end()

@@ -327,14 +327,14 @@ class LabelFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = [ent for ent in doc.ents if ent.label_ in self.keep]
+        text = doc.text if self.sequence_changes or self.taxa else ""  # built from the tokens at each access
         if self.sequence_changes:
-            text = doc.text  # built from the tokens at each access: once per document
             ents = [ent for ent in ents if ent.label_ != "Chemical" or not in_sequence_change(text, ent)]
         if self.protein_names:
             long_forms = doc._.get(LONG_FORMS) if Doc.has_extension(LONG_FORMS) else None
             ents = [ent for ent in ents if not names_protein(ent, long_forms or {})]
         if self.taxa:
-            genera = taxon_genera(doc.text, ents)
+            genera = taxon_genera(text, ents)
             ents = [ent for ent in ents if not genera or ent.text.split()[0] not in genera]
         if len(ents) != len(doc.ents):
             doc.ents = ents
