@@ -477,6 +477,30 @@ def test_numbers_are_trimmed_only_for_the_labels_asked(tmp_path):
     assert [e.text for e in doc.ents][3:5] == ["cholestasis 3", "haemopericardium"]
 
 
+SALT_ENTRIES = [
+    ("Chemical", "heparin", "D006493", 5, 1),
+    ("Chemical", "sodium", "D012964", 5, 1),
+    ("Chemical", "heparin sodium", "D006493", 1, 1),
+    ("Chemical", "fluphenazine enanthate", "C017610", 1, 1),
+    ("Chemical", "fluphenazine", "D005476", 3, 1),
+]
+SALT_TEXT = "Heparin and sodium; fluphenazine enanthate later."
+
+
+def _salt_pipeline(tmp_path, config: dict):
+    kb = tmp_path / "kb.json.gz"
+    write_kb(SALT_ENTRIES, kb, concepts={e[2]: ("descriptor", "Chemical") for e in SALT_ENTRIES})
+    patterns = [("Chemical", p) for p in ("Heparin", "sodium", "fluphenazine")]
+    return _ruled_pipeline(kb, config, patterns)
+
+
+def test_known_suffixes_only_for_suffix_labels(tmp_path):
+    doc = _salt_pipeline(tmp_path, {"known_suffixes": 1, "suffix_labels": ["Chemical"]})(SALT_TEXT)
+    assert [e.text for e in doc.ents][-1] == "fluphenazine enanthate"
+    doc = _salt_pipeline(tmp_path, {"known_suffixes": 1, "suffix_labels": ["Disease"]})(SALT_TEXT)
+    assert [e.text for e in doc.ents][-1] == "fluphenazine"
+
+
 def _other_names_pipeline(tmp_path, drop_other_names: bool):
     kb = tmp_path / "kb.json.gz"
     entries = [("Chemical", "smoking", "D012906", 2, 0), ("Disease", "cardiomyopathy", "D009202", 3, 1)]

@@ -580,6 +580,7 @@ _TRAILING_NUMBER = re.compile(r"\s+\d+$")
         "modifier_labels": ["Chemical", "Disease"],
         "coordinated_labels": [],
         "known_suffixes": 0,
+        "suffix_labels": ["Chemical", "Disease"],
         "trim_function_words": [],
         "trim_numbers": [],
         "drop_other_names": False,
@@ -598,6 +599,7 @@ def make_linker(
     modifier_labels: list[str],
     coordinated_labels: list[str],
     known_suffixes: int,
+    suffix_labels: list[str],
     trim_function_words: list[str],
     trim_numbers: list[str],
     drop_other_names: bool,
@@ -612,6 +614,7 @@ def make_linker(
         modifier_labels=modifier_labels,
         coordinated_labels=coordinated_labels,
         known_suffixes=known_suffixes,
+        suffix_labels=suffix_labels,
         trim_function_words=trim_function_words,
         trim_numbers=trim_numbers,
         drop_other_names=drop_other_names,
@@ -638,7 +641,7 @@ class EntityLinker:
     knowledge-base name of its label: the tagger often keeps only the last conjunct of "optic and
     peripheral neuropathy" or "subarachnoid and cerebral hemorrhage", which the annotators mark as
     one composite mention, and the linker then splits it into both ids.
-    With `known_suffixes` N, a mention of the labels in `modifier_labels` takes in up to N words
+    With `known_suffixes` N, a mention of the labels in `suffix_labels` takes in up to N words
     after it when together they make a knowledge-base name of its label ("migraine" followed by
     "without aura", "hepatitis" by "C"), the longest such name first.
     With `trim_function_words`, a mention of those labels loses a function word that ends it
@@ -669,6 +672,7 @@ class EntityLinker:
         modifier_labels: Iterable[str] = ("Chemical", "Disease"),
         coordinated_labels: Iterable[str] = (),
         known_suffixes: int = 0,
+        suffix_labels: Iterable[str] = ("Chemical", "Disease"),
         trim_function_words: Iterable[str] = (),
         trim_numbers: Iterable[str] = (),
         drop_other_names: bool = False,
@@ -684,6 +688,7 @@ class EntityLinker:
         self.modifier_labels = set(modifier_labels)
         self.coordinated_labels = set(coordinated_labels)
         self.known_suffixes = known_suffixes
+        self.suffix_labels = set(suffix_labels)
         self.trim_function_words = set(trim_function_words)
         self.trim_numbers = set(trim_numbers)
         self.drop_other_names = drop_other_names
@@ -828,7 +833,7 @@ class EntityLinker:
             after = ents[i + 1].start_char if i + 1 < len(ents) else len(text)
             ends: list[int] = []
             position = ent.end_char
-            while ent.label_ in self.modifier_labels and len(ends) < self.known_suffixes:
+            while ent.label_ in self.suffix_labels and len(ends) < self.known_suffixes:
                 word = _WORD_AFTER.match(text, position, after)
                 if word is None:
                     break
