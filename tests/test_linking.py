@@ -501,6 +501,13 @@ def test_known_suffixes_only_for_suffix_labels(tmp_path):
     assert [e.text for e in doc.ents][-1] == "fluphenazine"
 
 
+def test_known_suffixes_without_suffix_labels_follow_modifier_labels_as_older_pipelines_did(tmp_path):
+    # A pipeline saved before `suffix_labels` existed has none in its config.cfg.
+    for labels, last in [(["Disease"], "fluphenazine"), (["Chemical"], "fluphenazine enanthate")]:
+        doc = _salt_pipeline(tmp_path, {"known_suffixes": 1, "modifier_labels": labels})(SALT_TEXT)
+        assert [e.text for e in doc.ents][-1] == last
+
+
 def _other_names_pipeline(tmp_path, drop_other_names: bool):
     kb = tmp_path / "kb.json.gz"
     entries = [("Chemical", "smoking", "D012906", 2, 0), ("Disease", "cardiomyopathy", "D009202", 3, 1)]

@@ -580,7 +580,7 @@ _TRAILING_NUMBER = re.compile(r"\s+\d+$")
         "modifier_labels": ["Chemical", "Disease"],
         "coordinated_labels": [],
         "known_suffixes": 0,
-        "suffix_labels": ["Chemical", "Disease"],
+        "suffix_labels": None,
         "trim_function_words": [],
         "trim_numbers": [],
         "drop_other_names": False,
@@ -599,7 +599,7 @@ def make_linker(
     modifier_labels: list[str],
     coordinated_labels: list[str],
     known_suffixes: int,
-    suffix_labels: list[str],
+    suffix_labels: list[str] | None,
     trim_function_words: list[str],
     trim_numbers: list[str],
     drop_other_names: bool,
@@ -641,9 +641,10 @@ class EntityLinker:
     knowledge-base name of its label: the tagger often keeps only the last conjunct of "optic and
     peripheral neuropathy" or "subarachnoid and cerebral hemorrhage", which the annotators mark as
     one composite mention, and the linker then splits it into both ids.
-    With `known_suffixes` N, a mention of the labels in `suffix_labels` takes in up to N words
-    after it when together they make a knowledge-base name of its label ("migraine" followed by
-    "without aura", "hepatitis" by "C"), the longest such name first.
+    With `known_suffixes` N, a mention of the labels in `suffix_labels` (unset: `modifier_labels`,
+    as pipelines saved before the setting existed have it) takes in up to N words after it when
+    together they make a knowledge-base name of its label ("migraine" followed by "without aura",
+    "hepatitis" by "C"), the longest such name first.
     With `trim_function_words`, a mention of those labels loses a function word that ends it
     ("haemopericardium and"); with `trim_numbers`, a number that makes no name with it
     ("cholestasis 3" of "cholestasis 3 weeks after"): the tagger sometimes carries on into them.
@@ -672,7 +673,7 @@ class EntityLinker:
         modifier_labels: Iterable[str] = ("Chemical", "Disease"),
         coordinated_labels: Iterable[str] = (),
         known_suffixes: int = 0,
-        suffix_labels: Iterable[str] = ("Chemical", "Disease"),
+        suffix_labels: Iterable[str] | None = None,
         trim_function_words: Iterable[str] = (),
         trim_numbers: Iterable[str] = (),
         drop_other_names: bool = False,
@@ -688,7 +689,7 @@ class EntityLinker:
         self.modifier_labels = set(modifier_labels)
         self.coordinated_labels = set(coordinated_labels)
         self.known_suffixes = known_suffixes
-        self.suffix_labels = set(suffix_labels)
+        self.suffix_labels = set(self.modifier_labels if suffix_labels is None else suffix_labels)
         self.trim_function_words = set(trim_function_words)
         self.trim_numbers = set(trim_numbers)
         self.drop_other_names = drop_other_names
