@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import spacy
@@ -319,6 +321,13 @@ def _ruled_pipeline(kb, config: dict, patterns: list[tuple[str, str]], *, abbrev
     return nlp
 
 
+def _descriptor_kb(tmp_path, entries: list[tuple]) -> Path:
+    """A knowledge base of `entries` ((label, name, id, count, listed)), each id a descriptor of its label."""
+    kb = tmp_path / "kb.json.gz"
+    write_kb(entries, kb, concepts={e[2]: ("descriptor", e[0]) for e in entries})
+    return kb
+
+
 def _depression_pipeline(tmp_path, whole_long_forms: bool):
     kb = tmp_path / "kb.json.gz"
     write_kb(DEPRESSION_ENTRIES, kb, concepts=DEPRESSION_CONCEPTS)
@@ -394,9 +403,7 @@ NEUROPATHY_TEXT = (
 
 
 def _coordinated_pipeline(tmp_path, labels: list[str]):
-    kb = tmp_path / "kb.json.gz"
-    concepts = {e[2]: ("descriptor", "Disease") for e in NEUROPATHY_ENTRIES}
-    write_kb(NEUROPATHY_ENTRIES, kb, concepts=concepts)
+    kb = _descriptor_kb(tmp_path, NEUROPATHY_ENTRIES)
     patterns = [("Disease", p) for p in ("Diabetes", "peripheral neuropathy", "cerebral hemorrhage")]
     return _ruled_pipeline(kb, {"coordinated_labels": labels}, patterns)
 
@@ -433,8 +440,7 @@ SUFFIX_ENTRIES = [
 
 
 def _suffix_pipeline(tmp_path, config: dict):
-    kb = tmp_path / "kb.json.gz"
-    write_kb(SUFFIX_ENTRIES, kb, concepts={e[2]: ("descriptor", "Disease") for e in SUFFIX_ENTRIES})
+    kb = _descriptor_kb(tmp_path, SUFFIX_ENTRIES)
     patterns = [("Disease", p) for p in ("migraine", "cirrhosis", "cholestasis 3", "haemopericardium and")]
     patterns += [("Disease", "diabetes mellitus type 2"), ("Chemical", "vitamin B 12")]
     return _ruled_pipeline(kb, {"modifier_labels": ["Disease"], **config}, patterns)
@@ -488,8 +494,7 @@ SALT_TEXT = "Heparin and sodium; fluphenazine enanthate later."
 
 
 def _salt_pipeline(tmp_path, config: dict):
-    kb = tmp_path / "kb.json.gz"
-    write_kb(SALT_ENTRIES, kb, concepts={e[2]: ("descriptor", "Chemical") for e in SALT_ENTRIES})
+    kb = _descriptor_kb(tmp_path, SALT_ENTRIES)
     patterns = [("Chemical", p) for p in ("Heparin", "sodium", "fluphenazine")]
     return _ruled_pipeline(kb, config, patterns)
 
@@ -543,8 +548,7 @@ def test_other_names_stay_entities_without_the_setting_and_survive_a_save_and_lo
 
 
 def test_drop_unlinked_phrases_drops_a_several_word_mention_of_those_labels_that_no_id_fits(tmp_path):
-    kb = tmp_path / "kb.json.gz"
-    write_kb([("Chemical", "doxorubicin", "D004317", 5, 1)], kb, concepts={"D004317": ("descriptor", "Chemical")})
+    kb = _descriptor_kb(tmp_path, [("Chemical", "doxorubicin", "D004317", 5, 1)])
     text = "Doxorubicin, CP 200 and XR9576 caused muscle damage."
 
     patterns = [*(("Chemical", p) for p in ("Doxorubicin", "CP 200", "XR9576")), ("Disease", "muscle damage")]
@@ -559,8 +563,7 @@ def test_drop_unlinked_phrases_drops_a_several_word_mention_of_those_labels_that
 
 
 def test_drop_unlinked_qualities_drops_a_one_word_quality_of_those_labels_that_no_id_fits(tmp_path):
-    kb = tmp_path / "kb.json.gz"
-    write_kb([("Disease", "dizziness", "D004244", 5, 1)], kb, concepts={"D004244": ("descriptor", "Disease")})
+    kb = _descriptor_kb(tmp_path, [("Disease", "dizziness", "D004244", 5, 1)])
     text = "Symptoms: dizziness, worthlessness, low self-awareness and Happiness."
     patterns = [("Disease", p) for p in ("dizziness", "worthlessness", "self-awareness", "Happiness")]
 

@@ -773,8 +773,10 @@ class EntityLinker:
                 if not all(_MODIFIER.fullmatch(word) and word.lower() not in _FUNCTION_WORDS for word in added):
                     # "the depression" is keyed as "depression", "to muscle damage" as "damage to muscle".
                     continue
+                if not self.linker.is_name(text[start : ent.end_char], ent.label_):
+                    continue
                 span = doc.char_span(start, ent.end_char, label=ent.label)
-                if span is not None and span.start_char >= before and self.linker.is_name(span.text, ent.label_):
+                if span is not None:
                     whole = span
                     break
             out.append(whole)
@@ -843,8 +845,10 @@ class EntityLinker:
                     ends.append(position)
             whole = ent
             for end in reversed(ends):
+                if not self.linker.is_name(text[ent.start_char : end], ent.label_):
+                    continue
                 span = doc.char_span(ent.start_char, end, label=ent.label)
-                if span is not None and self.linker.is_name(span.text, ent.label_):
+                if span is not None:
                     whole = span
                     break
             out.append(whole)
