@@ -323,6 +323,37 @@ def test_an_entity_inside_the_long_form_is_kept_as_is_without_widen():
     assert ents(component(doc)) == [("depression", "Disease"), ("TRD", "Disease")]
 
 
+def test_a_long_form_is_looked_for_in_words_not_tokens():
+    """Schwartz & Hearst's window is min(|A| + 5, 2|A|) words; "Hippel-Lindau" is three tokens."""
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "The von Hippel-Lindau tumor suppressor gene (VHL) is lost. VHL binds Sp1."
+    doc = tagged(nlp, text, [("VHL", "Disease")])
+    assert [(long.text, {s.text for s in shorts}) for long, shorts in component.definitions(doc)] == [
+        ("von Hippel-Lindau tumor suppressor gene", {"VHL"})
+    ]
+    assert component(doc)._.get(LONG_FORMS) == {"VHL": "von Hippel-Lindau tumor suppressor gene"}
+
+
+def test_a_long_form_starts_where_its_first_word_starts():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    doc = nlp.make_doc("Monkeys got 1-methyl-4-phenyl-1,2,3,6-tetrahydropyridine (MPTP) daily.")
+    assert [long.text for long, _ in component.definitions(doc)] == ["1-methyl-4-phenyl-1,2,3,6-tetrahydropyridine"]
+
+
+def test_the_word_window_stops_at_the_end_of_the_sentence_before():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    # Six words back would reach "Values" (V, A of "anti-", P of "pro-drug"), across the full stop.
+    doc = nlp.make_doc("Values rose. The well-known anti-inflammatory pro-drug (VAP) was given.")
+    assert component.definitions(doc) == []
+    doc = nlp.make_doc("Values rose, the well-known anti-inflammatory pro-drug (VAP) was given.")
+    assert [long.text for long, _ in component.definitions(doc)] == [
+        "Values rose, the well-known anti-inflammatory pro-drug"
+    ]
+
+
 def elsewhere(nlp, text: str, surface: str, label: str):
     """A doc whose one entity is the last occurrence of `surface`."""
     doc = nlp.make_doc(text)

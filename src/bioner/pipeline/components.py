@@ -89,6 +89,9 @@ class AbbreviationPropagator:
     rules above. With `repeat`, a long form that got a label is one mention of that label
     wherever it occurs in the document, in any case ("Treatment-resistant Depression" in the
     title), replacing entities inside it but not one that reaches beyond it.
+    Definitions are sought, as Schwartz & Hearst do, within min(|A| + 5, 2|A|) words before the
+    bracket, not tokens ("von Hippel-Lindau tumor suppressor gene (VHL)" is found), and a long form
+    starts where its first word does ("1-methyl-4-phenyl-...", not "methyl-4-phenyl-...").
     """
 
     def __init__(
@@ -124,14 +127,18 @@ class AbbreviationPropagator:
 
         matches = self.detector.matcher(doc)
         inside_brackets = [(match_id, start + 1, end - 1) for match_id, start, end in matches]
-        candidates = filter_matches(inside_brackets, doc)
+        candidates = [(_window_in_words(long, short), short) for long, short in filter_matches(inside_brackets, doc)]
         if not candidates:
             return []
         with warnings.catch_warnings():
             # W036: scispaCy runs its matcher even when no candidate was a definition.
             warnings.filterwarnings("ignore", message=r"\[W036\]")
             found = self.detector.find_matches_for(candidates, doc)
-        return [(long_form, shorts) for long_form, shorts in ((_trimmed(lf), s) for lf, s in found) if len(long_form)]
+        return [
+            (long_form, shorts)
+            for long_form, shorts in ((_trimmed(_from_word_start(lf)), s) for lf, s in found)
+            if len(long_form)
+        ]
 
     def _names_nothing(self, long_form: Span, ents: list[Span]) -> bool:
         """Whether the model tagged words inside `long_form` but not its head, nor a span around it."""
@@ -447,6 +454,39 @@ def _trimmed(span: Span) -> Span:
     while end > start and span.doc[end - 1].is_punct:
         end -= 1
     return span.doc[start:end]
+
+
+_CLAUSE_END = {".", ";", ":", "(", ")", "[", "]"}
+
+
+def _window_in_words(long_form: Span, short_form: Span) -> Span:
+    """The long-form candidate before "(short form)" as Schwartz & Hearst bound it: min(|A| + 5,
+    2|A|) words, whitespace-separated. scispaCy counts tokens, so a hyphenated name ("von Hippel-Lindau
+    tumor suppressor gene (VHL)": "Hippel", "-", "Lindau") fell out of the window and its definition
+    was missed. The match runs from the right, so a definition found before is found the same."""
+    doc = short_form.doc
+    if long_form.end != short_form.start - 1 or long_form.end == 0:
+        return long_form  # the "short form (long form)" case, or none
+    letters = sum(len(token) for token in short_form)
+    max_words = min(letters + 5, letters * 2)
+    start, words = long_form.end - 1, 1
+    while start > 0 and doc[start - 1].text not in _CLAUSE_END:
+        if doc[start - 1].whitespace_:
+            words += 1
+            if words > max_words:
+                break
+        start -= 1
+    return doc[min(start, long_form.start) : long_form.end]
+
+
+def _from_word_start(long_form: Span) -> Span:
+    """The long form from the start of its first word, as Schwartz & Hearst cut it: scispaCy starts it
+    at the token whose letter matched, so "1-methyl-4-phenyl-1,2,3,6-tetrahydropyridine (MPTP)" had
+    the long form "methyl-4-phenyl-1,2,3,6-tetrahydropyridine"."""
+    doc, start = long_form.doc, long_form.start
+    while start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text not in _CLAUSE_END:
+        start -= 1
+    return doc[start : long_form.end]
 
 
 def _within(inner: Span, outer: Span) -> bool:
