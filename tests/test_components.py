@@ -342,6 +342,25 @@ def test_a_long_form_starts_where_its_first_word_starts():
     assert [long.text for long, _ in component.definitions(doc)] == ["1-methyl-4-phenyl-1,2,3,6-tetrahydropyridine"]
 
 
+def test_a_short_form_followed_by_a_semicolon_or_comma_in_its_bracket_is_defined():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    text = "The Schwartz-Jampel syndrome (SJS; chondrodystrophic myotonia) is rare. SJS is inherited."
+    doc = tagged(nlp, text, [("Schwartz-Jampel syndrome", "Disease")])
+    assert ents(component(doc)) == [("Schwartz-Jampel syndrome", "Disease"), ("SJS", "Disease"), ("SJS", "Disease")]
+    doc = nlp.make_doc("Rats got alfentanil (ALF, 0.5 mg/kg sc).")
+    assert [(long.text, {s.text for s in shorts}) for long, shorts in component.definitions(doc)] == [
+        ("alfentanil", {"ALF"})
+    ]
+
+
+def test_an_example_in_brackets_is_no_short_form():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    doc = nlp.make_doc("Each group got drugs (e.g., aspirin) daily.")
+    assert component.definitions(doc) == []
+
+
 def test_the_word_window_stops_at_the_end_of_the_sentence_before():
     nlp = make_tokenizer_pipeline()
     component = nlp.add_pipe("bioner_abbreviations")

@@ -91,7 +91,8 @@ class AbbreviationPropagator:
     title), replacing entities inside it but not one that reaches beyond it.
     Definitions are sought, as Schwartz & Hearst do, within min(|A| + 5, 2|A|) words before the
     bracket, not tokens ("von Hippel-Lindau tumor suppressor gene (VHL)" is found), and a long form
-    starts where its first word does ("1-methyl-4-phenyl-...", not "methyl-4-phenyl-...").
+    starts where its first word does ("1-methyl-4-phenyl-...", not "methyl-4-phenyl-..."); in
+    "(SJS; chondrodystrophic myotonia)" the short form is what comes before the semicolon.
     """
 
     def __init__(
@@ -126,7 +127,7 @@ class AbbreviationPropagator:
         from scispacy.abbreviation import filter_matches
 
         matches = self.detector.matcher(doc)
-        inside_brackets = [(match_id, start + 1, end - 1) for match_id, start, end in matches]
+        inside_brackets = [_before_separator(doc, match_id, start + 1, end - 1) for match_id, start, end in matches]
         candidates = [(_window_in_words(long, short), short) for long, short in filter_matches(inside_brackets, doc)]
         if not candidates:
             return []
@@ -477,6 +478,21 @@ def _window_in_words(long_form: Span, short_form: Span) -> Span:
                 break
         start -= 1
     return doc[min(start, long_form.start) : long_form.end]
+
+
+_SEPARATORS = {";", ","}
+
+
+def _before_separator(doc: Doc, match_id: int, start: int, end: int) -> tuple[int, int, int]:
+    """The bracket's words before its first ";" or "," when there are one to three ("The Schwartz-Jampel
+    syndrome (SJS; chondrodystrophic myotonia; McK 255800)"): Schwartz & Hearst take them as the short
+    form, where scispaCy reads the whole bracket as a long form and finds nothing. Not "e.g.," or "i.e.,"."""
+    for k in range(start + 1, min(start + 4, end)):
+        if doc[k].text in _SEPARATORS:
+            if all("." not in token.text for token in doc[start:k]):
+                return match_id, start, k
+            break
+    return match_id, start, end
 
 
 def _from_word_start(long_form: Span) -> Span:
