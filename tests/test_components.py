@@ -201,6 +201,14 @@ PROTEIN_NAMES = [
     ("Parkinson's disease and tumor growth.", "tumor", "Disease", False),
     ("Infection by hepatitis delta virus.", "hepatitis delta virus", "Chemical", True),
     ("Patients with HBV infection.", "HBV infection", "Disease", False),
+    ("Raised N-nitrosodimethylamine demethylase activity.", "N-nitrosodimethylamine demethylase", "Chemical", True),
+    ("Cells made heme oxygenase-1 in vitro.", "heme oxygenase-1", "Chemical", True),
+    (
+        "Deficiency of hepatic phenylalanine hydroxylase.",
+        "Deficiency of hepatic phenylalanine hydroxylase",
+        "Disease",
+        False,
+    ),
 ]
 
 
@@ -230,6 +238,14 @@ def test_label_filter_protein_names_drops_a_short_form_a_protein_name_defines():
     label_filter.protein_names = False
     doc = tagged(nlp, text, [("XEDAR", "Disease")])
     assert ents(label_filter(doc)) == [("XEDAR", "Disease")]
+
+
+def test_label_filter_protein_names_drops_a_short_form_of_a_gene_named_deleted_in_a_disease():
+    nlp, label_filter = _protein_name_filter()
+    text = "The DCC (deleted in colorectal cancer) gene; DCC is lost in colorectal cancer."
+    doc = tagged(nlp, text, [("DCC", "Disease"), ("colorectal cancer", "Disease")])
+    doc._.set(LONG_FORMS, {"DCC": "deleted in colorectal cancer"})
+    assert ents(label_filter(doc)) == [("colorectal cancer", "Disease")]
 
 
 def test_label_filter_protein_names_drops_a_short_form_a_virus_name_defines():
@@ -352,6 +368,28 @@ def test_a_short_form_followed_by_a_semicolon_or_comma_in_its_bracket_is_defined
     assert [(long.text, {s.text for s in shorts}) for long, shorts in component.definitions(doc)] == [
         ("alfentanil", {"ALF"})
     ]
+
+
+def test_a_short_form_of_short_tokens_is_defined_when_the_word_is_long_enough():
+    """scispaCy asks each token for two characters: "AO2" is "AO" and "2", "HPT-JT" has "-"."""
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    doc = nlp.make_doc(
+        "Diastrophic dysplasia and atelosteogenesis type 2 (AO2) or the hyperparathyroidism-jaw tumor (HPT-JT)."
+    )
+    assert sorted((long.text, s.text) for long, shorts in component.definitions(doc) for s in shorts) == [
+        ("atelosteogenesis type 2", "AO2"),
+        ("hyperparathyroidism-jaw tumor", "HPT-JT"),
+    ]
+
+
+def test_slashes_and_brackets_make_no_short_form():
+    nlp = make_tokenizer_pipeline()
+    component = nlp.add_pipe("bioner_abbreviations")
+    doc = nlp.make_doc(
+        "Women took cyproterone acetate plus ethinylestradiol (CPA/EE) or cyproterone (C), or others (O)."
+    )
+    assert component.definitions(doc) == []
 
 
 def test_an_example_in_brackets_is_no_short_form():

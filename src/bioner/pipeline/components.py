@@ -128,7 +128,11 @@ class AbbreviationPropagator:
 
         matches = self.detector.matcher(doc)
         inside_brackets = [_before_separator(doc, match_id, start + 1, end - 1) for match_id, start, end in matches]
-        candidates = [(_window_in_words(long, short), short) for long, short in filter_matches(inside_brackets, doc)]
+        found_by_scispacy = filter_matches(inside_brackets, doc)
+        candidates = [(_window_in_words(long, short), short) for long, short in found_by_scispacy]
+        candidates += _split_short_forms(
+            doc, inside_brackets, {(short.start, short.end) for _, short in found_by_scispacy}
+        )
         if not candidates:
             return []
         with warnings.catch_warnings():
@@ -388,7 +392,8 @@ _PROTEIN_HEAD = re.compile(
     r"(?:receptor|protein|kinase|enzyme|factor|transporter|channel|domain|suppressor|gene|subunit|"
     r"polymerase|phosphatase|transferase|reductase|oxidase|dehydrogenase|dehydratase|synthase|synthetase|"
     r"ligase|lyase|isomerase|epimerase|hydrolase|esterase|lipase|protease|peptidase|oxygenase|mutase|"
-    r"nuclease|helicase|transaminase|cyclase|deaminase|carboxylase|hydroxylase|desaturase|convertase)s?$"
+    r"nuclease|helicase|transaminase|cyclase|deaminase|carboxylase|hydroxylase|desaturase|convertase|"
+    r"\w{3,}idase|\w{3,}ylase)s?(?:-?\d+[a-z]?)?$"
     r"|virus(?:es)?$|virions?$",
     re.IGNORECASE,
 )
@@ -397,15 +402,24 @@ or Disease mention ending in "virus", and the species corpora annotate "HBV" of 
 (HBV)" as the organism."""
 
 
+_DELETED_IN = re.compile(r"\bdeleted in\b", re.IGNORECASE)
+"""Genes named for where they were lost: "DCC (deleted in colorectal cancer)", "LRP-DIT (... protein-deleted
+in tumors)", "DMBT1 (deleted in malignant brain tumors 1)": their short forms name the gene, not the disease."""
+_DEFICIENCY = re.compile(r"\b(?:deficien|defect|lack|loss)", re.IGNORECASE)
+
+
 def names_protein(ent: Span, long_forms: dict[str, str]) -> bool:
     """Whether the entity names a protein or gene (see `LabelFilter`)."""
     if ent.label_ not in ("Chemical", "Disease"):
         return False
     words = ent.text.split()
     if len(words) > 1 and _PROTEIN_HEAD.search(words[-1]):
-        return True
+        # "deficiency of hepatic phenylalanine hydroxylase" is a disease (NCBI disease annotates it so)
+        return not (ent.label_ == "Disease" and _DEFICIENCY.search(ent.text))
     long_form = long_forms.get(ent.text, "").split()
-    return len(words) == 1 and len(long_form) > 1 and bool(_PROTEIN_HEAD.search(long_form[-1]))
+    if len(words) != 1 or len(long_form) < 2:
+        return False
+    return bool(_PROTEIN_HEAD.search(long_form[-1]) or _DELETED_IN.search(" ".join(long_form)))
 
 
 _TAXON_MARK = re.compile(r"(?:\s+[a-z][a-z-]+){0,2}\s*(?:(?:gen|sp|subsp|comb|fam|ord)\.\s*nov\b|[\w-]+\(T\))")
@@ -493,6 +507,28 @@ def _before_separator(doc: Doc, match_id: int, start: int, end: int) -> tuple[in
                 return match_id, start, k
             break
     return match_id, start, end
+
+
+_BRACKETS_AND_SLASH = {"(", ")", "[", "]", "/"}
+
+
+def _split_short_forms(
+    doc: Doc, inside_brackets: list[tuple[int, int, int]], taken: set[tuple[int, int]]
+) -> list[tuple[Span, Span]]:
+    """Candidates scispaCy rejects because its tokens are short, though the written short form is not:
+    "atelosteogenesis type 2 (AO2)" has the tokens "AO" and "2", and every token must have two to nine
+    characters. Schwartz & Hearst ask that of the word."""
+    out = []
+    for _, start, end in inside_brackets:
+        short = doc[start:end]
+        if start <= 1 or end - start > 3 or (start, end) in taken or any(t.whitespace_ for t in short[:-1]):
+            continue
+        text = short.text
+        if any(t.text in _BRACKETS_AND_SLASH for t in short):
+            continue  # "CPA/EE" is two short forms; "M)" of "(M), or (T)" no short form
+        if 2 <= len(text) < 10 and text[0].isalpha() and sum(c.isalpha() for c in text) / len(text) >= 0.5:
+            out.append((_window_in_words(doc[max(start - 2, 0) : start - 1], short), short))
+    return out
 
 
 def _from_word_start(long_form: Span) -> Span:
