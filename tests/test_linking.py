@@ -21,6 +21,7 @@ from bioner.linking.linker import (
     write_kb,
 )
 from bioner.linking.ranker import FEATURES, Ranker
+from bioner.pipeline.tokenizer import make_tokenizer_pipeline
 
 ENTRIES = [
     # (label, name, id, how often annotators chose it, listed by a vocabulary)
@@ -581,3 +582,57 @@ def test_drop_unlinked_qualities_drops_a_one_word_quality_of_those_labels_that_n
         ("Happiness", "-1"),
     ]
     assert tagged(["Chemical"]) == tagged([])
+
+
+def _initials_pipeline(tmp_path, config: dict):
+    """The project's tokenizer ("IDDM2" is "IDDM" + "2"), an entity ruler and the linker."""
+    kb = _descriptor_kb(
+        tmp_path,
+        [
+            ("Disease", "insulin-dependent diabetes mellitus", "D003922", 5, 1),
+            ("Chemical", "blood urea nitrogen", "D001806", 3, 1),
+        ],
+    )
+    nlp = make_tokenizer_pipeline()
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("bioner_linker", config=config)
+    nlp.initialize()
+    patterns = [("Disease", "Insulin-dependent diabetes mellitus"), ("Chemical", "blood urea nitrogen")]
+    ruler.add_patterns(
+        [{"label": label, "pattern": [{"TEXT": t.text} for t in nlp.make_doc(text)]} for label, text in patterns]
+    )
+    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
+    return nlp
+
+
+INITIALS_TEXT = (
+    "Insulin-dependent diabetes mellitus locus (IDDM2) and IDDM. We saw blood urea nitrogen; BUNs and ABC rose."
+)
+
+
+def test_initials_labels_tag_a_word_spelling_a_mentions_initials_with_its_id(tmp_path):
+    doc = _initials_pipeline(tmp_path, {"initials_labels": ["Chemical", "Disease"]})(INITIALS_TEXT)
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Insulin-dependent diabetes mellitus", "Disease", "D003922"),
+        ("IDDM", "Disease", "D003922"),  # not the "IDDM" of the locus "IDDM2"
+        ("blood urea nitrogen", "Chemical", "D001806"),
+        ("BUNs", "Chemical", "D001806"),
+    ]
+    only_disease = _initials_pipeline(tmp_path, {"initials_labels": ["Disease"]})(INITIALS_TEXT)
+    assert [e.text for e in only_disease.ents] == ["Insulin-dependent diabetes mellitus", "IDDM", "blood urea nitrogen"]
+    assert len(_initials_pipeline(tmp_path, {})(INITIALS_TEXT).ents) == 2
+
+
+def test_drop_other_names_keeps_a_short_form_whose_long_form_is_a_name_of_its_label(tmp_path):
+    kb = tmp_path / "kb.json.gz"
+    entries = [("Chemical", "blood urea nitrogen", "D001806", 3, 1)]
+    write_kb(entries, kb, concepts={"D001806": ("descriptor", "Chemical")}, other_names=[normalise("BUN")])
+    patterns = [("Chemical", "blood urea nitrogen"), ("Chemical", "BUN")]
+    nlp = _ruled_pipeline(kb, {"drop_other_names": True}, patterns, abbreviations=True)
+    defined = nlp("We measured blood urea nitrogen (BUN). BUN rose.")
+    assert [(e.text, e.kb_id_) for e in defined.ents] == [
+        ("blood urea nitrogen", "D001806"),
+        ("BUN", "D001806"),
+        ("BUN", "D001806"),
+    ]
+    assert [e.text for e in nlp("BUN rose.").ents] == []

@@ -477,6 +477,27 @@ def _abbreviates(short: str, long: str) -> bool:
     return True
 
 
+_CAPITALS = re.compile(r"([A-Z]{3,})s?")
+"""A short form in capitals, in the plural too ("SSRIs"), for `initials_labels`."""
+
+
+def _whole_word(token: Any) -> bool:
+    """Whether no letter or digit is written against the token ("IDDM" of "IDDM2" is not a word)."""
+    doc = token.doc
+    before = token.i == 0 or bool(doc[token.i - 1].whitespace_) or not doc[token.i - 1].text[-1].isalnum()
+    after = token.i == len(doc) - 1 or bool(token.whitespace_) or not doc[token.i + 1].text[0].isalnum()
+    return before and after
+
+
+def initials(text: str) -> str | None:
+    """The initials of a name of three words or more, in capitals ("insulin-dependent diabetes
+    mellitus": "IDDM"); None when a word starts with no letter."""
+    words = [w for w in re.split(r"[\s/-]+", text) if w]
+    if len(words) < 3 or not all(w[0].isalpha() for w in words):
+        return None
+    return "".join(w[0] for w in words).upper()
+
+
 def implicit_long_form(text: str, others: Sequence[str]) -> str | None:
     """For a short form with no definition in the document ("DEN"), the longest other mention
     it abbreviates ("diethylnitrosamine"): annotators link both to one concept."""
@@ -586,6 +607,7 @@ _TRAILING_NUMBER = re.compile(r"\s+\d+$")
         "drop_other_names": False,
         "drop_unlinked_phrases": [],
         "drop_unlinked_qualities": [],
+        "initials_labels": [],
     },
     assigns=["doc.ents", "token.ent_kb_id"],
     requires=["doc.ents"],
@@ -605,6 +627,7 @@ def make_linker(
     drop_other_names: bool,
     drop_unlinked_phrases: list[str],
     drop_unlinked_qualities: list[str],
+    initials_labels: list[str],
 ) -> EntityLinker:
     return EntityLinker(
         name,
@@ -620,6 +643,7 @@ def make_linker(
         drop_other_names=drop_other_names,
         drop_unlinked_phrases=drop_unlinked_phrases,
         drop_unlinked_qualities=drop_unlinked_qualities,
+        initials_labels=initials_labels,
     )
 
 
@@ -661,6 +685,12 @@ class EntityLinker:
     ("worthlessness", "sadness": a word ending in -ness) and that no id fits is no entity: the
     diseases written so are in MeSH and CTD (weakness, dizziness, deafness) and get their ids; of
     BC5CDR's 11,000 train and dev Disease mentions, one such word has none (tenderness).
+    A short form defined in the document is kept by `drop_other_names` when its long form is a
+    knowledge-base name of its label: "blood urea nitrogen (BUN)" (MeSH files "BUN" under tests).
+    With `initials_labels`, an untagged word in capitals (plural too) that spells the initials of
+    a mention of those labels in the document, a name of three words or more as the linker
+    finished it, is a mention of it with its id: "IDDM" where only "insulin-dependent diabetes
+    mellitus" and the locus "IDDM2" are defined, "BUN" beside "blood urea nitrogen".
     """
 
     def __init__(
@@ -679,8 +709,10 @@ class EntityLinker:
         drop_other_names: bool = False,
         drop_unlinked_phrases: Iterable[str] = (),
         drop_unlinked_qualities: Iterable[str] = (),
+        initials_labels: Iterable[str] = (),
     ) -> None:
         self.name = name
+        self.initials_labels = set(initials_labels)
         self.drop_unlinked_phrases = set(drop_unlinked_phrases)
         self.drop_unlinked_qualities = set(drop_unlinked_qualities)
         self.threshold = threshold
@@ -725,8 +757,10 @@ class EntityLinker:
             ents = self._with_coordinated_modifiers(doc, text, ents)
         if self.known_suffixes:
             ents = self._with_known_suffixes(doc, text, ents)
+        if self.initials_labels:
+            ents, long_forms = self._with_initials(doc, ents, dict(long_forms or {}))
         if self.drop_other_names and self.linker.other_names:
-            ents = [ent for ent in ents if not self.linker.names_other(ent.text, ent.label_)]
+            ents = [ent for ent in ents if not self._other_name(ent, long_forms or {})]
         ids = self.linker.link_document([(ent.text, ent.label_) for ent in ents], long_forms)
         doc.ents = [
             Span(doc, ent.start, ent.end, label=ent.label, kb_id=identifier)
@@ -734,6 +768,44 @@ class EntityLinker:
             if identifier != NO_ID or not self._dropped_unlinked(ent)
         ]
         return doc
+
+    def _other_name(self, ent: Span, long_forms: Mapping[str, str]) -> bool:
+        """Whether `drop_other_names` drops the entity (see the class)."""
+        if not self.linker.names_other(ent.text, ent.label_):
+            return False
+        long_form = long_forms.get(ent.text)
+        return not (long_form and self.linker.is_name(long_form, ent.label_))
+
+    def _with_initials(
+        self, doc: Doc, ents: list[Span], long_forms: dict[str, str]
+    ) -> tuple[list[Span], dict[str, str]]:
+        """`ents` with the words that spell a mention's initials (`initials_labels`), and `long_forms`
+        with those words' long forms."""
+        spelled: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for ent in ents:
+            key = initials(ent.text) if ent.label_ in self.initials_labels else None
+            if key:
+                spelled[key].add((ent.label_, ent.text))
+        if not spelled:
+            return ents, long_forms
+        covered = {i for ent in ents for i in range(ent.start, ent.end)}
+        defined = set(long_forms)
+        added: list[Span] = []
+        for token in doc:
+            match = _CAPITALS.fullmatch(token.text)
+            if match is None or token.i in covered or token.text in defined or not _whole_word(token):
+                continue
+            found = spelled.get(match.group(1), set())
+            if len({label for label, _ in found}) != 1:
+                continue  # none, or mentions of two labels with the same initials
+            label, long_form = min(found)
+            added.append(Span(doc, token.i, token.i + 1, label=label))
+            long_forms[token.text] = long_form
+        if not added:
+            return ents, long_forms
+        if Doc.has_extension(LONG_FORMS):
+            doc._.set(LONG_FORMS, long_forms)
+        return sorted(ents + added, key=lambda span: span.start), long_forms
 
     def _dropped_unlinked(self, ent: Span) -> bool:
         """Whether an entity no id fits is dropped (`drop_unlinked_phrases`, `drop_unlinked_qualities`)."""
