@@ -364,9 +364,10 @@ def test_a_short_form_followed_by_a_semicolon_or_comma_in_its_bracket_is_defined
     text = "The Schwartz-Jampel syndrome (SJS; chondrodystrophic myotonia) is rare. SJS is inherited."
     doc = tagged(nlp, text, [("Schwartz-Jampel syndrome", "Disease")])
     assert ents(component(doc)) == [("Schwartz-Jampel syndrome", "Disease"), ("SJS", "Disease"), ("SJS", "Disease")]
-    doc = nlp.make_doc("Rats got alfentanil (ALF, 0.5 mg/kg sc).")
+    doc = nlp.make_doc("Rats got alfentanil (ALF, 0.5 mg/kg sc) and diethylnitrosamine (DEN: 10 mg/kg/day).")
     assert [(long.text, {s.text for s in shorts}) for long, shorts in component.definitions(doc)] == [
-        ("alfentanil", {"ALF"})
+        ("alfentanil", {"ALF"}),
+        ("diethylnitrosamine", {"DEN"}),
     ]
 
 

@@ -494,11 +494,11 @@ def _window_in_words(long_form: Span, short_form: Span) -> Span:
     return doc[min(start, long_form.start) : long_form.end]
 
 
-_SEPARATORS = {";", ","}
+_SEPARATORS = {";", ",", ":"}
 
 
 def _before_separator(doc: Doc, match_id: int, start: int, end: int) -> tuple[int, int, int]:
-    """The bracket's words before its first ";" or "," when there are one to three ("The Schwartz-Jampel
+    """The bracket's words before its first ";", "," or ":" when there are one to three ("The Schwartz-Jampel
     syndrome (SJS; chondrodystrophic myotonia; McK 255800)"): Schwartz & Hearst take them as the short
     form, where scispaCy reads the whole bracket as a long form and finds nothing. Not "e.g.," or "i.e.,"."""
     for k in range(start + 1, min(start + 4, end)):
