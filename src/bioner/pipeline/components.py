@@ -310,8 +310,10 @@ class LabelFilter:
     before a lower-case word ("His pupils were dilated"): the English word, not the residue.
     With `protein_names`, a Chemical or Disease that is the name of a protein or gene is dropped:
     a mention of several words ending in a protein's head noun ("vitamin D receptor", "poly(ADP-
-    ribose) polymerase", "X-linked ectodermal dysplasia receptor"), and a short form defined by
-    such a long form ("XEDAR", "PABP", "G6PD"). No BC5CDR train or dev mention of either type ends
+    ribose) polymerase", "X-linked ectodermal dysplasia receptor", "heme oxygenase-1"), and a short
+    form defined by such a long form ("XEDAR", "PABP", "G6PD") or by a gene named for where it was
+    lost ("DCC (deleted in colorectal cancer)"). A Disease naming a deficiency stays ("deficiency of
+    hepatic phenylalanine hydroxylase"). No BC5CDR train or dev mention of either type ends
     in such a word. What a name holds stays when the model tags it alone: BC5CDR annotates
     "dopamine" of "dopamine receptor", NCBI disease "tumor" of "tumor suppressor" and
     "retinoblastoma" of "retinoblastoma gene".
@@ -406,6 +408,7 @@ _DELETED_IN = re.compile(r"\bdeleted in\b", re.IGNORECASE)
 """Genes named for where they were lost: "DCC (deleted in colorectal cancer)", "LRP-DIT (... protein-deleted
 in tumors)", "DMBT1 (deleted in malignant brain tumors 1)": their short forms name the gene, not the disease."""
 _DEFICIENCY = re.compile(r"\b(?:deficien|defect|lack|loss)", re.IGNORECASE)
+"""A Disease mention that names the want of a protein, not the protein."""
 
 
 def names_protein(ent: Span, long_forms: dict[str, str]) -> bool:
