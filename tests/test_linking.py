@@ -308,10 +308,13 @@ DEPRESSION_TEXT = (
 )
 
 
-def _ruled_pipeline(kb, config: dict, patterns: list[tuple[str, str]], *, abbreviations: bool = False):
-    """A blank pipeline: an entity ruler tagging `patterns` ((label, text)), then (the abbreviation
-    component and) `bioner_linker` with `config`, its index built from the knowledge base `kb`."""
-    nlp = spacy.blank("en")
+def _ruled_pipeline(
+    kb, config: dict, patterns: list[tuple[str, str]], *, abbreviations: bool = False, project_tokenizer: bool = False
+):
+    """A blank pipeline (or the project's tokenizer alone): an entity ruler tagging `patterns` ((label,
+    text)), then (the abbreviation component and) `bioner_linker` with `config`, its index built from
+    the knowledge base `kb`."""
+    nlp = make_tokenizer_pipeline() if project_tokenizer else spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
     if abbreviations:
         nlp.add_pipe("bioner_abbreviations")
@@ -593,16 +596,8 @@ def _initials_pipeline(tmp_path, config: dict):
             ("Chemical", "blood urea nitrogen", "D001806", 3, 1),
         ],
     )
-    nlp = make_tokenizer_pipeline()
-    ruler = nlp.add_pipe("entity_ruler")
-    nlp.add_pipe("bioner_linker", config=config)
-    nlp.initialize()
     patterns = [("Disease", "Insulin-dependent diabetes mellitus"), ("Chemical", "blood urea nitrogen")]
-    ruler.add_patterns(
-        [{"label": label, "pattern": [{"TEXT": t.text} for t in nlp.make_doc(text)]} for label, text in patterns]
-    )
-    nlp.get_pipe("bioner_linker").initialize(kb_path=str(kb))
-    return nlp
+    return _ruled_pipeline(kb, config, patterns, project_tokenizer=True)
 
 
 INITIALS_TEXT = (

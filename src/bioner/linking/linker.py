@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .candidates import (  # noqa: F401  (re-exported)
     STOPWORDS,
@@ -481,7 +481,7 @@ _CAPITALS = re.compile(r"([A-Z]{3,})s?")
 """A short form in capitals, in the plural too ("SSRIs"), for `initials_labels`."""
 
 
-def _whole_word(token: Any) -> bool:
+def _whole_word(token: Token) -> bool:
     """Whether no letter or digit is written against the token ("IDDM" of "IDDM2" is not a word)."""
     doc = token.doc
     before = token.i == 0 or bool(doc[token.i - 1].whitespace_) or not doc[token.i - 1].text[-1].isalnum()

@@ -419,10 +419,11 @@ def names_protein(ent: Span, long_forms: dict[str, str]) -> bool:
     if len(words) > 1 and _PROTEIN_HEAD.search(words[-1]):
         # "deficiency of hepatic phenylalanine hydroxylase" is a disease (NCBI disease annotates it so)
         return not (ent.label_ == "Disease" and _DEFICIENCY.search(ent.text))
-    long_form = long_forms.get(ent.text, "").split()
-    if len(words) != 1 or len(long_form) < 2:
+    long_form = long_forms.get(ent.text, "")
+    long_words = long_form.split()
+    if len(words) != 1 or len(long_words) < 2:
         return False
-    return bool(_PROTEIN_HEAD.search(long_form[-1]) or _DELETED_IN.search(" ".join(long_form)))
+    return bool(_PROTEIN_HEAD.search(long_words[-1]) or _DELETED_IN.search(long_form))
 
 
 _TAXON_MARK = re.compile(r"(?:\s+[a-z][a-z-]+){0,2}\s*(?:(?:gen|sp|subsp|comb|fam|ord)\.\s*nov\b|[\w-]+\(T\))")
