@@ -147,3 +147,27 @@ def test_a_type_some_training_documents_do_not_relate_keeps_only_pairs_above_thr
         document.relations = []
     model, _ = train_relations(documents, folds=3)
     assert model.types[0].at_least_one is False
+
+
+def test_role_models_read_a_concepts_context_and_round_trip_with_the_model():
+    from bioner.pipeline.relations import RelationModel, role_evidence
+
+    model, _ = train_relations(relation_documents(60, seed=3), folds=3)
+    roles = model.roles["CID"]
+    assert set(roles) == {"1", "2"}
+    text = "Haloperidol-induced seizures in rats. Lithium reduced depression in the same rats."
+    view = DocumentView.build(
+        text,
+        [
+            RelationMention(0, 11, "Chemical", (CHEMICALS["haloperidol"],)),
+            RelationMention(20, 28, "Disease", (DISEASES["seizures"],)),
+            RelationMention(38, 45, "Chemical", (CHEMICALS["lithium"],)),
+            RelationMention(54, 64, "Disease", (DISEASES["depression"],)),
+        ],
+        breaks=[37],
+    )
+    induced = role_evidence(view, DISEASES["seizures"], roles["2"])
+    treated = role_evidence(view, DISEASES["depression"], roles["2"])
+    assert induced[0] > treated[0]
+    loaded = RelationModel.from_json(json.loads(json.dumps(model.to_json())))
+    assert role_evidence(view, DISEASES["seizures"], loaded.roles["CID"]["2"]) == induced

@@ -14,11 +14,13 @@ from bioner.pipeline.relations import (
     EXTENSION,
     FEATURES,
     DocumentView,
+    LexicalModel,
     Mention,
     RelationModel,
     candidate_pairs,
     document_features,
     mention_ids,
+    mention_role_words,
     pair_features,
     predict_views,
 )
@@ -72,6 +74,46 @@ def test_features_see_the_attached_trigger_and_the_treatment_words():
     assert treated["treat_between"] == 1.0 and treated["attached_trigger_near"] == 0.0
     across = dict(zip(FEATURES, pair_features(view, "C1", "D2", model, None, "CID"), strict=True))
     assert across["sentences_both"] == 0.0 and across["min_sentence_distance"] == 1.0
+
+
+def test_a_condition_of_the_patients_a_treated_disease_and_a_pretreatment_read_from_the_words_before():
+    text = (
+        "Patients with renal impairment received lithium. Lithium caused tremor. "
+        "Pretreatment with naloxone blocked tremor. Carrageenan-induced edema was treated with lithium."
+    )
+    spans = [
+        ("renal impairment", "Disease", "D1"), ("lithium", "Chemical", "C1"), ("Lithium", "Chemical", "C1"),
+        ("tremor", "Disease", "D2"), ("naloxone", "Chemical", "C2"), ("tremor", "Disease", "D2"),
+        ("Carrageenan", "Chemical", "C3"), ("edema", "Disease", "D3"), ("lithium", "Chemical", "C1"),
+    ]  # fmt: skip
+    mentions, cursor = [], 0
+    for name, label, identifier in spans:
+        start = text.index(name, cursor)
+        mentions.append(Mention(start, start + len(name), label, (identifier,)))
+        cursor = start + len(name)
+    view = DocumentView.build(text, mentions)
+    model = RelationModel()
+
+    def features(first: str, second: str) -> dict[str, float]:
+        return dict(zip(FEATURES, pair_features(view, first, second, model, None, "CID"), strict=True))
+
+    assert features("C1", "D1")["preexisting_2"] == 1.0  # "Patients with renal impairment"
+    assert features("C1", "D2")["preexisting_2"] == 0.0
+    assert features("C2", "D2")["pretreat_1"] == 1.0  # "Pretreatment with naloxone"
+    assert features("C1", "D2")["pretreat_1"] == 0.0
+    assert features("C2", "D2")["treated_2"] == 0.5  # "blocked tremor": one of its two mentions
+    assert features("C1", "D3")["owned_by_other_2"] == 1.0  # edema is carrageenan's
+    assert features("C3", "D3")["owned_by_other_2"] == 0.0
+    assert features("C1", "D3")["role_max_1"] == -1.0  # no role model: no evidence
+
+
+def test_role_words_mask_the_mention_itself_and_name_the_others_by_label():
+    text = "Cisplatin-induced nephrotoxicity in rats."
+    view = DocumentView.build(text, [Mention(0, 9, "Chemical", ("C1",)), Mention(18, 32, "Disease", ("D1",))])
+    words = mention_role_words(view, 1)
+    assert "l1:induced" in words and "r1:in" in words and "t:1" in words
+    assert "l:CHEMICAL" in words and "s:CHEMICAL" in words
+    assert not any("nephrotoxicity" in w for w in words)
 
 
 def test_a_disease_that_is_a_mesh_ancestor_of_another_in_the_document_is_marked():
@@ -200,3 +242,12 @@ def test_the_second_stage_round_trips_and_decides_the_score(model):
     data["document_features"] = data["document_features"][:-1]
     with pytest.raises(ValueError, match="second stage"):
         RelationModel.from_json(data)
+
+
+def test_a_lexical_score_is_exact_whatever_order_the_words_come_in():
+    # Summed in set order, (1e16 + 1) - 1e16 gives 0 or 1 by Python's per-process string hashing, and the
+    # trained model with it; the exact sum is 1.
+    lexical = LexicalModel({"a": 1e16, "b": 1.0, "c": -1e16}, 0.0)
+    expected = 1 / (1 + np.exp(-1.0))
+    assert lexical.score(["a", "b", "c"]) == pytest.approx(expected, abs=1e-12)
+    assert lexical.score(["c", "b", "a"]) == pytest.approx(expected, abs=1e-12)

@@ -37,6 +37,7 @@ from .pipeline.relations import (
     document_features,
     mention_ids,
     mention_pair_words,
+    mention_role_words,
     pair_features,
     pair_key,
 )
@@ -230,7 +231,7 @@ def _fit_lexical(words: Sequence[list[str]], y: Sequence[int], min_count: int = 
         indices.extend(sorted({vocabulary[w] for w in instance if w in vocabulary}))
         indptr.append(len(indices))
     matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(words), len(vocabulary)))
-    model = LogisticRegression(C=0.3, solver="liblinear", max_iter=1000)
+    model = LogisticRegression(C=0.3, solver="liblinear", max_iter=1000, random_state=0)
     model.fit(matrix, np.asarray(y))
     names = sorted(vocabulary, key=vocabulary.__getitem__)
     weights = {w: round(float(c), 5) for w, c in zip(names, model.coef_[0], strict=True) if abs(c) >= 1e-4}
@@ -264,6 +265,45 @@ def lexical_out_of_fold(
     return _aggregate(scored), _fit_lexical(words, y)
 
 
+RoleKey = tuple[int, str, str]
+"""(document number, argument position "1" or "2", concept)."""
+
+
+def role_out_of_fold(
+    documents: Sequence[TrainingDocument], name: str, labels: tuple[str, str], folds: int
+) -> tuple[dict[RoleKey, tuple[float, float]], dict[str, LexicalModel]]:
+    """Each concept's role evidence (`mention_role_words`) scored by models that did not see its document, and
+    the models fitted on every document: per argument position, every mention of a concept of that label,
+    labelled by whether its document relates the concept in that position."""
+    evidence: dict[RoleKey, tuple[float, float]] = {}
+    fitted: dict[str, LexicalModel] = {}
+    for position, label in (("1", labels[0]), ("2", labels[1])):
+        words, y, where = [], [], []
+        for number, doc in enumerate(documents):
+            gold = doc.relations.get(name, set())
+            related = {pair[int(position) - 1] for pair in gold}
+            for concept in doc.view.concepts(label):
+                for n in doc.view.by_concept[concept]:
+                    words.append(mention_role_words(doc.view, n))
+                    y.append(int(concept in related))
+                    where.append((number, position, concept))
+        if len(set(y)) < 2:
+            continue
+        fold_of = [hash_fold(documents[n].id, folds) for n, _, _ in where]
+        scored: dict[RoleKey, list[float]] = defaultdict(list)
+        for fold in range(folds):
+            train = [k for k, f in enumerate(fold_of) if f != fold]
+            test = [k for k, f in enumerate(fold_of) if f == fold]
+            if not test or len({y[k] for k in train}) < 2:
+                continue
+            model = _fit_lexical([words[k] for k in train], [y[k] for k in train])
+            for k in test:
+                scored[where[k]].append(model.score(words[k]))
+        evidence.update({key: (max(v), sum(v) / len(v)) for key, v in scored.items()})
+        fitted[position] = _fit_lexical(words, y)
+    return evidence, fitted
+
+
 def rows(
     documents: Sequence[TrainingDocument],
     model: RelationModel,
@@ -271,6 +311,7 @@ def rows(
     labels: tuple[str, str],
     leave_out: bool = True,
     lexical: dict[Where, tuple[float, float, float]] | None = None,
+    roles: dict[RoleKey, tuple[float, float]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[Where]]:
     priors, own = count_priors(documents, name, labels)
     x, y, where = [], [], []
@@ -279,7 +320,11 @@ def rows(
         gold = doc.relations.get(name, set())
         for first, second in candidate_pairs(doc.view, labels):
             evidence = lexical.get((number, first, second), (-1.0, -1.0, 0.0)) if lexical is not None else None
-            x.append(pair_features(doc.view, first, second, model, doc_priors, name, evidence))
+            role = None
+            if roles is not None:
+                missing = (-1.0, -1.0)
+                role = (roles.get((number, "1", first), missing), roles.get((number, "2", second), missing))
+            x.append(pair_features(doc.view, first, second, model, doc_priors, name, evidence, role))
             y.append(int((first, second) in gold))
             where.append((number, first, second))
     width = len(x[0]) if x else 0
@@ -395,7 +440,8 @@ def train_relations(
     for name, labels in sorted(signatures.items()):
         gold_total = sum(len(d.relations.get(name, ())) for d in prepared)
         lexical, lexical_model = lexical_out_of_fold(prepared, name, labels, folds)
-        x, y, where = rows(prepared, model, name, labels, lexical=lexical)
+        roles, role_models = role_out_of_fold(prepared, name, labels, folds)
+        x, y, where = rows(prepared, model, name, labels, lexical=lexical, roles=roles)
         candidates = int(y.sum())
         info: dict[str, Any] = {
             "documents": len(prepared),
@@ -426,6 +472,8 @@ def train_relations(
         model.priors[name] = priors
         if lexical_model is not None:
             model.lexical[name] = lexical_model
+        if role_models:
+            model.roles[name] = role_models
         info.update(
             {
                 "trained": True,

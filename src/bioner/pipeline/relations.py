@@ -10,9 +10,14 @@ the document's concepts), how close their mentions come (same sentence, distance
 between them ("-induced", "caused by" against "treatment of", "prevented"), the MeSH tree of each
 (chemical classes; disease branches such as C25 "chemically-induced disorders"), whether the
 disease is a MeSH ancestor or descendant of another disease of the document (CDR annotates the
-most specific disease: Gu et al. 2017), and how often the training documents related each
-concept when they named it (priors counted on the training corpus only; CTD's curated
-associations are never used: CTD curated the BC5CDR abstracts themselves). Gradient-boosted
+most specific disease: Gu et al. 2017), what the words before each mention say of its concept
+(a condition of the patients, "patients with renal impairment"; a disease treated; a disease another
+chemical induced, "carrageenan-induced edema"; a pretreatment or an anaesthetic), what a document
+says of each concept before any pairing (`mention_role_words`: a logistic regression per argument
+over the words around its mentions, trained out of fold like the pair's own lexical model), and
+how often the training documents related each concept when they named it (priors counted on the
+training corpus only; CTD's curated associations are never used: CTD curated the BC5CDR
+abstracts themselves). Gradient-boosted
 trees (trained by `bioner relations`, `bioner.relation_learning`) turn the features into a
 probability; a second stage of trees reads each pair's features again beside the first stage's
 probabilities of its document's other pairs (`document_features`: whether the same chemical has
@@ -79,6 +84,10 @@ _WORD = re.compile(r"\w+")
 _INDUCED_ADJACENT = re.compile(r"^[\s-]*(?:induced|associated|related|evoked|provoked|caused|mediated|elicited|produced|triggered|dependent)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
 _ACTIVE_CAUSE = re.compile(r"^\s+(?:\S+\s+){0,2}(?:induced|caused|produced|provoked|elicited|triggered|precipitated|induces|causes|produces|induce|cause|resulted\s+in|results\s+in|led\s+to|leads\s+to)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)  # fmt: skip
 _BY_ADJACENT = re.compile(r"^\s*(?:(?:was|were|is|are|being)\s+)?(?:induced|caused|provoked|elicited|produced|triggered|precipitated)\s+by\s+(?:\S+\s+){0,3}$|^\s*(?:due|secondary|attributed|attributable|related)\s+to\s+(?:\S+\s+){0,3}$|^\s*(?:associated\s+with|after|following|during|from)\s+(?:\S+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+_PREEXISTING = re.compile(r"(?:\b(?:patients?|subjects?|individuals?|children|adults?|women|men|people|persons?|cases?|those|rats?|mice|volunteers)\s+(?:who\s+(?:had|have|has)\s+|with\s+(?:a\s+)?(?:history\s+of\s+)?)|\bhistory\s+of\s+|\bsuffering\s+from\s+)(?:\S+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+_TREATED = re.compile(r"\b(?:treatment|therapy|management|prevention|prophylaxis|relief|reversal|control|treating|preventing|reversing|alleviating|relieving)\s+(?:of|for|against)\s+(?:the\s+)?(?:\S+\s+){0,3}$|\b(?:treat|treats|treated|prevent|prevents|prevented|reverse|reverses|reversed|alleviate|alleviates|alleviated|relieve|relieved|attenuate|attenuates|attenuated|antagoni[sz]ed?|blocked|blocks|inhibited|inhibits|abolished|abolishes|ameliorated|ameliorates|protect\w*\s+against)\s+(?:the\s+)?(?:\S+\s+){0,3}$", re.IGNORECASE)  # fmt: skip
+_PRETREAT_BEFORE = re.compile(r"\b(?:pre-?treat\w*|pre-?medicat\w*|pre-?administ\w*|anaes?theti[sz]ed|anaes?thesia|co-?administ\w*|co-?treat\w*|protect\w*)\s+(?:with\s+|by\s+)?(?:\S+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+_PRETREAT_AFTER = re.compile(r"^[\s-]*(?:pre-?treatment|pre-?medication|anaes?thesia|anaes?thetized|protect\w*|prevent\w*|reversed|antagoni\w*|attenuat\w*|block\w*|inhibit\w*)\b", re.IGNORECASE)  # fmt: skip
 CHEMICAL_TREES = ("D01", "D02", "D03", "D04", "D05", "D06", "D08", "D09", "D10", "D12", "D13", "D20", "D23", "D25", "D26", "D27")  # fmt: skip
 DISEASE_TREES = ("C01", "C04", "C05", "C06", "C08", "C10", "C11", "C12", "C14", "C15", "C16", "C17", "C18", "C19", "C20", "C23", "C25", "F03")  # fmt: skip
 
@@ -90,6 +99,7 @@ FEATURES: tuple[str, ...] = (
     "attached_trigger_1", "attached_trigger_near", "caused_by_pattern", "order_first_before",
     "attached_trigger_anywhere_1", "induced_adjacent", "by_adjacent", "active_cause", "ancestor_of_other_2", "descendant_of_other_2", "ancestor_of_other_1",
     "descendant_of_other_1", "has_trees_1", "has_trees_2",
+    "preexisting_2", "treated_2", "owned_by_other_2", "pretreat_1", "role_max_1", "role_mean_1", "role_max_2", "role_mean_2",
     "prior_rate_1", "prior_log_documents_1", "prior_rate_2", "prior_log_documents_2", "prior_pair_related",
     "prior_pair_log_documents", "lexical_max", "lexical_mean", "lexical_pairs",
     *(f"tree_1_{t}" for t in CHEMICAL_TREES), *(f"tree_2_{t}" for t in DISEASE_TREES),
@@ -195,7 +205,9 @@ class LexicalModel:
     intercept: float = 0.0
 
     def score(self, words: Iterable[str]) -> float:
-        value = self.intercept + sum(self.weights.get(w, 0.0) for w in set(words))
+        # fsum: exact, so the score does not depend on the set's order (which Python's string hashing changes per
+        # process) and training is reproducible.
+        value = self.intercept + math.fsum(self.weights.get(w, 0.0) for w in set(words))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
 
     def to_json(self) -> dict[str, Any]:
@@ -216,6 +228,9 @@ class RelationModel:
     """Per relation type."""
     lexical: dict[str, LexicalModel] = field(default_factory=dict)
     """Per relation type."""
+    roles: dict[str, dict[str, LexicalModel]] = field(default_factory=dict)
+    """Per relation type and argument position ("1", "2"): does a mention's context read as that argument's
+    (`mention_role_words`)."""
     info: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -227,6 +242,7 @@ class RelationModel:
             "types": [t.to_json() for t in self.types],
             "priors": {name: p.to_json() for name, p in self.priors.items()},
             "lexical": {name: m.to_json() for name, m in self.lexical.items()},
+            "roles": {name: {k: m.to_json() for k, m in r.items()} for name, r in self.roles.items()},
             "trees": self.trees,
             "info": self.info,
         }
@@ -246,6 +262,7 @@ class RelationModel:
             {k: list(v) for k, v in data.get("trees", {}).items()},
             {name: Priors.from_json(p) for name, p in data.get("priors", {}).items()},
             {name: LexicalModel.from_json(m) for name, m in data.get("lexical", {}).items()},
+            {name: {k: LexicalModel.from_json(m) for k, m in r.items()} for name, r in data.get("roles", {}).items()},
             dict(data.get("info", {})),
         )
 
@@ -352,6 +369,42 @@ class DocumentView:
             self._cache[key] = [float(any(t.startswith(top) for t in numbers)) for top in tops]
         return self._cache[key]
 
+    def before(self, mention: int) -> str:
+        """The mention's sentence up to the mention (at most 80 characters)."""
+        start = self.mentions[mention].start
+        return self.text[max(self.sentences[self.sentence_of[mention]][0], start - 80) : start]
+
+    def context_share(self, concept: str, pattern: re.Pattern[str], after: re.Pattern[str] | None = None) -> float:
+        """The share of the concept's mentions whose words before (or after) match."""
+        key = ("context", concept, pattern.pattern, after.pattern if after else None)
+        if key not in self._cache:
+            numbers = self.by_concept[concept]
+            hits = 0
+            for n in numbers:
+                end = self.mentions[n].end
+                if pattern.search(self.before(n)) or (after is not None and after.match(self.text[end : end + 30])):
+                    hits += 1
+            self._cache[key] = hits / len(numbers) if numbers else 0.0
+        return self._cache[key]
+
+    def owned_by_other(self, first: str, second: str) -> float:
+        """The share of `second`'s mentions that follow another concept's mention and "-induced" ("carrageenan-induced
+        paw edema" belongs to carrageenan, not to the drug tested against it)."""
+        key = ("owned", first, second)
+        if key not in self._cache:
+            numbers = self.by_concept[second]
+            hits = 0
+            for n in numbers:
+                b = self.mentions[n]
+                owners = [
+                    m for m in self.mentions[max(0, n - 4) : n]
+                    if m.end <= b.start and m.label != b.label and first not in m.ids
+                    and _INDUCED_ADJACENT.match(self.text[m.end : b.start])
+                ]  # fmt: skip
+                hits += bool(owners)
+            self._cache[key] = hits / len(numbers) if numbers else 0.0
+        return self._cache[key]
+
     def attached(self, mention: int) -> bool:
         """The mention is followed by a cause word ("-induced", "-associated")."""
         key = ("attached", mention)
@@ -448,6 +501,41 @@ def mention_pair_words(view: DocumentView, i: int, j: int) -> list[str]:
     return out
 
 
+def mention_role_words(view: DocumentView, n: int) -> list[str]:
+    """Lexical features of one mention's context, its own name masked: the words around it, its sentence's
+    words and whether it is in the title. What a document says of a concept (the drug suspected, the
+    effect observed; the treatment given, the condition treated) before any pairing."""
+    mention = view.mentions[n]
+    sentence = view.sentence_of[n]
+    units = _units(view, sentence)
+
+    def token(unit: tuple[int, int, str, int]) -> str:
+        return unit[2] if unit[3] < 0 else "SELF" if unit[3] == n else view.mentions[unit[3]].label.upper()
+
+    before = [token(u) for u in units if u[1] <= mention.start][-4:]
+    after = [token(u) for u in units if u[0] >= mention.end][:4]
+    out = [f"t:{int(sentence == 0)}"]
+    out += [f"l:{w}" for w in before] + [f"r:{w}" for w in after]
+    if before:
+        out.append(f"l1:{before[-1]}")
+    if after:
+        out.append(f"r1:{after[0]}")
+    if len(before) >= 2:
+        out.append(f"l2:{before[-2]}_{before[-1]}")
+    if len(after) >= 2:
+        out.append(f"r2:{after[0]}_{after[1]}")
+    out += [f"s:{token(u)}" for u in units if u[3] != n]
+    return out
+
+
+def role_evidence(view: DocumentView, concept: str, model: LexicalModel | None) -> tuple[float, float]:
+    """(max, mean) of the role scores of the concept's mentions; -1 without a model."""
+    if model is None:
+        return -1.0, -1.0
+    scores = [model.score(mention_role_words(view, n)) for n in view.by_concept[concept]]
+    return max(scores), sum(scores) / len(scores)
+
+
 def lexical_evidence(
     view: DocumentView, first: str, second: str, lexical: LexicalModel | None
 ) -> tuple[float, float, float]:
@@ -473,6 +561,7 @@ def pair_features(
     priors: Priors | None,
     relation_type: str,
     lexical: tuple[float, float, float] | None = None,
+    roles: tuple[tuple[float, float], tuple[float, float]] | None = None,
 ) -> np.ndarray:
     """The feature row of concept pair (`first`, `second`) in the document (`FEATURES` order).
     `lexical`: the lexical evidence when the caller has it (training: scores from other folds)."""
@@ -567,6 +656,10 @@ def pair_features(
     put("descendant_of_other_1", float(descendant1))
     put("has_trees_1", float(first in trees))
     put("has_trees_2", float(second in trees))
+    put("preexisting_2", view.context_share(second, _PREEXISTING))
+    put("treated_2", view.context_share(second, _TREATED))
+    put("owned_by_other_2", view.owned_by_other(first, second))
+    put("pretreat_1", view.context_share(first, _PRETREAT_BEFORE, _PRETREAT_AFTER))
     for top, flag in zip(CHEMICAL_TREES, view.branches(trees, first, CHEMICAL_TREES)):
         put(f"tree_1_{top}", flag)
     for top, flag in zip(DISEASE_TREES, view.branches(trees, second, DISEASE_TREES)):
@@ -588,6 +681,13 @@ def pair_features(
     put("lexical_max", lexical[0])
     put("lexical_mean", lexical[1])
     put("lexical_pairs", lexical[2])
+    if roles is None:
+        models = model.roles.get(relation_type, {})
+        roles = (role_evidence(view, first, models.get("1")), role_evidence(view, second, models.get("2")))
+    put("role_max_1", roles[0][0])
+    put("role_mean_1", roles[0][1])
+    put("role_max_2", roles[1][0])
+    put("role_mean_2", roles[1][1])
     return row
 
 
