@@ -254,15 +254,23 @@ def lexical_out_of_fold(
     if len(set(y)) < 2:
         return {}, None
     fold_of = [hash_fold(documents[n].id, folds) for n, _, _ in where]
-    scored: list[tuple[Where, float]] = []
+    scored = [(where[k], score) for k, score in _lexical_out_of_fold(words, y, fold_of, folds)]
+    return _aggregate(scored), _fit_lexical(words, y)
+
+
+def _lexical_out_of_fold(
+    words: Sequence[list[str]], y: Sequence[int], fold_of: Sequence[int], folds: int
+) -> list[tuple[int, float]]:
+    """(instance, score) of every instance, scored by a logistic regression fitted on the other folds."""
+    scored: list[tuple[int, float]] = []
     for fold in range(folds):
         train = [k for k, f in enumerate(fold_of) if f != fold]
         test = [k for k, f in enumerate(fold_of) if f == fold]
         if not test or len({y[k] for k in train}) < 2:
             continue
         model = _fit_lexical([words[k] for k in train], [y[k] for k in train])
-        scored.extend((where[k], model.score(words[k])) for k in test)
-    return _aggregate(scored), _fit_lexical(words, y)
+        scored.extend((k, model.score(words[k])) for k in test)
+    return scored
 
 
 RoleKey = tuple[int, str, str]
@@ -291,14 +299,8 @@ def role_out_of_fold(
             continue
         fold_of = [hash_fold(documents[n].id, folds) for n, _, _ in where]
         scored: dict[RoleKey, list[float]] = defaultdict(list)
-        for fold in range(folds):
-            train = [k for k, f in enumerate(fold_of) if f != fold]
-            test = [k for k, f in enumerate(fold_of) if f == fold]
-            if not test or len({y[k] for k in train}) < 2:
-                continue
-            model = _fit_lexical([words[k] for k in train], [y[k] for k in train])
-            for k in test:
-                scored[where[k]].append(model.score(words[k]))
+        for k, score in _lexical_out_of_fold(words, y, fold_of, folds):
+            scored[where[k]].append(score)
         evidence.update({key: (max(v), sum(v) / len(v)) for key, v in scored.items()})
         fitted[position] = _fit_lexical(words, y)
     return evidence, fitted
