@@ -529,11 +529,15 @@ def mention_role_words(view: DocumentView, n: int) -> list[str]:
 
 
 def role_evidence(view: DocumentView, concept: str, model: LexicalModel | None) -> tuple[float, float]:
-    """(max, mean) of the role scores of the concept's mentions; -1 without a model."""
+    """(max, mean) of the role scores of the concept's mentions; -1 without a model. Computed once per
+    document, concept and model: a concept is in many candidate pairs."""
     if model is None:
         return -1.0, -1.0
-    scores = [model.score(mention_role_words(view, n)) for n in view.by_concept[concept]]
-    return max(scores), sum(scores) / len(scores)
+    key = ("role", concept, id(model))
+    if key not in view._cache:
+        scores = [model.score(mention_role_words(view, n)) for n in view.by_concept[concept]]
+        view._cache[key] = (max(scores), sum(scores) / len(scores))
+    return view._cache[key]
 
 
 def lexical_evidence(
