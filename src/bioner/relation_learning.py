@@ -298,10 +298,8 @@ def role_out_of_fold(
         if len(set(y)) < 2:
             continue
         fold_of = [hash_fold(documents[n].id, folds) for n, _, _ in where]
-        scored: dict[RoleKey, list[float]] = defaultdict(list)
-        for k, score in _lexical_out_of_fold(words, y, fold_of, folds):
-            scored[where[k]].append(score)
-        evidence.update({key: (max(v), sum(v) / len(v)) for key, v in scored.items()})
+        scored = _aggregate((where[k], score) for k, score in _lexical_out_of_fold(words, y, fold_of, folds))
+        evidence.update({key: (best, mean) for key, (best, mean, _) in scored.items()})
         fitted[position] = _fit_lexical(words, y)
     return evidence, fitted
 
